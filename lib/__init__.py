@@ -1,0 +1,1 @@
+"""pyganeti: a pure-Python implementation of the Ganeti cluster manager."""

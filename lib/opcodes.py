@@ -1,0 +1,576 @@
+"""Opcodes: the operations a job is made of, declared as parameter tables.
+
+Each ``OpX`` class lists its parameters in ``OP_PARAMS`` as tuples
+``(name, default, check, doc)``.  ``default`` is :data:`REQUIRED` for a
+mandatory parameter, ``None`` for an optional one without a default, or a
+value (callables are called to get fresh mutable defaults).  The same table
+drives validation here, RAPI bodies, the CLI and the documentation.
+"""
+
+import re
+
+from ganeti import constants
+from ganeti import errors
+from ganeti import ht
+
+
+class _Required:
+  def __repr__(self):
+    return "REQUIRED"
+
+
+REQUIRED = _Required()
+
+# Parameters shared by many opcodes --------------------------------------
+PDryRun = ("dry_run", None, ht.TMaybeBool,
+           "Run checks only, don't execute")
+PDebugLevel = ("debug_level", None, ht.TMaybe(ht.TNonNegativeInt),
+               "Debug level")
+PPriority = ("priority", constants.OP_PRIO_DEFAULT,
+             ht.TElemOf(range(constants.OP_PRIO_HIGHEST,
+                              constants.OP_PRIO_LOWEST + 1)),
+             "Opcode priority")
+PDepends = ("depends", None, ht.TMaybe(ht.TListOf(ht.TJobDep)),
+            "Job dependencies; a list of [job_id, [final statuses]]")
+PComment = ("comment", None, ht.TMaybe(ht.TString),
+            "Comment describing the purpose of the opcode")
+PReason = ("reason", list, ht.TReasonTrail, "Reason trail")
+BASE_PARAMS = [PDryRun, PDebugLevel, PPriority, PDepends, PComment, PReason]
+_ALWAYS_SERIALIZED = frozenset(p[0] for p in BASE_PARAMS)
+
+PForce = ("force", False, ht.TBool, "Whether to force the operation")
+PInstanceName = ("instance_name", REQUIRED, ht.TNonEmptyString,
+                 "Instance name")
+PInstanceUuid = ("instance_uuid", None, ht.TMaybeString, "Instance UUID")
+PNodeName = ("node_name", REQUIRED, ht.TNonEmptyString, "Node name")
+PNodeUuid = ("node_uuid", None, ht.TMaybeString, "Node UUID")
+PGroupName = ("group_name", REQUIRED, ht.TNonEmptyString, "Group name")
+POutputFields = ("output_fields", REQUIRED, ht.TListOf(ht.TNonEmptyString),
+                 "Selected output fields")
+PShutdownTimeout = ("shutdown_timeout", constants.DEFAULT_SHUTDOWN_TIMEOUT,
+                    ht.TNonNegativeInt,
+                    "How long to wait for instance to shut down")
+PIgnoreOfflineNodes = ("ignore_offline_nodes", False, ht.TBool,
+                       "Whether to ignore offline nodes")
+PUseLocking = ("use_locking", False, ht.TBool,
+               "Whether to use synchronization")
+PIgnoreIpolicy = ("ignore_ipolicy", False, ht.TBool,
+                  "Whether to ignore ipolicy violations")
+PNoRemember = ("no_remember", False, ht.TBool,
+               "Do not remember the state change")
+PNameCheck = ("name_check", True, ht.TBool, "Whether to check name")
+PIpCheck = ("ip_check", True, ht.TBool,
+            "Whether to ensure instance's IP address is inactive")
+PForceVariant = ("force_variant", False, ht.TBool,
+                 "Whether to force an unknown OS variant")
+PWaitForSync = ("wait_for_sync", True, ht.TBool,
+                "Whether to wait for the disk to synchronize")
+PHvState = ("hv_state", None, ht.TMaybeDict, "Set hypervisor states")
+PDiskState = ("disk_state", None, ht.TMaybeDict, "Set disk states")
+PTagKind = ("kind", REQUIRED, ht.TElemOf(constants.VALID_TAG_TYPES),
+            "Tag kind")
+PTags = ("tags", REQUIRED, ht.TListOf(ht.TNonEmptyString), "List of tag names")
+PTagName = ("name", None, ht.TMaybe(ht.TString),
+            "Name of the object to retrieve tags from")
+PVerifyCommon = [
+  ("debug_simulate_errors", False, ht.TBool,
+   "Whether to simulate errors (useful for debugging)"),
+  ("error_codes", False, ht.TBool, "Error codes"),
+  ("skip_checks", list, ht.TListOf(ht.TNonEmptyString), "Which checks to skip"),
+  ("ignore_errors", list, ht.TListOf(ht.TNonEmptyString),
+   "List of error codes that should be treated as warnings"),
+  ("verbose", False, ht.TBool, "Verbose mode"),
+]
+PVerifyClutter = ("verify_clutter", False, ht.TBool,
+                  "Whether to check for clutter in the 'authorized_keys' file")
+_TQueryFilter = ht.TMaybe(ht.TList)
+
+TJobIdListOnly = ht.TListOf(ht.TItems([ht.TBool, ht.TAny]))
+TJobResult = ht.TDict
+
+
+def _NameToId(name: str) -> str:
+  """OpInstanceStartup -> OP_INSTANCE_STARTUP."""
+  if not name.startswith("Op"):
+    return None
+  return "OP_" + "_".join(p.upper() for p in
+                          re.findall(r"[A-Z][a-z0-9]*", name[2:]))
+
+
+class _AutoOpParamSlots(type):
+  """Metaclass computing OP_ID and slots from the parameter table."""
+
+  def __new__(mcs, name, bases, attrs):
+    if "OP_ID" not in attrs:
+      attrs["OP_ID"] = _NameToId(name)
+    params = attrs.setdefault("OP_PARAMS", [])
+    slots = [p[0] for p in params]
+    attrs["__slots__"] = slots
+    return type.__new__(mcs, name, bases, attrs)
+
+
+class BaseOpCode(metaclass=_AutoOpParamSlots):
+  """Base of all opcodes: a set of validated parameters."""
+
+  OP_PARAMS = []
+
+  def __init__(self, **kwargs):
+    slots = self.GetAllSlots()
+    for key, value in kwargs.items():
+      if key not in slots:
+        raise errors.OpPrereqError(
+          "Parameter '%s' is not supported by %s" % (key, self.OP_ID),
+          errors.ECODE_INVAL)
+      setattr(self, key, value)
+
+  @classmethod
+  def GetAllParams(cls):
+    result = []
+    for parent in reversed(cls.__mro__):
+      result.extend(getattr(parent, "OP_PARAMS", []))
+    return result
+
+  @classmethod
+  def GetAllSlots(cls):
+    cache = cls.__dict__.get("_all_slots")
+    if cache is None:
+      cache = frozenset(p[0] for p in cls.GetAllParams())
+      type.__setattr__(cls, "_all_slots", cache)
+    return cache
+
+  def __getstate__(self):
+    state = {}
+    for name in self.GetAllSlots():
+      if hasattr(self, name):
+        value = getattr(self, name)
+        if value is not None or name in _ALWAYS_SERIALIZED:
+          state[name] = value
+    return state
+
+  def __setstate__(self, state):
+    if not isinstance(state, dict):
+      raise ValueError("Invalid data to __setstate__: expected dict, got %s" %
+                       type(state))
+    for name in self.GetAllSlots():
+      if name not in state and hasattr(self, name):
+        delattr(self, name)
+    for name in state:
+      setattr(self, name, state[name])
+
+  def Validate(self, set_defaults: bool) -> None:
+    """Check every parameter's type; fill in defaults if asked.
+
+    Raises OpPrereqError (ECODE_INVAL) for a missing required parameter or a
+    value of the wrong type.
+    """
+    for (attr_name, default, test, _) in self.GetAllParams():
+      if not hasattr(self, attr_name) or getattr(self, attr_name) is None:
+        if default is REQUIRED:
+          raise errors.OpPrereqError("Required parameter '%s.%s' missing" %
+                                     (self.OP_ID, attr_name),
+                                     errors.ECODE_INVAL)
+        if set_defaults and default is not None:
+          setattr(self, attr_name, default() if callable(default)
+                  else default)
+        elif not hasattr(self, attr_name):
+          if set_defaults:
+            setattr(self, attr_name, None)
+          continue
+      value = getattr(self, attr_name)
+      if value is None and default is not REQUIRED:
+        continue
+      if test is not None and not test(value):
+        raise errors.OpPrereqError(
+          "Parameter '%s.%s' fails validation: expected %s, got %r" %
+          (self.OP_ID, attr_name, test, value), errors.ECODE_INVAL)
+
+
+class OpCode(BaseOpCode):
+  """An opcode that can be put in a job."""
+
+  OP_PARAMS = BASE_PARAMS
+  OP_DSC_FIELD = None
+  OP_DSC_FORMATTER = None
+  OP_RESULT = None
+  WITH_LU = True
+
+  def __getstate__(self):
+    data = BaseOpCode.__getstate__(self)
+    data["OP_ID"] = self.OP_ID
+    return data
+
+  @classmethod
+  def LoadOpCode(cls, data):
+    """Build an opcode from its wire dict (with OP_ID)."""
+    if not isinstance(data, dict):
+      raise ValueError("Invalid data to LoadOpCode (%s)" % type(data))
+    if "OP_ID" not in data:
+      raise ValueError("Invalid data to LoadOpcode, missing OP_ID")
+    op_id = data["OP_ID"]
+    op_class = OP_MAPPING.get(op_id)
+    if op_class is None:
+      raise errors.OpCodeUnknown("Unknown opcode %s" % op_id)
+    op = op_class()
+    new_data = dict(data)
+    del new_data["OP_ID"]
+    unknown = set(new_data) - op_class.GetAllSlots()
+    if unknown:
+      raise errors.OpPrereqError(
+        "Unknown parameter(s) for %s: %s" % (op_id,
+                                            ", ".join(sorted(unknown))),
+        errors.ECODE_INVAL)
+    op.__setstate__(new_data)
+    return op
+
+  def Summary(self) -> str:
+    """OP_ID without 'OP_' plus the description field, e.g. X(inst1)."""
+    txt = self.OP_ID[3:]
+    field_name = self.OP_DSC_FIELD
+    if field_name and getattr(self, field_name, None) is not None:
+      field_value = getattr(self, field_name)
+      if self.OP_DSC_FORMATTER is not None:
+        field_value = self.OP_DSC_FORMATTER(field_value)
+      elif isinstance(field_value, (list, tuple)):
+        field_value = ",".join(str(i) for i in field_value)
+      txt = "%s(%s)" % (txt, field_value)
+    return txt
+
+  def TinySummary(self) -> str:
+    assert self.OP_ID.startswith("OP_")
+    return self.Summary()[3:] if False else self.Summary()
+
+
+# Cluster -----------------------------------------------------------------
+class OpClusterPostInit(OpCode):
+  OP_RESULT = ht.TBool
+
+
+class OpClusterDestroy(OpCode):
+  OP_RESULT = ht.TNonEmptyString
+
+
+class OpClusterQuery(OpCode):
+  OP_RESULT = ht.TDict
+
+
+class OpClusterVerify(OpCode):
+  OP_PARAMS = PVerifyCommon + [
+    ("group_name", None, ht.TMaybeString, "Group name"),
+    PVerifyClutter,
+  ]
+  OP_RESULT = TJobIdListOnly
+
+
+class OpClusterVerifyConfig(OpCode):
+  OP_PARAMS = PVerifyCommon[:2] + PVerifyCommon[3:]
+  OP_RESULT = ht.TBool
+
+
+class OpClusterVerifyGroup(OpCode):
+  OP_DSC_FIELD = "group_name"
+  OP_PARAMS = [PGroupName] + PVerifyCommon + [PVerifyClutter]
+  OP_RESULT = ht.TBool
+
+
+class OpClusterVerifyDisks(OpCode):
+  OP_PARAMS = [("group_name", None, ht.TMaybeString, "Group name")]
+  OP_RESULT = ht.TDict
+
+
+class OpGroupVerifyDisks(OpCode):
+  OP_DSC_FIELD = "group_name"
+  OP_PARAMS = [PGroupName]
+  OP_RESULT = ht.TListOrTuple
+
+
+class OpClusterActivateMasterIp(OpCode):
+  OP_RESULT = ht.TNone
+
+
+class OpClusterDeactivateMasterIp(OpCode):
+  OP_RESULT = ht.TNone
+
+
+class OpClusterConfigQuery(OpCode):
+  OP_PARAMS = [POutputFields]
+  OP_RESULT = ht.TListOf(ht.TAny)
+
+
+# Queries -----------------------------------------------------------------
+class OpQuery(OpCode):
+  OP_DSC_FIELD = "what"
+  OP_PARAMS = [
+    ("what", REQUIRED, ht.TNonEmptyString, "Resource(s) to query for"),
+    PUseLocking,
+    ("fields", REQUIRED, ht.TListOf(ht.TNonEmptyString),
+     "Requested fields"),
+    ("qfilter", None, _TQueryFilter, "Query filter"),
+  ]
+  OP_RESULT = ht.TDict
+
+
+class OpQueryFields(OpCode):
+  OP_DSC_FIELD = "what"
+  OP_PARAMS = [
+    ("what", REQUIRED, ht.TNonEmptyString, "Resource(s) to query for"),
+    ("fields", None, ht.TMaybe(ht.TListOf(ht.TNonEmptyString)),
+     "Requested fields; if not given, all are returned"),
+  ]
+  OP_RESULT = ht.TDict
+
+
+class OpOsDiagnose(OpCode):
+  OP_PARAMS = [
+    POutputFields,
+    ("names", list, ht.TListOf(ht.TNonEmptyString),
+     "Which operating systems to diagnose"),
+  ]
+  OP_RESULT = ht.TListOf(ht.TListOf(ht.TAny))
+
+
+# Tags --------------------------------------------------------------------
+class OpTagsGet(OpCode):
+  OP_DSC_FIELD = "name"
+  OP_PARAMS = [PTagKind, PUseLocking, PTagName]
+  OP_RESULT = ht.TListOf(ht.TNonEmptyString)
+
+
+class OpTagsSearch(OpCode):
+  OP_DSC_FIELD = "pattern"
+  OP_PARAMS = [("pattern", REQUIRED, ht.TNonEmptyString,
+                "Search pattern (regular expression)")]
+  OP_RESULT = ht.TListOf(ht.TListOf(ht.TString))
+
+
+class OpTagsSet(OpCode):
+  OP_DSC_FIELD = "name"
+  OP_PARAMS = [PTagKind, PTags, PTagName]
+  OP_RESULT = ht.TNone
+
+
+class OpTagsDel(OpCode):
+  OP_DSC_FIELD = "name"
+  OP_PARAMS = [PTagKind, PTags, PTagName]
+  OP_RESULT = ht.TNone
+
+
+# Nodes -------------------------------------------------------------------
+class OpNodeAdd(OpCode):
+  OP_DSC_FIELD = "node_name"
+  OP_PARAMS = [
+    PNodeName, PHvState, PDiskState,
+    ("primary_ip", None, ht.TMaybeString, "Primary IP address"),
+    ("secondary_ip", None, ht.TMaybeString, "Secondary IP address"),
+    ("readd", False, ht.TBool, "Whether node is re-added to cluster"),
+    ("group", None, ht.TMaybeString, "Initial node group"),
+    ("master_capable", None, ht.TMaybeBool,
+     "Whether node can become master or master candidate"),
+    ("vm_capable", None, ht.TMaybeBool,
+     "Whether node can host instances"),
+    ("ndparams", None, ht.TMaybeDict, "Node parameters"),
+    ("node_setup", False, ht.TBool,
+     "Whether to perform a SSH setup on the new node"),
+  ]
+  OP_RESULT = ht.TNone
+
+
+class OpNodeRemove(OpCode):
+  OP_DSC_FIELD = "node_name"
+  OP_PARAMS = [PNodeName, PNodeUuid]
+  OP_RESULT = ht.TNone
+
+
+class OpNodeSetParams(OpCode):
+  OP_DSC_FIELD = "node_name"
+  OP_PARAMS = [
+    PNodeName, PNodeUuid, PForce, PHvState, PDiskState,
+    ("master_candidate", None, ht.TMaybeBool,
+     "Whether the node should become a master candidate"),
+    ("offline", None, ht.TMaybeBool,
+     "Whether to mark the node offline"),
+    ("drained", None, ht.TMaybeBool, "Whether to mark the node as drained"),
+    ("auto_promote", False, ht.TBool,
+     "Whether node(s) should be promoted to master candidate if necessary"),
+    ("master_capable", None, ht.TMaybeBool,
+     "Denote whether node can become master or master candidate"),
+    ("vm_capable", None, ht.TMaybeBool,
+     "Denote whether node can host instances"),
+    ("secondary_ip", None, ht.TMaybeString,
+     "Change node's secondary IP address"),
+    ("ndparams", None, ht.TMaybeDict, "Set node parameters"),
+    ("powered", None, ht.TMaybeBool,
+     "Whether the node should be marked as powered"),
+  ]
+  OP_RESULT = ht.TListOf(ht.TItems([ht.TNonEmptyString, ht.TAny]))
+
+
+# Instances ---------------------------------------------------------------
+class OpInstanceCreate(OpCode):
+  OP_DSC_FIELD = "instance_name"
+  OP_PARAMS = [
+    PInstanceName, PForceVariant, PWaitForSync, PNameCheck, PIgnoreIpolicy,
+    ("opportunistic_locking", False, ht.TBool,
+     "Whether to employ opportunistic locking for nodes"),
+    ("beparams", dict, ht.TDict, "Backend parameters for instance"),
+    ("disks", REQUIRED, ht.TListOf(ht.TDict), "Disk descriptions"),
+    ("disk_template", None,
+     ht.TMaybe(ht.TElemOf(constants.DISK_TEMPLATES)), "Disk template"),
+    ("group_name", None, ht.TMaybeString,
+     "Optional group name for instance creation"),
+    ("file_driver", None, ht.TMaybe(ht.TElemOf(constants.FILE_DRIVER)),
+     "Driver for file-backed disks"),
+    ("file_storage_dir", None, ht.TMaybeString,
+     "Directory for storing file-backed disks"),
+    ("hvparams", dict, ht.TDict,
+     "Hypervisor parameters for instance, hypervisor-dependent"),
+    ("hypervisor", None, ht.TMaybe(ht.TElemOf(constants.HYPER_TYPES)),
+     "Selected hypervisor for an instance"),
+    ("iallocator", None, ht.TMaybeString,
+     "Iallocator for deciding the target node"),
+    ("identify_defaults", False, ht.TBool,
+     "Reset instance parameters to default if equal"),
+    PIpCheck,
+    ("conflicts_check", True, ht.TBool,
+     "Check for conflicting IPs"),
+    ("mode", REQUIRED, ht.TElemOf(constants.INSTANCE_CREATE_MODES),
+     "Instance creation mode"),
+    ("nics", REQUIRED, ht.TListOf(ht.TDict), "List of NIC definitions"),
+    ("no_install", None, ht.TMaybeBool,
+     "Do not install the OS (will disable automatic start)"),
+    ("osparams", dict, ht.TDict, "OS parameters for instance"),
+    ("osparams_private", dict, ht.TDict,
+     "Private OS parameters for instance"),
+    ("osparams_secret", dict, ht.TDict, "Secret OS parameters for instance"),
+    ("os_type", None, ht.TMaybeString, "Operating system"),
+    ("pnode", None, ht.TMaybeString, "Primary node"),
+    ("pnode_uuid", None, ht.TMaybeString, "Primary node UUID"),
+    ("snode", None, ht.TMaybeString, "Secondary node"),
+    ("snode_uuid", None, ht.TMaybeString, "Secondary node UUID"),
+    ("source_handshake", None, ht.TMaybe(ht.TList),
+     "Signed handshake from source (remote import only)"),
+    ("source_instance_name", None, ht.TMaybeString,
+     "Source instance name (remote import only)"),
+    ("source_shutdown_timeout", constants.DEFAULT_SHUTDOWN_TIMEOUT,
+     ht.TNonNegativeInt,
+     "How long source instance was given to shut down"),
+    ("source_x509_ca", None, ht.TMaybeString,
+     "Source X509 CA in PEM format (remote import only)"),
+    ("src_node", None, ht.TMaybeString, "Source node for import"),
+    ("src_node_uuid", None, ht.TMaybeString, "Source node UUID for import"),
+    ("src_path", None, ht.TMaybeString, "Source directory for import"),
+    ("compress", "none", ht.TString, "Compression mode to use for moves"),
+    ("start", True, ht.TBool, "Whether to start instance after creation"),
+    ("forthcoming", False, ht.TBool,
+     "Whether to only reserve resources"),
+    ("commit", False, ht.TBool,
+     "Commit the already reserved instance"),
+    ("tags", list, ht.TListOf(ht.TNonEmptyString), "Instance tags"),
+    ("instance_communication", False, ht.TBool,
+     "Enable or disable the communication mechanism for an instance"),
+    ("helper_startup_timeout", None, ht.TMaybe(ht.TInt),
+     "Startup timeout for the helper VM"),
+    ("helper_shutdown_timeout", None, ht.TMaybe(ht.TInt),
+     "Shutdown timeout for the helper VM"),
+  ]
+  OP_RESULT = ht.TListOf(ht.TNonEmptyString)
+
+
+class OpInstanceRemove(OpCode):
+  OP_DSC_FIELD = "instance_name"
+  OP_PARAMS = [
+    PInstanceName, PInstanceUuid, PShutdownTimeout,
+    ("ignore_failures", False, ht.TBool,
+     "Whether to ignore failures during removal"),
+  ]
+  OP_RESULT = ht.TNone
+
+
+class OpInstanceStartup(OpCode):
+  OP_DSC_FIELD = "instance_name"
+  OP_PARAMS = [
+    PInstanceName, PInstanceUuid, PForce, PIgnoreOfflineNodes,
+    ("hvparams", dict, ht.TDict,
+     "Temporary hypervisor parameters, hypervisor-dependent"),
+    ("beparams", dict, ht.TDict, "Temporary backend parameters"),
+    PNoRemember,
+    ("startup_paused", False, ht.TBool, "Pause instance at startup"),
+    PShutdownTimeout,
+  ]
+  OP_RESULT = ht.TNone
+
+
+class OpInstanceShutdown(OpCode):
+  OP_DSC_FIELD = "instance_name"
+  OP_PARAMS = [
+    PInstanceName, PInstanceUuid, PForce, PIgnoreOfflineNodes,
+    ("timeout", constants.DEFAULT_SHUTDOWN_TIMEOUT, ht.TNonNegativeInt,
+     "How long to wait for instance to shut down"),
+    PNoRemember,
+    ("admin_state_source", None, ht.TMaybe(
+      ht.TElemOf([constants.ADMIN_SOURCE, constants.USER_SOURCE])),
+     "Who last changed the instance admin state"),
+  ]
+  OP_RESULT = ht.TNone
+
+
+class OpInstanceReboot(OpCode):
+  OP_DSC_FIELD = "instance_name"
+  OP_PARAMS = [
+    PInstanceName, PInstanceUuid, PShutdownTimeout,
+    ("ignore_secondaries", False, ht.TBool,
+     "Whether to start the instance even if secondary disks are failing"),
+    ("reboot_type", REQUIRED, ht.TElemOf(constants.REBOOT_TYPES),
+     "How to reboot the instance"),
+  ]
+  OP_RESULT = ht.TNone
+
+
+class OpInstanceQueryData(OpCode):
+  OP_PARAMS = [
+    PUseLocking,
+    ("instances", list, ht.TListOf(ht.TNonEmptyString),
+     "Instance names"),
+    ("static", False, ht.TBool,
+     "Whether to only return configuration data without querying nodes"),
+  ]
+  OP_RESULT = ht.TDict
+
+
+# Test opcodes ------------------------------------------------------------
+class OpTestDelay(OpCode):
+  OP_DSC_FIELD = "duration"
+  OP_DSC_FORMATTER = staticmethod(lambda v: "%s" % float(v))
+  OP_PARAMS = [
+    ("duration", REQUIRED, ht.TNumber, "Duration parameter for 'sleep'"),
+    ("on_master", True, ht.TBool, "Whether to sleep on the master"),
+    ("on_nodes", list, ht.TListOf(ht.TNonEmptyString),
+     "List of nodes to run the test delay on"),
+    ("on_node_uuids", None, ht.TMaybe(ht.TListOf(ht.TNonEmptyString)),
+     "List of node UUIDs to run the test delay on"),
+    ("repeat", 0, ht.TNonNegativeInt,
+     "Repeat the test delay this many times"),
+    ("interruptible", False, ht.TBool,
+     "Allows the opcode to be interrupted"),
+    ("no_locks", True, ht.TBool, "Don't take locks during the delay"),
+  ]
+  OP_RESULT = ht.TNone
+
+
+class OpTestJqueue(OpCode):
+  OP_PARAMS = [
+    ("notify_waitlock", False, ht.TBool,
+     "'OpTestJQueue' only: notify on lock wait"),
+    ("notify_exec", False, ht.TBool, "'OpTestJQueue' only: notify on exec"),
+    ("log_messages", list, ht.TListOf(ht.TString),
+     "'OpTestJQueue' only: log messages"),
+    ("fail", False, ht.TBool, "'OpTestJQueue' only: fail the opcode"),
+  ]
+
+
+def _GetOpList():
+  return [v for v in globals().values()
+          if (isinstance(v, type) and issubclass(v, OpCode) and
+              v is not OpCode and v.OP_ID)]
+
+
+OP_MAPPING = dict((v.OP_ID, v) for v in _GetOpList())

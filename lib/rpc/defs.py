@@ -1,0 +1,166 @@
+"""The node RPC procedures, declared in one table.
+
+Both ends use this table: the master's :mod:`ganeti.rpc.node` builds its
+``call_<name>`` methods from it, and ``ganeti-noded`` accepts exactly these
+procedure names (anything else is HTTP 404).
+
+Each entry is ``(name, multi, timeout, args, doc)``:
+
+* ``multi``: True if called on many nodes at once (the caller passes a node
+  list), False for a single node;
+* ``timeout``: read timeout class in seconds, or a callable computing it
+  from the positional arguments;
+* ``args``: ``(arg_name, encoder)`` pairs in wire order.  The encoder names
+  how the master turns the Python value into JSON before sending it
+  (see ``ganeti.rpc.node``); ``None`` means "send as is".
+
+Argument shapes on the wire (what the backend functions receive):
+
+* ``ED_INST_DICT``: the instance as ``objects.Instance.ToDict()`` with
+  ``hvparams``, ``beparams`` and ``osparams`` filled from the cluster
+  defaults, ``disk_template`` set, and ``disks_info`` holding the instance's
+  disk dicts (``objects.Disk.ToDict()``) in index order;
+* ``ED_INST_DICT_HVP_BEP_DP``: ``[instance dict as above, hvp override,
+  bep override]``;
+* ``ED_INST_DICT_OSP_DP``: ``[instance dict as above, osparams override]``;
+* ``ED_OBJECT_DICT``: any config object's ``ToDict()``;
+* ``ED_DISKS_DICT_DP``/``ED_OBJECT_DICT_LIST``: a list of such dicts;
+* ``ED_COMPRESS``: ``[encoding, data]`` with encoding 0 (plain text) or 1
+  (zlib level 3, then base64);
+* ``ED_FILE_DETAILS``: ``[virtual_path, [enc, data], mode, owner, group,
+  atime, mtime]`` for upload_file.
+"""
+
+ED_OBJECT_DICT = "object_dict"
+ED_OBJECT_DICT_LIST = "object_dict_list"
+ED_INST_DICT = "inst_dict"
+ED_INST_DICT_HVP_BEP_DP = "inst_dict_hvp_bep_dp"
+ED_INST_DICT_OSP_DP = "inst_dict_osp_dp"
+ED_DISKS_DICT_DP = "disks_dict_dp"
+ED_SINGLE_DISK_DICT_DP = "single_disk_dict_dp"
+ED_COMPRESS = "compress"
+ED_FILE_DETAILS = "file_details"
+ED_QUEUE_PATH = "queue_path"
+
+TMO_URGENT = 60
+TMO_FAST = 5 * 60
+TMO_NORMAL = 15 * 60
+TMO_SLOW = 3600
+TMO_4HRS = 4 * 3600
+TMO_1DAY = 86400
+
+
+def _TestDelayTimeout(args):
+  return int(args[0]) + 5
+
+
+CALLS = [
+  # Nodes and master role
+  ("version", True, TMO_URGENT, [], "Query node version"),
+  ("master_info", True, TMO_URGENT, [],
+   "Query master info: [netdev, ip, master_name, ip_family, netmask]"),
+  ("node_info", True, TMO_URGENT,
+   [("storage_units", None), ("hv_specs", None)],
+   "Return node information: [bootid, [storage dicts], [hv dicts]];"
+   " storage_units is a list of [type, key, params], hv_specs a list of"
+   " [hypervisor, hvparams]"),
+  ("node_verify", True, TMO_NORMAL,
+   [("checkdict", None), ("cluster_name", None), ("all_hvparams", None)],
+   "Run node verification checks named in checkdict"),
+  ("node_has_ip_address", False, TMO_FAST, [("address", None)],
+   "Check whether the node has the given IP address"),
+  ("node_leave_cluster", False, TMO_NORMAL, [("modify_ssh_setup", None)],
+   "Remove all cluster data from the node and stop its daemons"),
+  ("node_demote_from_mc", False, TMO_FAST, [],
+   "Remove the config and queue from a node no longer master candidate"),
+  ("node_start_master_daemons", False, TMO_FAST, [("no_voting", None)],
+   "Start the master daemons on the node"),
+  ("node_stop_master", False, TMO_FAST, [], "Stop the master daemons"),
+  ("node_activate_master_ip", False, TMO_FAST,
+   [("master_params", ED_OBJECT_DICT), ("use_external_mip_script", None)],
+   "Activate the master IP on the node"),
+  ("node_deactivate_master_ip", False, TMO_FAST,
+   [("master_params", ED_OBJECT_DICT), ("use_external_mip_script", None)],
+   "Deactivate the master IP on the node"),
+  ("bridges_exist", False, TMO_URGENT, [("bridges_list", None)],
+   "Check whether the given bridges exist"),
+  # Instances
+  ("instance_info", False, TMO_URGENT,
+   [("instance", None), ("hname", None), ("hvparams", None)],
+   "Information about one instance: dict with memory, vcpus, state, time"
+   " or {} if it is not running"),
+  ("all_instances_info", True, TMO_URGENT,
+   [("hypervisor_list", None), ("all_hvparams", None)],
+   "Information about all running instances: {name: info dict}"),
+  ("instance_list", True, TMO_URGENT,
+   [("hypervisor_list", None), ("hvparams", None)],
+   "List of running instance names"),
+  ("instance_start", False, TMO_NORMAL,
+   [("instance_hvp_bep", ED_INST_DICT_HVP_BEP_DP), ("startup_paused", None),
+    ("reason", None)], "Start an instance"),
+  ("instance_shutdown", False, TMO_NORMAL,
+   [("instance", ED_INST_DICT), ("timeout", None), ("reason", None)],
+   "Stop an instance"),
+  ("instance_reboot", False, TMO_NORMAL,
+   [("inst", ED_INST_DICT), ("reboot_type", None),
+    ("shutdown_timeout", None), ("reason", None)], "Reboot an instance"),
+  ("instance_os_add", False, TMO_1DAY,
+   [("instance_osp", ED_INST_DICT_OSP_DP), ("reinstall", None),
+    ("debug", None)], "Run the OS create script for an instance"),
+  # Block devices and file storage
+  ("blockdev_create", False, TMO_NORMAL,
+   [("bdev", ED_SINGLE_DISK_DICT_DP), ("size", None), ("owner", None),
+    ("on_primary", None), ("info", None), ("excl_stor", None)],
+   "Create a block device; returns its unique id"),
+  ("blockdev_remove", False, TMO_NORMAL, [("bdev", ED_SINGLE_DISK_DICT_DP)],
+   "Remove a block device"),
+  ("blockdev_assemble", False, TMO_NORMAL,
+   [("disk", ED_SINGLE_DISK_DICT_DP), ("instance", ED_INST_DICT),
+    ("on_primary", None), ("idx", None)],
+   "Assemble a block device: returns [dev_path, link_name, uri]"),
+  ("blockdev_shutdown", False, TMO_NORMAL, [("disk", ED_SINGLE_DISK_DICT_DP)],
+   "Shut down a block device"),
+  ("blockdev_find", False, TMO_NORMAL, [("disk", ED_SINGLE_DISK_DICT_DP)],
+   "Find a block device: BlockDevStatus dict or null"),
+  ("blockdev_getmirrorstatus", False, TMO_NORMAL,
+   [("disks", ED_DISKS_DICT_DP)],
+   "Mirror status of disks: list of [success, BlockDevStatus dict]"),
+  ("file_storage_dir_create", False, TMO_FAST, [("file_storage_dir", None)],
+   "Create the given file storage directory"),
+  ("file_storage_dir_remove", False, TMO_FAST, [("file_storage_dir", None)],
+   "Remove the given (empty) file storage directory"),
+  ("storage_list", True, TMO_NORMAL,
+   [("su_name", None), ("su_args", None), ("name", None), ("fields", None)],
+   "List storage units: list of rows of field values"),
+  # OS
+  ("os_diagnose", True, TMO_FAST, [],
+   "List OSes: [name, path, status, diagnose, variants, parameters,"
+   " api_versions, trusted]"),
+  ("os_get", False, TMO_FAST, [("name", None)],
+   "Return a single OS definition as an objects.OS dict"),
+  ("os_validate", True, TMO_FAST,
+   [("required", None), ("name", None), ("checks", None), ("params", None),
+    ("force_variant", None)], "Validate an OS and its parameters"),
+  # Hooks and misc
+  ("hooks_runner", True, TMO_NORMAL,
+   [("hpath", None), ("phase", None), ("env", None)],
+   "Run hooks scripts: list of [script, status, output]"),
+  ("test_delay", True, _TestDelayTimeout, [("duration", None)],
+   "Sleep for a while"),
+  # Job queue replication
+  ("jobqueue_update", True, TMO_URGENT,
+   [("file_name", ED_QUEUE_PATH), ("content", ED_COMPRESS)],
+   "Write a job queue file"),
+  ("jobqueue_purge", False, TMO_NORMAL, [], "Purge the job queue"),
+  ("jobqueue_rename", True, TMO_URGENT, [("rename", None)],
+   "Rename job queue files: list of [old, new] (virtual paths)"),
+  ("jobqueue_set_drain_flag", True, TMO_URGENT, [("flag", None)],
+   "Set or unset the queue drain flag"),
+  # Config distribution
+  ("upload_file", True, TMO_NORMAL, [("file_details", ED_FILE_DETAILS)],
+   "Upload an allowed file to the node"),
+  ("write_ssconf_files", True, TMO_NORMAL, [("values", None)],
+   "Write the ssconf files: {key: value}"),
+]
+
+CALLS_BY_NAME = dict((c[0], c) for c in CALLS)
