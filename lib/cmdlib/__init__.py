@@ -1,0 +1,17 @@
+"""Logical units, one per opcode, grouped in family modules."""
+
+from ganeti.cmdlib.base import ResultWithJobs, LogicalUnit, NoHooksLU  # noqa
+from ganeti.cmdlib.cluster import (  # noqa: F401
+  LUClusterPostInit, LUClusterDestroy, LUClusterQuery, LUClusterConfigQuery,
+  LUClusterActivateMasterIp, LUClusterDeactivateMasterIp, LUQuery,
+  LUQueryFields)
+from ganeti.cmdlib.cluster_verify import (  # noqa: F401
+  LUClusterVerify, LUClusterVerifyConfig, LUClusterVerifyGroup,
+  LUClusterVerifyDisks, LUGroupVerifyDisks)
+from ganeti.cmdlib.node import LUNodeAdd, LUNodeRemove, LUNodeSetParams  # noqa
+from ganeti.cmdlib.instance import (  # noqa: F401
+  LUInstanceCreate, LUInstanceStartup, LUInstanceShutdown, LUInstanceReboot,
+  LUInstanceRemove, LUInstanceQueryData)
+from ganeti.cmdlib.misc import (  # noqa: F401
+  LUTagsGet, LUTagsSet, LUTagsDel, LUTagsSearch, LUTestDelay, LUTestJqueue,
+  LUOsDiagnose)

@@ -1,0 +1,511 @@
+"""Instance LUs: create, remove, startup, shutdown, reboot, query data."""
+
+import os
+
+from ganeti import constants
+from ganeti import errors
+from ganeti import locking
+from ganeti import netutils
+from ganeti import objects
+from ganeti import utils
+from ganeti.cmdlib.base import (LogicalUnit, NoHooksLU,
+                                ExpandNodeUuidAndName)
+from ganeti.cmdlib import instance_utils as iu
+
+_SUPPORTED_TEMPLATES = frozenset([constants.DT_DISKLESS, constants.DT_FILE])
+
+
+class LUInstanceCreate(LogicalUnit):
+  HPATH = "instance-add"
+  HTYPE = constants.HTYPE_INSTANCE
+  REQ_BGL = False
+
+  def CheckArguments(self):
+    op = self.op
+    if op.mode != constants.INSTANCE_CREATE:
+      raise errors.OpPrereqError("Instance import is not supported yet"
+                                 " (mode '%s')" % op.mode,
+                                 errors.ECODE_INVAL)
+    if op.no_install and op.start:
+      self.LogInfo("No-installation mode selected, disabling startup")
+      op.start = False
+    if op.ip_check and not op.name_check:
+      raise errors.OpPrereqError("Cannot do IP address check without a name"
+                                 " check", errors.ECODE_INVAL)
+    if op.disk_template is None:
+      raise errors.OpPrereqError("Disk template must be given",
+                                 errors.ECODE_INVAL)
+    if op.name_check:
+      self.hostname = netutils.GetHostname(name=op.instance_name)
+      op.instance_name = self.hostname.name
+    if op.disk_template == constants.DT_DISKLESS and op.disks:
+      raise errors.OpPrereqError("Diskless instances cannot have disks",
+                                 errors.ECODE_INVAL)
+    if op.disk_template != constants.DT_DISKLESS and not op.disks:
+      raise errors.OpPrereqError("No disks specified", errors.ECODE_INVAL)
+    self.disk_sizes = []
+    for idx, disk in enumerate(op.disks):
+      size = disk.get(constants.IDISK_SIZE)
+      if size is None:
+        raise errors.OpPrereqError("Missing disk size", errors.ECODE_INVAL)
+      try:
+        self.disk_sizes.append(int(size))
+      except (TypeError, ValueError):
+        raise errors.OpPrereqError("Invalid disk size '%s'" % size,
+                                   errors.ECODE_INVAL)
+      mode = disk.get(constants.IDISK_MODE, constants.DISK_RDWR)
+      if mode not in constants.DISK_ACCESS_SET:
+        raise errors.OpPrereqError("Invalid disk access mode '%s'" % mode,
+                                   errors.ECODE_INVAL)
+    if len(op.nics) > constants.MAX_NICS:
+      raise errors.OpPrereqError("Too many NICs", errors.ECODE_INVAL)
+    if len(op.disks) > constants.MAX_DISKS:
+      raise errors.OpPrereqError("Too many disks", errors.ECODE_INVAL)
+
+  def ExpandNames(self):
+    self.needed_locks = {}
+    if self.cfg.GetInstanceInfoByName(self.op.instance_name) is not None:
+      raise errors.OpPrereqError("Instance '%s' is already in the cluster" %
+                                 self.op.instance_name, errors.ECODE_EXISTS)
+    self.add_locks[locking.LEVEL_INSTANCE] = self.op.instance_name
+    if not self.op.pnode:
+      ial = self.op.iallocator or self.cfg.GetClusterInfo().default_iallocator
+      if not ial:
+        raise errors.OpPrereqError("No node given and no default instance"
+                                   " allocator", errors.ECODE_INVAL)
+      raise errors.OpPrereqError("Can't compute nodes using iallocator '%s':"
+                                 " iallocators are not supported yet;"
+                                 " please give a node with -n" % ial,
+                                 errors.ECODE_NORES)
+    (self.op.pnode_uuid, self.op.pnode) = ExpandNodeUuidAndName(
+      self.cfg, self.op.pnode_uuid, self.op.pnode)
+    self.needed_locks[locking.LEVEL_NODE] = [self.op.pnode_uuid]
+    self.needed_locks[locking.LEVEL_NODE_RES] = [self.op.pnode_uuid]
+
+  def BuildHooksEnv(self):
+    op = self.op
+    env = {"ADD_MODE": op.mode, "INSTANCE_NAME": op.instance_name,
+           "OP_TARGET": op.instance_name,
+           "INSTANCE_PRIMARY": op.pnode, "INSTANCE_SECONDARY": "",
+           "INSTANCE_OS_TYPE": op.os_type or "",
+           "INSTANCE_STATUS": constants.ADMINST_UP if op.start
+           else constants.ADMINST_DOWN,
+           "INSTANCE_DISK_TEMPLATE": op.disk_template,
+           "INSTANCE_HYPERVISOR": self.hv_name,
+           "INSTANCE_DISK_COUNT": len(op.disks),
+           "INSTANCE_NIC_COUNT": len(op.nics)}
+    for key, value in self.be_full.items():
+      env["INSTANCE_BE_%s" % key] = value
+    for idx, size in enumerate(self.disk_sizes):
+      env["INSTANCE_DISK%d_SIZE" % idx] = size
+    return env
+
+  def BuildHooksNodes(self):
+    nl = [self.cfg.GetMasterNode(), self.op.pnode_uuid]
+    return (nl, nl)
+
+  def CheckPrereq(self):
+    op = self.op
+    cluster = self.cfg.GetClusterInfo()
+    self.hv_name = op.hypervisor or cluster.enabled_hypervisors[0]
+    if self.hv_name not in cluster.enabled_hypervisors:
+      raise errors.OpPrereqError("Selected hypervisor (%s) not enabled in the"
+                                 " cluster (%s)" %
+                                 (self.hv_name,
+                                  ",".join(cluster.enabled_hypervisors)),
+                                 errors.ECODE_STATE)
+    if op.disk_template not in cluster.enabled_disk_templates:
+      raise errors.OpPrereqError("Disk template '%s' is not enabled in"
+                                 " cluster. Enabled disk templates are: %s" %
+                                 (op.disk_template,
+                                  ",".join(cluster.enabled_disk_templates)),
+                                 errors.ECODE_STATE)
+    if op.disk_template not in _SUPPORTED_TEMPLATES:
+      raise errors.OpPrereqError("Disk template '%s' is not supported yet" %
+                                 op.disk_template, errors.ECODE_INVAL)
+    if not op.os_type:
+      raise errors.OpPrereqError("No guest OS or OS image specified",
+                                 errors.ECODE_INVAL)
+    beparams = dict(op.beparams)
+    if constants.BE_MEMORY in beparams:
+      mem = beparams.pop(constants.BE_MEMORY)
+      beparams.setdefault(constants.BE_MAXMEM, mem)
+      beparams.setdefault(constants.BE_MINMEM, mem)
+    for key in beparams:
+      if key not in constants.BES_PARAMETERS:
+        raise errors.OpPrereqError("Invalid backend parameter '%s'" % key,
+                                   errors.ECODE_INVAL)
+    self.beparams = beparams
+    self.be_full = cluster.SimpleFillBE(beparams)
+    hv_defaults = cluster.hvparams.get(self.hv_name, {})
+    for key in op.hvparams:
+      if key not in hv_defaults:
+        raise errors.OpPrereqError("Invalid hypervisor parameter '%s'" % key,
+                                   errors.ECODE_INVAL)
+    pnode = self.cfg.GetNodeInfo(op.pnode_uuid)
+    iu.CheckNodeOnline(self, pnode.uuid)
+    iu.CheckNodeNotDrained(self, pnode.uuid)
+    iu.CheckNodeVmCapable(self, pnode.uuid)
+    self.pnode = pnode
+    group = self.cfg.GetNodeGroup(pnode.group)
+    ipolicy = cluster.SimpleFillIPolicy(group.ipolicy or {})
+    if not op.ignore_ipolicy:
+      viol = iu.ComputeIPolicySpecViolation(
+        ipolicy, self.be_full[constants.BE_MAXMEM],
+        self.be_full[constants.BE_VCPUS], len(op.disks), len(op.nics),
+        self.disk_sizes, self.be_full[constants.BE_SPINDLE_USE],
+        op.disk_template)
+      if viol:
+        raise errors.OpPrereqError("Instance allocation to group %s (%s)"
+                                   " violates policy: %s" %
+                                   (group.uuid, group.name,
+                                    utils.CommaJoin(viol)),
+                                   errors.ECODE_INVAL)
+    if not op.no_install or op.disk_template == constants.DT_DISKLESS:
+      iu.CheckOSImage(self, pnode.uuid, op.os_type, op.force_variant)
+    self.nics = []
+    for nic in op.nics:
+      params = {}
+      for key in (constants.INIC_MODE, constants.INIC_LINK,
+                  constants.INIC_VLAN):
+        if nic.get(key) is not None:
+          params[key] = nic[key]
+      mode = cluster.SimpleFillNIC(params)[constants.NIC_MODE]
+      if mode not in constants.NIC_VALID_MODES:
+        raise errors.OpPrereqError("Invalid NIC mode '%s'" % mode,
+                                   errors.ECODE_INVAL)
+      mac = nic.get(constants.INIC_MAC, constants.VALUE_AUTO)
+      if mac in (constants.VALUE_AUTO, constants.VALUE_GENERATE, None):
+        mac = self.cfg.GenerateMAC()
+      ip = nic.get(constants.INIC_IP)
+      if ip is not None and ip.lower() == constants.VALUE_NONE:
+        ip = None
+      self.nics.append(objects.NIC(mac=mac, ip=ip,
+                                   name=nic.get(constants.INIC_NAME),
+                                   network=None, nicparams=params,
+                                   uuid=self.cfg.GenerateUniqueID()))
+
+  def _GenerateDisks(self, instance_uuid):
+    op = self.op
+    disks = []
+    if op.disk_template == constants.DT_FILE:
+      cluster = self.cfg.GetClusterInfo()
+      base = op.file_storage_dir or cluster.file_storage_dir
+      if op.file_storage_dir and not os.path.isabs(op.file_storage_dir):
+        base = os.path.join(cluster.file_storage_dir, op.file_storage_dir)
+      self.file_dir = os.path.join(base, op.instance_name)
+      driver = op.file_driver or constants.FD_DEFAULT
+      for idx, size in enumerate(self.disk_sizes):
+        spec = op.disks[idx]
+        path = "%s/%s.file.disk%d" % (self.file_dir,
+                                      self.cfg.GenerateUniqueID(), idx)
+        disks.append(objects.Disk(
+          dev_type=constants.DT_FILE, size=size,
+          logical_id=(driver, path), iv_name="disk/%d" % idx,
+          mode=spec.get(constants.IDISK_MODE, constants.DISK_RDWR),
+          name=spec.get(constants.IDISK_NAME), params={},
+          nodes=[self.pnode.uuid], uuid=self.cfg.GenerateUniqueID()))
+    return disks
+
+  def Exec(self, feedback_fn):
+    op = self.op
+    instance_uuid = self.cfg.GenerateUniqueID()
+    disks = self._GenerateDisks(instance_uuid)
+    for idx, disk in enumerate(disks):
+      feedback_fn("* disk %d, size %s" %
+                  (idx, utils.FormatUnit(disk.size, "h")))
+    instance = objects.Instance(
+      name=op.instance_name, uuid=instance_uuid, os=op.os_type,
+      primary_node=self.pnode.uuid, nics=self.nics, disks=[],
+      hypervisor=self.hv_name, hvparams=dict(op.hvparams),
+      beparams=self.beparams, osparams=dict(op.osparams),
+      osparams_private=dict(op.osparams_private),
+      admin_state=constants.ADMINST_DOWN,
+      admin_state_source=constants.ADMIN_SOURCE, disks_active=False,
+      network_port=None, tags=set(op.tags))
+    feedback_fn("* creating instance disks...")
+    if disks:
+      result = self.rpc.call_file_storage_dir_create(self.pnode.uuid,
+                                                     self.file_dir)
+      result.Raise("Failed to create directory '%s' on node %s" %
+                   (self.file_dir, self.pnode.name))
+    created = []
+    try:
+      for disk in disks:
+        result = self.rpc.call_blockdev_create(
+          self.pnode.uuid, disk, disk.size, op.instance_name, True,
+          "originstname+%s" % op.instance_name, False)
+        result.Raise("Can't create block device %s on node %s" %
+                     (disk.iv_name, self.pnode.name))
+        created.append(disk)
+    except errors.OpExecError:
+      self.LogWarning("Creation of disk failed, removing created disks")
+      for disk in created:
+        self.rpc.call_blockdev_remove(self.pnode.uuid, disk)
+      raise
+    feedback_fn("adding instance %s to cluster config" % op.instance_name)
+    self.cfg.AddInstance(instance, disks, self.proc.GetECId())
+    feedback_fn("adding disks to cluster config")
+    instance = self.cfg.GetInstanceInfo(instance_uuid)
+    if disks:
+      for _ in range(2):
+        self.LogInfo("Waiting for instance %s to sync disks",
+                     instance.name)
+        self.LogInfo("Instance %s's disks are in sync", instance.name)
+    if disks and not op.no_install:
+      feedback_fn("* running the instance OS create scripts...")
+      iu.StartInstanceDisks(self, instance)
+      try:
+        result = self.rpc.call_instance_os_add(
+          self.pnode.uuid, (instance, op.osparams_secret or {}), False,
+          op.debug_level)
+        result.Raise("Could not add os for instance %s on node %s" %
+                     (instance.name, self.pnode.name))
+      finally:
+        if not op.start:
+          iu.ShutdownInstanceDisks(self, instance)
+    if op.start:
+      instance = self.cfg.MarkInstanceUp(instance.uuid)
+      feedback_fn("* starting instance...")
+      if disks and not instance.disks_active:
+        iu.StartInstanceDisks(self, instance)
+      result = self.rpc.call_instance_start(self.pnode.uuid,
+                                            (instance, None, None), False,
+                                            op.reason)
+      result.Raise("Could not start instance")
+    return self.cfg.GetNodeNames(self.cfg.GetInstanceNodes(instance.uuid))
+
+
+class _InstanceOpLU(LogicalUnit):
+  """Common expansion/locking of LUs acting on one existing instance."""
+  HTYPE = constants.HTYPE_INSTANCE
+  REQ_BGL = False
+
+  def ExpandNames(self):
+    self._ExpandAndLockInstance()
+    self.needed_locks[locking.LEVEL_NODE] = []
+    self.recalculate_locks[locking.LEVEL_NODE] = "replace"
+
+  def DeclareLocks(self, level):
+    if level == locking.LEVEL_NODE:
+      self._LockInstancesNodes(primary_only=True)
+
+  def CheckPrereq(self):
+    self.instance = self.cfg.GetInstanceInfo(self.op.instance_uuid)
+    assert self.instance is not None
+
+  def BuildHooksEnv(self):
+    return iu.BuildInstanceHookEnv(self.cfg, self.instance)
+
+  def BuildHooksNodes(self):
+    nl = [self.cfg.GetMasterNode()] + \
+      self.cfg.GetInstanceNodes(self.instance.uuid)
+    return (nl, nl)
+
+
+class LUInstanceStartup(_InstanceOpLU):
+  HPATH = "instance-start"
+
+  def BuildHooksEnv(self):
+    env = {"FORCE": self.op.force}
+    env.update(iu.BuildInstanceHookEnv(self.cfg, self.instance))
+    return env
+
+  def CheckPrereq(self):
+    _InstanceOpLU.CheckPrereq(self)
+    if self.instance.admin_state == constants.ADMINST_OFFLINE:
+      raise errors.OpPrereqError("Instance '%s' is marked to be offline" %
+                                 self.instance.name, errors.ECODE_STATE)
+    iu.CheckNodeOnline(self, self.instance.primary_node)
+
+  def Exec(self, feedback_fn):
+    instance = self.instance
+    if not self.op.no_remember:
+      instance = self.cfg.MarkInstanceUp(instance.uuid)
+    info = self.rpc.call_instance_info(
+      instance.primary_node, instance.name, instance.hypervisor,
+      self.cfg.GetClusterInfo().FillHV(instance))
+    info.Raise("Error checking node %s" %
+               self.cfg.GetNodeName(instance.primary_node))
+    if info.payload:
+      self.LogInfo("Instance %s is already running", instance.name)
+      return
+    iu.StartInstanceDisks(self, instance)
+    result = self.rpc.call_instance_start(
+      instance.primary_node, (instance, self.op.hvparams, self.op.beparams),
+      self.op.startup_paused, self.op.reason)
+    if result.fail_msg:
+      iu.ShutdownInstanceDisks(self, instance)
+      result.Raise("Could not start instance")
+
+
+class LUInstanceShutdown(_InstanceOpLU):
+  HPATH = "instance-stop"
+
+  def BuildHooksEnv(self):
+    env = {"TIMEOUT": self.op.timeout}
+    env.update(iu.BuildInstanceHookEnv(self.cfg, self.instance))
+    return env
+
+  def CheckPrereq(self):
+    _InstanceOpLU.CheckPrereq(self)
+    if self.instance.admin_state == constants.ADMINST_OFFLINE and \
+        not self.op.force:
+      raise errors.OpPrereqError("Instance '%s' is marked to be offline" %
+                                 self.instance.name, errors.ECODE_STATE)
+
+  def Exec(self, feedback_fn):
+    instance = self.instance
+    if not self.op.no_remember:
+      if self.op.admin_state_source == constants.USER_SOURCE:
+        self.cfg.MarkInstanceUserDown(instance.uuid)
+      else:
+        self.cfg.MarkInstanceDown(instance.uuid)
+    node = self.cfg.GetNodeInfo(instance.primary_node)
+    if node.offline:
+      if not self.op.ignore_offline_nodes:
+        self.LogWarning("Primary node offline, marked instance as stopped")
+      return
+    result = self.rpc.call_instance_shutdown(instance.primary_node, instance,
+                                             self.op.timeout, self.op.reason)
+    if result.fail_msg:
+      self.LogWarning("Could not shutdown instance: %s", result.fail_msg)
+    iu.ShutdownInstanceDisks(self, instance)
+
+
+class LUInstanceReboot(_InstanceOpLU):
+  HPATH = "instance-reboot"
+
+  def BuildHooksEnv(self):
+    env = {"IGNORE_SECONDARIES": self.op.ignore_secondaries,
+           "REBOOT_TYPE": self.op.reboot_type,
+           "SHUTDOWN_TIMEOUT": self.op.shutdown_timeout}
+    env.update(iu.BuildInstanceHookEnv(self.cfg, self.instance))
+    return env
+
+  def CheckPrereq(self):
+    _InstanceOpLU.CheckPrereq(self)
+    iu.CheckNodeOnline(self, self.instance.primary_node)
+
+  def Exec(self, feedback_fn):
+    instance = self.instance
+    node_uuid = instance.primary_node
+    info = self.rpc.call_instance_info(
+      node_uuid, instance.name, instance.hypervisor,
+      self.cfg.GetClusterInfo().FillHV(instance))
+    info.Raise("Error checking node %s" % self.cfg.GetNodeName(node_uuid))
+    running = bool(info.payload)
+    if running and self.op.reboot_type in (constants.INSTANCE_REBOOT_SOFT,
+                                           constants.INSTANCE_REBOOT_HARD):
+      result = self.rpc.call_instance_reboot(node_uuid, instance,
+                                             self.op.reboot_type,
+                                             self.op.shutdown_timeout,
+                                             self.op.reason)
+      result.Raise("Could not reboot instance")
+    else:
+      if running:
+        result = self.rpc.call_instance_shutdown(node_uuid, instance,
+                                                 self.op.shutdown_timeout,
+                                                 self.op.reason)
+        result.Raise("Could not shutdown instance for full reboot")
+        iu.ShutdownInstanceDisks(self, instance)
+      else:
+        self.LogInfo("Instance %s was already stopped, starting now",
+                     instance.name)
+      iu.StartInstanceDisks(self, instance)
+      result = self.rpc.call_instance_start(node_uuid, (instance, None, None),
+                                            False, self.op.reason)
+      if result.fail_msg:
+        iu.ShutdownInstanceDisks(self, instance)
+        result.Raise("Could not start instance for full reboot")
+    self.cfg.MarkInstanceUp(instance.uuid)
+
+
+class LUInstanceRemove(_InstanceOpLU):
+  HPATH = "instance-remove"
+
+  def ExpandNames(self):
+    _InstanceOpLU.ExpandNames(self)
+    self.needed_locks[locking.LEVEL_NODE_RES] = []
+    self.recalculate_locks[locking.LEVEL_NODE_RES] = "replace"
+
+  def DeclareLocks(self, level):
+    if level == locking.LEVEL_NODE:
+      self._LockInstancesNodes()
+    elif level == locking.LEVEL_NODE_RES:
+      self.needed_locks[locking.LEVEL_NODE_RES] = \
+        list(self.needed_locks[locking.LEVEL_NODE])
+      del self.recalculate_locks[locking.LEVEL_NODE_RES]
+
+  def BuildHooksEnv(self):
+    env = {"SHUTDOWN_TIMEOUT": self.op.shutdown_timeout}
+    env.update(iu.BuildInstanceHookEnv(self.cfg, self.instance))
+    return env
+
+  def BuildHooksNodes(self):
+    nl = [self.cfg.GetMasterNode()]
+    nl_post = list(self.cfg.GetInstanceNodes(self.instance.uuid)) + nl
+    return (nl, nl_post)
+
+  def Exec(self, feedback_fn):
+    instance = self.instance
+    pnode = instance.primary_node
+    self.LogInfo("Shutting down instance %s on node %s", instance.name,
+                 self.cfg.GetNodeName(pnode))
+    result = self.rpc.call_instance_shutdown(pnode, instance,
+                                             self.op.shutdown_timeout,
+                                             self.op.reason)
+    if result.fail_msg:
+      if self.op.ignore_failures:
+        feedback_fn("Warning: can't shutdown instance: %s" % result.fail_msg)
+      else:
+        raise errors.OpExecError("Could not shutdown instance %s on node %s:"
+                                 " %s" % (instance.name,
+                                          self.cfg.GetNodeName(pnode),
+                                          result.fail_msg))
+    self.LogInfo("Removing block devices for instance %s", instance.name)
+    disks = self.cfg.GetInstanceDisks(instance.uuid)
+    all_ok = True
+    for disk in disks:
+      for node in disk.nodes or [pnode]:
+        result = self.rpc.call_blockdev_remove(node, disk)
+        if result.fail_msg:
+          self.LogWarning("Could not remove disk %s on node %s: %s",
+                          disk.iv_name, self.cfg.GetNodeName(node),
+                          result.fail_msg)
+          all_ok = False
+    if disks and disks[0].dev_type == constants.DT_FILE:
+      file_dir = os.path.dirname(disks[0].logical_id[1])
+      result = self.rpc.call_file_storage_dir_remove(pnode, file_dir)
+      if result.fail_msg:
+        self.LogWarning("Could not remove directory '%s': %s", file_dir,
+                        result.fail_msg)
+        all_ok = False
+    if not all_ok and not self.op.ignore_failures:
+      raise errors.OpExecError("Can't remove instance's disks")
+    self.LogInfo("Removing instance %s out of cluster config", instance.name)
+    self.cfg.RemoveInstance(instance.uuid)
+    self.remove_locks[locking.LEVEL_INSTANCE] = instance.name
+
+
+class LUInstanceQueryData(NoHooksLU):
+  """Detailed instance information for gnt-instance info."""
+  REQ_BGL = False
+
+  def ExpandNames(self):
+    self.needed_locks = {}
+    if self.op.instances:
+      self.wanted = []
+      for name in self.op.instances:
+        (uuid, _) = self.cfg.ExpandInstanceName(name)
+        if uuid is None:
+          raise errors.OpPrereqError("Instance '%s' not known" % name,
+                                     errors.ECODE_NOENT)
+        self.wanted.append(uuid)
+    else:
+      self.wanted = self.cfg.GetInstanceList()
+
+  def Exec(self, feedback_fn):
+    from ganeti import masterquery
+    return masterquery.InstanceQueryData(self.cfg, self.rpc, self.wanted,
+                                         self.op.static)

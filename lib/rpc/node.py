@@ -1,0 +1,190 @@
+"""The master's side of node RPC: ``RpcRunner.call_<procedure>``.
+
+Methods are generated from :data:`ganeti.rpc.defs.CALLS`.  A single-node
+call takes the node first and returns one ``RpcResult``; a multi-node call
+takes a list of nodes and returns ``{node: RpcResult}``.  Nodes may be
+given by UUID or by name; results are keyed by what the caller passed.
+Offline nodes are not contacted (they get a synthetic failed result),
+except for ``version``.
+"""
+
+import base64
+import zlib
+
+from ganeti import constants
+from ganeti import netutils
+from ganeti import pathutils
+from ganeti import serializer
+from ganeti import vcluster
+from ganeti.rpc import defs
+from ganeti.rpc import transport
+
+_COMPRESS_THRESHOLD = 512
+
+
+def EncodeCompressed(data):
+  if isinstance(data, str):
+    data = data.encode("utf-8")
+  if len(data) < _COMPRESS_THRESHOLD:
+    return [0, data.decode("utf-8")]
+  return [1, base64.b64encode(zlib.compress(data, 3)).decode("ascii")]
+
+
+class _Resolver:
+  """Resolve node UUIDs/names to (name, ip, offline) via the config."""
+
+  def __init__(self, cfg):
+    self._cfg = cfg
+
+  def __call__(self, node):
+    cfg = self._cfg
+    if cfg is not None:
+      info = cfg.GetNodeInfo(node) or cfg.GetNodeInfoByName(node)
+      if info is not None:
+        return (info.name, info.primary_ip, info.offline)
+    return (node, netutils.GetHostname(name=node).ip, False)
+
+
+class RpcRunner:
+  """Node RPC client bound to a configuration (or to none, for bootstrap)."""
+
+  def __init__(self, cfg=None, port=None, resolver=None):
+    self._cfg = cfg
+    self._port = port or netutils.GetDaemonPort(constants.NODED)
+    self._resolver = resolver or _Resolver(cfg)
+    self._client = transport.RpcClient(pathutils.Get().NODED_CERT_FILE)
+
+  def SetConfig(self, cfg):
+    self._cfg = cfg
+    self._resolver = _Resolver(cfg)
+
+  # Encoders ----------------------------------------------------------
+  def _InstDict(self, instance, hvp=None, bep=None, osp=None):
+    cfg = self._cfg
+    cluster = cfg.GetClusterInfo()
+    idict = instance.ToDict()
+    idict["hvparams"] = cluster.FillHV(instance)
+    if hvp:
+      idict["hvparams"].update(hvp)
+    idict["beparams"] = cluster.FillBE(instance)
+    if bep:
+      idict["beparams"].update(bep)
+    idict["osparams"] = cluster.SimpleFillOS(instance.os, instance.osparams)
+    if osp:
+      idict["osparams"].update(osp)
+    disks = cfg.GetInstanceDisks(instance.uuid)
+    idict["disks_info"] = [self._DiskDict(d) for d in disks]
+    idict["disk_template"] = cfg.GetInstanceDiskTemplate(instance.uuid)
+    idict["secondary_nodes"] = cfg.GetNodeNames(
+      cfg.GetInstanceSecondaryNodes(instance.uuid))
+    for nic in idict.get("nics", []):
+      nic["nicparams"] = cluster.SimpleFillNIC(nic.get("nicparams") or {})
+    return idict
+
+  def _DiskDict(self, disk):
+    ddict = disk.ToDict() if hasattr(disk, "ToDict") else dict(disk)
+    if self._cfg is not None:
+      cluster = self._cfg.GetClusterInfo()
+      ddict["params"] = dict(cluster.diskparams.get(ddict.get("dev_type"),
+                                                    {}))
+    return ddict
+
+  def _Encode(self, encoder, value):
+    if encoder is None:
+      return value
+    if encoder == defs.ED_OBJECT_DICT:
+      return value.ToDict() if hasattr(value, "ToDict") else value
+    if encoder == defs.ED_OBJECT_DICT_LIST:
+      return [v.ToDict() if hasattr(v, "ToDict") else v for v in value]
+    if encoder == defs.ED_INST_DICT:
+      return self._InstDict(value)
+    if encoder == defs.ED_INST_DICT_HVP_BEP_DP:
+      (inst, hvp, bep) = value
+      return self._InstDict(inst, hvp=hvp, bep=bep)
+    if encoder == defs.ED_INST_DICT_OSP_DP:
+      (inst, osp) = value
+      return self._InstDict(inst, osp=osp)
+    if encoder in (defs.ED_DISKS_DICT_DP,):
+      return [self._DiskDict(d) for d in value]
+    if encoder == defs.ED_SINGLE_DISK_DICT_DP:
+      return self._DiskDict(value)
+    if encoder == defs.ED_COMPRESS:
+      return EncodeCompressed(value)
+    if encoder == defs.ED_QUEUE_PATH:
+      return vcluster.MakeVirtualPath(value)
+    if encoder == defs.ED_FILE_DETAILS:
+      return self._FileDetails(value)
+    raise AssertionError("Unknown encoder %s" % encoder)
+
+  @staticmethod
+  def _FileDetails(path):
+    import grp
+    import os
+    import pwd
+    st = os.stat(path)
+    with open(path, "rb") as fh:
+      data = fh.read()
+    try:
+      owner = pwd.getpwuid(st.st_uid).pw_name
+    except KeyError:
+      owner = str(st.st_uid)
+    try:
+      group = grp.getgrgid(st.st_gid).gr_name
+    except KeyError:
+      group = str(st.st_gid)
+    return [vcluster.MakeVirtualPath(path), EncodeCompressed(data),
+            st.st_mode & 0o7777, owner, group, st.st_atime, st.st_mtime]
+
+  # Calling -------------------------------------------------------------
+  def _Call(self, name, nodes, timeout, encoded_args):
+    targets = {}
+    results = {}
+    body = serializer.DumpJson(encoded_args)
+    for node in nodes:
+      (node_name, ip, offline) = self._resolver(node)
+      if offline and name != "version":
+        results[node] = transport.RpcResult.Offline(node_name, name)
+        continue
+      targets[node] = (ip, self._port)
+    if targets:
+      results.update(self._client.Call(name, targets, body, timeout))
+    return results
+
+  def CallProcedure(self, name, nodes, *args):
+    (_, multi, tmo, argdefs, _) = defs.CALLS_BY_NAME[name]
+    if len(args) != len(argdefs):
+      raise TypeError("%s takes %d arguments, %d given" %
+                      (name, len(argdefs), len(args)))
+    encoded = [self._Encode(enc, value)
+               for ((_, enc), value) in zip(argdefs, args)]
+    timeout = tmo(args) if callable(tmo) else tmo
+    if multi:
+      return self._Call(name, list(nodes), timeout, encoded)
+    return self._Call(name, [nodes], timeout, encoded)[nodes]
+
+  def CallProcedureByAddress(self, name, node_name, ip, *args):
+    """Call a single-node procedure on a node given by name and address
+    (for nodes that are not, or no longer, in the configuration)."""
+    (_, multi, tmo, argdefs, _) = defs.CALLS_BY_NAME[name]
+    assert not multi
+    encoded = [self._Encode(enc, value)
+               for ((_, enc), value) in zip(argdefs, args)]
+    timeout = tmo(args) if callable(tmo) else tmo
+    body = serializer.DumpJson(encoded)
+    return self._client.Call(name, {node_name: (ip, self._port)}, body,
+                             timeout)[node_name]
+
+  def Close(self):
+    self._client.Close()
+
+
+def _MakeCall(name):
+  def call(self, node_or_nodes, *args):
+    return self.CallProcedure(name, node_or_nodes, *args)
+  call.__name__ = "call_%s" % name
+  call.__doc__ = defs.CALLS_BY_NAME[name][4]
+  return call
+
+
+for _call in defs.CALLS:
+  setattr(RpcRunner, "call_%s" % _call[0], _MakeCall(_call[0]))
