@@ -7,7 +7,7 @@ from ganeti.utils.io import (ReadFile, ReadBinaryFile, WriteFile, RemoveFile,
                              EnsureDirs, ListVisibleFiles, FsyncDir)
 from ganeti.utils.text import (NiceSort, NiceSortKey, FormatUnit, ParseUnit,
                                FormatTime, SafeEncode, CommaJoin,
-                               FormatOrdinal)
+                               FormatOrdinal, UnescapeAndSplit)
 
 
 def NewUUID() -> str:

@@ -121,3 +121,24 @@ def FormatOrdinal(value: int) -> str:
   else:
     suffix = "th"
   return "%s%s" % (value, suffix)
+
+
+def UnescapeAndSplit(text, sep=","):
+  """Split on ``sep``, honouring backslash-escaped separators."""
+  result = []
+  current = []
+  i = 0
+  while i < len(text):
+    char = text[i]
+    if char == "\\" and i + 1 < len(text):
+      current.append(text[i + 1])
+      i += 2
+      continue
+    if char == sep:
+      result.append("".join(current))
+      current = []
+    else:
+      current.append(char)
+    i += 1
+  result.append("".join(current))
+  return result
