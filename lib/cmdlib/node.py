@@ -133,8 +133,8 @@ class LUNodeAdd(LogicalUnit):
     if node.master_candidate:
       self.LogInfo("Node will be a master candidate")
       _DistributeAncillaryFiles(self, [node.uuid])
-      if self.context is not None and hasattr(self.context, "jqueue"):
-        self.context.jqueue.AddNode(node)
+      if self.context is not None:
+        self.context.AddNode(node)
     _RedistSsconf(self, [node.uuid])
 
 
@@ -180,8 +180,8 @@ class LUNodeRemove(LogicalUnit):
     self.remove_locks[locking.LEVEL_NODE] = node.uuid
     if was_candidate:
       self.cfg.MaintainCandidatePool([])
-    if self.context is not None and hasattr(self.context, "jqueue"):
-      self.context.jqueue.RemoveNode(node.name)
+    if self.context is not None:
+      self.context.RemoveNode(node)
     result = self.rpc.CallProcedureByAddress(
       "node_leave_cluster", node.name, node.primary_ip,
       self.cfg.GetClusterInfo().modify_ssh_setup)
@@ -297,15 +297,15 @@ class LUNodeSetParams(LogicalUnit):
     if changed_mc:
       if node.master_candidate:
         _DistributeAncillaryFiles(self, [node.uuid])
-        if self.context is not None and hasattr(self.context, "jqueue"):
-          self.context.jqueue.AddNode(node)
+        if self.context is not None:
+          self.context.AddNode(node)
       else:
         if not node.offline:
           res = self.rpc.call_node_demote_from_mc(node.uuid)
           if res.fail_msg:
             self.LogWarning("Node failed to demote itself: %s", res.fail_msg)
-        if self.context is not None and hasattr(self.context, "jqueue"):
-          self.context.jqueue.RemoveNode(node.name)
+        if self.context is not None:
+          self.context.RemoveNode(node)
       if self.op.auto_promote:
         for promoted in self.cfg.MaintainCandidatePool([node.uuid]):
           _DistributeAncillaryFiles(self, [promoted.uuid])

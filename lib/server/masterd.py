@@ -1,0 +1,361 @@
+"""ganeti-masterd: the master daemon (job queue, processor, config, LUXI).
+
+Start-up follows Ganeti 2.x: the node must be the master per ssconf (else
+exit 11), ``config.data`` must load, the other nodes are asked who the
+master is (voting) unless ``--no-voting``, then the LUXI socket is opened,
+the job queue recovered and the master IP activated.
+"""
+
+import logging
+import optparse
+import os
+import signal
+import sys
+import threading
+import time
+
+from ganeti import config
+from ganeti import constants
+from ganeti import daemon
+from ganeti import errors
+from ganeti import jqueue
+from ganeti import locking
+from ganeti import luxi
+from ganeti import masterquery
+from ganeti import mcpu
+from ganeti import netutils
+from ganeti import opcodes
+from ganeti import pathutils
+from ganeti import ssconf
+from ganeti import utils
+from ganeti.rpc import node as rpc_node
+from ganeti.server import luxiserver
+
+_VOTING_RETRIES = 6
+_VOTING_INTERVAL = 10
+
+
+class GanetiContext:
+  """Everything the master's components share: config, locks, RPC, queue."""
+
+  def __init__(self, num_workers=constants.JOBQUEUE_THREADS):
+    self.my_name = netutils.Hostname.GetSysName()
+    self.cfg = config.ConfigWriter(my_hostname=self.my_name)
+    self.rpc = rpc_node.RpcRunner(self.cfg)
+    self.cfg.SetDistributeFn(self._DistributeConfig)
+    self.glm = locking.GanetiLockManager(
+      self.cfg.GetNodeList(), list(self.cfg.GetAllNodeGroupsInfo()),
+      [i.name for i in self.cfg.GetAllInstancesInfo().values()],
+      list(self.cfg.GetConfigData().networks))
+    self.jqueue = jqueue.JobQueue(
+      self._NewProcessor, rpc=self.rpc,
+      get_replication_targets=self._ReplicationTargets,
+      num_workers=num_workers)
+
+  def _NewProcessor(self, job_id):
+    return mcpu.Processor(self, job_id)
+
+  def _ReplicationTargets(self):
+    """{name: ip} of the online master candidates except ourselves."""
+    master = self.cfg.GetMasterNode()
+    return dict((n.name, n.primary_ip)
+                for n in self.cfg.GetAllNodesInfo().values()
+                if n.master_candidate and not n.offline and n.uuid != master)
+
+  def _DistributeConfig(self, _config_txt, ssconf_values):
+    """Push config.data to candidates and ssconf to online nodes."""
+    master = self.cfg.GetMasterNode()
+    nodes = self.cfg.GetAllNodesInfo()
+    candidates = [u for u, n in nodes.items()
+                  if n.master_candidate and not n.offline and u != master]
+    if candidates:
+      result = self.rpc.call_upload_file(candidates,
+                                         pathutils.Get().CLUSTER_CONF_FILE)
+      for uuid, res in result.items():
+        if res.fail_msg:
+          logging.error("Copy of file %s to node %s failed: %s",
+                        pathutils.Get().CLUSTER_CONF_FILE,
+                        self.cfg.GetNodeName(uuid), res.fail_msg)
+    if ssconf_values is not None:
+      online = [u for u, n in nodes.items() if not n.offline]
+      result = self.rpc.call_write_ssconf_files(online, ssconf_values)
+      for uuid, res in result.items():
+        if res.fail_msg:
+          logging.error("Error while writing ssconf files to node %s: %s",
+                        self.cfg.GetNodeName(uuid), res.fail_msg)
+
+  # Called by LUs when nodes join, leave or change role
+  def AddNode(self, node):
+    """A node joined or became a master candidate."""
+    for level in (locking.LEVEL_NODE, locking.LEVEL_NODE_RES):
+      try:
+        self.glm.add(level, [node.uuid])
+      except errors.LockError:
+        pass  # already known
+    if node.master_candidate and not node.offline:
+      self._ReplicateQueueTo(node)
+
+  def RemoveNode(self, node):
+    """A node left the cluster (replication targets are recomputed on
+    every write, so only the locks need updating)."""
+    for level in (locking.LEVEL_NODE, locking.LEVEL_NODE_RES):
+      try:
+        self.glm.remove(level, [node.uuid])
+      except errors.LockError:
+        pass
+
+  def _ReplicateQueueTo(self, node):
+    """Give a new master candidate a full copy of the job queue."""
+    result = self.rpc.call_jobqueue_purge(node.uuid)
+    if result.fail_msg:
+      logging.warning("Cannot purge job queue on node %s: %s", node.name,
+                      result.fail_msg)
+    paths = pathutils.Get()
+    names = [paths.JOB_QUEUE_SERIAL_FILE]
+    names.extend(os.path.join(paths.QUEUE_DIR, f)
+                 for f in os.listdir(paths.QUEUE_DIR)
+                 if f.startswith("job-"))
+    for fname in names:
+      try:
+        content = utils.ReadFile(fname)
+      except OSError:
+        continue
+      res = self.rpc.call_jobqueue_update([node.uuid], fname, content)
+      if res[node.uuid].fail_msg:
+        logging.warning("Cannot copy %s to node %s: %s", fname, node.name,
+                        res[node.uuid].fail_msg)
+    self.rpc.call_jobqueue_set_drain_flag([node.uuid],
+                                          self.jqueue.QueryDrainFlag())
+
+
+class MasterRequestHandler:
+  """Dispatch LUXI methods to the queue, the config and the queries."""
+
+  def __init__(self, context):
+    self.context = context
+
+  def __call__(self, method, args):
+    handler = getattr(self, "_Req" + method, None)
+    if handler is None or method not in luxi.REQ_ALL:
+      raise errors.ProtocolError("Unknown LUXI method '%s'" % method)
+    return handler(*args)
+
+  @staticmethod
+  def _LoadOps(ops):
+    return [opcodes.OpCode.LoadOpCode(op) for op in ops]
+
+  def _ReqSubmitJob(self, ops):
+    return self.context.jqueue.SubmitJob(self._LoadOps(ops))
+
+  def _ReqSubmitJobToDrainedQueue(self, ops):
+    return self.context.jqueue.SubmitJobToDrainedQueue(self._LoadOps(ops))
+
+  def _ReqSubmitManyJobs(self, jobs):
+    return self.context.jqueue.SubmitManyJobs([self._LoadOps(ops)
+                                               for ops in jobs])
+
+  def _ReqWaitForJobChange(self, job_id, fields, prev_job_info,
+                           prev_log_serial, timeout):
+    timeout = min(timeout, constants.LUXI_WFJC_TIMEOUT)
+    return self.context.jqueue.WaitForJobChanges(int(job_id), fields,
+                                                 prev_job_info,
+                                                 prev_log_serial, timeout)
+
+  def _ReqCancelJob(self, job_id):
+    return self.context.jqueue.CancelJob(int(job_id))
+
+  def _ReqChangeJobPriority(self, job_id, priority):
+    return self.context.jqueue.ChangeJobPriority(int(job_id), priority)
+
+  def _ReqArchiveJob(self, job_id):
+    return self.context.jqueue.ArchiveJob(int(job_id))
+
+  def _ReqAutoArchiveJobs(self, age, timeout):
+    return self.context.jqueue.AutoArchiveJobs(age, timeout)
+
+  def _ReqQueryJobs(self, job_ids, fields):
+    return self.context.jqueue.QueryJobs(
+      [int(j) for j in job_ids] if job_ids else None, fields)
+
+  def _ReqQuery(self, what, fields, qfilter):
+    return masterquery.Query(self.context, what, fields, qfilter)
+
+  def _ReqQueryFields(self, what, fields):
+    return masterquery.QueryFields(what, fields)
+
+  def _ReqQueryInstances(self, names, fields, use_locking):
+    return masterquery.OldStyleQuery(self.context, "instance", names,
+                                     fields, use_locking)
+
+  def _ReqQueryNodes(self, names, fields, use_locking):
+    return masterquery.OldStyleQuery(self.context, "node", names, fields,
+                                     use_locking)
+
+  def _ReqQueryGroups(self, names, fields, use_locking):
+    return masterquery.OldStyleQuery(self.context, "group", names, fields,
+                                     use_locking)
+
+  def _ReqQueryClusterInfo(self):
+    return masterquery.ClusterInfo(self.context.cfg)
+
+  def _ReqQueryConfigValues(self, fields):
+    return masterquery.ConfigValues(self.context.cfg, self.context, fields)
+
+  def _ReqQueryTags(self, kind, name):
+    target = self.context.cfg.GetTagTarget(kind, name)
+    if target is None:
+      raise errors.OpPrereqError("Object '%s' of kind %s not known" %
+                                 (name, kind), errors.ECODE_NOENT)
+    return sorted(target.GetTags())
+
+  def _ReqSetDrainFlag(self, drain_flag):
+    self.context.jqueue.SetDrainFlag(drain_flag)
+    return True
+
+  def _ReqQueryExports(self, nodes, use_locking):
+    return {}
+
+
+def CheckMasterd(options, args):
+  """Pre-daemonization checks: we must be the master with a valid config."""
+  if args:
+    print("Usage: %s [-f] [-d]" % sys.argv[0], file=sys.stderr)
+    sys.exit(constants.EXIT_FAILURE)
+  ss = ssconf.SimpleStore()
+  try:
+    (master, myself) = ssconf.GetMasterAndMyself(ss)
+  except errors.ConfigurationError as err:
+    print("Cluster configuration incomplete: '%s'" % str(err),
+          file=sys.stderr)
+    sys.exit(constants.EXIT_NODESETUP_ERROR)
+  if master != myself:
+    print("Not master, exiting", file=sys.stderr)
+    sys.exit(constants.EXIT_NOTMASTER)
+  try:
+    config.LoadConfigData(pathutils.Get().CLUSTER_CONF_FILE)
+  except errors.ConfigVersionMismatch as err:
+    print("Configuration version mismatch (%s vs %s); run cfgupgrade" %
+          err.args, file=sys.stderr)
+    sys.exit(constants.EXIT_FAILURE)
+  except errors.ConfigurationError as err:
+    print("Cannot load configuration: %s" % err, file=sys.stderr)
+    sys.exit(constants.EXIT_FAILURE)
+  if options.no_voting:
+    if not options.yes_do_it:
+      sys.stdout.write("The 'no voting' option has been selected.\n"
+                       "This is dangerous, please confirm by typing"
+                       " uppercase 'yes': ")
+      sys.stdout.flush()
+      if sys.stdin.readline().strip() != "YES":
+        print("Aborting.")
+        sys.exit(constants.EXIT_FAILURE)
+  elif not CheckAgreement():
+    sys.exit(constants.EXIT_FAILURE)
+
+
+def CheckAgreement():
+  """Ask every node in the config who the master is (voting)."""
+  myself = netutils.Hostname.GetSysName()
+  cfg = config.ConfigWriter(offline=True)
+  nodes = [n for n in cfg.GetNodeList()
+           if cfg.GetNodeName(n) != myself]
+  if not nodes:
+    return True
+  runner = rpc_node.RpcRunner(cfg)
+  try:
+    for _ in range(_VOTING_RETRIES):
+      results = runner.call_master_info(nodes)
+      votes = {}
+      for res in results.values():
+        if res.fail_msg or not res.payload:
+          key = None
+        else:
+          key = res.payload[2]
+        votes[key] = votes.get(key, 0) + 1
+      answered = dict((k, v) for k, v in votes.items() if k is not None)
+      if not answered:
+        logging.critical("No node answered the master voting; retrying")
+        time.sleep(_VOTING_INTERVAL)
+        continue
+      top = max(answered.items(), key=lambda kv: kv[1])
+      if top[0] != myself:
+        logging.critical("It seems we are not the master (top-voted node"
+                         " is %s with %d votes)", top[0], top[1])
+        return False
+      against = sum(v for k, v in answered.items() if k != myself)
+      if top[1] < against:
+        logging.critical("Not enough votes for us to be master")
+        return False
+      return True
+    # nobody answered: treat as agreement, as Ganeti does after retries
+    return True
+  finally:
+    runner.Close()
+
+
+def PrepMasterd(options, args):
+  """Create the context and the LUXI socket (after daemonizing)."""
+  utils.EnsureDirs([(pathutils.Get().SOCKET_DIR, 0o770)])
+  context = GanetiContext()
+  server = luxiserver.LuxiServer(pathutils.Get().MASTER_SOCKET,
+                                 MasterRequestHandler(context))
+  return (context, server)
+
+
+def ExecMasterd(options, args, prep_data):
+  (context, server) = prep_data
+  stop_lock = threading.Lock()
+  state = {"signals": 0}
+
+  def _HandleSignal(signum, frame):
+    with stop_lock:
+      state["signals"] += 1
+      if state["signals"] > 1:
+        logging.warning("Second termination signal, exiting at once")
+        os._exit(constants.EXIT_FAILURE)  # pylint: disable=W0212
+    threading.Thread(target=_Shutdown, name="Shutdown",
+                     daemon=True).start()
+
+  def _Shutdown():
+    logging.info("Shutting down the master daemon")
+    context.jqueue.PrepareShutdown()
+    context.jqueue.Shutdown(timeout=60)
+    server.Stop()
+
+  signal.signal(signal.SIGTERM, _HandleSignal)
+  signal.signal(signal.SIGINT, _HandleSignal)
+  threading.Thread(target=_ActivateMasterIp, args=(context,),
+                   name="MasterIp", daemon=True).start()
+  try:
+    server.Serve()
+  finally:
+    context.rpc.Close()
+  logging.info("Master daemon stopped")
+
+
+def _ActivateMasterIp(context):
+  try:
+    params = context.cfg.GetMasterNetworkParameters()
+    ems = context.cfg.GetClusterInfo().use_external_mip_script
+    result = context.rpc.call_node_activate_master_ip(params["uuid"], params,
+                                                      ems)
+    if result.fail_msg:
+      logging.error("Can't activate master IP address: %s", result.fail_msg)
+  except Exception:  # pylint: disable=broad-except
+    logging.exception("Can't activate master IP address")
+
+
+def Main():
+  parser = optparse.OptionParser(description="Ganeti master daemon",
+                                 usage="%prog [-f] [-d]",
+                                 version="%%prog (ganeti) %s" %
+                                 constants.RELEASE_VERSION)
+  parser.add_option("--no-voting", dest="no_voting",
+                    help="Do not check that the nodes agree on this node"
+                    " being the master and start the daemon unconditionally",
+                    default=False, action="store_true")
+  parser.add_option("--yes-do-it", dest="yes_do_it",
+                    help="Override interactive check for --no-voting",
+                    default=False, action="store_true")
+  daemon.GenericMain(constants.MASTERD, parser, CheckMasterd, PrepMasterd,
+                     ExecMasterd, multithreaded=True)
