@@ -14,9 +14,9 @@ Three layers, each built on the one below:
   ordering rules of Ganeti's processor (the BGL first, then levels in
   increasing order).
 
-:class:`LockMonitor` answers the lock query (``gnt-debug locks``,
-``QueryLocks`` over LUXI) and :class:`LockAttemptTimeoutStrategy` gives the
-job queue its schedule of lock acquisition timeouts.
+:class:`ganeti.lockmonitor.LockMonitor` (re-exported here) answers the lock
+query; :class:`LockAttemptTimeoutStrategy` gives the job queue its schedule
+of lock acquisition timeouts.
 
 Misuse by the caller (acquiring twice, releasing what is not held, breaking
 the level order) raises ``AssertionError`` explicitly, so that it also fires
@@ -30,39 +30,16 @@ import collections
 import random
 import threading
 import time
-import weakref
 
 from ganeti import constants
 from ganeti import errors
 from ganeti import utils
+from ganeti.lockmonitor import (LQ_MODE, LQ_OWNER, LQ_PENDING,  # noqa: F401
+                                LOCK_FIELDS, LockMonitor)
 
 _EXCLUSIVE_TEXT = "exclusive"
 _SHARED_TEXT = "shared"
 _DELETED_TEXT = "deleted"
-
-#: Data a lock can report in :meth:`SharedLock.GetLockInfo` (the name is
-#: always reported)
-LQ_MODE = 1
-LQ_OWNER = 2
-LQ_PENDING = 3
-
-#: Query field kinds and result statuses (values as on the wire)
-QFT_TEXT = "text"
-QFT_OTHER = "other"
-QFT_UNKNOWN = "unknown"
-RS_NORMAL = 0
-RS_UNKNOWN = 1
-
-#: The lock query's fields: name -> (title, kind, doc, data needed)
-LOCK_FIELDS = {
-  "name": ("Name", QFT_TEXT, "Lock name", None),
-  "mode": ("Mode", QFT_OTHER,
-           "Mode in which the lock is currently acquired"
-           " (exclusive or shared)", LQ_MODE),
-  "owner": ("Owner", QFT_OTHER, "Current lock owner(s)", LQ_OWNER),
-  "pending": ("Pending", QFT_OTHER, "Threads waiting for the lock",
-              LQ_PENDING),
-  }
 
 
 def _Assert(condition, message):
@@ -653,65 +630,6 @@ class LockSet:
     return removed
 
 
-class LockMonitor:
-  """Registry of lock information providers, answering the lock query.
-
-  A provider is any object with ``GetLockInfo(requested)`` returning a list
-  of ``(name, mode, owners, pending)`` tuples (shared locks, or e.g. the job
-  queue's dependency manager reporting ``job/<id>`` entries).  Providers are
-  held by weak reference.
-
-  """
-  def __init__(self):
-    self._lock = threading.Lock()
-    self._providers = weakref.WeakSet()
-
-  def RegisterLock(self, provider):
-    with self._lock:
-      self._providers.add(provider)
-
-  def UnregisterLock(self, provider):
-    with self._lock:
-      self._providers.discard(provider)
-
-  def GetLockInfo(self, requested):
-    """Collect the rows of all providers, sorted by lock name."""
-    with self._lock:
-      providers = list(self._providers)
-    rows = []
-    for provider in providers:
-      rows.extend(provider.GetLockInfo(requested))
-    return utils.NiceSort(rows, key=lambda row: row[0])
-
-  def QueryLocks(self, fields):
-    """Answer the lock query.
-
-    @param fields: list of field names ("name", "mode", "owner", "pending")
-    @return: ``{"fields": [fielddef...], "data": [row...]}``; a fielddef is
-      ``{"name", "title", "kind", "doc"}``; a row has one ``[status, value]``
-      per field (unknown fields: kind "unknown", status 1, value None)
-
-    """
-    fdefs = []
-    requested = set()
-    for fname in fields:
-      if fname in LOCK_FIELDS:
-        (title, kind, doc, lq) = LOCK_FIELDS[fname]
-        if lq is not None:
-          requested.add(lq)
-      else:
-        (title, kind, doc) = (fname, QFT_UNKNOWN,
-                              "Unknown field '%s'" % fname)
-      fdefs.append({"name": fname, "title": title, "kind": kind, "doc": doc})
-
-    column = {"name": 0, "mode": 1, "owner": 2, "pending": 3}
-    data = []
-    for row in self.GetLockInfo(requested):
-      data.append([[RS_NORMAL, row[column[f]]] if f in column
-                   else [RS_UNKNOWN, None] for f in fields])
-    return {"fields": fdefs, "data": data}
-
-
 # Locking levels, in acquisition order
 LEVEL_CLUSTER = 0
 LEVEL_INSTANCE = 1
@@ -721,24 +639,12 @@ LEVEL_NODE = 4
 LEVEL_NODE_RES = 5
 LEVEL_NETWORK = 6
 
-LEVELS = [
-  LEVEL_CLUSTER,
-  LEVEL_INSTANCE,
-  LEVEL_NODE_ALLOC,
-  LEVEL_NODEGROUP,
-  LEVEL_NODE,
-  LEVEL_NODE_RES,
-  LEVEL_NETWORK,
-  ]
+LEVELS = [LEVEL_CLUSTER, LEVEL_INSTANCE, LEVEL_NODE_ALLOC, LEVEL_NODEGROUP,
+          LEVEL_NODE, LEVEL_NODE_RES, LEVEL_NETWORK]
 
 #: Levels whose lock sets can grow and shrink
-LEVELS_MOD = frozenset([
-  LEVEL_NODE_RES,
-  LEVEL_NODE,
-  LEVEL_NODEGROUP,
-  LEVEL_INSTANCE,
-  LEVEL_NETWORK,
-  ])
+LEVELS_MOD = frozenset([LEVEL_NODE_RES, LEVEL_NODE, LEVEL_NODEGROUP,
+                        LEVEL_INSTANCE, LEVEL_NETWORK])
 
 LEVEL_NAMES = {
   LEVEL_CLUSTER: "cluster",
