@@ -130,11 +130,13 @@ class LUNodeAdd(LogicalUnit):
     else:
       node.master_candidate = self.master_candidate
       self.cfg.AddNode(node, self.proc.GetECId())
+    if self.context is not None:
+      self.context.AddNode(node)
     if node.master_candidate:
       self.LogInfo("Node will be a master candidate")
       _DistributeAncillaryFiles(self, [node.uuid])
       if self.context is not None:
-        self.context.AddNode(node)
+        self.context.ReplicateQueueTo(node)
     _RedistSsconf(self, [node.uuid])
 
 
@@ -145,7 +147,8 @@ class LUNodeRemove(LogicalUnit):
   def ExpandNames(self):
     (self.op.node_uuid, self.op.node_name) = \
       ExpandNodeUuidAndName(self.cfg, self.op.node_uuid, self.op.node_name)
-    self.needed_locks = {locking.LEVEL_NODE: [self.op.node_uuid]}
+    self.needed_locks = {locking.LEVEL_NODE: [self.op.node_uuid],
+                         locking.LEVEL_NODE_RES: [self.op.node_uuid]}
 
   def BuildHooksEnv(self):
     return {"OP_TARGET": self.op.node_name, "NODE_NAME": self.op.node_name}
@@ -177,11 +180,13 @@ class LUNodeRemove(LogicalUnit):
                  " %s", node.name)
     was_candidate = node.master_candidate
     self.cfg.RemoveNode(node.uuid)
-    self.remove_locks[locking.LEVEL_NODE] = node.uuid
+    self.remove_locks[locking.LEVEL_NODE] = [node.uuid]
+    self.remove_locks[locking.LEVEL_NODE_RES] = [node.uuid]
     if was_candidate:
-      self.cfg.MaintainCandidatePool([])
-    if self.context is not None:
-      self.context.RemoveNode(node)
+      for promoted in self.cfg.MaintainCandidatePool([]):
+        _DistributeAncillaryFiles(self, [promoted.uuid])
+        if self.context is not None:
+          self.context.ReplicateQueueTo(promoted)
     result = self.rpc.CallProcedureByAddress(
       "node_leave_cluster", node.name, node.primary_ip,
       self.cfg.GetClusterInfo().modify_ssh_setup)
@@ -298,15 +303,15 @@ class LUNodeSetParams(LogicalUnit):
       if node.master_candidate:
         _DistributeAncillaryFiles(self, [node.uuid])
         if self.context is not None:
-          self.context.AddNode(node)
+          self.context.ReplicateQueueTo(node)
       else:
         if not node.offline:
           res = self.rpc.call_node_demote_from_mc(node.uuid)
           if res.fail_msg:
             self.LogWarning("Node failed to demote itself: %s", res.fail_msg)
-        if self.context is not None:
-          self.context.RemoveNode(node)
       if self.op.auto_promote:
         for promoted in self.cfg.MaintainCandidatePool([node.uuid]):
           _DistributeAncillaryFiles(self, [promoted.uuid])
+          if self.context is not None:
+            self.context.ReplicateQueueTo(promoted)
     return result

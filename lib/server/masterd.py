@@ -86,25 +86,14 @@ class GanetiContext:
 
   # Called by LUs when nodes join, leave or change role
   def AddNode(self, node):
-    """A node joined or became a master candidate."""
-    for level in (locking.LEVEL_NODE, locking.LEVEL_NODE_RES):
-      try:
-        self.glm.add(level, [node.uuid])
-      except errors.LockError:
-        pass  # already known
-    if node.master_candidate and not node.offline:
-      self._ReplicateQueueTo(node)
+    """A new node joined: create its locks (the caller holds all node
+    locks exclusively, as LUNodeAdd does)."""
+    if node.uuid not in self.glm._names(locking.LEVEL_NODE):
+      self.glm.add(locking.LEVEL_NODE, [node.uuid])
+    if node.uuid not in self.glm._names(locking.LEVEL_NODE_RES):
+      self.glm.add(locking.LEVEL_NODE_RES, [node.uuid])
 
-  def RemoveNode(self, node):
-    """A node left the cluster (replication targets are recomputed on
-    every write, so only the locks need updating)."""
-    for level in (locking.LEVEL_NODE, locking.LEVEL_NODE_RES):
-      try:
-        self.glm.remove(level, [node.uuid])
-      except errors.LockError:
-        pass
-
-  def _ReplicateQueueTo(self, node):
+  def ReplicateQueueTo(self, node):
     """Give a new master candidate a full copy of the job queue."""
     result = self.rpc.call_jobqueue_purge(node.uuid)
     if result.fail_msg:

@@ -1,0 +1,446 @@
+"""The master's answers to queries: config plus live data from the nodes.
+
+Queries run in the LUXI request thread without locks (as in Ganeti 2.x):
+they read the in-memory configuration and, only when the requested fields
+need it, ask the nodes over RPC (in parallel) for live data.
+"""
+
+import logging
+
+from ganeti import constants
+from ganeti import errors
+from ganeti import pathutils
+from ganeti import query
+from ganeti import utils
+
+_NAMEFIELDS = {
+  query.QR_INSTANCE: "name", query.QR_NODE: "name", query.QR_GROUP: "name",
+  query.QR_OS: "name", query.QR_JOB: "id", query.QR_LOCK: "name",
+  query.QR_CLUSTER: None, query.QR_EXTSTORAGE: "name",
+  query.QR_EXPORT: None,
+}
+
+
+def _FieldsFor(what):
+  fields = query.ALL_FIELDS.get(what)
+  if fields is None:
+    raise errors.OpPrereqError("Resource type '%s' unknown" % what,
+                               errors.ECODE_INVAL)
+  return fields
+
+
+def QueryFields(what, fields):
+  return query.QueryFields(_FieldsFor(what), fields).ToDict()
+
+
+def Query(context, what, fields, qfilter):
+  """LUXI ``Query``: {"fields": [...], "data": [[[status, value]...]...]}."""
+  fielddefs = _FieldsFor(what)
+  namefield = _NAMEFIELDS.get(what)
+  if what == query.QR_LOCK:
+    return context.glm.QueryLocks(fields)
+  q = query.Query(fielddefs, fields, qfilter=qfilter, namefield=namefield)
+  ctx = _BuildContext(context, what, q)
+  return query.GetQueryResponse(q, ctx).ToDict()
+
+
+def OldStyleQuery(context, what, names, fields, use_locking):
+  if use_locking:
+    raise errors.OpPrereqError("Sync queries are not allowed",
+                               errors.ECODE_INVAL)
+  fielddefs = _FieldsFor(what)
+  namefield = _NAMEFIELDS[what]
+  qfilter = None
+  if names:
+    qfilter = ["|"] + [["=", namefield, n] for n in names]
+  q = query.Query(fielddefs, fields, qfilter=qfilter, namefield=namefield)
+  ctx = _BuildContext(context, what, q)
+  if names:
+    _CheckNamesExist(ctx, what, names)
+  return q.OldStyleQuery(ctx)
+
+
+def _CheckNamesExist(ctx, what, names):
+  known = set()
+  for item in ctx:
+    known.add(getattr(item, "name", None))
+  missing = [n for n in names if n not in known]
+  if missing:
+    raise errors.OpPrereqError("%s '%s' not known" %
+                               (what.capitalize(), missing[0]),
+                               errors.ECODE_NOENT)
+
+
+def _BuildContext(context, what, q):
+  cfg = context.cfg
+  wanted = q.RequestedData()
+  names = q.RequestedNames()
+  if what == query.QR_INSTANCE:
+    return _InstanceContext(cfg, context.rpc, wanted, names)
+  if what == query.QR_NODE:
+    return _NodeContext(cfg, context.rpc, wanted, names)
+  if what == query.QR_GROUP:
+    return _GroupContext(cfg, wanted)
+  if what == query.QR_JOB:
+    job_ids = None
+    if names:
+      job_ids = [int(n) for n in names]
+    return query.JobQueryData(context.jqueue.GetJobsForQuery(job_ids))
+  if what == query.QR_OS:
+    return _OsContext(cfg, context.rpc)
+  if what == query.QR_CLUSTER:
+    return query.ClusterQueryData(cfg.GetClusterInfo(),
+                                  cfg.GetAllNodesInfo(),
+                                  context.jqueue.QueryDrainFlag(), None)
+  raise errors.OpPrereqError("Resource type '%s' can not be queried yet" %
+                             what, errors.ECODE_INVAL)
+
+
+def _SelectByName(items, names):
+  if not names:
+    return list(items)
+  wanted = set(names)
+  return [i for i in items if i.name in wanted]
+
+
+def _InstanceContext(cfg, rpc, wanted, names):
+  cluster = cfg.GetClusterInfo()
+  instances = _SelectByName(cfg.GetAllInstancesInfo().values(), names)
+  nodes = cfg.GetAllNodesInfo()
+  offline = [u for u, n in nodes.items() if n.offline]
+  live_data = {}
+  bad_nodes = []
+  wrongnode = []
+  if query.IQ_LIVE in wanted and instances:
+    pnodes = sorted(set(i.primary_node for i in instances) - set(offline))
+    hvs = list(cluster.enabled_hypervisors)
+    hvparams = dict((hv, cluster.hvparams.get(hv, {})) for hv in hvs)
+    results = rpc.call_all_instances_info(pnodes, hvs, hvparams)
+    by_name = dict((i.name, i) for i in instances)
+    for node_uuid, res in results.items():
+      if res.offline or res.fail_msg:
+        bad_nodes.append(node_uuid)
+        if res.fail_msg:
+          logging.warning("Can't get instance data from node %s: %s",
+                          node_uuid, res.fail_msg)
+        continue
+      for iname, info in (res.payload or {}).items():
+        inst = by_name.get(iname)
+        if inst is None:
+          continue
+        if inst.primary_node == node_uuid:
+          live_data[inst.uuid] = info
+        else:
+          wrongnode.append(inst.uuid)
+  disk_usage = None
+  if query.IQ_DISKUSAGE in wanted:
+    disk_usage = dict((i.uuid, sum(d.size for d in cfg.GetInstanceDisks(
+      i.uuid))) for i in instances)
+  return query.InstanceQueryData(
+    instances, cluster, disk_usage=disk_usage, offline_node_uuids=offline,
+    bad_node_uuids=bad_nodes, live_data=live_data, wrongnode_inst=wrongnode,
+    console=None, nodes=nodes, groups=cfg.GetAllNodeGroupsInfo(),
+    networks=dict(cfg.GetConfigData().networks), disks=cfg.GetAllDisksInfo())
+
+
+def _StorageUnit(cluster):
+  """The storage unit reported as dtotal/dfree (first enabled template)."""
+  for dt in cluster.enabled_disk_templates:
+    if dt in constants.DTS_FILEBASED:
+      return [constants.MAP_DISK_TEMPLATE_STORAGE_TYPE[dt],
+              cluster.file_storage_dir if dt == constants.DT_FILE
+              else cluster.shared_file_storage_dir, []]
+    if dt in (constants.DT_PLAIN, constants.DT_DRBD8):
+      return [constants.ST_LVM_VG, cluster.volume_group_name, []]
+  return None
+
+
+def NodeLiveData(cfg, rpc, node_uuids):
+  """node UUID -> live dict (mtotal, mfree, dtotal, ...) for answering
+  nodes."""
+  cluster = cfg.GetClusterInfo()
+  unit = _StorageUnit(cluster)
+  hv = cluster.enabled_hypervisors[0]
+  results = rpc.call_node_info(node_uuids, [unit] if unit else [],
+                               [[hv, cluster.hvparams.get(hv, {})]])
+  live = {}
+  for node_uuid, res in results.items():
+    if res.offline or res.fail_msg:
+      continue
+    (bootid, storage, hvinfo) = res.payload
+    data = {"bootid": bootid}
+    if hvinfo:
+      h = hvinfo[0]
+      data.update({"mtotal": h.get("memory_total"),
+                   "mfree": h.get("memory_free"),
+                   "mnode": h.get("memory_dom0"),
+                   "ctotal": h.get("cpu_total"),
+                   "cnodes": h.get("cpu_nodes"),
+                   "csockets": h.get("cpu_sockets"),
+                   "cnos": h.get("cpu_dom0")})
+    if storage:
+      s = storage[0]
+      data.update({"dtotal": s.get("storage_size"),
+                   "dfree": s.get("storage_free"),
+                   "sptotal": s.get("spindles_total", 0),
+                   "spfree": s.get("spindles_free", 0)})
+    live[node_uuid] = data
+  return live
+
+
+def _NodeContext(cfg, rpc, wanted, names):
+  nodes = _SelectByName(cfg.GetAllNodesInfo().values(), names)
+  live = {}
+  if query.NQ_LIVE in wanted:
+    online = [n.uuid for n in nodes if not n.offline]
+    if online:
+      live = NodeLiveData(cfg, rpc, online)
+  node_to_primary = dict((n.uuid, set()) for n in nodes)
+  node_to_secondary = dict((n.uuid, set()) for n in nodes)
+  inst_names = {}
+  if query.NQ_INST in wanted:
+    for inst in cfg.GetAllInstancesInfo().values():
+      inst_names[inst.uuid] = inst.name
+      if inst.primary_node in node_to_primary:
+        node_to_primary[inst.primary_node].add(inst.uuid)
+      for snode in cfg.GetInstanceSecondaryNodes(inst.uuid):
+        if snode in node_to_secondary:
+          node_to_secondary[snode].add(inst.uuid)
+  return query.NodeQueryData(nodes, live, cfg.GetMasterNode(),
+                             node_to_primary, node_to_secondary, inst_names,
+                             cfg.GetAllNodeGroupsInfo(), {},
+                             cfg.GetClusterInfo())
+
+
+def _GroupContext(cfg, wanted):
+  groups = cfg.GetAllNodeGroupsInfo()
+  group_to_nodes = dict((u, []) for u in groups)
+  group_to_instances = dict((u, []) for u in groups)
+  nodes = cfg.GetAllNodesInfo()
+  for node in nodes.values():
+    group_to_nodes.setdefault(node.group, []).append(node.name)
+  for inst in cfg.GetAllInstancesInfo().values():
+    node = nodes.get(inst.primary_node)
+    if node is not None:
+      group_to_instances.setdefault(node.group, []).append(inst.name)
+  return query.GroupQueryData(cfg.GetClusterInfo(), groups.values(),
+                              group_to_nodes, group_to_instances,
+                              want_diskparams=query.GQ_DISKPARAMS in wanted)
+
+
+def DiagnoseOSRaw(cfg, rpc):
+  """{os name: {node name: [(path, status, diagnose, variants, params,
+  api_versions, trusted), ...]}} from every online vm-capable node."""
+  nodes = [n for n in cfg.GetAllNodesInfo().values()
+           if not n.offline and n.vm_capable]
+  results = rpc.call_os_diagnose([n.uuid for n in nodes])
+  all_os = {}
+  for node in nodes:
+    res = results.get(node.uuid)
+    if res is None or res.fail_msg or not res.payload:
+      continue
+    for entry in res.payload:
+      (name, path, status, diagnose, variants, params, api_versions) = \
+        entry[:7]
+      trusted = entry[7] if len(entry) > 7 else True
+      all_os.setdefault(name, {}).setdefault(node.uuid, []).append(
+        (path, status, diagnose, set(variants or []),
+         [tuple(p) for p in params or []], set(api_versions or []),
+         trusted))
+  return (nodes, all_os)
+
+
+def _OsContext(cfg, rpc):
+  cluster = cfg.GetClusterInfo()
+  (nodes, all_os) = DiagnoseOSRaw(cfg, rpc)
+  node_uuids = [n.uuid for n in nodes]
+  result = []
+  for name, per_node in sorted(all_os.items()):
+    valid = True
+    variants = None
+    parameters = None
+    api_versions = None
+    trusted = True
+    node_status = {}
+    for node_uuid in node_uuids:
+      entries = per_node.get(node_uuid)
+      node_status[cfg.GetNodeName(node_uuid)] = [
+        [e[0], e[1], e[2], sorted(e[3]), e[4], sorted(e[5])]
+        for e in entries or []]
+      if not entries or not entries[0][1]:
+        valid = False
+        continue
+      (_, _, _, nvar, nparams, napi, ntrusted) = entries[0]
+      variants = nvar if variants is None else variants & nvar
+      pset = set(nparams)
+      parameters = pset if parameters is None else parameters & pset
+      api_versions = napi if api_versions is None else api_versions & napi
+      trusted = trusted and ntrusted
+    result.append(query.OsInfo(
+      name, valid, name in cluster.hidden_os, name in cluster.blacklisted_os,
+      utils.NiceSort(variants or []), sorted(api_versions or []),
+      sorted(parameters or []), node_status, trusted=trusted))
+  return result
+
+
+def DiagnoseOS(cfg, rpc, output_fields, names):
+  """OP_OS_DIAGNOSE: old-style rows for the requested OS fields."""
+  q = query.Query(query.OS_FIELDS, output_fields, namefield="name")
+  ctx = _OsContext(cfg, rpc)
+  if names:
+    ctx = [o for o in ctx if o.name in names]
+  return q.OldStyleQuery(ctx)
+
+
+def ClusterInfo(cfg):
+  """The data of ``gnt-cluster info`` (LUXI QueryClusterInfo)."""
+  import platform
+  cluster = cfg.GetClusterInfo()
+  os_hvp = {}
+  for os_name, hv_dict in cluster.os_hvp.items():
+    os_hvp[os_name] = {}
+    for hv_name, hv_params in hv_dict.items():
+      if hv_name in cluster.enabled_hypervisors:
+        os_hvp[os_name][hv_name] = hv_params
+  return {
+    "software_version": constants.RELEASE_VERSION,
+    "protocol_version": constants.PROTOCOL_VERSION,
+    "config_version": constants.CONFIG_VERSION,
+    "os_api_version": max(constants.OS_API_VERSIONS),
+    "export_version": constants.EXPORT_VERSION,
+    "vcs_version": constants.VCS_VERSION,
+    "architecture": (platform.architecture()[0], platform.machine()),
+    "name": cluster.cluster_name,
+    "master": cfg.GetMasterNodeName(),
+    "default_hypervisor": cluster.primary_hypervisor,
+    "enabled_hypervisors": cluster.enabled_hypervisors,
+    "hvparams": dict((hv, cluster.hvparams[hv])
+                     for hv in cluster.enabled_hypervisors),
+    "os_hvp": os_hvp,
+    "beparams": cluster.beparams,
+    "osparams": cluster.osparams,
+    "ipolicy": cluster.ipolicy,
+    "nicparams": cluster.nicparams,
+    "ndparams": cluster.ndparams,
+    "diskparams": cluster.diskparams,
+    "candidate_pool_size": cluster.candidate_pool_size,
+    "max_running_jobs": cluster.max_running_jobs,
+    "max_tracked_jobs": cluster.max_tracked_jobs,
+    "mac_prefix": cluster.mac_prefix,
+    "master_netdev": cluster.master_netdev,
+    "master_netmask": cluster.master_netmask,
+    "use_external_mip_script": cluster.use_external_mip_script,
+    "volume_group_name": cluster.volume_group_name,
+    "drbd_usermode_helper": cluster.drbd_usermode_helper,
+    "file_storage_dir": cluster.file_storage_dir,
+    "shared_file_storage_dir": cluster.shared_file_storage_dir,
+    "gluster_storage_dir": cluster.gluster_storage_dir,
+    "maintain_node_health": cluster.maintain_node_health,
+    "ctime": cluster.ctime,
+    "mtime": cluster.mtime,
+    "uuid": cluster.uuid,
+    "tags": sorted(cluster.GetTags()),
+    "uid_pool": cluster.uid_pool,
+    "default_iallocator": cluster.default_iallocator,
+    "default_iallocator_params": cluster.default_iallocator_params,
+    "reserved_lvs": cluster.reserved_lvs,
+    "primary_ip_version": 6 if cluster.primary_ip_family ==
+    constants.PRIMARY_IP_FAMILY_V6 else 4,
+    "prealloc_wipe_disks": cluster.prealloc_wipe_disks,
+    "hidden_os": cluster.hidden_os,
+    "blacklisted_os": cluster.blacklisted_os,
+    "enabled_disk_templates": cluster.enabled_disk_templates,
+    "install_image": cluster.install_image,
+    "instance_communication_network":
+      cluster.instance_communication_network,
+    "zeroing_image": cluster.zeroing_image,
+    "compression_tools": cluster.compression_tools,
+    "enabled_user_shutdown": cluster.enabled_user_shutdown,
+    "modify_etc_hosts": cluster.modify_etc_hosts,
+    "modify_ssh_setup": cluster.modify_ssh_setup,
+    "ssh_key_type": cluster.ssh_key_type,
+    "ssh_key_bits": cluster.ssh_key_bits,
+    "data_collectors": cluster.data_collectors,
+    "os_search_path": list(constants.OS_SEARCH_PATH),
+    "es_search_path": list(constants.ES_SEARCH_PATH),
+  }
+
+
+def ConfigValues(cfg, context, fields):
+  """LUXI QueryConfigValues."""
+  import os
+  values = []
+  for field in fields:
+    if field == "cluster_name":
+      values.append(cfg.GetClusterName())
+    elif field == "master_node":
+      values.append(cfg.GetMasterNodeName())
+    elif field == "drain_flag":
+      values.append(os.path.exists(pathutils.Get().JOB_QUEUE_DRAIN_FILE))
+    elif field == "watcher_pause":
+      values.append(None)
+    elif field == "volume_group_name":
+      values.append(cfg.GetClusterInfo().volume_group_name)
+    else:
+      raise errors.ParameterError(field)
+  return values
+
+
+def InstanceQueryData(cfg, rpc, inst_uuids, static):
+  """OP_INSTANCE_QUERY_DATA: {name: detailed dict} for gnt-instance info."""
+  cluster = cfg.GetClusterInfo()
+  result = {}
+  for uuid in inst_uuids:
+    inst = cfg.GetInstanceInfo(uuid)
+    pnode = cfg.GetNodeInfo(inst.primary_node)
+    run_state = None
+    if not static:
+      if pnode.offline:
+        run_state = None
+      else:
+        res = rpc.call_instance_info(inst.primary_node, inst.name,
+                                     inst.hypervisor, cluster.FillHV(inst))
+        res.Raise("Error checking node %s" % pnode.name)
+        run_state = "up" if res.payload else "down"
+    disks = cfg.GetInstanceDisks(uuid)
+    disk_info = []
+    for disk in disks:
+      dev_pstatus = None
+      if not static and not pnode.offline:
+        dres = rpc.call_blockdev_find(inst.primary_node, disk)
+        if not dres.fail_msg:
+          dev_pstatus = dres.payload
+      disk_info.append({
+        "iv_name": disk.iv_name, "dev_type": disk.dev_type,
+        "logical_id": list(disk.logical_id or []),
+        "pstatus": dev_pstatus, "sstatus": None, "children": [],
+        "mode": disk.mode, "size": disk.size, "spindles": disk.spindles,
+        "name": disk.name, "uuid": disk.uuid})
+    group = cfg.GetNodeGroup(pnode.group)
+    result[inst.name] = {
+      "name": inst.name, "config_state": inst.admin_state,
+      "run_state": run_state, "pnode": pnode.name,
+      "pnode_group_uuid": group.uuid, "pnode_group_name": group.name,
+      "snodes": cfg.GetNodeNames(cfg.GetInstanceSecondaryNodes(uuid)),
+      "snodes_group_uuids": [], "snodes_group_names": [],
+      "os": inst.os, "nics": [_NicInfo(cluster, n) for n in inst.nics],
+      "disk_template": cfg.GetInstanceDiskTemplate(uuid),
+      "disks": disk_info, "hypervisor": inst.hypervisor,
+      "network_port": inst.network_port,
+      "hv_instance": inst.hvparams, "hv_actual": cluster.FillHV(inst,
+                                                                 True),
+      "be_instance": inst.beparams, "be_actual": cluster.FillBE(inst),
+      "os_instance": inst.osparams,
+      "os_actual": cluster.SimpleFillOS(inst.os, inst.osparams),
+      "serial_no": inst.serial_no, "mtime": inst.mtime,
+      "ctime": inst.ctime, "uuid": inst.uuid,
+    }
+  return result
+
+
+def _NicInfo(cluster, nic):
+  params = cluster.SimpleFillNIC(nic.nicparams or {})
+  return (nic.name, nic.uuid, nic.ip, nic.mac, params.get("mode"),
+          params.get("link"), params.get("vlan"), nic.network, None)
+
+
