@@ -4,7 +4,6 @@ instances), and helpers to run a CLI-style query against them in-process."""
 import os
 import re
 
-from ganeti import constants
 from ganeti import objects
 from ganeti import query
 
@@ -224,7 +223,3 @@ class FakeClient:
 
   def QueryFields(self, what, fields):
     return query.QueryFields(query.ALL_FIELDS[what], fields).ToDict()
-
-
-def Constants():
-  return constants

@@ -135,3 +135,20 @@ def testGoldenListStorage():
                                  numfields=["size", "used", "free"],
                                  unitfields=["size", "used", "free"])
   assert qgolden.ToGolden(result) == lines
+
+
+def testGoldenJobListFinal():
+  (_, code, lines, _) = qgolden.ReadGolden("97")
+  jobs = []
+  for line in lines[1:]:
+    (jid, status, summary) = line.split()
+    jobs.append((int(jid), qgolden.FakeJob(status, qgolden.ToReal(summary),
+                                           None, None, None)))
+  ctx = {"job": qgolden.query.JobQueryData(jobs)}
+  out = io.StringIO()
+  rc = cli_query.GenericList("job", ["id", "status", "summary"], [], None,
+                             None, True, cl=qgolden.FakeClient(ctx),
+                             format_override=cli_query.JOB_LIST_OVERRIDE,
+                             namefield="id", isnumeric=True, out=out)
+  assert (rc, qgolden.ToGolden(out.getvalue().split("\n")[:-1])) == \
+    (code, lines)
