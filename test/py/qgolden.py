@@ -7,7 +7,9 @@ import re
 from ganeti import objects
 from ganeti import query
 
-GOLDEN = os.environ.get("PYGANETI_GOLDEN", "/work/shared/spec/golden")
+GOLDEN = os.environ.get("PYGANETI_GOLDEN", os.path.join(
+  os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data",
+  "golden"))
 
 #: The golden files were recorded on a cluster whose host names ended in
 #: "example.com" and then rewritten to "example.test": column widths were

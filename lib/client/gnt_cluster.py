@@ -1,0 +1,392 @@
+"""gnt-cluster: cluster-wide administration."""
+
+import os
+import sys
+
+from ganeti import bootstrap
+from ganeti import cli
+from ganeti import constants
+from ganeti import errors
+from ganeti import opcodes
+from ganeti import pathutils
+from ganeti import ssconf
+from ganeti import utils
+from ganeti.cli import (ToStdout, ToStderr, SubmitOpCode, SubmitOrSend,
+                        GetClient)
+from ganeti.cli_opts import *  # noqa: F401,F403 pylint: disable=W0401,W0614
+
+
+def InitCluster(opts, args):
+  """Initialise a new cluster with this node as master."""
+  enabled_hvs = (opts.enabled_hypervisors.split(",")
+                 if opts.enabled_hypervisors else None)
+  templates = (opts.enabled_disk_templates.split(",")
+               if opts.enabled_disk_templates else None)
+  hvparams = dict(opts.hvparams or [])
+  bootstrap.InitCluster(
+    cluster_name=args[0], mac_prefix=opts.mac_prefix,
+    master_netmask=opts.master_netmask, master_netdev=opts.master_netdev,
+    file_storage_dir=opts.file_storage_dir,
+    shared_file_storage_dir=opts.shared_file_storage_dir,
+    enabled_hypervisors=enabled_hvs, hvparams=hvparams,
+    beparams=opts.beparams, nicparams=opts.nicparams,
+    ndparams=opts.ndparams, candidate_pool_size=opts.candidate_pool_size,
+    modify_etc_hosts=opts.modify_etc_hosts,
+    maintain_node_health=opts.maintain_node_health,
+    default_iallocator=opts.default_iallocator,
+    vg_name=opts.vg_name, secondary_ip=opts.secondary_ip,
+    enabled_disk_templates=templates)
+  op = opcodes.OpClusterPostInit()
+  SubmitOpCode(op, opts=opts)
+  return 0
+
+
+def DestroyCluster(opts, args):
+  if not opts.yes_do_it:
+    ToStderr("Destroying a cluster is irreversible. If you really want"
+             " destroy this cluster, supply the --yes-do-it option.")
+    return 1
+  op = opcodes.OpClusterDestroy()
+  master_uuid = SubmitOpCode(op, opts=opts)
+  bootstrap.FinalizeClusterDestroy(master_uuid)
+  return 0
+
+
+def ShowClusterVersion(opts, args):
+  cl = GetClient()
+  result = cl.QueryClusterInfo()
+  ToStdout("Software version: %s", result["software_version"])
+  ToStdout("Internode protocol: %s", result["protocol_version"])
+  ToStdout("Configuration format: %s", result["config_version"])
+  ToStdout("OS api version: %s", result["os_api_version"])
+  ToStdout("Export interface: %s", result["export_version"])
+  ToStdout("VCS version: %s", result["vcs_version"])
+  return 0
+
+
+def ShowClusterMaster(opts, args):
+  ToStdout("%s", ssconf.SimpleStore().GetMasterNode())
+  return 0
+
+
+def MasterPing(opts, args):
+  try:
+    cl = GetClient()
+    cl.QueryClusterInfo()
+    return 0
+  except Exception:  # pylint: disable=broad-except
+    return 1
+
+
+def _FormatGroupedParams(paramsdict, roman=False):
+  ret = {}
+  for (item, val) in paramsdict.items():
+    if isinstance(val, dict):
+      ret[item] = _FormatGroupedParams(val, roman=roman)
+    elif isinstance(val, float):
+      ret[item] = "%s" % val
+    else:
+      ret[item] = str(val)
+  return ret
+
+
+def _FormatDataCollectors(info):
+  ret = {}
+  for name, params in info.get("data_collectors", {}).items():
+    ret[name] = {"active": str(params.get("active")),
+                 "interval": "%.3fs" % (params.get("interval", 0) / 1e6)}
+  return ret
+
+
+def ShowClusterConfig(opts, args):
+  cl = GetClient()
+  result = cl.QueryClusterInfo()
+  tags = utils.CommaJoin(result["tags"]) if result["tags"] else "(none)"
+  reserved = utils.CommaJoin(result["reserved_lvs"]) \
+    if result["reserved_lvs"] else "(none)"
+  ipolicy = result["ipolicy"]
+  minmax = [{"%s/%d" % (key, idx): _FormatGroupedParams(spec)
+             for key, spec in sorted(mm.items())}
+            for idx, mm in enumerate(ipolicy.get("minmax", []))]
+  ipol = [
+    ("bounds specs", [_Pairs(m) for m in minmax]),
+    ("std", _FormatGroupedParams(ipolicy.get("std", {}))),
+    ("allowed disk templates",
+     utils.CommaJoin(ipolicy.get("disk-templates", []))),
+    ("spindle-ratio", _Num(ipolicy.get("spindle-ratio"))),
+    ("vcpu-ratio", _Num(ipolicy.get("vcpu-ratio"))),
+  ]
+  info = [
+    ("Cluster name", result["name"]),
+    ("Cluster UUID", result["uuid"]),
+    ("Creation time", utils.FormatTime(result["ctime"])),
+    ("Modification time", utils.FormatTime(result["mtime"])),
+    ("Master node", result["master"]),
+    ("Architecture (this node)",
+     "%s (%s)" % (result["architecture"][0], result["architecture"][1])),
+    ("Tags", tags),
+    ("Default hypervisor", result["default_hypervisor"]),
+    ("Enabled hypervisors", utils.CommaJoin(result["enabled_hypervisors"])),
+    ("Hypervisor parameters", _FormatGroupedParams(result["hvparams"])),
+    ("OS-specific hypervisor parameters",
+     _FormatGroupedParams(result["os_hvp"])),
+    ("OS parameters", _FormatGroupedParams(result["osparams"])),
+    ("Hidden OSes", utils.CommaJoin(result["hidden_os"])),
+    ("Blacklisted OSes", utils.CommaJoin(result["blacklisted_os"])),
+    ("Cluster parameters", [
+      ("candidate pool size", str(result["candidate_pool_size"])),
+      ("maximal number of jobs running simultaneously",
+       str(result["max_running_jobs"])),
+      ("maximal number of jobs simultaneously tracked by the scheduler",
+       str(result["max_tracked_jobs"])),
+      ("mac prefix", result["mac_prefix"]),
+      ("master netdev", result["master_netdev"]),
+      ("master netmask", str(result["master_netmask"])),
+      ("use external master IP address setup script",
+       str(result["use_external_mip_script"])),
+      ("lvm volume group", str(result["volume_group_name"])),
+      ("lvm reserved volumes", reserved),
+      ("drbd usermode helper", str(result["drbd_usermode_helper"])),
+      ("file storage path", result["file_storage_dir"]),
+      ("shared file storage path", result["shared_file_storage_dir"]),
+      ("gluster storage path", result["gluster_storage_dir"]),
+      ("maintenance of node health", str(result["maintain_node_health"])),
+      ("uid pool", ", ".join(str(u) for u in result["uid_pool"])),
+      ("default instance allocator", result["default_iallocator"]),
+      ("default instance allocator parameters",
+       _FormatGroupedParams(result["default_iallocator_params"])),
+      ("primary ip version", str(result["primary_ip_version"])),
+      ("preallocation wipe disks", str(result["prealloc_wipe_disks"])),
+      ("OS search path", utils.CommaJoin(result["os_search_path"])),
+      ("ExtStorage Providers search path",
+       utils.CommaJoin(result["es_search_path"])),
+      ("enabled disk templates",
+       utils.CommaJoin(result["enabled_disk_templates"])),
+      ("install image", result["install_image"]),
+      ("instance communication network",
+       result["instance_communication_network"]),
+      ("zeroing image", result["zeroing_image"]),
+      ("compression tools", result["compression_tools"]),
+      ("enabled user shutdown", str(result["enabled_user_shutdown"])),
+      ("modify ssh setup", str(result["modify_ssh_setup"])),
+      ("ssh_key_type", result["ssh_key_type"]),
+      ("ssh_key_bits", str(result["ssh_key_bits"])),
+    ]),
+    ("Default node parameters", _FormatGroupedParams(result["ndparams"])),
+    ("Default instance parameters",
+     _FormatGroupedParams(result["beparams"])),
+    ("Default nic parameters", _FormatGroupedParams(result["nicparams"])),
+    ("Default disk parameters", _FormatGroupedParams(result["diskparams"])),
+    ("Instance policy - limits for instances", ipol),
+    ("Data collectors", _FormatDataCollectors(result)),
+  ]
+  cli.PrintGenericInfo(info)
+  return 0
+
+
+def _Pairs(d):
+  return sorted(d.items())
+
+
+def _Num(value):
+  if isinstance(value, float) and value == int(value):
+    return str(int(value))
+  return str(value)
+
+
+def VerifyCluster(opts, args):
+  skip_checks = []
+  if opts.skip_nplusone_mem:
+    skip_checks.append("nplusone_mem")
+  cl = GetClient()
+  op = opcodes.OpClusterVerify(verbose=opts.verbose,
+                               error_codes=opts.error_codes,
+                               debug_simulate_errors=opts.simulate_errors,
+                               skip_checks=skip_checks,
+                               ignore_errors=opts.ignore_errors,
+                               group_name=opts.nodegroup)
+  result = SubmitOpCode(op, cl=cl, opts=opts)
+  jex = cli.JobExecutor(cl=cl, opts=opts)
+  for (status, job_id) in result["jobs"]:
+    jex.AddJobId(None, status, job_id)
+  results = jex.GetResults()
+  bad_jobs = sum(1 for (job_success, _) in results if not job_success)
+  bad_results = sum(1 for (_, op_res) in results
+                    if not (op_res and op_res[0]))
+  if bad_jobs == 0 and bad_results == 0:
+    return constants.EXIT_SUCCESS
+  return constants.EXIT_FAILURE
+
+
+def VerifyDisks(opts, args):
+  cl = GetClient()
+  op = opcodes.OpClusterVerifyDisks(group_name=opts.nodegroup)
+  result = SubmitOpCode(op, cl=cl, opts=opts)
+  jex = cli.JobExecutor(cl=cl, opts=opts)
+  for (status, job_id) in result["jobs"]:
+    jex.AddJobId(None, status, job_id)
+  retcode = constants.EXIT_SUCCESS
+  for (status, result) in jex.GetResults():
+    if not status:
+      ToStdout("Job failed: %s", result)
+      retcode = constants.EXIT_FAILURE
+      continue
+    ((bad_nodes, instances, missing), ) = result
+    for node, text in bad_nodes.items():
+      ToStdout("Error gathering data on node %s: %s", node,
+               utils.SafeEncode(text[-400:]))
+      retcode = constants.EXIT_FAILURE
+    if instances:
+      for iname in instances:
+        ToStdout("Instance %s needs its disks activated", iname)
+      retcode = constants.EXIT_FAILURE
+    if missing:
+      retcode = constants.EXIT_FAILURE
+  if retcode == constants.EXIT_SUCCESS:
+    ToStdout("No disks need to be activated.")
+  return retcode
+
+
+def QueueOps(opts, args):
+  command = args[0]
+  cl = GetClient()
+  if command in ("drain", "undrain"):
+    cl.SetQueueDrainFlag(command == "drain")
+  elif command == "info":
+    (drained, ) = cl.QueryConfigValues(["drain_flag"])
+    ToStdout("The drain flag is %s", "set" if drained else "unset")
+  else:
+    ToStderr("Command queue: Unknown operation '%s'", command)
+    return 1
+  return 0
+
+
+def _ReadTags(opts, args):
+  tags = list(args)
+  if opts.tags_source:
+    src = sys.stdin if opts.tags_source == "-" else open(opts.tags_source)
+    try:
+      tags.extend(line.strip() for line in src if line.strip())
+    finally:
+      if src is not sys.stdin:
+        src.close()
+  if not tags:
+    raise errors.OpPrereqError("No tags to be added/removed",
+                               errors.ECODE_INVAL)
+  return tags
+
+
+def ListTags(opts, args):
+  cl = GetClient()
+  for tag in sorted(cl.QueryTags(constants.TAG_CLUSTER, "")):
+    ToStdout(tag)
+  return 0
+
+
+def AddTags(opts, args):
+  op = opcodes.OpTagsSet(kind=constants.TAG_CLUSTER, name="",
+                         tags=_ReadTags(opts, args))
+  SubmitOrSend(op, opts)
+  return 0
+
+
+def RemoveTags(opts, args):
+  op = opcodes.OpTagsDel(kind=constants.TAG_CLUSTER, name="",
+                         tags=_ReadTags(opts, args))
+  SubmitOrSend(op, opts)
+  return 0
+
+
+def SearchTags(opts, args):
+  op = opcodes.OpTagsSearch(pattern=args[0])
+  result = SubmitOpCode(op, opts=opts)
+  for path, tag in sorted(result):
+    ToStdout("%s %s", path, tag)
+  return 0 if result else 1
+
+
+_INIT_OPTS = [
+  cli_option("--enabled-hypervisors", dest="enabled_hypervisors",
+             default=None, help="Comma-separated list of hypervisors"),
+  cli_option("--enabled-disk-templates", dest="enabled_disk_templates",
+             default=None, help="Comma-separated list of disk templates"),
+  cli_option("-H", "--hypervisor-parameters", dest="hvparams", default=[],
+             action="append", type="identkeyval",
+             help="Hypervisor and hypervisor options"),
+  cli_option("-B", "--backend-parameters", dest="beparams", default={},
+             type="keyval", help="Backend parameters"),
+  cli_option("-N", "--nic-parameters", dest="nicparams", default={},
+             type="keyval", help="NIC parameters"),
+  NODE_PARAMS_OPT,
+  cli_option("-C", "--candidate-pool-size", dest="candidate_pool_size",
+             type="int", default=None, help="Master candidate pool size"),
+  cli_option("-m", "--mac-prefix", dest="mac_prefix", default=None,
+             help="Three byte MAC prefix"),
+  cli_option("--master-netdev", dest="master_netdev", default=None,
+             help="Master network device"),
+  cli_option("--master-netmask", dest="master_netmask", type="int",
+             default=None, help="Master IP netmask (CIDR length)"),
+  cli_option("--file-storage-dir", dest="file_storage_dir", default=None,
+             help="Directory for file-based instance disks"),
+  cli_option("--shared-file-storage-dir", dest="shared_file_storage_dir",
+             default=None, help="Directory for shared file disks"),
+  cli_option("--no-etc-hosts", dest="modify_etc_hosts", default=True,
+             action="store_false", help="Don't modify /etc/hosts"),
+  cli_option("--no-ssh-init", dest="modify_ssh_setup", default=True,
+             action="store_false", help="Don't initialize SSH keys"),
+  cli_option("--maintain-node-health", dest="maintain_node_health",
+             type="bool", default=False, metavar="yes|no",
+             help="Configure the cluster to automatically maintain node"
+             " health"),
+  cli_option("-I", "--default-iallocator", dest="default_iallocator",
+             default=None, help="Default instance allocator"),
+  cli_option("--vg-name", dest="vg_name", default=None,
+             help="LVM volume group"),
+  SECONDARY_IP_OPT,
+]
+
+commands = {
+  "init": (InitCluster, [ArgHost(min=1, max=1)], _INIT_OPTS,
+           "[opts...] <cluster_name>", "Initialises a new cluster"),
+  "destroy": (DestroyCluster, ARGS_NONE, [YES_DOIT_OPT], "",
+              "Destroy cluster"),
+  "version": (ShowClusterVersion, ARGS_NONE, [], "",
+              "Show the cluster version"),
+  "getmaster": (ShowClusterMaster, ARGS_NONE, [], "",
+                "Show the master node name"),
+  "master-ping": (MasterPing, ARGS_NONE, [], "",
+                  "Check whether the master daemon answers"),
+  "info": (ShowClusterConfig, ARGS_NONE, [ROMAN_OPT], "[--roman]",
+           "Show cluster configuration"),
+  "verify": (VerifyCluster, ARGS_NONE,
+             [VERBOSE_OPT, cli_option("--debug-simulate-errors",
+                                      dest="simulate_errors", default=False,
+                                      action="store_true",
+                                      help="Simulate errors"),
+              ERROR_CODES_OPT, NONPLUS1_OPT, DRY_RUN_OPT, PRIORITY_OPT,
+              NODEGROUP_OPT, IGNORE_ERRORS_OPT],
+             "", "Does a check on the cluster configuration"),
+  "verify-disks": (VerifyDisks, ARGS_NONE, [PRIORITY_OPT, NODEGROUP_OPT],
+                   "", "Does a check on the cluster disk status"),
+  "queue": (QueueOps, [ArgChoice(min=1, max=1,
+                                 choices=["drain", "undrain", "info"])],
+            [], "drain|undrain|info", "Change queue properties"),
+  "list-tags": (ListTags, ARGS_NONE, [], "", "List the tags of the cluster"),
+  "add-tags": (AddTags, [ArgUnknown()], [TAG_SRC_OPT, PRIORITY_OPT,
+                                         SUBMIT_OPT, PRINT_JOBID_OPT],
+               "tag...", "Add tags to the cluster"),
+  "remove-tags": (RemoveTags, [ArgUnknown()], [TAG_SRC_OPT, PRIORITY_OPT,
+                                               SUBMIT_OPT, PRINT_JOBID_OPT],
+                  "tag...", "Remove tags from the cluster"),
+  "search-tags": (SearchTags, [ArgUnknown(min=1, max=1)], [PRIORITY_OPT],
+                  "", "Searches the tags on all objects on the cluster for"
+                  " a given pattern (regex)"),
+}
+
+aliases = {"show": "info", "masterfailover": "master-failover"}
+
+
+def Main():
+  return cli.GenericMain(commands, aliases=aliases)
+
+
