@@ -37,7 +37,6 @@ import errno
 import fcntl
 import logging
 import logging.handlers
-import optparse
 import os
 import signal
 import sys
