@@ -1,0 +1,150 @@
+"""Instance procedures, through the hypervisor registry.
+
+Instance info dicts (``instance_info``, ``all_instances_info``) have the
+keys ``memory`` (MiB), ``vcpus``, ``state`` (hypervisor specific string)
+and ``time`` (seconds of CPU/run time).
+"""
+
+import logging
+
+from ganeti import constants
+from ganeti import errors
+from ganeti import hypervisor
+from ganeti import objects
+from ganeti import storage
+from ganeti.backend import _Fail
+
+
+def _GetHv(name):
+  try:
+    return hypervisor.GetHypervisor(name)
+  except errors.HypervisorError as err:
+    _Fail("Hypervisor error: %s", err)
+
+
+def _ToInstance(inst):
+  if isinstance(inst, objects.Instance):
+    return inst
+  return objects.Instance.FromDict(inst)
+
+
+def _InfoDict(info):
+  (_, _, memory, vcpus, state, times) = info
+  return {"memory": memory, "vcpus": vcpus, "state": state, "time": times}
+
+
+def GetInstanceInfo(instance, hname, hvparams=None):
+  """Info dict of a running instance, or {} if it is not running."""
+  try:
+    info = _GetHv(hname).GetInstanceInfo(instance, hvparams=hvparams)
+  except errors.HypervisorError as err:
+    _Fail("Error getting instance info: %s", err)
+  return _InfoDict(info) if info is not None else {}
+
+
+def GetAllInstancesInfo(hypervisor_list, all_hvparams):
+  """{name: info dict} of all running instances of the hypervisors."""
+  output = {}
+  for hname in hypervisor_list:
+    hvparams = (all_hvparams or {}).get(hname)
+    try:
+      infos = _GetHv(hname).GetAllInstancesInfo(hvparams=hvparams)
+    except errors.HypervisorError as err:
+      _Fail("Error enumerating instances (hypervisor %s): %s", hname, err)
+    for info in infos:
+      if info[0] in output:
+        _Fail("Instance %s is running twice with different parameters",
+              info[0])
+      output[info[0]] = _InfoDict(info)
+  return output
+
+
+def GetInstanceList(hypervisor_list, all_hvparams=None):
+  """Sorted names of running instances of the given hypervisors."""
+  results = []
+  for hname in hypervisor_list:
+    hvparams = (all_hvparams or {}).get(hname)
+    try:
+      results.extend(_GetHv(hname).ListInstances(hvparams=hvparams))
+    except errors.HypervisorError as err:
+      _Fail("Error enumerating instances (hypervisor %s): %s", hname, err)
+  return sorted(results)
+
+
+def _BlockDevices(instance):
+  """(disk, local path, uri) for each disk, which must exist."""
+  result = []
+  for disk in instance.disks_info or []:
+    try:
+      dev = storage.GetDeviceClass(disk.dev_type)(disk.logical_id, disk.size)
+      path = dev.Assemble()
+    except errors.BlockDeviceError as err:
+      _Fail("Cannot start instance %s, disk %s: %s", instance.name,
+            disk.iv_name or disk.uuid, err)
+    result.append((disk, path, None))
+  return result
+
+
+def StartInstance(instance_hvp_bep, startup_paused, reason=None):
+  """Start an instance.
+
+  @param instance_hvp_bep: [instance dict, hvparams override,
+      beparams override]
+  """
+  (inst_dict, hvp, bep) = instance_hvp_bep
+  instance = _ToInstance(inst_dict)
+  if hvp:
+    instance.hvparams = dict(instance.hvparams or {}, **hvp)
+  if bep:
+    instance.beparams = dict(instance.beparams or {}, **bep)
+  hyper = _GetHv(instance.hypervisor)
+  if instance.name in hyper.ListInstances(hvparams=instance.hvparams):
+    logging.info("Instance %s already running, not starting",
+                 instance.name)
+    return None
+  block_devices = _BlockDevices(instance)
+  try:
+    hyper.StartInstance(instance, block_devices, startup_paused)
+  except errors.HypervisorError as err:
+    _Fail("Hypervisor error: %s", err, exc=True)
+  logging.info("Started instance %s (reason: %s)", instance.name, reason)
+  return None
+
+
+def InstanceShutdown(instance, timeout, reason=None):
+  """Stop an instance; an already stopped one is fine."""
+  instance = _ToInstance(instance)
+  hyper = _GetHv(instance.hypervisor)
+  if instance.name not in hyper.ListInstances(hvparams=instance.hvparams):
+    logging.info("Instance %s not running, doing nothing", instance.name)
+    return None
+  try:
+    hyper.StopInstance(instance, timeout=timeout)
+  except errors.HypervisorError as err:
+    _Fail("Failed to stop instance '%s': %s", instance.name, err)
+  try:
+    hyper.CleanupInstance(instance.name)
+  except errors.HypervisorError as err:
+    logging.warning("Failed to clean up instance %s: %s", instance.name, err)
+  logging.info("Stopped instance %s (reason: %s)", instance.name, reason)
+  return None
+
+
+def InstanceReboot(instance, reboot_type, shutdown_timeout, reason=None):
+  """Reboot an instance (soft, hard or full)."""
+  instance = _ToInstance(instance)
+  hyper = _GetHv(instance.hypervisor)
+  if instance.name not in hyper.ListInstances(hvparams=instance.hvparams):
+    _Fail("Cannot reboot instance %s that is not running", instance.name)
+  if reboot_type in (constants.INSTANCE_REBOOT_SOFT,
+                     constants.INSTANCE_REBOOT_HARD):
+    try:
+      hyper.RebootInstance(instance)
+    except errors.HypervisorError as err:
+      _Fail("Failed to soft reboot instance '%s': %s", instance.name, err)
+  elif reboot_type == constants.INSTANCE_REBOOT_FULL:
+    InstanceShutdown(instance, shutdown_timeout, reason)
+    StartInstance([instance, {}, {}], False, reason)
+  else:
+    _Fail("Invalid reboot_type received: '%s'", reboot_type)
+  return None

@@ -1,0 +1,423 @@
+"""Node-level procedures: version, master role, node info and verify."""
+
+import hashlib
+import logging
+import os
+import shutil
+import sys
+import time
+
+from ganeti import constants
+from ganeti import errors
+from ganeti import hypervisor
+from ganeti import netutils
+from ganeti import pathutils
+from ganeti import ssconf
+from ganeti import vcluster
+from ganeti.backend import RPCFail, _Fail
+from ganeti.backend import hooks
+from ganeti.backend import jstore
+from ganeti.backend import os as backend_os
+from ganeti.storage import filestorage
+from ganeti.utils import process
+from ganeti.utils import x509
+
+# node_verify check names (Ganeti's NV_* values) and result shapes:
+NV_VERSION = "version"            # -> [protocol_version, release_version]
+NV_FILELIST = "filelist"          # [paths] -> {path: sha1 hex} (existing)
+NV_NODELIST = "nodelist"          # {name: ip|[ip, port]} -> {name: error}
+NV_NODENETTEST = "node-net-test"  # [[name, pip, sip]] -> {name: error}
+NV_MASTERIP = "master-ip"         # [master_name, ip] -> bool
+NV_HYPERVISOR = "hypervisor"      # [hv] -> {hv: None | error}
+NV_HVPARAMS = "hvparms"           # [[source, hv, params]] -> [[src, hv, err]]
+NV_INSTANCELIST = "instancelist"  # [hv] -> [names]
+NV_HVINFO = "hvinfo"              # hv -> node info dict of the hypervisor
+NV_OSLIST = "oslist"              # any -> os_diagnose rows
+NV_BRIDGES = "bridges"            # [bridges] -> [missing]
+NV_TIME = "time"                  # any -> [seconds, microseconds]
+NV_NODESETUP = "nodesetup"        # any -> [errors]
+NV_USERSCRIPTS = "user-scripts"   # [paths] -> [not executable]
+NV_FILE_STORAGE_PATHS = "file-storage-paths"   # any -> [wrong paths]
+NV_FILE_STORAGE_PATH = "file-storage-path"     # dir -> None | error
+NV_SHARED_FILE_STORAGE_PATH = "shared-file-storage-path"  # same
+NV_CLIENT_CERT = "client-cert"    # any -> [0, sha1 digest] | [1, error]
+
+_MASTER_IP_STATE = "master-ip-state"
+
+
+def GetVersion():
+  return constants.PROTOCOL_VERSION
+
+
+def GetMasterInfo():
+  """[netdev, ip, master_name, ip_family, netmask] from ssconf."""
+  try:
+    ss = ssconf.SimpleStore()
+    return [ss.GetMasterNetdev(), ss.GetMasterIP(), ss.GetMasterNode(),
+            ss.GetPrimaryIPFamily(), ss.GetMasterNetmask()]
+  except errors.ConfigurationError as err:
+    _Fail("Cluster configuration incomplete: %s", err, exc=False)
+
+
+def _GetBootId():
+  try:
+    with open("/proc/sys/kernel/random/boot_id") as fh:
+      return fh.read().strip()
+  except OSError as err:
+    _Fail("Can't read boot id: %s", err)
+
+
+def _StorageInfo(su):
+  (stype, key, _params) = (list(su) + [None, None])[:3]
+  if stype in (constants.ST_FILE, constants.ST_SHARED_FILE):
+    info = filestorage.GetFileStorageSpaceInfo(key)
+    info.update({"type": stype, "name": key})
+    return info
+  if stype == constants.ST_DISKLESS:
+    return {"type": stype, "name": key, "storage_free": 0,
+            "storage_size": 0}
+  if stype == constants.ST_LVM_VG:
+    result = process.RunCmd(["vgs", "--noheadings", "--nosuffix",
+                             "--units=m", "-o", "vg_free,vg_size", key])
+    if result.failed:
+      _Fail("Can't get information about volume group %s: %s", key,
+            result.output)
+    (free, size) = result.stdout.split()[:2]
+    return {"type": stype, "name": key,
+            "storage_free": int(float(free)),
+            "storage_size": int(float(size))}
+  _Fail("Storage type %s not supported on this node", stype)
+
+
+def GetNodeInfo(storage_units, hv_specs):
+  """[bootid, [storage dicts], [hypervisor node info dicts]]."""
+  storage = [_StorageInfo(su) for su in storage_units or []]
+  hvinfo = []
+  for (hv_name, hvparams) in hv_specs or []:
+    try:
+      hvinfo.append(hypervisor.GetHypervisor(hv_name).GetNodeInfo(
+        hvparams=hvparams))
+    except errors.HypervisorError as err:
+      _Fail("Error getting hypervisor %s info: %s", hv_name, err)
+  return [_GetBootId(), storage, hvinfo]
+
+
+def _LocalizeMaybeVirtual(path):
+  if path.startswith(vcluster.VIRT_PATH_PREFIX):
+    return vcluster.LocalizeVirtualPath(path)
+  return path
+
+
+def _Sha1File(path):
+  h = hashlib.sha1()
+  with open(path, "rb") as fh:
+    for chunk in iter(lambda: fh.read(65536), b""):
+      h.update(chunk)
+  return h.hexdigest()
+
+
+def _VerifyNodeList(nodes):
+  """Check TCP reachability of other nodes' noded: {name: error}."""
+  port = netutils.GetDaemonPort(constants.NODED)
+  my_name = netutils.Hostname.GetSysName()
+  if isinstance(nodes, (list, tuple)):
+    ips = {}
+    try:
+      for line in ssconf.SimpleStore().GetNodePrimaryIPList():
+        (name, ip) = line.split()
+        ips[name] = ip
+    except errors.ConfigurationError:
+      pass
+    nodes = dict((n, ips.get(n, n)) for n in nodes)
+  failed = {}
+  for (name, target) in nodes.items():
+    if name == my_name:
+      continue
+    if isinstance(target, (list, tuple)):
+      (ip, nport) = target
+    else:
+      (ip, nport) = (target, port)
+    if not netutils.TcpPing(ip, nport, timeout=5, live_port_needed=True):
+      failed[name] = "TCP connection to %s:%s failed" % (ip, nport)
+  return failed
+
+
+def _VerifyNetTest(nodes):
+  port = netutils.GetDaemonPort(constants.NODED)
+  my_name = netutils.Hostname.GetSysName()
+  failed = {}
+  for (name, pip, sip) in nodes:
+    if name == my_name:
+      continue
+    bad = []
+    if not netutils.TcpPing(pip, port, timeout=5, live_port_needed=True):
+      bad.append("primary")
+    if sip != pip and not netutils.TcpPing(sip, port, timeout=5,
+                                           live_port_needed=True):
+      bad.append("secondary")
+    if bad:
+      failed[name] = "failure using the %s interface(s)" % " and ".join(bad)
+  return failed
+
+
+def _HvOrError(name, fn):
+  try:
+    return fn(hypervisor.GetHypervisor(name))
+  except errors.HypervisorError as err:
+    return "Error while checking hypervisor %s: %s" % (name, err)
+
+
+def VerifyNode(what, cluster_name, all_hvparams):
+  """Run the checks named in ``what`` (see the NV_* names above)."""
+  result = {}
+  all_hvparams = all_hvparams or {}
+  paths = pathutils.Get()
+  if NV_VERSION in what:
+    result[NV_VERSION] = [constants.PROTOCOL_VERSION,
+                          constants.RELEASE_VERSION]
+  if NV_FILELIST in what:
+    files = {}
+    for vpath in what[NV_FILELIST]:
+      path = _LocalizeMaybeVirtual(vpath)
+      if os.path.isfile(path):
+        files[vpath] = _Sha1File(path)
+    result[NV_FILELIST] = files
+  if NV_NODELIST in what:
+    result[NV_NODELIST] = _VerifyNodeList(what[NV_NODELIST])
+  if NV_NODENETTEST in what:
+    result[NV_NODENETTEST] = _VerifyNetTest(what[NV_NODENETTEST])
+  if NV_MASTERIP in what:
+    (master_name, master_ip) = what[NV_MASTERIP]
+    if master_name == netutils.Hostname.GetSysName():
+      result[NV_MASTERIP] = netutils.IsLocalAddress(master_ip)
+    else:
+      result[NV_MASTERIP] = netutils.TcpPing(
+        master_ip, netutils.GetDaemonPort(constants.NODED), timeout=5)
+  if NV_HYPERVISOR in what:
+    result[NV_HYPERVISOR] = dict(
+      (hv, _HvOrError(hv, lambda h, hv=hv: h.Verify(all_hvparams.get(hv))))
+      for hv in what[NV_HYPERVISOR])
+  for key in (NV_HVPARAMS, "hvparams"):
+    if key in what:
+      bad = []
+      for (source, hv_name, hvparams) in what[key]:
+        try:
+          hypervisor.GetHypervisor(hv_name).ValidateParameters(hvparams)
+        except errors.HypervisorError as err:
+          bad.append([source, hv_name, str(err)])
+      result[key] = bad
+  if NV_INSTANCELIST in what:
+    names = []
+    for hv in what[NV_INSTANCELIST]:
+      try:
+        names.extend(hypervisor.GetHypervisor(hv).ListInstances(
+          all_hvparams.get(hv)))
+      except errors.HypervisorError as err:
+        names = "Error while listing instances: %s" % err
+        break
+    result[NV_INSTANCELIST] = names
+  if NV_HVINFO in what:
+    hv = what[NV_HVINFO]
+    result[NV_HVINFO] = _HvOrError(
+      hv, lambda h: h.GetNodeInfo(all_hvparams.get(hv)))
+  for key in (NV_OSLIST, "os"):
+    if key in what:
+      result[key] = backend_os.DiagnoseOS()
+  if NV_BRIDGES in what:
+    result[NV_BRIDGES] = [b for b in what[NV_BRIDGES] if not _BridgeExists(b)]
+  if NV_TIME in what:
+    now = time.time()
+    result[NV_TIME] = [int(now), int((now - int(now)) * 1000000)]
+  if NV_NODESETUP in what:
+    result[NV_NODESETUP] = []
+  if NV_USERSCRIPTS in what:
+    result[NV_USERSCRIPTS] = [s for s in what[NV_USERSCRIPTS]
+                              if not process.IsExecutable(s)]
+  if NV_FILE_STORAGE_PATHS in what:
+    result[NV_FILE_STORAGE_PATHS] = filestorage.ComputeWrongFileStoragePaths(
+      filestorage.LoadAllowedFileStoragePaths())
+  for key in (NV_FILE_STORAGE_PATH, NV_SHARED_FILE_STORAGE_PATH):
+    if key in what:
+      try:
+        filestorage.CheckFileStoragePathAcceptance(what[key])
+        result[key] = None
+      except errors.FileStoragePathError as err:
+        result[key] = str(err)
+  if NV_CLIENT_CERT in what:
+    try:
+      result[NV_CLIENT_CERT] = [0, x509.GetCertificateDigest(
+        paths.NODED_CERT_FILE)]
+    except errors.X509CertError as err:
+      result[NV_CLIENT_CERT] = [1, str(err.args[-1])]
+  return result
+
+
+def _BridgeExists(name):
+  return os.path.isdir("/sys/class/net/%s/bridge" % name)
+
+
+def BridgesExist(bridges_list):
+  missing = [b for b in bridges_list if not _BridgeExists(b)]
+  if missing:
+    _Fail("Missing bridges %s", ", ".join(missing))
+  return None
+
+
+def NodeHasIpAddress(address):
+  return netutils.IsLocalAddress(address)
+
+
+def TestDelay(duration):
+  """Sleep for ``duration`` seconds."""
+  if duration < 0:
+    _Fail("Invalid sleep duration %s", duration)
+  time.sleep(duration)
+  return None
+
+
+# Master role
+
+def _FindDaemonUtil():
+  """daemon-util beside the running executable, else from PATH."""
+  candidates = [os.path.join(os.path.dirname(os.path.abspath(sys.argv[0])),
+                             "daemon-util")]
+  top = os.environ.get("PYGANETI_TOP")
+  if top:
+    candidates.append(os.path.join(top, "daemons", "daemon-util"))
+  for path in candidates:
+    if process.IsExecutable(path):
+      return path
+  found = shutil.which("daemon-util")
+  if found:
+    return found
+  for path in (pathutils.PKGLIBDIR + "/daemon-util",):
+    if process.IsExecutable(path):
+      return path
+  _Fail("Can't find daemon-util")
+
+
+def StartMasterDaemons(no_voting):
+  """Run ``daemon-util start-master``."""
+  env = {}
+  if no_voting:
+    env["EXTRA_MASTERD_ARGS"] = "--no-voting --yes-do-it"
+  result = process.RunCmd([_FindDaemonUtil(), "start-master"], env=env)
+  if result.failed:
+    _Fail("Can't start Ganeti master: %s", result.output)
+  return None
+
+
+def StopMasterDaemons():
+  result = process.RunCmd([_FindDaemonUtil(), "stop-master"])
+  if result.failed:
+    _Fail("Could not stop Ganeti master, command %s had exitcode %s and"
+          " error %s", result.cmd, result.exit_code, result.output)
+  return None
+
+
+def _MasterIpEnv(params):
+  family = params.get("ip_family", constants.PRIMARY_IP_FAMILY_V4)
+  version = (constants.IP6_VERSION
+             if family == constants.PRIMARY_IP_FAMILY_V6
+             else constants.IP4_VERSION)
+  return {"MASTER_NETDEV": params["netdev"], "MASTER_IP": params["ip"],
+          "MASTER_NETMASK": str(params["netmask"]),
+          "CLUSTER_IP_VERSION": str(version)}
+
+
+def _RecordOnly(params):
+  return vcluster.IsVirtual() or params.get("netdev") == "lo"
+
+
+def ActivateMasterIp(master_params, use_external_mip_script):
+  """Bring up the master IP (with master-ip-turnup hooks).
+
+  In a virtual cluster or with netdev ``lo`` the state is only recorded
+  and the IP must already be local.
+  """
+  params = dict(master_params)
+  state_file = os.path.join(pathutils.Get().RUN_DIR, _MASTER_IP_STATE)
+
+  def _Action():
+    if _RecordOnly(params):
+      if not netutils.IsLocalAddress(params["ip"]):
+        _Fail("Master IP address %s is not configured on this node",
+              params["ip"])
+    else:
+      result = process.RunCmd(["ip", "address", "add", "%s/%s" %
+                               (params["ip"], params["netmask"]), "dev",
+                               params["netdev"], "label",
+                               "%s:0" % params["netdev"]])
+      if result.failed and "File exists" not in result.output:
+        _Fail("Can't activate master IP: %s", result.output)
+    os.makedirs(os.path.dirname(state_file), exist_ok=True)
+    with open(state_file, "w") as fh:
+      fh.write("%s\n" % params["ip"])
+  hooks.RunLocalHooks("master-ip-turnup", _MasterIpEnv(params), _Action)
+  return None
+
+
+def DeactivateMasterIp(master_params, use_external_mip_script):
+  """Take down the master IP (with master-ip-turndown hooks)."""
+  params = dict(master_params)
+  state_file = os.path.join(pathutils.Get().RUN_DIR, _MASTER_IP_STATE)
+
+  def _Action():
+    if not _RecordOnly(params):
+      result = process.RunCmd(["ip", "address", "del", "%s/%s" %
+                               (params["ip"], params["netmask"]), "dev",
+                               params["netdev"]])
+      if result.failed and "Cannot assign" not in result.output:
+        _Fail("Can't deactivate master IP: %s", result.output)
+    try:
+      os.unlink(state_file)
+    except FileNotFoundError:
+      pass
+  hooks.RunLocalHooks("master-ip-turndown", _MasterIpEnv(params), _Action)
+  return None
+
+
+def DemoteFromMC():
+  """Remove config.data (backed up) from a former master candidate."""
+  try:
+    (master, myself) = ssconf.GetMasterAndMyself()
+  except errors.ConfigurationError as err:
+    _Fail("Cluster configuration incomplete: %s", err)
+  if master == myself:
+    _Fail("ssconf status shows I'm the master node, will not demote")
+  cfg = pathutils.Get().CLUSTER_CONF_FILE
+  if os.path.isfile(cfg):
+    backup = "%s.backup-%s" % (cfg, time.strftime("%Y-%m-%d_%H_%M_%S"))
+    shutil.copy2(cfg, backup)
+    os.unlink(cfg)
+  return None
+
+
+def LeaveCluster(modify_ssh_setup):
+  """Remove all cluster data from this node, then stop the node daemon.
+
+  @raise errors.QuitGanetiException: always (noded answers
+      [True, "Shutdown scheduled"] and then terminates)
+  """
+  paths = pathutils.Get()
+  for fname in os.listdir(paths.DATA_DIR) if os.path.isdir(paths.DATA_DIR) \
+      else []:
+    if fname.startswith(constants.SSCONF_FILEPREFIX) or \
+       fname.startswith("config.data"):
+      os.unlink(os.path.join(paths.DATA_DIR, fname))
+  try:
+    jstore.JobQueuePurge()
+  except RPCFail as err:
+    logging.warning("Could not purge the job queue: %s", err)
+  for path in (paths.CONFD_HMAC_KEY, paths.RAPI_CERT_FILE,
+               paths.SPICE_CERT_FILE, paths.SPICE_CACERT_FILE,
+               paths.NODED_CERT_FILE, paths.NODED_CLIENT_CERT_FILE,
+               paths.CLUSTER_DOMAIN_SECRET_FILE, paths.SSH_KNOWN_HOSTS_FILE,
+               paths.RAPI_USERS_FILE):
+    try:
+      os.unlink(path)
+    except FileNotFoundError:
+      pass
+  logging.info("Node left the cluster (modify_ssh_setup=%s)",
+               modify_ssh_setup)
+  raise errors.QuitGanetiException(True, "Shutdown scheduled")

@@ -1,0 +1,385 @@
+"""OS definitions (the OS API): discovery, validation, running scripts.
+
+An OS is a directory named after it in the OS search path
+(``pathutils.Get().OsSearchPath()``; first match wins).  See the
+ganeti-os-interface(7) rules: ``ganeti_api_version`` must intersect
+{10, 15, 20}; ``create``, ``import``, ``export``, ``rename`` are required
+executables (plus ``verify`` for API 20); ``variants.list`` is optional;
+``parameters.list`` is required for API 20.
+"""
+
+import logging
+import os
+import stat
+import time
+
+from ganeti import constants
+from ganeti import errors
+from ganeti import objects
+from ganeti import pathutils
+from ganeti import storage
+from ganeti.backend import RPCFail, _Fail
+from ganeti.utils import process
+
+OS_SCRIPT_CREATE = "create"
+OS_SCRIPT_CREATE_UNTRUSTED = "create_untrusted"
+OS_SCRIPT_IMPORT = "import"
+OS_SCRIPT_EXPORT = "export"
+OS_SCRIPT_RENAME = "rename"
+OS_SCRIPT_VERIFY = "verify"
+OS_API_FILE = "ganeti_api_version"
+OS_VARIANTS_FILE = "variants.list"
+OS_PARAMETERS_FILE = "parameters.list"
+OS_VALIDATE_PARAMETERS = "parameters"
+OS_VALIDATE_CALLS = frozenset([OS_VALIDATE_PARAMETERS])
+HOOKS_PATH = "/sbin:/bin:/usr/sbin:/usr/bin"
+_TAIL_LINES = 20
+
+
+class _OSError(Exception):
+  """An OS directory is not a valid OS definition (message = diagnose)."""
+
+
+def _ReadLines(path):
+  with open(path) as fh:
+    return [line.strip() for line in fh.read().splitlines()]
+
+
+def _OSOndiskAPIVersion(os_dir):
+  """Return the API versions listed by the OS, or raise _OSError."""
+  api_file = os.path.join(os_dir, OS_API_FILE)
+  try:
+    st = os.stat(api_file)
+  except OSError as err:
+    raise _OSError("Required file '%s' not found under path %s: %s" %
+                   (OS_API_FILE, os_dir, err.strerror))
+  if not stat.S_ISREG(st.st_mode):
+    raise _OSError("File '%s' in %s is not a regular file" %
+                   (OS_API_FILE, os_dir))
+  try:
+    versions = [int(v) for v in _ReadLines(api_file) if v]
+  except (OSError, ValueError) as err:
+    raise _OSError("Error while reading the API version file at %s: %s" %
+                   (api_file, err))
+  return versions
+
+
+def _FindOSDir(name):
+  for base in pathutils.Get().OsSearchPath():
+    path = os.path.join(base, name)
+    if os.path.isdir(path):
+      return path
+  return None
+
+
+def _LoadOS(name, os_dir):
+  """Build an L{objects.OS} from a directory, or raise _OSError."""
+  api_versions = _OSOndiskAPIVersion(os_dir)
+  common = set(api_versions) & constants.OS_API_VERSIONS
+  if not common:
+    raise _OSError("API version mismatch for path '%s': found %s, want %s."
+                   % (os_dir, api_versions,
+                      sorted(constants.OS_API_VERSIONS, reverse=True)))
+  max_api = max(common)
+  required = {OS_SCRIPT_CREATE: True, OS_SCRIPT_EXPORT: True,
+              OS_SCRIPT_IMPORT: True, OS_SCRIPT_RENAME: True}
+  if max_api >= constants.OS_API_V20:
+    required[OS_SCRIPT_VERIFY] = True
+  # 3.0: an OS may provide create_untrusted instead of (or besides) create
+  create_path = os.path.join(os_dir, OS_SCRIPT_CREATE)
+  untrusted_path = os.path.join(os_dir, OS_SCRIPT_CREATE_UNTRUSTED)
+  has_untrusted = os.path.exists(untrusted_path)
+  if has_untrusted and not os.path.exists(create_path):
+    required[OS_SCRIPT_CREATE] = False
+    required[OS_SCRIPT_CREATE_UNTRUSTED] = True
+  files = {}
+  for (script, needed) in required.items():
+    path = os.path.join(os_dir, script)
+    try:
+      st = os.stat(path)
+    except OSError as err:
+      if needed:
+        raise _OSError("Script '%s' under path '%s' is missing (%s)" %
+                       (script, os_dir, err.strerror))
+      files[script] = None
+      continue
+    if not stat.S_ISREG(st.st_mode):
+      raise _OSError("Script '%s' under path '%s' is not a regular file" %
+                     (script, os_dir))
+    if not st.st_mode & stat.S_IXUSR:
+      raise _OSError("Script '%s' under path '%s' is not executable" %
+                     (script, os_dir))
+    files[script] = path
+  variants = []
+  if max_api >= constants.OS_API_V15:
+    vfile = os.path.join(os_dir, OS_VARIANTS_FILE)
+    if os.path.exists(vfile):
+      try:
+        variants = [v for v in _ReadLines(vfile)
+                    if v and not v.startswith("#")]
+      except OSError as err:
+        raise _OSError("Error while reading the OS variants file at %s: %s"
+                       % (vfile, err))
+      if not variants:
+        raise _OSError("No supported os variant found in %s" % vfile)
+  parameters = []
+  if max_api >= constants.OS_API_V20:
+    pfile = os.path.join(os_dir, OS_PARAMETERS_FILE)
+    try:
+      lines = _ReadLines(pfile)
+    except OSError as err:
+      raise _OSError("Error while reading the OS parameters file at %s: %s"
+                     % (pfile, err))
+    for line in lines:
+      if not line or line.startswith("#"):
+        continue
+      parts = line.split(None, 1)
+      parameters.append([parts[0], parts[1] if len(parts) > 1 else ""])
+  return objects.OS(name=name, path=os_dir, api_versions=api_versions,
+                    create_script=files.get(OS_SCRIPT_CREATE),
+                    create_script_untrusted=(untrusted_path if has_untrusted
+                                             else None),
+                    export_script=files.get(OS_SCRIPT_EXPORT),
+                    import_script=files.get(OS_SCRIPT_IMPORT),
+                    rename_script=files.get(OS_SCRIPT_RENAME),
+                    verify_script=files.get(OS_SCRIPT_VERIFY),
+                    supported_variants=variants,
+                    supported_parameters=parameters,
+                    trusted=files.get(OS_SCRIPT_CREATE) is not None)
+
+
+def OSFromDisk(name):
+  """Find and load OS ``name`` (a variant suffix is ignored).
+
+  @raise RPCFail: not found or invalid
+  """
+  base = objects.OS.GetName(name)
+  os_dir = _FindOSDir(base)
+  if os_dir is None:
+    _Fail("OS '%s' not found in the OS search path" % base, log=False)
+  try:
+    return _LoadOS(base, os_dir)
+  except _OSError as err:
+    _Fail("Invalid OS '%s': %s", base, err, log=False)
+
+
+def DiagnoseOS():
+  """All OS directories of the search path (first occurrence wins).
+
+  @return: list of [name, path, status, diagnose, variants, parameters,
+      api_versions, trusted]
+
+  """
+  result = []
+  seen = set()
+  for base in pathutils.Get().OsSearchPath():
+    try:
+      names = sorted(os.listdir(base))
+    except OSError:
+      continue
+    for name in names:
+      os_dir = os.path.join(base, name)
+      if name in seen or not os.path.isdir(os_dir):
+        continue
+      seen.add(name)
+      try:
+        inst_os = _LoadOS(name, os_dir)
+      except _OSError as err:
+        result.append([name, os_dir, False, str(err), [], [], [], False])
+        continue
+      result.append([name, os_dir, True, "", inst_os.supported_variants,
+                     inst_os.supported_parameters, inst_os.api_versions,
+                     inst_os.trusted])
+  return result
+
+
+def GetOS(name):
+  """objects.OS dict of OS ``name``."""
+  return OSFromDisk(name).ToDict()
+
+
+def _ApiVersion(inst_os):
+  return max(set(inst_os.api_versions) & constants.OS_API_VERSIONS)
+
+
+def OSCoreEnv(os_name, inst_os, os_params, debug=0):
+  """The environment common to all OS scripts (values are str)."""
+  api_version = _ApiVersion(inst_os)
+  env = {"OS_API_VERSION": "%d" % api_version,
+         "OS_NAME": inst_os.name,
+         "DEBUG_LEVEL": "%d" % int(debug),
+         "PATH": HOOKS_PATH}
+  if api_version >= constants.OS_API_V15:
+    variant = objects.OS.GetVariant(os_name)
+    if not variant and inst_os.supported_variants:
+      variant = inst_os.supported_variants[0]
+    env["OS_VARIANT"] = variant or ""
+  for (pname, pvalue) in (os_params or {}).items():
+    env["OSP_%s" % pname.upper().replace("-", "_")] = str(pvalue)
+  return env
+
+
+def _DiskPath(disk):
+  cls = storage.GetDeviceClass(disk.dev_type)
+  return cls(disk.logical_id, disk.size).dev_path
+
+
+def OSEnvironment(instance, inst_os, debug=0):
+  """The full environment of an instance OS script (spec §8).
+
+  @param instance: L{objects.Instance} with disks_info and filled params
+  """
+  env = OSCoreEnv(instance.os, inst_os, instance.osparams, debug=debug)
+  hvp = instance.hvparams or {}
+  env["INSTANCE_NAME"] = instance.name
+  env["INSTANCE_OS"] = instance.os
+  env["INSTANCE_UUID"] = instance.uuid or ""
+  env["INSTANCE_CTIME"] = str(instance.ctime or "")
+  env["INSTANCE_MTIME"] = str(instance.mtime or "")
+  env["INSTANCE_PRIMARY_NODE"] = instance.primary_node or ""
+  env["INSTANCE_SECONDARY_NODES"] = " ".join(instance.secondary_nodes or [])
+  env["HYPERVISOR"] = instance.hypervisor or ""
+  for (key, value) in (instance.beparams or {}).items():
+    env["INSTANCE_BE_%s" % key] = str(value)
+  for (key, value) in hvp.items():
+    env["INSTANCE_HV_%s" % key] = str(value)
+  disks = instance.disks_info or []
+  env["DISK_COUNT"] = "%d" % len(disks)
+  for (idx, disk) in enumerate(disks):
+    try:
+      path = _DiskPath(disk)
+    except errors.BlockDeviceError as err:
+      _Fail("Can't handle disk %d: %s", idx, err)
+    if not os.path.exists(path):
+      _Fail("Block device '%s' is not set up", path)
+    env["DISK_%d_PATH" % idx] = path
+    env["DISK_%d_ACCESS" % idx] = disk.mode or constants.DISK_RDWR
+    env["DISK_%d_UUID" % idx] = disk.uuid or ""
+    env["DISK_%d_SIZE" % idx] = str(disk.size)
+    if disk.name:
+      env["DISK_%d_NAME" % idx] = disk.name
+    if "disk_type" in hvp:
+      env["DISK_%d_FRONTEND_TYPE" % idx] = str(hvp["disk_type"])
+    if disk.dev_type in constants.DTS_FILEBASED:
+      env["DISK_%d_BACKEND_TYPE" % idx] = "file:%s" % disk.logical_id[0]
+    else:
+      env["DISK_%d_BACKEND_TYPE" % idx] = "block"
+  nics = instance.nics or []
+  env["NIC_COUNT"] = "%d" % len(nics)
+  for (idx, nic) in enumerate(nics):
+    nicp = nic.nicparams or {}
+    env["NIC_%d_MAC" % idx] = nic.mac or ""
+    env["NIC_%d_UUID" % idx] = nic.uuid or ""
+    if nic.name:
+      env["NIC_%d_NAME" % idx] = nic.name
+    if nic.ip:
+      env["NIC_%d_IP" % idx] = nic.ip
+    mode = nicp.get(constants.NIC_MODE, "")
+    env["NIC_%d_MODE" % idx] = mode
+    env["NIC_%d_LINK" % idx] = nicp.get(constants.NIC_LINK, "")
+    if mode == constants.NIC_MODE_BRIDGED:
+      env["NIC_%d_BRIDGE" % idx] = nicp.get(constants.NIC_LINK, "")
+    if nic.netinfo:
+      netinfo = nic.netinfo
+      env["NIC_%d_NETWORK_NAME" % idx] = str(netinfo.get("name", ""))
+      env["NIC_%d_NETWORK_UUID" % idx] = str(netinfo.get("uuid", ""))
+      for key in ("network", "gateway", "network6", "gateway6",
+                  "mac_prefix"):
+        if netinfo.get(key):
+          sub = {"network": "SUBNET", "network6": "SUBNET6"}.get(
+            key, key.upper())
+          env["NIC_%d_NETWORK_%s" % (idx, sub)] = str(netinfo[key])
+      if netinfo.get("tags"):
+        env["NIC_%d_NETWORK_TAGS" % idx] = " ".join(netinfo["tags"])
+    if "nic_type" in hvp:
+      env["NIC_%d_FRONTEND_TYPE" % idx] = str(hvp["nic_type"])
+  return env
+
+
+def InstanceLogName(kind, os_name, instance_name, component=None):
+  """Path of a new OS script log file (directory created)."""
+  logdir = pathutils.Get().OS_LOG_DIR
+  os.makedirs(logdir, 0o750, exist_ok=True)
+  comp = "-%s" % component if component else ""
+  base = "%s-%s-%s%s-%s.log" % (kind, os_name, instance_name, comp,
+                                time.strftime("%Y-%m-%d_%H_%M_%S"))
+  return os.path.join(logdir, base)
+
+
+def TailFile(path, lines=_TAIL_LINES):
+  try:
+    with open(path, errors="replace") as fh:
+      return fh.read().splitlines()[-lines:]
+  except OSError:
+    return []
+
+
+def _ToInstance(inst_dict):
+  if isinstance(inst_dict, objects.Instance):
+    return inst_dict
+  return objects.Instance.FromDict(inst_dict)
+
+
+def InstanceOsAdd(instance_osp, reinstall, debug):
+  """Run the OS create script for an instance.
+
+  @param instance_osp: [instance dict, osparams override]
+  @raise RPCFail: the script failed (message has the log's last 20 lines)
+  """
+  (inst_dict, osp_override) = instance_osp
+  instance = _ToInstance(inst_dict)
+  if osp_override:
+    instance.osparams = dict(instance.osparams or {}, **osp_override)
+  inst_os = OSFromDisk(instance.os)
+  env = OSEnvironment(instance, inst_os, debug)
+  if reinstall:
+    env["INSTANCE_REINSTALL"] = "1"
+  script = inst_os.create_script or inst_os.create_script_untrusted
+  logfile = InstanceLogName("add", inst_os.name, instance.name)
+  result = process.RunCmd([script], env=env, reset_env=True,
+                          cwd=inst_os.path, output=logfile)
+  if result.failed:
+    logging.error("os create command '%s' returned error: %s, logfile: %s,"
+                  " output: %s", result.cmd, result.fail_reason, logfile,
+                  result.output)
+    lines = TailFile(logfile)
+    _Fail("OS create script failed (%s), last lines in the log file:\n%s",
+          result.fail_reason, "\n".join(lines), log=False)
+  return None
+
+
+def ValidateOS(required, name, checks, params, force_variant=False):
+  """Validate an OS and its parameters on this node.
+
+  @return: True if valid, False if the OS is missing and not required
+  @raise RPCFail: invalid
+  """
+  try:
+    inst_os = OSFromDisk(name)
+  except RPCFail:
+    if required:
+      raise
+    return False
+  checks = set(checks or [])
+  unknown = checks - OS_VALIDATE_CALLS
+  if unknown:
+    _Fail("Unknown checks required for OS %s: %s", name, sorted(unknown))
+  variant = objects.OS.GetVariant(name)
+  if (variant and inst_os.supported_variants and
+      variant not in inst_os.supported_variants and not force_variant):
+    _Fail("OS '%s' does not support variant '%s'", inst_os.name, variant)
+  if _ApiVersion(inst_os) < constants.OS_API_V20:
+    return True
+  if OS_VALIDATE_PARAMETERS in checks:
+    known = set(p[0] for p in inst_os.supported_parameters)
+    bad = sorted(set(params or {}) - known)
+    if bad:
+      _Fail("The following parameters are not supported by the OS %s: %s",
+            inst_os.name, ", ".join(bad))
+  env = OSCoreEnv(name, inst_os, params)
+  result = process.RunCmd([inst_os.verify_script] + sorted(checks), env=env,
+                          reset_env=True, cwd=inst_os.path)
+  if result.failed:
+    _Fail("OS validation script failed (%s), output: %s",
+          result.fail_reason, result.output, log=False)
+  return True

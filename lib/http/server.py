@@ -1,0 +1,255 @@
+"""A forking HTTP/1.1 (optionally TLS) server.
+
+The parent process only accepts connections; every connection is served by
+a forked child (at most ``max_children`` at a time; further connections
+wait in the listen backlog).  A child serves many requests on one
+keep-alive connection and exits when the client closes it or after
+``idle_timeout`` seconds without a request.
+
+The request handler is a callable ``handler(method, path, headers, body)``
+returning ``(status_code, body_bytes)``; it may raise
+:class:`ganeti.http.HttpError`.  It runs in the child process.
+"""
+
+import errno
+import logging
+import os
+import signal
+import socket
+import ssl
+import time
+
+from ganeti import http
+
+MAX_CHILDREN = 20
+IDLE_TIMEOUT = 30.0
+_MAX_HEADER_LINES = 100
+_MAX_BODY = 256 * 1024 * 1024
+
+
+class _ClientGone(Exception):
+  """The client closed the connection (or went idle for too long)."""
+
+
+def _ReadRequest(rfile):
+  """Read one request; return (method, path, version, headers, body).
+
+  @raise _ClientGone: connection closed before a request line
+  @raise http.HttpError: malformed request
+  """
+  line = rfile.readline(65537)
+  while line in (b"\r\n", b"\n"):
+    line = rfile.readline(65537)
+  if not line:
+    raise _ClientGone()
+  parts = line.decode("latin-1").split()
+  if len(parts) != 3 or not parts[2].startswith("HTTP/"):
+    raise http.HttpError(400, "Malformed request line")
+  (method, path, version) = parts
+  headers = {}
+  for _ in range(_MAX_HEADER_LINES):
+    hline = rfile.readline(65537)
+    if not hline:
+      raise _ClientGone()
+    if hline in (b"\r\n", b"\n"):
+      break
+    (name, _, value) = hline.decode("latin-1").partition(":")
+    headers[name.strip().lower()] = value.strip()
+  else:
+    raise http.HttpError(400, "Too many headers")
+  if headers.get("transfer-encoding", "identity").lower() != "identity":
+    raise http.HttpError(400, "Unsupported transfer encoding")
+  try:
+    length = int(headers.get("content-length", "0"))
+  except ValueError:
+    raise http.HttpError(400, "Bad Content-Length")
+  if length < 0 or length > _MAX_BODY:
+    raise http.HttpError(413, "Request body too large")
+  body = rfile.read(length) if length else b""
+  if len(body) != length:
+    raise _ClientGone()
+  return (method, path, version, headers, body)
+
+
+def _SendResponse(sock, code: int, body: bytes, keep_alive: bool,
+                  content_type: str = http.HTTP_APP_JSON):
+  head = ["HTTP/1.1 %d %s" % (code, http.RESPONSES.get(code, "Unknown")),
+          "Server: ganeti-noded",
+          "Content-Type: %s" % content_type,
+          "Content-Length: %d" % len(body),
+          "Connection: %s" % ("keep-alive" if keep_alive else "close")]
+  sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body)
+
+
+class _ChildState:
+  idle = True
+  quit = False
+
+
+def ServeConnection(conn, handler, ssl_ctx=None, cert_digest=None,
+                    idle_timeout: float = IDLE_TIMEOUT,
+                    after_response=None) -> None:
+  """Serve requests on one accepted connection until it is closed.
+
+  @param after_response: optional callable run after each response; it
+      returns True to end the connection (e.g. the daemon is quitting)
+  """
+  state = _ChildState()
+
+  def _OnTerm(signum, frame):
+    state.quit = True
+    if state.idle:
+      raise SystemExit(0)
+
+  signal.signal(signal.SIGTERM, _OnTerm)
+  try:
+    conn.settimeout(idle_timeout)
+    if ssl_ctx is not None:
+      conn = ssl_ctx.wrap_socket(conn, server_side=True)
+      http.VerifyPeer(conn, cert_digest)
+    rfile = conn.makefile("rb")
+    while not state.quit:
+      state.idle = True
+      conn.settimeout(idle_timeout)
+      try:
+        (method, path, version, headers, body) = _ReadRequest(rfile)
+      except _ClientGone:
+        break
+      except http.HttpError as err:
+        _SendResponse(conn, err.code, err.message.encode("utf-8"), False,
+                      "text/plain")
+        break
+      state.idle = False
+      conn.settimeout(None)
+      keep_alive = (version == "HTTP/1.1" and
+                    headers.get("connection", "").lower() != "close")
+      try:
+        (code, rbody) = handler(method, path, headers, body)
+      except http.HttpError as err:
+        (code, rbody) = (err.code, err.message.encode("utf-8"))
+      _SendResponse(conn, code, rbody, keep_alive and not state.quit)
+      if after_response is not None and after_response():
+        break
+      if not keep_alive:
+        break
+  except (socket.timeout, ConnectionError, ssl.SSLError) as err:
+    logging.debug("Connection ended: %s", err)
+  except http.HttpError as err:
+    logging.warning("Rejected connection: %s", err.message)
+  except OSError as err:
+    logging.info("Connection error: %s", err)
+  finally:
+    try:
+      conn.close()
+    except OSError:
+      pass
+
+
+class ForkingHttpServer:
+  """Accept connections and fork one child per connection.
+
+  @param handler: see the module docstring
+  @param ssl_ctx: server SSL context (None for plain HTTP)
+  @param cert_digest: digest a client certificate must have (with ssl_ctx)
+  @param child_init: optional callable run first in each child
+
+  """
+
+  def __init__(self, address: str, port: int, handler, ssl_ctx=None,
+               cert_digest=None, max_children: int = MAX_CHILDREN,
+               child_init=None, after_response=None):
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    self.socket = socket.socket(family, socket.SOCK_STREAM)
+    self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    self.socket.bind((address, port))
+    self.socket.listen(128)
+    self.socket.set_inheritable(False)
+    self.address = self.socket.getsockname()[:2]
+    self._handler = handler
+    self._ssl_ctx = ssl_ctx
+    self._digest = cert_digest
+    self._max_children = max_children
+    self._child_init = child_init
+    self._after_response = after_response
+    self._children = set()
+    self._quit = False
+
+  def Stop(self, *_) -> None:
+    """Ask the accept loop to end (safe from a signal handler)."""
+    self._quit = True
+
+  def _Reap(self, block: bool = False) -> None:
+    while self._children:
+      try:
+        (pid, _) = os.waitpid(-1, 0 if block else os.WNOHANG)
+      except ChildProcessError:
+        self._children.clear()
+        return
+      except InterruptedError:
+        return
+      if pid == 0:
+        return
+      self._children.discard(pid)
+      block = False
+
+  def Serve(self) -> None:
+    """Accept connections until L{Stop} is called; then stop children."""
+    self.socket.settimeout(0.5)
+    try:
+      while not self._quit:
+        self._Reap()
+        while len(self._children) >= self._max_children and not self._quit:
+          self._Reap(block=True)
+        try:
+          (conn, _) = self.socket.accept()
+        except socket.timeout:
+          continue
+        except OSError as err:
+          if err.errno in (errno.EINTR, errno.ECONNABORTED):
+            continue
+          raise
+        self._Fork(conn)
+    finally:
+      self.socket.close()
+      self._StopChildren()
+
+  def _Fork(self, conn) -> None:
+    pid = os.fork()
+    if pid == 0:
+      code = 0
+      try:
+        self.socket.close()
+        if self._child_init is not None:
+          self._child_init()
+        ServeConnection(conn, self._handler, self._ssl_ctx, self._digest,
+                        after_response=self._after_response)
+      except SystemExit as err:
+        code = err.code or 0
+      except BaseException:  # noqa: B902 - child must never return
+        logging.exception("Unhandled error in connection child")
+        code = 1
+      finally:
+        logging.shutdown()
+        os._exit(code)
+    self._children.add(pid)
+    conn.close()
+
+  def _StopChildren(self, timeout: float = 30.0) -> None:
+    """Signal children to finish and wait for them (bounded)."""
+    for pid in list(self._children):
+      try:
+        os.kill(pid, signal.SIGTERM)
+      except ProcessLookupError:
+        self._children.discard(pid)
+    deadline = time.monotonic() + timeout
+    while self._children and time.monotonic() < deadline:
+      self._Reap()
+      if self._children:
+        time.sleep(0.02)
+    for pid in list(self._children):
+      logging.warning("Killing child %s which did not exit", pid)
+      try:
+        os.kill(pid, signal.SIGKILL)
+      except ProcessLookupError:
+        pass
+    self._Reap(block=True)

@@ -1,0 +1,234 @@
+"""File storage: disks as (sparse) files, and the allowed-paths policy.
+
+Paths in disk logical ids and in the file storage RPCs are *cluster paths*
+(e.g. ``/srv/ganeti/file-storage/inst1/disk0``).  In a virtual cluster a
+node stores them below its node root (:func:`LocalizePath`); the allowed
+paths in ``$CONF_DIR/file-storage-paths`` are cluster paths too.
+"""
+
+import errno
+import os
+import shutil
+
+from ganeti import constants
+from ganeti import errors
+from ganeti import pathutils
+from ganeti import vcluster
+
+_FORBIDDEN_BASES = ["/boot", "/dev", "/etc", "/home", "/proc", "/root",
+                    "/sys"]
+_FORBIDDEN_SUBS = ["bin", "lib", "lib32", "lib64", "sbin"]
+
+
+def GetForbiddenFileStoragePaths():
+  """The directories never acceptable for file storage."""
+  paths = set(_FORBIDDEN_BASES)
+  for prefix in ["", "/usr", "/usr/local"]:
+    paths.update("%s/%s" % (prefix, s) for s in _FORBIDDEN_SUBS)
+  return frozenset(paths)
+
+
+def ComputeWrongFileStoragePaths(paths):
+  """The paths (from the allowed file) that are not acceptable.
+
+  A path is wrong if it is relative, equal to or below a forbidden
+  directory, or a parent of one (e.g. ``/`` or ``/usr``).
+  """
+  forbidden = GetForbiddenFileStoragePaths()
+
+  def _Wrong(path):
+    if not os.path.isabs(path):
+      return True
+    path = os.path.normpath(path)
+    return any(pathutils.IsBelowDir(f, path) or pathutils.IsBelowDir(path, f)
+               for f in forbidden)
+  return sorted(p for p in paths if _Wrong(p))
+
+
+def LoadAllowedFileStoragePaths(filename: str = None):
+  """Read the allowed-paths file; a missing file means no paths."""
+  if filename is None:
+    filename = pathutils.Get().FILE_STORAGE_PATHS_FILE
+  try:
+    with open(filename) as fh:
+      lines = fh.read().splitlines()
+  except FileNotFoundError:
+    return []
+  return [os.path.normpath(line.strip()) for line in lines
+          if line.strip() and not line.strip().startswith("#")]
+
+
+def CheckFileStoragePathAcceptance(path: str, allowed=None) -> None:
+  """Check that the cluster path ``path`` may hold file storage.
+
+  @raise errors.FileStoragePathError: it may not
+  """
+  if allowed is None:
+    allowed = LoadAllowedFileStoragePaths()
+  if not os.path.isabs(path):
+    raise errors.FileStoragePathError("File storage path must be absolute,"
+                                      " got '%s'" % path)
+  wrong = set(ComputeWrongFileStoragePaths(allowed))
+  good = [p for p in allowed if p not in wrong]
+  if not good:
+    raise errors.FileStoragePathError("No paths are allowed for file storage"
+                                      " on this node (see %s)" %
+                                      pathutils.Get().FILE_STORAGE_PATHS_FILE)
+  if ComputeWrongFileStoragePaths([path]):
+    raise errors.FileStoragePathError("Path '%s' uses a forbidden prefix" %
+                                      path)
+  for prefix in good:
+    if pathutils.IsBelowDir(prefix, path):
+      return
+  raise errors.FileStoragePathError("Path '%s' is not acceptable for file"
+                                    " storage. Acceptable paths: %s" %
+                                    (path, ", ".join(good)))
+
+
+def CheckFileStoragePath(path: str) -> None:
+  """Like L{CheckFileStoragePathAcceptance}, for the directory of a file."""
+  CheckFileStoragePathAcceptance(path)
+
+
+def ClusterPath(path: str) -> str:
+  """Strip the node root from ``path`` if it is below it."""
+  rootdir = vcluster.GetEnv()[0]
+  path = os.path.normpath(path)
+  if rootdir and pathutils.IsBelowDir(rootdir, path):
+    return path[len(rootdir):] or "/"
+  return path
+
+
+def LocalizePath(path: str) -> str:
+  """The local path of cluster path ``path`` (below the node root)."""
+  rootdir = vcluster.GetEnv()[0]
+  path = ClusterPath(path)
+  if rootdir:
+    return vcluster.AddNodePrefix(path, rootdir)
+  return path
+
+
+def CreateFileStorageDir(path: str) -> None:
+  """Create a file storage directory (and parents), after the checks.
+
+  @raise errors.FileStoragePathError: not allowed or not a directory
+  """
+  cpath = ClusterPath(path)
+  CheckFileStoragePathAcceptance(cpath)
+  local = LocalizePath(cpath)
+  if os.path.exists(local) and not os.path.isdir(local):
+    raise errors.FileStoragePathError("The path '%s' exists but is not a"
+                                      " directory" % cpath)
+  os.makedirs(local, 0o750, exist_ok=True)
+
+
+def RemoveFileStorageDir(path: str) -> None:
+  """Remove an empty file storage directory; a missing one is fine.
+
+  @raise errors.FileStoragePathError: not empty or not a directory
+  """
+  cpath = ClusterPath(path)
+  CheckFileStoragePathAcceptance(cpath)
+  local = LocalizePath(cpath)
+  if not os.path.exists(local):
+    return
+  if not os.path.isdir(local):
+    raise errors.FileStoragePathError("The path '%s' is not a directory" %
+                                      cpath)
+  try:
+    os.rmdir(local)
+  except OSError as err:
+    if err.errno == errno.ENOTEMPTY:
+      raise errors.FileStoragePathError("Cannot remove '%s': directory is"
+                                        " not empty" % cpath)
+    raise errors.FileStoragePathError("Cannot remove '%s': %s" % (cpath, err))
+
+
+def GetFileStorageSpaceInfo(path: str):
+  """{"storage_free", "storage_size"} in MiB of the filesystem of ``path``.
+
+  Walks up to the nearest existing parent of the (localized) path.
+  """
+  local = LocalizePath(path)
+  while not os.path.exists(local) and local != "/":
+    local = os.path.dirname(local)
+  usage = shutil.disk_usage(local)
+  return {"storage_free": usage.free // (1024 * 1024),
+          "storage_size": usage.total // (1024 * 1024)}
+
+
+class FileStorage:
+  """A disk stored in a file (dev_type ``file``/``sharedfile``).
+
+  @param unique_id: the logical id ``(driver, cluster path)``
+  @param size: size in MiB
+
+  """
+
+  def __init__(self, unique_id, size=None):
+    if not isinstance(unique_id, (list, tuple)) or len(unique_id) != 2:
+      raise errors.BlockDeviceError("Invalid file logical id %r" %
+                                    (unique_id,))
+    (self.driver, self.cluster_path) = unique_id
+    self.cluster_path = ClusterPath(self.cluster_path)
+    if self.driver not in constants.FILE_DRIVER:
+      raise errors.BlockDeviceError("Unknown file driver '%s'" % self.driver)
+    self.dev_path = LocalizePath(self.cluster_path)
+    self.size = size
+
+  @classmethod
+  def Create(cls, unique_id, size: int) -> "FileStorage":
+    """Create the (sparse) file; its directory must be acceptable.
+
+    @raise errors.BlockDeviceError: exists or can't be created
+    """
+    dev = cls(unique_id, size)
+    try:
+      CheckFileStoragePathAcceptance(os.path.dirname(dev.cluster_path))
+    except errors.FileStoragePathError as err:
+      raise errors.BlockDeviceError(str(err))
+    os.makedirs(os.path.dirname(dev.dev_path), 0o750, exist_ok=True)
+    try:
+      fd = os.open(dev.dev_path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+      raise errors.BlockDeviceError("File already existing: %s" %
+                                    dev.cluster_path)
+    except OSError as err:
+      raise errors.BlockDeviceError("Error in file creation: %s" % err)
+    try:
+      os.ftruncate(fd, int(size) * 1024 * 1024)
+    finally:
+      os.close(fd)
+    return dev
+
+  def Exists(self) -> bool:
+    return os.path.isfile(self.dev_path)
+
+  def Remove(self) -> None:
+    """Delete the file; a missing file is fine."""
+    try:
+      os.unlink(self.dev_path)
+    except FileNotFoundError:
+      pass
+    except OSError as err:
+      raise errors.BlockDeviceError("Can't remove file '%s': %s" %
+                                    (self.cluster_path, err))
+
+  def Assemble(self) -> str:
+    """Check the file exists; return its local path."""
+    if not self.Exists():
+      raise errors.BlockDeviceError("File device '%s' does not exist" %
+                                    self.cluster_path)
+    return self.dev_path
+
+  def Shutdown(self) -> None:
+    """Nothing to do for files."""
+
+  def GetActualSize(self) -> int:
+    """Size in bytes."""
+    return os.stat(self.dev_path).st_size
+
+  def Grow(self, amount: int, dryrun: bool) -> None:
+    cur = self.GetActualSize()
+    if not dryrun:
+      os.truncate(self.dev_path, cur + int(amount) * 1024 * 1024)
