@@ -21,6 +21,7 @@ from ganeti import pathutils
 from ganeti import utils
 from ganeti.cli_opts import *  # noqa: F401,F403 pylint: disable=W0401,W0614
 from ganeti.cli_opts import ArgSpecError, CheckArguments  # noqa: F401
+from ganeti.cli_query import GenerateTable  # noqa: F401
 
 _PRIORITY_NAMES = [("low", constants.OP_PRIO_LOW),
                    ("normal", constants.OP_PRIO_NORMAL),
@@ -244,6 +245,10 @@ class JobExecutor:
     SetGenericOpcodeOpts(ops, self.opts)
     self.queue.append((len(self.queue), name, ops))
 
+  def AddJobId(self, name, status, job_id):
+    """Track an already submitted job (e.g. a child job of an opcode)."""
+    self.jobs.append((len(self.jobs), status, job_id, name))
+
   def SubmitPending(self):
     results = self.cl.SubmitManyJobs([ops for (_, _, ops) in self.queue])
     for ((idx, name, _), (status, data)) in zip(self.queue, results):
@@ -252,6 +257,10 @@ class JobExecutor:
   def GetResults(self):
     if not self.jobs:
       self.SubmitPending()
+    if self.verbose:
+      ok_jobs = [str(row[2]) for row in sorted(self.jobs) if row[1]]
+      if ok_jobs:
+        ToStdout("Submitted jobs %s", utils.CommaJoin(ok_jobs))
     results = []
     for (_, status, jid, name) in sorted(self.jobs):
       if not status:
@@ -259,9 +268,8 @@ class JobExecutor:
                  " for %s" % name if name else "", jid)
         results.append((False, jid))
         continue
-      if self.verbose:
-        ToStdout("Waiting for job %s%s ...", jid,
-                 " for %s" % name if name else "")
+      ToStdout("Waiting for job %s%s ...", jid,
+               " for %s" % name if name else "")
       try:
         job_result = PollJob(jid, cl=self.cl, feedback_fn=self.feedback_fn)
         success = True

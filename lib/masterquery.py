@@ -264,7 +264,7 @@ def _OsContext(cfg, rpc):
     node_status = {}
     for node_uuid in node_uuids:
       entries = per_node.get(node_uuid)
-      node_status[cfg.GetNodeName(node_uuid)] = [
+      node_status[node_uuid] = [
         [e[0], e[1], e[2], sorted(e[3]), e[4], sorted(e[5])]
         for e in entries or []]
       if not entries or not entries[0][1]:

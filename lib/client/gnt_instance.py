@@ -1,0 +1,452 @@
+"""gnt-instance: instance administration."""
+
+from ganeti import cli
+from ganeti import cli_query
+from ganeti import constants
+from ganeti import errors
+from ganeti import opcodes
+from ganeti import utils
+from ganeti.cli import (ToStdout, ToStderr, SubmitOrSend, GetClient,
+                        PrintGenericInfo, FormatParamsDictInfo)
+from ganeti.cli_opts import *  # noqa: F401,F403 pylint: disable=W0401,W0614
+from ganeti.client.gnt_cluster import _ReadTags
+
+_LIST_DEF_FIELDS = ["name", "hypervisor", "os", "pnode", "status",
+                    "oper_ram"]
+
+
+def _ParseDisks(opts):
+  if opts.disks and opts.sd_size is not None:
+    raise errors.OpPrereqError("Please use either the '--disk' or '-s'"
+                               " option", errors.ECODE_INVAL)
+  if opts.sd_size is not None:
+    return [{constants.IDISK_SIZE: opts.sd_size}]
+  disks = []
+  for (didx, ddict) in opts.disks:
+    try:
+      didx = int(didx)
+    except ValueError:
+      raise errors.OpPrereqError("Invalid disk index passed: %s" % didx,
+                                 errors.ECODE_INVAL)
+    if not isinstance(ddict, dict):
+      raise errors.OpPrereqError("Invalid disk specification for disk %d" %
+                                 didx, errors.ECODE_INVAL)
+    ddict = dict(ddict)
+    if constants.IDISK_SIZE in ddict:
+      try:
+        ddict[constants.IDISK_SIZE] = utils.ParseUnit(
+          ddict[constants.IDISK_SIZE])
+      except errors.UnitParseError as err:
+        raise errors.OpPrereqError("Invalid disk size for disk %d: %s" %
+                                   (didx, err), errors.ECODE_INVAL)
+    while len(disks) <= didx:
+      disks.append(None)
+    disks[didx] = ddict
+  if None in disks:
+    raise errors.OpPrereqError("Missing disk definitions",
+                               errors.ECODE_INVAL)
+  return disks
+
+
+def _ParseNics(opts):
+  if opts.no_nics:
+    if opts.nics:
+      raise errors.OpPrereqError("Cannot specify both --no-nics and --net",
+                                 errors.ECODE_INVAL)
+    return []
+  if not opts.nics:
+    return [{}]
+  nics = []
+  for (nidx, ndict) in opts.nics:
+    try:
+      nidx = int(nidx)
+    except ValueError:
+      raise errors.OpPrereqError("Invalid NIC index passed: %s" % nidx,
+                                 errors.ECODE_INVAL)
+    while len(nics) <= nidx:
+      nics.append({})
+    nics[nidx] = dict(ndict or {})
+  return nics
+
+
+def AddInstance(opts, args):
+  instance = args[0]
+  if opts.disk_template is None:
+    raise errors.OpPrereqError("Must specify the disk template (-t)",
+                               errors.ECODE_INVAL)
+  if opts.disk_template == constants.DT_DISKLESS:
+    if opts.disks or opts.sd_size is not None:
+      raise errors.OpPrereqError("Diskless instance but disk information"
+                                 " passed", errors.ECODE_INVAL)
+    disks = []
+  else:
+    if not opts.disks and opts.sd_size is None:
+      raise errors.OpPrereqError("No disk information specified",
+                                 errors.ECODE_INVAL)
+    disks = _ParseDisks(opts)
+  pnode = snode = None
+  if opts.node:
+    pnode, _, snode = opts.node.partition(":")
+    snode = snode or None
+  hypervisor = None
+  hvparams = {}
+  if opts.hypervisor:
+    hypervisor, hvparams = opts.hypervisor
+  beparams = dict(opts.beparams)
+  for key in (constants.BE_MAXMEM, constants.BE_MINMEM, constants.BE_MEMORY):
+    if key in beparams:
+      beparams[key] = utils.ParseUnit(beparams[key])
+  for key in (constants.BE_VCPUS, constants.BE_SPINDLE_USE):
+    if key in beparams:
+      try:
+        beparams[key] = int(beparams[key])
+      except ValueError:
+        raise errors.OpPrereqError("Invalid value for backend parameter"
+                                   " '%s'" % key, errors.ECODE_INVAL)
+  op = opcodes.OpInstanceCreate(
+    instance_name=instance, disks=disks, disk_template=opts.disk_template,
+    nics=_ParseNics(opts), conflicts_check=opts.conflicts_check,
+    pnode=pnode, snode=snode, ip_check=opts.ip_check,
+    name_check=opts.name_check, wait_for_sync=opts.wait_for_sync,
+    file_storage_dir=opts.file_storage_dir, file_driver=opts.file_driver,
+    iallocator=opts.iallocator, hypervisor=hypervisor, hvparams=hvparams,
+    beparams=beparams, osparams=opts.osparams, mode=constants.INSTANCE_CREATE,
+    os_type=opts.os, force_variant=opts.force_variant,
+    start=opts.start, no_install=opts.no_install,
+    identify_defaults=False, ignore_ipolicy=opts.ignore_ipolicy,
+    tags=list(opts.tags.split(",")) if opts.tags else [])
+  SubmitOrSend(op, opts)
+  return 0
+
+
+def ListInstances(opts, args):
+  selected = cli.ParseFields(opts.output, _LIST_DEF_FIELDS)
+  return cli_query.GenericList(
+    "instance", selected, args, opts.units, opts.separator,
+    not opts.no_headers, cl=GetClient(),
+    format_override=cli_query.INSTANCE_LIST_OVERRIDE, verbose=opts.verbose,
+    force_filter=opts.force_filter)
+
+
+def ListInstanceFields(opts, args):
+  return cli_query.GenericListFields("instance", args, opts.separator,
+                                     not opts.no_headers, cl=GetClient())
+
+
+def _ExpandMultiNames(opts, args, cl):
+  """The instances selected by name (default) — every one must exist."""
+  if not args:
+    raise errors.OpPrereqError("No instance names passed",
+                               errors.ECODE_INVAL)
+  result = cl.QueryInstances(args, ["name"], False)
+  return [row[0] for row in result]
+
+
+def GenericManyOps(operation, fn):
+  """Run ``fn(name, opts)`` → opcode for each selected instance."""
+  def realfn(opts, args):
+    cl = GetClient()
+    inames = _ExpandMultiNames(opts, args, cl)
+    multi_on = len(inames) > 1
+    jex = cli.JobExecutor(verbose=multi_on, cl=cl, opts=opts)
+    for name in inames:
+      op = fn(name, opts)
+      jex.QueueJob(name, op)
+    results = jex.WaitOrShow(not opts.submit_only)
+    if all(status for (status, _) in results):
+      return constants.EXIT_SUCCESS
+    return constants.EXIT_FAILURE
+  return realfn
+
+
+def _StartupOp(name, opts):
+  return opcodes.OpInstanceStartup(instance_name=name, force=opts.force,
+                                   ignore_offline_nodes=opts.ignore_offline,
+                                   no_remember=opts.no_remember,
+                                   startup_paused=opts.startup_paused)
+
+
+def _ShutdownOp(name, opts):
+  return opcodes.OpInstanceShutdown(instance_name=name, force=opts.force,
+                                    timeout=opts.timeout,
+                                    ignore_offline_nodes=opts.ignore_offline,
+                                    no_remember=opts.no_remember)
+
+
+def _RebootOp(name, opts):
+  return opcodes.OpInstanceReboot(instance_name=name,
+                                  reboot_type=opts.reboot_type,
+                                  ignore_secondaries=opts.ignore_secondaries,
+                                  shutdown_timeout=opts.shutdown_timeout)
+
+
+def RemoveInstance(opts, args):
+  instance_name = args[0]
+  force = opts.force
+  cl = GetClient()
+  if not force:
+    usertext = ("This will remove the volumes of the instance %s"
+                " (including mirrors), thus removing all the data"
+                " of the instance. Continue?") % instance_name
+    if not cli.AskUser(usertext):
+      return 1
+  op = opcodes.OpInstanceRemove(instance_name=instance_name,
+                                ignore_failures=opts.ignore_failures,
+                                shutdown_timeout=opts.shutdown_timeout)
+  SubmitOrSend(op, opts, cl=cl)
+  return 0
+
+
+def _FormatDiskDetails(disk, roman=False):
+  dev_type = disk["dev_type"]
+  txt = "%s, size %s" % (dev_type, utils.FormatUnit(disk["size"], "h"))
+  data = [("access mode", disk["mode"])]
+  if disk.get("logical_id"):
+    data.append(("logical_id", str(disk["logical_id"])))
+  pstatus = disk.get("pstatus")
+  if pstatus:
+    path = pstatus.get("dev_path")
+    major = pstatus.get("major")
+    minor = pstatus.get("minor")
+    data.append(("on primary", "%s (%s:%s)" %
+                 (path, major if major is not None else "N/A",
+                  minor if minor is not None else "N/A")))
+  else:
+    data.append(("on primary", "(not found)" if pstatus is None
+                 else "N/A"))
+  data.append(("name", str(disk.get("name"))))
+  data.append(("UUID", disk["uuid"]))
+  return (txt, data)
+
+
+def ShowInstanceConfig(opts, args):
+  if not args and not opts.show_all:
+    ToStderr("No instance selected. Please pass in --all if you want to"
+             " query all instances.\nNote that this can take a long time"
+             " on a big cluster.")
+    return 1
+  if args and opts.show_all:
+    ToStderr("Cannot use --all if you specify instance names.")
+    return 1
+  op = opcodes.OpInstanceQueryData(instances=args, static=opts.static,
+                                   use_locking=False)
+  result = cli.SubmitOpCode(op, opts=opts)
+  if not result:
+    ToStdout("No instances.")
+    return 1
+  info = []
+  for instance in result.values():
+    if instance["run_state"] is None:
+      run = "(node down)" if not opts.static else "unknown"
+    else:
+      run = instance["run_state"]
+    if opts.static:
+      state = "configured to be %s" % instance["config_state"]
+    else:
+      state = "configured to be %s, actual state is %s" % \
+        (instance["config_state"], run)
+    nics = []
+    for idx, (name, uuid, ip, mac, mode, link, vlan, network,
+              _) in enumerate(instance["nics"]):
+      nics.append(("nic/%d" % idx, [
+        ("MAC", str(mac)), ("IP", str(ip)), ("mode", str(mode)),
+        ("link", str(link)), ("vlan", str(vlan)),
+        ("network", str(network)), ("UUID", str(uuid)),
+        ("name", str(name))]))
+    disks = []
+    for disk in instance["disks"]:
+      (txt, data) = _FormatDiskDetails(disk)
+      disks.append(("%s: %s" % (disk["iv_name"], txt), data))
+    be_actual = dict(instance["be_actual"])
+    be_actual[constants.BE_MEMORY] = be_actual[constants.BE_MAXMEM]
+    be_inst = dict(instance["be_instance"])
+    info.append([
+      ("Instance name", instance["name"]),
+      ("UUID", instance["uuid"]),
+      ("Serial number", str(instance["serial_no"])),
+      ("Creation time", utils.FormatTime(instance["ctime"])),
+      ("Modification time", utils.FormatTime(instance["mtime"])),
+      ("State", state),
+      ("Nodes", [
+        [("primary", instance["pnode"]),
+         ("group", "%s (UUID %s)" % (instance["pnode_group_name"],
+                                     instance["pnode_group_uuid"]))],
+        [("secondaries", ", ".join(instance["snodes"]))]]),
+      ("Operating system", instance["os"]),
+      ("Operating system parameters",
+       FormatParamsDictInfo(instance["os_instance"],
+                            instance["os_actual"])),
+      ("Allocated network port", str(instance["network_port"])),
+      ("Hypervisor", instance["hypervisor"]),
+      ("Hypervisor parameters",
+       FormatParamsDictInfo(instance["hv_instance"],
+                            _HvFields(instance))),
+      ("Back-end parameters", FormatParamsDictInfo(be_inst, be_actual)),
+      ("NICs", [_Pairs1(n) for n in nics]),
+      ("Disk template", instance["disk_template"]),
+      ("Disks", [_Pairs1(d) for d in disks]),
+    ])
+  PrintGenericInfo(info)
+  return 0
+
+
+def _HvFields(instance):
+  """Hypervisor parameters shown by info: those of the instance's
+  hypervisor that are not cluster-wide (the fake one has none)."""
+  return dict((k, v) for k, v in instance["hv_actual"].items()
+              if k not in constants.HVS_GLOBAL)
+
+
+def _Pairs1(pair):
+  (key, value) = pair
+  return [(key, value)]
+
+
+def ListTags(opts, args):
+  cl = GetClient()
+  for tag in sorted(cl.QueryTags(constants.TAG_INSTANCE, args[0])):
+    ToStdout(tag)
+  return 0
+
+
+def AddTags(opts, args):
+  op = opcodes.OpTagsSet(kind=constants.TAG_INSTANCE, name=args[0],
+                         tags=_ReadTags(opts, args[1:]))
+  SubmitOrSend(op, opts)
+  return 0
+
+
+def RemoveTags(opts, args):
+  op = opcodes.OpTagsDel(kind=constants.TAG_INSTANCE, name=args[0],
+                         tags=_ReadTags(opts, args[1:]))
+  SubmitOrSend(op, opts)
+  return 0
+
+
+_ADD_OPTS = [
+  cli_option("-t", "--disk-template", dest="disk_template", default=None,
+             help="Disk template (%s)" % ", ".join(
+               constants.DISK_TEMPLATE_PREFERENCE)),
+  cli_option("--disk", dest="disks", action="append", type="identkeyval",
+             default=[], help="Disk parameters"),
+  cli_option("-s", "--os-size", dest="sd_size", type="unit", default=None,
+             metavar="<size>", help="Disk size for a single-disk instance"),
+  cli_option("--net", dest="nics", action="append", type="identkeyval",
+             default=[], help="NIC parameters"),
+  cli_option("--no-nics", dest="no_nics", default=False,
+             action="store_true", help="Create an instance without NICs"),
+  NODE_PLACEMENT_OPT,
+  cli_option("-I", "--iallocator", dest="iallocator", default=None,
+             help="Select nodes for the instance automatically"),
+  cli_option("-o", "--os-type", dest="os", default=None,
+             help="What OS to run", metavar="<os>"),
+  cli_option("--force-variant", dest="force_variant", action="store_true",
+             default=False, help="Force an unknown variant"),
+  cli_option("-B", "--backend-parameters", dest="beparams", type="keyval",
+             default={}, help="Backend parameters"),
+  cli_option("-H", "--hypervisor-parameters", dest="hypervisor",
+             type="identkeyval", default=None,
+             help="Hypervisor and hypervisor options"),
+  cli_option("-O", "--os-parameters", dest="osparams", type="keyval",
+             default={}, help="OS parameters"),
+  cli_option("--file-storage-dir", dest="file_storage_dir", default=None,
+             help="Relative path under default cluster-wide file storage"
+             " dir to store file-based disks"),
+  cli_option("--file-driver", dest="file_driver", default=None,
+             choices=sorted(constants.FILE_DRIVER),
+             help="Driver to use for image files"),
+  cli_option("--no-start", dest="start", default=True, action="store_false",
+             help="Don't start the instance after creation"),
+  cli_option("--no-install", dest="no_install", default=False,
+             action="store_true", help="Do not install the OS"),
+  cli_option("--no-ip-check", dest="ip_check", default=True,
+             action="store_false", help="Don't check that the instance's IP"
+             " is alive"),
+  cli_option("--ip-check", dest="ip_check", action="store_true",
+             help="Check that the instance's IP is alive"),
+  cli_option("--no-name-check", dest="name_check", default=True,
+             action="store_false", help="Don't check that the instance's"
+             " name is resolvable"),
+  cli_option("--name-check", dest="name_check", action="store_true",
+             help="Check that the instance's name is resolvable"),
+  cli_option("--no-conflicts-check", dest="conflicts_check", default=True,
+             action="store_false", help="Don't check for conflicting IPs"),
+  cli_option("--no-wait-for-sync", dest="wait_for_sync", default=True,
+             action="store_false", help="Don't wait for sync"),
+  cli_option("--tags", dest="tags", default=None,
+             help="Comma-separated list of instance tags"),
+  IGNORE_IPOLICY_OPT, NODEGROUP_OPT, DRY_RUN_OPT, PRIORITY_OPT, SUBMIT_OPT,
+  PRINT_JOBID_OPT,
+]
+
+_MULTI_OPTS = [SUBMIT_OPT, PRINT_JOBID_OPT, PRIORITY_OPT, DRY_RUN_OPT]
+
+commands = {
+  "add": (AddInstance, [ArgHost(min=1, max=1)], _ADD_OPTS,
+          "[...] -t disk-type -n node[:secondary-node] -o os-type <name>",
+          "Creates and adds a new instance to the cluster"),
+  "list": (ListInstances, ARGS_MANY_INSTANCES,
+           [NOHDR_OPT, SEP_OPT, USEUNITS_OPT, FIELDS_OPT, VERBOSE_OPT,
+            FORCE_FILTER_OPT],
+           "[<instance>...]",
+           "Lists the instances and their status. The available fields can"
+           " be shown using the \"list-fields\" command (see the man page"
+           " for details). The default field list is (in order): %s." %
+           ", ".join(_LIST_DEF_FIELDS)),
+  "list-fields": (ListInstanceFields, [ArgUnknown()], [NOHDR_OPT, SEP_OPT],
+                  "[fields...]", "Lists all available fields for instances"),
+  "info": (ShowInstanceConfig, ARGS_MANY_INSTANCES,
+           [cli_option("-s", "--static", dest="static", action="store_true",
+                       default=False, help="Only show configuration data,"
+                       " not runtime data"),
+            cli_option("--all", dest="show_all", default=False,
+                       action="store_true", help="Show info on all"
+                       " instances on the cluster")] + [ROMAN_OPT,
+                                                       PRIORITY_OPT],
+           "[-s] {--all | <instance>...}",
+           "Show information on the specified instance(s)"),
+  "remove": (RemoveInstance, ARGS_ONE_INSTANCE,
+             [FORCE_OPT, SHUTDOWN_TIMEOUT_OPT,
+              cli_option("--ignore-failures", dest="ignore_failures",
+                         action="store_true", default=False,
+                         help="Remove the instance from the cluster even if"
+                         " the removal of the disks fails")] + _MULTI_OPTS,
+             "[-f] <instance>", "Shuts down the instance and removes it"),
+  "startup": (GenericManyOps("startup", _StartupOp), [ArgInstance()],
+              [FORCE_OPT, IGNORE_OFFLINE_OPT, NO_REMEMBER_OPT,
+               cli_option("--paused", dest="startup_paused",
+                          action="store_true", default=False,
+                          help="Pause instance at startup")] + _MULTI_OPTS,
+              "<instance>", "Starts an instance"),
+  "shutdown": (GenericManyOps("shutdown", _ShutdownOp), [ArgInstance()],
+               [FORCE_OPT, IGNORE_OFFLINE_OPT, NO_REMEMBER_OPT,
+                TIMEOUT_OPT] + _MULTI_OPTS,
+               "<instance>", "Stops an instance"),
+  "reboot": (GenericManyOps("reboot", _RebootOp), [ArgInstance()],
+             [cli_option("-t", "--type", dest="reboot_type",
+                         default=constants.INSTANCE_REBOOT_HARD,
+                         choices=sorted(constants.REBOOT_TYPES),
+                         help="Type of reboot: soft/hard/full"),
+              cli_option("--ignore-secondaries", dest="ignore_secondaries",
+                         default=False, action="store_true",
+                         help="Ignore errors from secondaries"),
+              SHUTDOWN_TIMEOUT_OPT] + _MULTI_OPTS,
+             "<instance>", "Reboots an instance"),
+  "list-tags": (ListTags, ARGS_ONE_INSTANCE, [], "<instance_name>",
+                "List the tags of the given instance"),
+  "add-tags": (AddTags, [ArgInstance(min=1, max=1), ArgUnknown()],
+               [TAG_SRC_OPT, PRIORITY_OPT, SUBMIT_OPT, PRINT_JOBID_OPT],
+               "<instance_name> tag...", "Add tags to the given instance"),
+  "remove-tags": (RemoveTags, [ArgInstance(min=1, max=1), ArgUnknown()],
+                  [TAG_SRC_OPT, PRIORITY_OPT, SUBMIT_OPT, PRINT_JOBID_OPT],
+                  "<instance_name> tag...",
+                  "Remove tags from given instance"),
+}
+
+aliases = {"start": "startup", "stop": "shutdown", "show": "info"}
+
+
+def Main():
+  return cli.GenericMain(commands, aliases=aliases,
+                         env_override={"list": "GNT_INSTANCE_LIST"})
+
