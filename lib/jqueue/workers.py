@@ -126,9 +126,10 @@ class JobWorkerPool:
       self._cond.notify_all()
 
   def WaitIdle(self, timeout):
-    """Wait until no worker runs a job; returns True if idle."""
+    """Wait until no job is queued or running; returns True if idle."""
     with self._cond:
-      return self._cond.wait_for(lambda: not self._active, timeout)
+      return self._cond.wait_for(
+        lambda: not self._active and not self._queued, timeout)
 
   def Terminate(self, timeout=None):
     """Stop picking, wait for running jobs, join the threads.
