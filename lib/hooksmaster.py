@@ -42,7 +42,8 @@ class HooksMaster:
     if self.hooks_path is not None:
       lu_env = self.build_env_fn()
       if lu_env:
-        assert not [k for k in lu_env if k.upper() != k]
+        assert not [k for k in lu_env if k.upper().startswith("GANETI_")], \
+          "LU hook environment keys must not carry the GANETI_ prefix"
         env = _PrefixEnv(lu_env, prefix)
     if phase == constants.HOOKS_PHASE_PRE:
       assert not [k for k in env if not k.startswith("GANETI_")]
@@ -82,7 +83,11 @@ class HooksMaster:
       env = self.pre_env
     else:
       env = dict(self.pre_env)
-      env.update(self._BuildEnv(constants.HOOKS_PHASE_POST))
+      try:
+        env.update(self._BuildEnv(constants.HOOKS_PHASE_POST))
+      except (KeyError, errors.GenericError) as err:
+        # the object may be gone (e.g. after a removal): pre values only
+        logging.debug("No post-phase hook environment: %s", err)
     results = self._RunWrapper(node_names, self.hooks_path, phase, env)
     if not results:
       if phase == constants.HOOKS_PHASE_PRE and node_names:

@@ -16,10 +16,7 @@ from ganeti import hooksmaster
 from ganeti import locking
 from ganeti import opcodes
 from ganeti.cmdlib import base as cmdlib_base
-
-
-class LockAcquireTimeout(Exception):
-  """Locks could not be acquired within the given timeout."""
+from ganeti.jqueue.execution import LockAcquireTimeout
 
 
 def _LUNameForOpName(opname: str) -> str:
@@ -130,7 +127,8 @@ class Processor:
           child.priority = op.priority
         if getattr(child, "comment", None) is None:
           child.comment = "Submitted by %s" % op.OP_ID
-        child.reason = list(op.reason or []) + list(child.reason or [])
+        child.reason = (list(getattr(op, "reason", None) or []) +
+                        list(getattr(child, "reason", None) or []))
     job_submission = self._cbs.SubmitManyJobs(result.jobs)
     ret = dict(result.other)
     ret["jobs"] = job_submission
@@ -164,8 +162,20 @@ class Processor:
       try:
         if adding_locks:
           needed_locks = lu.add_locks[level]
-          self.context.glm.add(level, needed_locks, acquired=1,
-                               shared=share)
+          if isinstance(needed_locks, str):
+            needed_locks = [needed_locks]
+          try:
+            self.context.glm.add(level, needed_locks, acquired=1,
+                                 shared=share)
+          except errors.LockError:
+            logging.exception("Detected lock error in level %s for locks"
+                              " %s, shared=%s", level, needed_locks, share)
+            raise errors.OpPrereqError(
+              "Couldn't add locks (%s), most likely because of another"
+              " job who added them first" % needed_locks,
+              errors.ECODE_NOTUNIQUE)
+          # removed again after execution unless the LU takes them over
+          lu.remove_locks[level] = needed_locks
         else:
           needed_locks = lu.needed_locks[level]
           if isinstance(needed_locks, str):

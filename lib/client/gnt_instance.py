@@ -248,15 +248,15 @@ def ShowInstanceConfig(opts, args):
     nics = []
     for idx, (name, uuid, ip, mac, mode, link, vlan, network,
               _) in enumerate(instance["nics"]):
-      nics.append(("nic/%d" % idx, [
-        ("MAC", str(mac)), ("IP", str(ip)), ("mode", str(mode)),
-        ("link", str(link)), ("vlan", str(vlan)),
+      nics.append([
+        ("nic/%d" % idx, ""), ("MAC", str(mac)), ("IP", str(ip)),
+        ("mode", str(mode)), ("link", str(link)), ("vlan", str(vlan)),
         ("network", str(network)), ("UUID", str(uuid)),
-        ("name", str(name))]))
+        ("name", str(name))])
     disks = []
     for disk in instance["disks"]:
       (txt, data) = _FormatDiskDetails(disk)
-      disks.append(("%s: %s" % (disk["iv_name"], txt), data))
+      disks.append([(disk["iv_name"], txt)] + data)
     be_actual = dict(instance["be_actual"])
     be_actual[constants.BE_MEMORY] = be_actual[constants.BE_MAXMEM]
     be_inst = dict(instance["be_instance"])
@@ -282,9 +282,9 @@ def ShowInstanceConfig(opts, args):
        FormatParamsDictInfo(instance["hv_instance"],
                             _HvFields(instance))),
       ("Back-end parameters", FormatParamsDictInfo(be_inst, be_actual)),
-      ("NICs", [_Pairs1(n) for n in nics]),
+      ("NICs", nics),
       ("Disk template", instance["disk_template"]),
-      ("Disks", [_Pairs1(d) for d in disks]),
+      ("Disks", disks),
     ])
   PrintGenericInfo(info)
   return 0
@@ -295,11 +295,6 @@ def _HvFields(instance):
   hypervisor that are not cluster-wide (the fake one has none)."""
   return dict((k, v) for k, v in instance["hv_actual"].items()
               if k not in constants.HVS_GLOBAL)
-
-
-def _Pairs1(pair):
-  (key, value) = pair
-  return [(key, value)]
 
 
 def ListTags(opts, args):

@@ -26,7 +26,7 @@ def ListOS(opts, args):
   names = utils.NiceSort(names)
   rows = [[n] for n in names]
   headers = None if opts.no_headers else {"name": "Name"}
-  for line in cli.GenerateTable(headers, ["name"], opts.separator, rows):
+  for line in cli.GenerateTable(headers, ["name"], None, rows):
     ToStdout(line)
   return 0
 

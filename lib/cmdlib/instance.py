@@ -245,6 +245,8 @@ class LUInstanceCreate(LogicalUnit):
       raise
     feedback_fn("adding instance %s to cluster config" % op.instance_name)
     self.cfg.AddInstance(instance, disks, self.proc.GetECId())
+    # the instance exists now: keep the lock added for it
+    del self.remove_locks[locking.LEVEL_INSTANCE]
     feedback_fn("adding disks to cluster config")
     instance = self.cfg.GetInstanceInfo(instance_uuid)
     if disks:

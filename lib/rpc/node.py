@@ -59,19 +59,13 @@ class RpcRunner:
     self._resolver = _Resolver(cfg)
 
   # Encoders ----------------------------------------------------------
-  def _InstDict(self, instance, hvp=None, bep=None, osp=None):
+  def _InstDict(self, instance):
     cfg = self._cfg
     cluster = cfg.GetClusterInfo()
     idict = instance.ToDict()
     idict["hvparams"] = cluster.FillHV(instance)
-    if hvp:
-      idict["hvparams"].update(hvp)
     idict["beparams"] = cluster.FillBE(instance)
-    if bep:
-      idict["beparams"].update(bep)
     idict["osparams"] = cluster.SimpleFillOS(instance.os, instance.osparams)
-    if osp:
-      idict["osparams"].update(osp)
     disks = cfg.GetInstanceDisks(instance.uuid)
     idict["disks_info"] = [self._DiskDict(d) for d in disks]
     idict["disk_template"] = cfg.GetInstanceDiskTemplate(instance.uuid)
@@ -100,10 +94,10 @@ class RpcRunner:
       return self._InstDict(value)
     if encoder == defs.ED_INST_DICT_HVP_BEP_DP:
       (inst, hvp, bep) = value
-      return self._InstDict(inst, hvp=hvp, bep=bep)
+      return [self._InstDict(inst), hvp or {}, bep or {}]
     if encoder == defs.ED_INST_DICT_OSP_DP:
       (inst, osp) = value
-      return self._InstDict(inst, osp=osp)
+      return [self._InstDict(inst), osp or {}]
     if encoder in (defs.ED_DISKS_DICT_DP,):
       return [self._DiskDict(d) for d in value]
     if encoder == defs.ED_SINGLE_DISK_DICT_DP:
