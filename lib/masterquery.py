@@ -309,7 +309,7 @@ def ClusterInfo(cfg):
     "os_api_version": max(constants.OS_API_VERSIONS),
     "export_version": constants.EXPORT_VERSION,
     "vcs_version": constants.VCS_VERSION,
-    "architecture": (platform.architecture()[0], platform.machine()),
+    "architecture": ("%ss" % platform.architecture()[0], platform.machine()),
     "name": cluster.cluster_name,
     "master": cfg.GetMasterNodeName(),
     "default_hypervisor": cluster.primary_hypervisor,

@@ -114,9 +114,9 @@ class LUNodeAdd(LogicalUnit):
         master_capable=self.op.master_capable,
         vm_capable=self.op.vm_capable, uuid=cfg.GenerateUniqueID())
     mc_now, mc_should, _ = cfg.GetMasterCandidateStats()
+    pool_size = cfg.GetClusterInfo().candidate_pool_size
     self.master_candidate = (self.op.master_capable and
-                             mc_now < mc_should + 1 and
-                             mc_now < cfg.GetClusterInfo().candidate_pool_size)
+                             mc_now < min(mc_should + 1, pool_size))
 
   def Exec(self, feedback_fn):
     node = self.new_node
@@ -291,6 +291,17 @@ class LUNodeSetParams(LogicalUnit):
       node.master_candidate = self.op.master_candidate
       result.append(("master_candidate", str(self.op.master_candidate)))
       changed_mc = True
+    if (self.op.master_candidate is None and not node.master_candidate and
+        not (node.offline or node.drained) and node.master_capable and
+        (self.op.offline is False or self.op.drained is False or
+         self.op.master_capable is True)):
+      # coming back: become a candidate again if the pool needs one
+      (mc_now, mc_should, _) = self.cfg.GetMasterCandidateStats([node.uuid])
+      pool_size = self.cfg.GetClusterInfo().candidate_pool_size
+      if mc_now < min(mc_should + 1, pool_size):
+        node.master_candidate = True
+        result.append(("master_candidate", "auto-promotion"))
+        changed_mc = True
     if (node.offline or node.drained or not node.master_capable) and \
         node.master_candidate:
       node.master_candidate = False
