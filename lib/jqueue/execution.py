@@ -296,7 +296,8 @@ class JobStep:
       proc = self._proc_factory(job.id)
       result = proc.ExecOpCode(op.input, cbs, timeout=timeout,
                                priority=op.priority)
-      serializer.DumpJson(result)
+      # What the job file will hold (also rejects unserializable results)
+      result = serializer.LoadJson(serializer.DumpJson(result))
     except LockAcquireTimeout:
       with job.lock:
         if op.status == constants.OP_STATUS_CANCELING:
