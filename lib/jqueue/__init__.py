@@ -510,6 +510,24 @@ class JobQueue:
         archived += self._ArchiveLocked(pending)
     return [archived, len(job_ids) - touched]
 
+  # Replication --------------------------------------------------------------
+  def AddNode(self, node_name, node_ip):
+    """Synchronize a node that just became master candidate.
+
+    Purges its queue, then uploads every job file of the queue directory,
+    the serial file and the drain flag.  Failures are only logged.
+    """
+    files = []
+    with self._serial_lock:
+      files.append((pathutils.Get().JOB_QUEUE_SERIAL_FILE,
+                    ("%d\n" % self._last_serial).encode("ascii")))
+    for job_id in self._JobIds(None):
+      job = self._GetActiveJob(job_id)
+      if job is not None:
+        with job.lock:
+          files.append((storage.JobFilePath(job_id), job.Dump()))
+    self._storage.SyncNode(node_name, node_ip, files, self.QueryDrainFlag())
+
   # Drain flag and shutdown ----------------------------------------------
   def SetDrainFlag(self, drain_flag):
     """Set or clear the drain flag (replicated); returns True."""

@@ -327,6 +327,8 @@ class JobStep:
     return self._Done()
 
   def _Done(self):
-    if self._job.IsFinalized():
+    with self._job.lock:
+      finalized = self._job.IsFinalized()
+    if finalized:
       self._queue.JobFinalized(self._job)
     return None

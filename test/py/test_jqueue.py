@@ -735,3 +735,22 @@ def test_throughput(env, h):
   rate = n / (time.monotonic() - t0)
   print("job queue throughput: %.0f jobs/s" % rate)
   assert rate >= 100
+
+
+def test_add_node(env, h):
+  q = h.Start()
+  ids = [q.SubmitJob([Op()]) for _ in range(3)]
+  for job_id in ids:
+    WaitFinal(q, job_id)
+  q.SetDrainFlag(True)
+  q.ArchiveJob(ids[0])
+  h.rpc.calls = []
+  h.rpc.call_jobqueue_purge = lambda targets: h.rpc._Call("purge", targets)
+  q.AddNode("node4", "192.0.2.4")
+  names = [c[0] for c in h.rpc.calls]
+  assert names == ["purge", "update", "update", "update", "drain"]
+  assert all(c[1] == {"node4": "192.0.2.4"} for c in h.rpc.calls)
+  assert h.rpc.calls[1][2:] == (env.JOB_QUEUE_SERIAL_FILE, b"3\n")
+  assert h.rpc.calls[2][2:] == ("%s/job-%s" % (env.QUEUE_DIR, ids[1]),
+                                _ReadJobFile(env, ids[1]))
+  assert h.rpc.calls[-1][2] is True
