@@ -21,8 +21,9 @@ Construction::
 Locking: ``self._lock`` guards the table of jobs and the submission state;
 each job's own ``lock`` guards the job and its file (a job's state is on
 disk before that lock is released, so whatever is read under it has been
-persisted).  Order: queue lock, then dependency lock, then job lock;
-workers never take the queue lock while holding a job lock.  Network calls
+persisted).  Order: dependency-manager lock, then queue lock, then job
+lock, then the worker pool's lock (a leaf); nobody takes the queue lock
+while holding a job lock.  Network calls
 (replication) happen under a job lock or the serial lock, never under the
 queue lock except when archiving or setting the drain flag.
 """
