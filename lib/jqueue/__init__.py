@@ -21,8 +21,9 @@ Construction::
 Locking: ``self._lock`` guards the table of jobs and the submission state;
 each job's own ``lock`` guards the job and its file (a job's state is on
 disk before that lock is released, so whatever is read under it has been
-persisted).  Order: queue lock, then dependency lock, then job lock;
-workers never take the queue lock while holding a job lock.  Network calls
+persisted).  Order: dependency-manager lock, then queue lock, then job
+lock, then the worker pool's lock (a leaf); nobody takes the queue lock
+while holding a job lock.  Network calls
 (replication) happen under a job lock or the serial lock, never under the
 queue lock except when archiving or setting the drain flag.
 """
@@ -509,6 +510,24 @@ class JobQueue:
       with self._lock:
         archived += self._ArchiveLocked(pending)
     return [archived, len(job_ids) - touched]
+
+  # Replication --------------------------------------------------------------
+  def AddNode(self, node_name, node_ip):
+    """Synchronize a node that just became master candidate.
+
+    Purges its queue, then uploads every job file of the queue directory,
+    the serial file and the drain flag.  Failures are only logged.
+    """
+    files = []
+    with self._serial_lock:
+      files.append((pathutils.Get().JOB_QUEUE_SERIAL_FILE,
+                    ("%d\n" % self._last_serial).encode("ascii")))
+    for job_id in self._JobIds(None):
+      job = self._GetActiveJob(job_id)
+      if job is not None:
+        with job.lock:
+          files.append((storage.JobFilePath(job_id), job.Dump()))
+    self._storage.SyncNode(node_name, node_ip, files, self.QueryDrainFlag())
 
   # Drain flag and shutdown ----------------------------------------------
   def SetDrainFlag(self, drain_flag):

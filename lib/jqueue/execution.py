@@ -296,7 +296,8 @@ class JobStep:
       proc = self._proc_factory(job.id)
       result = proc.ExecOpCode(op.input, cbs, timeout=timeout,
                                priority=op.priority)
-      serializer.DumpJson(result)
+      # What the job file will hold (also rejects unserializable results)
+      result = serializer.LoadJson(serializer.DumpJson(result))
     except LockAcquireTimeout:
       with job.lock:
         if op.status == constants.OP_STATUS_CANCELING:
@@ -326,6 +327,8 @@ class JobStep:
     return self._Done()
 
   def _Done(self):
-    if self._job.IsFinalized():
+    with self._job.lock:
+      finalized = self._job.IsFinalized()
+    if finalized:
       self._queue.JobFinalized(self._job)
     return None

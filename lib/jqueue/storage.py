@@ -23,7 +23,8 @@ Replication interface (provided by masterd):
   encoding);
 * ``rpc.call_jobqueue_rename(targets, rename)``: ``rename`` is a list of
   ``[old, new]`` *virtual* paths (``vcluster.MakeVirtualPath``);
-* ``rpc.call_jobqueue_set_drain_flag(targets, flag)``.
+* ``rpc.call_jobqueue_set_drain_flag(targets, flag)``;
+* ``rpc.call_jobqueue_purge(targets)`` (only for :meth:`JobQueue.AddNode`).
 
 Each returns ``{node_name: result}`` where ``result.fail_msg`` is a false
 value on success.  Failures are only logged.
@@ -138,6 +139,27 @@ class Replicator:
       return
     self._Check(results, what)
 
+  def SyncNode(self, node_name, node_ip, files, drained):
+    """Bring a new master candidate up to date: purge its queue, then
+    send ``files`` (``[(path, content)]``) and the drain flag."""
+    if self._rpc is None:
+      return
+    target = {node_name: node_ip}
+    calls = [("purge", "call_jobqueue_purge", ())]
+    calls.extend(("update of %s" % path, "call_jobqueue_update",
+                  (path, content)) for (path, content) in files)
+    calls.append(("drain flag", "call_jobqueue_set_drain_flag", (drained, )))
+    for (what, fn_name, args) in calls:
+      try:
+        results = getattr(self._rpc, fn_name)(target, *args)
+      except Exception:  # RPC failures are only logged
+        logging.exception("Job queue %s on node %s failed", what, node_name)
+        continue
+      self._Check(results, what)
+      if what == "purge" and getattr(results.get(node_name), "fail_msg",
+                                     None):
+        return
+
   def UpdateFile(self, path, content):
     self._Call("update of %s" % path, "call_jobqueue_update", path, content)
 
@@ -219,6 +241,10 @@ class QueueStorage:
       return int(utils.ReadFile(pathutils.Get().JOB_QUEUE_SERIAL_FILE))
     except (OSError, ValueError):
       return 0
+
+  def SyncNode(self, node_name, node_ip, files, drained):
+    """See :meth:`Replicator.SyncNode`."""
+    self._replicator.SyncNode(node_name, node_ip, files, drained)
 
   def WriteSerial(self, serial):
     """Write and replicate the serial file."""
