@@ -5,7 +5,9 @@ call takes the node first and returns one ``RpcResult``; a multi-node call
 takes a list of nodes and returns ``{node: RpcResult}``.  Nodes may be
 given by UUID or by name; results are keyed by what the caller passed.
 Offline nodes are not contacted (they get a synthetic failed result),
-except for ``version``.
+except for ``version``.  Passing ``{name: ip}`` instead of nodes calls those
+addresses directly (single-node procedures too) and returns a dict keyed by
+name.
 """
 
 import base64
@@ -152,6 +154,13 @@ class RpcRunner:
     encoded = [self._Encode(enc, value)
                for ((_, enc), value) in zip(argdefs, args)]
     timeout = tmo(args) if callable(tmo) else tmo
+    if isinstance(nodes, dict):
+      # explicit addresses ({name: ip}), e.g. job queue replication:
+      # no config lookup, results always keyed by name
+      body = serializer.DumpJson(encoded)
+      return self._client.Call(name, dict((n, (ip, self._port))
+                                          for n, ip in nodes.items()),
+                               body, timeout)
     if multi:
       return self._Call(name, list(nodes), timeout, encoded)
     return self._Call(name, [nodes], timeout, encoded)[nodes]

@@ -95,26 +95,7 @@ class GanetiContext:
 
   def ReplicateQueueTo(self, node):
     """Give a new master candidate a full copy of the job queue."""
-    result = self.rpc.call_jobqueue_purge(node.uuid)
-    if result.fail_msg:
-      logging.warning("Cannot purge job queue on node %s: %s", node.name,
-                      result.fail_msg)
-    paths = pathutils.Get()
-    names = [paths.JOB_QUEUE_SERIAL_FILE]
-    names.extend(os.path.join(paths.QUEUE_DIR, f)
-                 for f in os.listdir(paths.QUEUE_DIR)
-                 if f.startswith("job-"))
-    for fname in names:
-      try:
-        content = utils.ReadFile(fname)
-      except OSError:
-        continue
-      res = self.rpc.call_jobqueue_update([node.uuid], fname, content)
-      if res[node.uuid].fail_msg:
-        logging.warning("Cannot copy %s to node %s: %s", fname, node.name,
-                        res[node.uuid].fail_msg)
-    self.rpc.call_jobqueue_set_drain_flag([node.uuid],
-                                          self.jqueue.QueryDrainFlag())
+    self.jqueue.AddNode(node.name, node.primary_ip)
 
 
 class MasterRequestHandler:

@@ -1,0 +1,119 @@
+"""Start and drive a real virtual cluster from tests.
+
+Each cluster gets its own directory and its own loopback /24 (127.0.X.0),
+chosen so that no other process listens on its node daemon addresses.
+Commands run with the master's (or a node's) environment, exactly as an
+administrator's shell after sourcing ``DIR/env``.
+"""
+
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(
+  os.path.abspath(__file__))))
+if TOP not in sys.path:
+  sys.path.insert(0, TOP)
+
+from ganeti.tools import vcluster_setup  # noqa: E402
+
+NODED_PORT = 1811
+
+
+def _PortFree(ip, port):
+  sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+  sock.settimeout(0.2)
+  try:
+    return sock.connect_ex((ip, port)) != 0
+  finally:
+    sock.close()
+
+
+def PickPrefix():
+  """A 127.0.X prefix whose node addresses are unused."""
+  for _ in range(200):
+    prefix = "127.0.%d" % random.randint(100, 250)
+    if all(_PortFree("%s.%d" % (prefix, 10 + i), NODED_PORT)
+           for i in range(8)):
+      return prefix
+  raise RuntimeError("No free loopback prefix found")
+
+
+class Result:
+  def __init__(self, argv, proc):
+    self.argv = argv
+    self.exit_code = proc.returncode
+    self.stdout = proc.stdout
+    self.stderr = proc.stderr
+
+  def __repr__(self):
+    return "<%s exit=%s\nstdout=%s\nstderr=%s>" % (
+      " ".join(self.argv), self.exit_code, self.stdout, self.stderr)
+
+
+class VirtualCluster:
+  """A running virtual cluster below ``basedir``."""
+
+  def __init__(self, basedir, nodes=3, prefix=None):
+    self.basedir = os.path.abspath(basedir)
+    self.count = nodes
+    self.prefix = prefix or PickPrefix()
+    self.nodes = vcluster_setup.NodeNames(nodes)
+    self.master = self.nodes[0]
+
+  def Start(self):
+    vcluster_setup.Up(self.basedir, self.count, self.prefix)
+    return self
+
+  def Stop(self):
+    vcluster_setup.Down(self.basedir)
+
+  def Env(self, node=None):
+    env = vcluster_setup.NodeEnv(self.basedir, node or self.master)
+    env.pop("FORCE_LUXI_SOCKET", None)
+    env["LC_ALL"] = "C"
+    return env
+
+  def NodeRoot(self, node=None):
+    return os.path.join(self.basedir, node or self.master)
+
+  def Run(self, cmd, node=None, stdin=None, timeout=120):
+    """Run a shell command line as on ``node`` (default: the master)."""
+    argv = ["bash", "-c", cmd]
+    proc = subprocess.run(argv, env=self.Env(node), capture_output=True,
+                          text=True, input=stdin, timeout=timeout,
+                          check=False)
+    return Result([cmd], proc)
+
+  def Check(self, cmd, node=None):
+    """Run and require exit code 0; return stdout."""
+    result = self.Run(cmd, node=node)
+    if result.exit_code != 0:
+      raise AssertionError("Command failed: %r" % result)
+    return result.stdout
+
+  def PidFile(self, daemon, node=None):
+    return os.path.join(self.NodeRoot(node), "var/run/ganeti",
+                        "%s.pid" % daemon)
+
+  def DaemonPid(self, daemon, node=None):
+    try:
+      with open(self.PidFile(daemon, node)) as fh:
+        return int(fh.read().strip())
+    except (OSError, ValueError):
+      return None
+
+
+def WaitFor(fn, timeout=30.0, interval=0.05, what="condition"):
+  """Wait until ``fn()`` returns a true value; return it."""
+  deadline = time.monotonic() + timeout
+  while True:
+    value = fn()
+    if value:
+      return value
+    if time.monotonic() > deadline:
+      raise AssertionError("Timed out waiting for %s" % what)
+    time.sleep(interval)
