@@ -199,10 +199,19 @@ def _GetGrammar():
 
 
 def _ToPlain(value):
-  """Convert pyparsing results into plain nested lists."""
+  """Convert pyparsing results into plain nested filter lists.
+
+  Every filter node is a list starting with its operator (a string);
+  pyparsing versions differ in how many list levels they wrap around the
+  results of parse actions, so lists holding just one list are unwrapped.
+  """
   if isinstance(value, pyp.ParseResults):
     value = value.as_list()
   if isinstance(value, list):
+    while len(value) == 1 and isinstance(value[0], (list, pyp.ParseResults)):
+      value = value[0]
+      if isinstance(value, pyp.ParseResults):
+        value = value.as_list()
     return [_ToPlain(v) for v in value]
   return value
 
