@@ -53,8 +53,11 @@ demo-down:
 	@if [ -x $(VPY) ]; then PY=$(VPY); else PY=$(PYTHON); fi; \
 	  PATH=$(CURDIR)/$(VENV)/bin:$$PATH $$PY tools/vcluster-setup down --dir $(DEMO_DIR)
 
-check: deps $(STAMP)
+check: deps $(STAMP) lint
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VPY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check lib test tools bench
 
 check-fast: $(STAMP)
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VPY) -m pytest -q -m "not cluster"

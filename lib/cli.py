@@ -16,7 +16,6 @@ import time
 from ganeti import constants
 from ganeti import errors
 from ganeti import luxi
-from ganeti import opcodes
 from ganeti import pathutils
 from ganeti import utils
 from ganeti.cli_opts import *  # noqa: F401,F403 pylint: disable=W0401,W0614

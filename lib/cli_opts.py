@@ -1,7 +1,6 @@
 """Command line options and argument specifications of the gnt-* programs."""
 
 import optparse
-import sys
 
 from ganeti import constants
 from ganeti import errors

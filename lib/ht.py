@@ -32,10 +32,6 @@ def WithDesc(desc):
   return wrap
 
 
-def TNone(val):
-  return val is None
-
-
 TNone = _Check(lambda v: v is None, "None")
 TAny = _Check(lambda v: True, "Any")
 TBool = _Check(lambda v: isinstance(v, bool), "Boolean")

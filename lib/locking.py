@@ -15,8 +15,8 @@ Three layers, each built on the one below:
   increasing order).
 
 :class:`ganeti.lockmonitor.LockMonitor` (re-exported here) answers the lock
-query; :class:`LockAttemptTimeoutStrategy` gives the job queue its schedule
-of lock acquisition timeouts.
+query.  The schedule of lock acquisition timeouts belongs to the job queue
+(:class:`ganeti.jqueue.execution.TimeoutStrategy`).
 
 Misuse by the caller (acquiring twice, releasing what is not held, breaking
 the level order) raises ``AssertionError`` explicitly, so that it also fires
@@ -27,7 +27,6 @@ Ganeti does.  Conditions that can legitimately arise from concurrency
 """
 
 import collections
-import random
 import threading
 import time
 
@@ -785,43 +784,3 @@ class GanetiLockManager:
     self._Set(level)
     self._CheckModifiable(level, "removing locks")
     return self._keyring[level].remove(names)
-
-
-def _CalculateLockAttemptTimeouts():
-  """The base schedule: 1 s, then (prev*1.05)**1.25 within [1, 15] s, until
-  the timeouts add up to at least ``LOCK_ATTEMPTS_TIMEOUT`` (1800 s)."""
-  timeouts = [constants.LOCK_ATTEMPTS_MINWAIT]
-  total = timeouts[0]
-  while total < constants.LOCK_ATTEMPTS_TIMEOUT:
-    value = (timeouts[-1] * 1.05) ** 1.25
-    value = max(constants.LOCK_ATTEMPTS_MINWAIT,
-                min(constants.LOCK_ATTEMPTS_MAXWAIT, value))
-    timeouts.append(value)
-    total += value
-  return tuple(timeouts)
-
-
-class LockAttemptTimeoutStrategy:
-  """Timeouts for successive lock acquisition attempts of one opcode.
-
-  Each :meth:`NextAttempt` returns the next timeout of the base schedule
-  with a random variation of +/-5 % (so that competing jobs do not retry in
-  lock-step), and None once the schedule is used up; the caller then makes
-  its priority one step more urgent and starts a new strategy (or, at the
-  highest priority, acquires blocking).
-
-  """
-  _TIMEOUT_PER_ATTEMPT = _CalculateLockAttemptTimeouts()
-
-  def __init__(self, _time_fn=time.time, _random_fn=random.random):
-    self._timeouts = iter(self._TIMEOUT_PER_ATTEMPT)
-    self._time_fn = _time_fn
-    self._random_fn = _random_fn
-
-  def NextAttempt(self):
-    """Return the next timeout in seconds, or None when exhausted."""
-    timeout = next(self._timeouts, None)
-    if timeout is None:
-      return None
-    spread = timeout * 0.1
-    return timeout + self._random_fn() * spread - spread / 2

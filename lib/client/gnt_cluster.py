@@ -1,6 +1,5 @@
 """gnt-cluster: cluster-wide administration."""
 
-import os
 import sys
 
 from ganeti import bootstrap
@@ -8,7 +7,6 @@ from ganeti import cli
 from ganeti import constants
 from ganeti import errors
 from ganeti import opcodes
-from ganeti import pathutils
 from ganeti import ssconf
 from ganeti import utils
 from ganeti.cli import (ToStdout, ToStderr, SubmitOpCode, SubmitOrSend,

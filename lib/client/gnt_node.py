@@ -24,9 +24,9 @@ def AddNode(opts, args):
   try:
     output = cl.QueryNodes(names=[node], fields=["name", "sip", "master"],
                            use_locking=False)
-    node_exists, sip, is_master = output[0]
+    node_exists, _, is_master = output[0]
   except (errors.OpPrereqError, IndexError):
-    node_exists, sip, is_master = None, opts.secondary_ip, False
+    node_exists, is_master = None, False
   if readd:
     if not node_exists:
       ToStderr("Node %s not in the cluster - please retry without"

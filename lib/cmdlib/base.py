@@ -5,7 +5,6 @@ Lifecycle, driven by :mod:`ganeti.mcpu`: construction (``CheckArguments``),
 nothing), pre hooks, ``Exec``, post hooks.
 """
 
-from ganeti import constants
 from ganeti import errors
 from ganeti import locking
 

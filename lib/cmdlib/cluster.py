@@ -1,10 +1,8 @@
 """Cluster-wide LUs: post-init, destroy, query, master IP, config query."""
 
-import logging
 
 from ganeti import constants
 from ganeti import errors
-from ganeti import locking
 from ganeti.cmdlib.base import LogicalUnit, NoHooksLU
 
 

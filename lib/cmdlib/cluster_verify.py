@@ -2,11 +2,9 @@
 per node group; each reports problems as ERROR/WARNING lines with Ganeti's
 error codes (``--error-codes`` gives the parseable form)."""
 
-import os
 import time
 
 from ganeti import constants
-from ganeti import errors
 from ganeti import locking
 from ganeti import opcodes
 from ganeti import pathutils

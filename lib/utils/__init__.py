@@ -3,11 +3,12 @@
 import time
 import uuid as _uuid
 
-from ganeti.utils.io import (ReadFile, ReadBinaryFile, WriteFile, RemoveFile,
-                             EnsureDirs, ListVisibleFiles, FsyncDir)
-from ganeti.utils.text import (NiceSort, NiceSortKey, FormatUnit, ParseUnit,
-                               FormatTime, SafeEncode, CommaJoin,
-                               FormatOrdinal, UnescapeAndSplit)
+from ganeti.utils.io import (  # noqa: F401
+  ReadFile, ReadBinaryFile, WriteFile, RemoveFile, EnsureDirs,
+  ListVisibleFiles, FsyncDir)
+from ganeti.utils.text import (  # noqa: F401
+  NiceSort, NiceSortKey, FormatUnit, ParseUnit, FormatTime, SafeEncode,
+  CommaJoin, FormatOrdinal, UnescapeAndSplit)
 
 
 def NewUUID() -> str:

@@ -774,41 +774,6 @@ def testQueryLocksExtraProvider(glm):
   assert [[0, "job/42"], [0, [["exclusive", ["Job43"]]]]] in data
 
 
-# LockAttemptTimeoutStrategy
-
-
-def testStrategySequence():
-  strat = locking.LockAttemptTimeoutStrategy(_random_fn=lambda: 0.5)
-  timeouts = []
-  while True:
-    value = strat.NextAttempt()
-    if value is None:
-      break
-    timeouts.append(value)
-  assert strat.NextAttempt() is None
-  assert timeouts[0] == 1.0
-  assert timeouts[1] == pytest.approx((1.0 * 1.05) ** 1.25)
-  for (prev, cur) in zip(timeouts, timeouts[1:]):
-    assert cur == pytest.approx(min(15.0, max(1.0, (prev * 1.05) ** 1.25)))
-  assert max(timeouts) == 15.0
-  assert sum(timeouts) >= 1800
-  assert sum(timeouts[:-1]) < 1800
-
-
-def testStrategyJitter():
-  low = locking.LockAttemptTimeoutStrategy(_random_fn=lambda: 0.0)
-  high = locking.LockAttemptTimeoutStrategy(_random_fn=lambda: 1.0)
-  assert low.NextAttempt() == pytest.approx(0.95)
-  assert high.NextAttempt() == pytest.approx(1.05)
-  rnd = random.Random(1)
-  strat = locking.LockAttemptTimeoutStrategy(_random_fn=rnd.random)
-  base = locking.LockAttemptTimeoutStrategy._TIMEOUT_PER_ATTEMPT
-  for expected in base:
-    value = strat.NextAttempt()
-    assert expected * 0.95 <= value <= expected * 1.05
-  assert strat.NextAttempt() is None
-
-
 # Stress
 
 

@@ -15,7 +15,6 @@ from ganeti import serializer
 from ganeti import vcluster
 from ganeti.backend import jstore
 from ganeti.rpc import transport
-from ganeti.utils import x509
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(
   os.path.abspath(__file__))))
