@@ -85,7 +85,10 @@ PVerifyClutter = ("verify_clutter", False, ht.TBool,
                   "Whether to check for clutter in the 'authorized_keys' file")
 _TQueryFilter = ht.TMaybe(ht.TList)
 
-TJobIdListOnly = ht.TListOf(ht.TItems([ht.TBool, ht.TAny]))
+#: Result of an opcode that only submits follow-up jobs
+TJobIdListOnly = ht.WithDesc("JobIdListOnly")(
+  lambda v: (isinstance(v, dict) and
+             ht.TListOf(ht.TItems([ht.TBool, ht.TAny]))(v.get("jobs"))))
 TJobResult = ht.TDict
 
 
@@ -274,7 +277,7 @@ class OpClusterVerifyGroup(OpCode):
 
 class OpClusterVerifyDisks(OpCode):
   OP_PARAMS = [("group_name", None, ht.TMaybeString, "Group name")]
-  OP_RESULT = ht.TDict
+  OP_RESULT = TJobIdListOnly
 
 
 class OpGroupVerifyDisks(OpCode):
