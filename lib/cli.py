@@ -351,8 +351,17 @@ def FormatError(err):
   elif isinstance(err, errors.ParameterError):
     obuf.write("Failure: unknown/wrong parameter name '%s'" % msg)
   elif isinstance(err, errors.NoMasterError):
-    obuf.write("Cannot communicate with the master daemon.\nIs the process"
-               " running and listening for connections?")
+    if err.args and err.args[0] == pathutils.Get().MASTER_SOCKET:
+      daemon = "the master daemon"
+    elif err.args and err.args[0] == getattr(pathutils.Get(), "QUERY_SOCKET",
+                                             None):
+      daemon = "the config daemon"
+    elif err.args:
+      daemon = "socket '%s'" % str(err.args[0])
+    else:
+      daemon = "the master daemon"
+    obuf.write("Cannot communicate with %s.\nIs the process running"
+               " and listening for connections?" % daemon)
   elif isinstance(err, errors.TimeoutError):
     obuf.write("Timeout while talking to the master daemon. Jobs might have"
                " been submitted and will continue to run even if the call"
