@@ -11,6 +11,7 @@ import logging
 import optparse
 import os
 import sys
+import textwrap
 import time
 
 from ganeti import constants
@@ -398,14 +399,20 @@ def _GetSysName():
 
 
 # Main ------------------------------------------------------------------------
+_USAGE_WIDTH = 80
+
+
 def _FormatUsage(binary, commands):
   buf = ["Usage: %s {command} [options...] [argument...]" % binary,
          "%s <command> --help to see details, or man %s" % (binary, binary),
          "", "Commands:"]
   mlen = min(60, max(len(c) for c in commands))
   for cmd in sorted(commands):
-    desc = commands[cmd][4]
-    buf.append(" %-*s - %s" % (mlen, cmd, desc.splitlines()[0]))
+    help_lines = textwrap.wrap(commands[cmd][4], _USAGE_WIDTH - mlen) or [""]
+    buf.append(" %-*s - %s" % (mlen, cmd, help_lines.pop(0)))
+    for line in help_lines:
+      buf.append(" %-*s   %s" % (mlen, "", line))
+  buf.append("")
   return "\n".join(buf)
 
 
@@ -456,6 +463,11 @@ def GenericMain(commands, override=None, aliases=None, env_override=None):
   except _ShowUsage as err:
     return constants.EXIT_FAILURE if err.exit_error \
       else constants.EXIT_SUCCESS
+  except errors.ParameterError as err:
+    # raised by the option type checkers (keyval, bool, ...)
+    (_, err_msg) = FormatError(err)
+    ToStderr(err_msg)
+    return constants.EXIT_FAILURE
   if func is None:
     return constants.EXIT_FAILURE
   if override is not None:
