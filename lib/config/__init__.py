@@ -257,7 +257,9 @@ class ConfigWriter:
       now = time.time()
       target.serial_no = (target.serial_no or 0) + 1
       target.mtime = now
-      if isinstance(target, (objects.Instance, objects.Node)):
+      if isinstance(target, objects.Node):
+        # node changes (roles, IPs) show in ssconf: bump the cluster serial
+        # so that the ssconf files are pushed; instance updates do not
         d.cluster.serial_no += 1
         d.cluster.mtime = now
       self._WriteConfig(feedback_fn)
