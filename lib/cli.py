@@ -11,6 +11,7 @@ import logging
 import optparse
 import os
 import sys
+import textwrap
 import time
 
 from ganeti import constants
@@ -350,8 +351,17 @@ def FormatError(err):
   elif isinstance(err, errors.ParameterError):
     obuf.write("Failure: unknown/wrong parameter name '%s'" % msg)
   elif isinstance(err, errors.NoMasterError):
-    obuf.write("Cannot communicate with the master daemon.\nIs the process"
-               " running and listening for connections?")
+    if err.args and err.args[0] == pathutils.Get().MASTER_SOCKET:
+      daemon = "the master daemon"
+    elif err.args and err.args[0] == getattr(pathutils.Get(), "QUERY_SOCKET",
+                                             None):
+      daemon = "the config daemon"
+    elif err.args:
+      daemon = "socket '%s'" % str(err.args[0])
+    else:
+      daemon = "the master daemon"
+    obuf.write("Cannot communicate with %s.\nIs the process running"
+               " and listening for connections?" % daemon)
   elif isinstance(err, errors.TimeoutError):
     obuf.write("Timeout while talking to the master daemon. Jobs might have"
                " been submitted and will continue to run even if the call"
@@ -388,14 +398,20 @@ def _GetSysName():
 
 
 # Main ------------------------------------------------------------------------
+_USAGE_WIDTH = 80
+
+
 def _FormatUsage(binary, commands):
   buf = ["Usage: %s {command} [options...] [argument...]" % binary,
          "%s <command> --help to see details, or man %s" % (binary, binary),
          "", "Commands:"]
   mlen = min(60, max(len(c) for c in commands))
   for cmd in sorted(commands):
-    desc = commands[cmd][4]
-    buf.append(" %-*s - %s" % (mlen, cmd, desc.splitlines()[0]))
+    help_lines = textwrap.wrap(commands[cmd][4], _USAGE_WIDTH - mlen) or [""]
+    buf.append(" %-*s - %s" % (mlen, cmd, help_lines.pop(0)))
+    for line in help_lines:
+      buf.append(" %-*s   %s" % (mlen, "", line))
+  buf.append("")
   return "\n".join(buf)
 
 
@@ -446,6 +462,11 @@ def GenericMain(commands, override=None, aliases=None, env_override=None):
   except _ShowUsage as err:
     return constants.EXIT_FAILURE if err.exit_error \
       else constants.EXIT_SUCCESS
+  except errors.ParameterError as err:
+    # raised by the option type checkers (keyval, bool, ...)
+    (_, err_msg) = FormatError(err)
+    ToStderr(err_msg)
+    return constants.EXIT_FAILURE
   if func is None:
     return constants.EXIT_FAILURE
   if override is not None:

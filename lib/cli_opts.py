@@ -151,7 +151,8 @@ def _CheckIdentKeyVal(option, opt, value):
       raise errors.ParameterError("Cannot pass options when removing"
                                   " parameter groups: %s" % value)
     return (ident[len("no_"):], False)
-  if ident.startswith("-"):
+  if ident.startswith("-") and (len(ident) == 1 or not ident[1].isdigit()):
+    # "-1:add,..." is a negative index, not a reset
     if rest:
       raise errors.ParameterError("Cannot pass options when removing"
                                   " parameter groups: %s" % value)

@@ -85,6 +85,13 @@ PVerifyClutter = ("verify_clutter", False, ht.TBool,
                   "Whether to check for clutter in the 'authorized_keys' file")
 _TQueryFilter = ht.TMaybe(ht.TList)
 
+_SUMMARY_PREFIX = {
+  "CLUSTER_": "C_",
+  "GROUP_": "G_",
+  "NODE_": "N_",
+  "INSTANCE_": "I_",
+}
+
 #: Result of an opcode that only submits follow-up jobs
 TJobIdListOnly = ht.WithDesc("JobIdListOnly")(
   lambda v: (isinstance(v, dict) and
@@ -239,8 +246,13 @@ class OpCode(BaseOpCode):
     return txt
 
   def TinySummary(self) -> str:
+    """OP_ID without 'OP_', with the family abbreviated: I_STARTUP."""
     assert self.OP_ID.startswith("OP_")
-    return self.Summary()[3:] if False else self.Summary()
+    text = self.OP_ID[3:]
+    for (prefix, supplement) in _SUMMARY_PREFIX.items():
+      if text.startswith(prefix):
+        return supplement + text[len(prefix):]
+    return text
 
 
 # Cluster -----------------------------------------------------------------

@@ -26,7 +26,6 @@ class _TagsLU(NoHooksLU):
                                    errors.ECODE_NOENT)
       self.op.name = name
       self.needed_locks[locking.LEVEL_INSTANCE] = [name]
-    self.share_locks = dict.fromkeys(locking.LEVELS, 1)
 
   def CheckPrereq(self):
     target = self.cfg.GetTagTarget(self.op.kind, self.op.name)
@@ -38,6 +37,11 @@ class _TagsLU(NoHooksLU):
 
 
 class LUTagsGet(_TagsLU):
+  def ExpandNames(self):
+    _TagsLU.ExpandNames(self)
+    # only a read: shared locks (setting and deleting tags is exclusive)
+    self.share_locks = dict.fromkeys(locking.LEVELS, 1)
+
   def Exec(self, feedback_fn):
     return sorted(self.target.GetTags())
 

@@ -10,6 +10,7 @@ import fcntl
 import logging
 import os
 import random
+import re
 import threading
 import time
 
@@ -39,6 +40,30 @@ def LoadConfigData(path):
                                        data.version)
   data.UpgradeConfig()
   return data
+
+
+def _MatchNameComponentIgnoreCase(key, name_list):
+  """Ganeti's MatchNameComponent, case-insensitive.
+
+  ``key`` matches a name equal to it or starting with ``key + "."``; an
+  exact (case-insensitive) match wins over prefix matches; ambiguity gives
+  None.
+  """
+  if key in name_list:
+    return key
+  name_re = re.compile(r"^%s(\..*)?$" % re.escape(key), re.IGNORECASE)
+  names_filtered = []
+  string_matches = []
+  for name in name_list:
+    if name_re.match(name) is not None:
+      names_filtered.append(name)
+      if key.upper() == name.upper():
+        string_matches.append(name)
+  if len(string_matches) == 1:
+    return string_matches[0]
+  if len(names_filtered) == 1:
+    return names_filtered[0]
+  return None
 
 
 class ConfigWriter:
@@ -232,7 +257,9 @@ class ConfigWriter:
       now = time.time()
       target.serial_no = (target.serial_no or 0) + 1
       target.mtime = now
-      if isinstance(target, (objects.Instance, objects.Node)):
+      if isinstance(target, objects.Node):
+        # node changes (roles, IPs) show in ssconf: bump the cluster serial
+        # so that the ssconf files are pushed; instance updates do not
         d.cluster.serial_no += 1
         d.cluster.mtime = now
       self._WriteConfig(feedback_fn)
@@ -301,12 +328,10 @@ class ConfigWriter:
     if short_name in nodes:
       return (short_name, nodes[short_name].name)
     names = dict((n.name, u) for u, n in nodes.items())
-    if short_name in names:
-      return (names[short_name], short_name)
-    matches = [n for n in names if n.startswith(short_name + ".")]
-    if len(matches) == 1:
-      return (names[matches[0]], matches[0])
-    return (None, None)
+    match = _MatchNameComponentIgnoreCase(short_name, list(names))
+    if match is None:
+      return (None, None)
+    return (names[match], match)
 
   def GetMasterCandidateStats(self, exceptions=None):
     """(current candidates, desired, possible) as Ganeti computes them."""
@@ -400,12 +425,10 @@ class ConfigWriter:
     if short_name in insts:
       return (short_name, insts[short_name].name)
     names = dict((i.name, u) for u, i in insts.items())
-    if short_name in names:
-      return (names[short_name], short_name)
-    matches = [n for n in names if n.startswith(short_name + ".")]
-    if len(matches) == 1:
-      return (names[matches[0]], matches[0])
-    return (None, None)
+    match = _MatchNameComponentIgnoreCase(short_name, list(names))
+    if match is None:
+      return (None, None)
+    return (names[match], match)
 
   def GetInstanceDisks(self, inst_uuid):
     inst = self._config_data.instances[inst_uuid]
