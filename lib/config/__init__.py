@@ -24,6 +24,17 @@ from ganeti.config import verify as _verify
 from ganeti.config.ssconfvalues import ComputeSsconfValues
 
 
+def _Locked(fn):
+  """Run a ConfigWriter method under the config lock (readers that iterate
+  over the containers must not see them change under their feet)."""
+  def wrapper(self, *args, **kwargs):
+    with self._lock:
+      return fn(self, *args, **kwargs)
+  wrapper.__name__ = fn.__name__
+  wrapper.__doc__ = fn.__doc__
+  return wrapper
+
+
 def LoadConfigData(path):
   """Read and parse a config.data file into objects.ConfigData."""
   try:
@@ -108,11 +119,15 @@ class ConfigWriter:
     for err in errs:
       logging.error("Configuration error: %s", err)
     data = self._config_data
-    now = time.time()
+    (old_serial, old_mtime) = (data.serial_no, data.mtime)
     data.serial_no = (data.serial_no or 0) + 1
-    data.mtime = now
-    txt = serializer.DumpJson(data.ToDict())
-    self._SafeWrite(txt)
+    data.mtime = time.time()
+    try:
+      txt = serializer.DumpJson(data.ToDict())
+      self._SafeWrite(txt)
+    except Exception:
+      (data.serial_no, data.mtime) = (old_serial, old_mtime)
+      raise
     self._write_count += 1
     ssconf = None
     if force_ssconf or self._last_cluster_serial < data.cluster.serial_no:
@@ -268,9 +283,11 @@ class ConfigWriter:
   def GetNodeGroup(self, uuid):
     return self._config_data.nodegroups.get(uuid)
 
+  @_Locked
   def GetAllNodeGroupsInfo(self):
     return dict(self._config_data.nodegroups)
 
+  @_Locked
   def LookupNodeGroup(self, target):
     """Group name or UUID (None = the only/default group) to UUID."""
     groups = self._config_data.nodegroups
@@ -288,6 +305,7 @@ class ConfigWriter:
     raise errors.OpPrereqError("Node group '%s' not found" % target,
                                errors.ECODE_NOENT)
 
+  @_Locked
   def GetNodeGroupMembersByNodes(self, nodes):
     return set(n.uuid for n in self._config_data.nodes.values()
                if n.group in set(self._config_data.nodes[x].group
@@ -297,6 +315,7 @@ class ConfigWriter:
   def GetNodeInfo(self, node_uuid):
     return self._config_data.nodes.get(node_uuid)
 
+  @_Locked
   def GetNodeInfoByName(self, name):
     for node in self._config_data.nodes.values():
       if node.name == name:
@@ -310,18 +329,23 @@ class ConfigWriter:
   def GetNodeNames(self, uuids):
     return [self.GetNodeName(u) for u in uuids]
 
+  @_Locked
   def GetAllNodesInfo(self):
     return dict(self._config_data.nodes)
 
+  @_Locked
   def GetNodeList(self):
     return list(self._config_data.nodes)
 
+  @_Locked
   def GetOnlineNodeList(self):
     return [u for u, n in self._config_data.nodes.items() if not n.offline]
 
+  @_Locked
   def GetVmCapableNodeList(self):
     return [u for u, n in self._config_data.nodes.items() if n.vm_capable]
 
+  @_Locked
   def ExpandNodeName(self, short_name):
     """Return (uuid, name) for a node name, UUID or unique name prefix."""
     nodes = self._config_data.nodes
@@ -333,6 +357,7 @@ class ConfigWriter:
       return (None, None)
     return (names[match], match)
 
+  @_Locked
   def GetMasterCandidateStats(self, exceptions=None):
     """(current candidates, desired, possible) as Ganeti computes them."""
     mc_now = mc_should = mc_max = 0
@@ -387,6 +412,7 @@ class ConfigWriter:
       self._config_data.cluster.serial_no += 1
       self._WriteConfig()
 
+  @_Locked
   def GetNodeInstances(self, node_uuid):
     """(primary instance uuids, secondary instance uuids) of a node."""
     pri, sec = [], []
@@ -401,6 +427,7 @@ class ConfigWriter:
   def GetInstanceInfo(self, inst_uuid):
     return self._config_data.instances.get(inst_uuid)
 
+  @_Locked
   def GetInstanceInfoByName(self, name):
     for inst in self._config_data.instances.values():
       if inst.name == name:
@@ -411,15 +438,18 @@ class ConfigWriter:
     inst = self._config_data.instances.get(inst_uuid)
     return inst.name if inst else inst_uuid
 
+  @_Locked
   def GetAllInstancesInfo(self):
     return dict(self._config_data.instances)
 
+  @_Locked
   def GetInstanceList(self):
     return list(self._config_data.instances)
 
   def GetInstanceNames(self, uuids):
     return [self.GetInstanceName(u) for u in uuids]
 
+  @_Locked
   def ExpandInstanceName(self, short_name):
     insts = self._config_data.instances
     if short_name in insts:
@@ -430,10 +460,12 @@ class ConfigWriter:
       return (None, None)
     return (names[match], match)
 
+  @_Locked
   def GetInstanceDisks(self, inst_uuid):
     inst = self._config_data.instances[inst_uuid]
     return [self._config_data.disks[d] for d in inst.disks]
 
+  @_Locked
   def GetAllDisksInfo(self):
     return dict(self._config_data.disks)
 
@@ -453,6 +485,7 @@ class ConfigWriter:
             nodes.append(n)
     return nodes
 
+  @_Locked
   def GetInstanceNodes(self, inst_uuid):
     return self._UnlockedGetInstanceNodes(
       self._config_data.instances[inst_uuid])
@@ -532,6 +565,7 @@ class ConfigWriter:
     return self._SetInstanceStatus(inst_uuid, None, False, None)
 
   # Tags objects lookup -------------------------------------------------
+  @_Locked
   def GetTagTarget(self, kind, name):
     if kind == constants.TAG_CLUSTER:
       return self._config_data.cluster
