@@ -2,7 +2,6 @@
 
 import sys
 
-from ganeti import bootstrap
 from ganeti import cli
 from ganeti import constants
 from ganeti import errors
@@ -21,6 +20,7 @@ def InitCluster(opts, args):
   templates = (opts.enabled_disk_templates.split(",")
                if opts.enabled_disk_templates else None)
   hvparams = dict(opts.hvparams or [])
+  from ganeti import bootstrap  # pylint: disable=C0415
   bootstrap.InitCluster(
     cluster_name=args[0], mac_prefix=opts.mac_prefix,
     master_netmask=opts.master_netmask, master_netdev=opts.master_netdev,
@@ -46,6 +46,7 @@ def DestroyCluster(opts, args):
     return 1
   op = opcodes.OpClusterDestroy()
   master_uuid = SubmitOpCode(op, opts=opts)
+  from ganeti import bootstrap  # pylint: disable=C0415
   bootstrap.FinalizeClusterDestroy(master_uuid)
   return 0
 

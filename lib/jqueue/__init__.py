@@ -9,7 +9,8 @@ threads (:mod:`ganeti.jqueue.workers`) through a processor
 Construction::
 
   JobQueue(processor_factory, rpc=None, get_replication_targets=None,
-           num_workers=25, size_limit=5000, strategy_factory=None)
+           num_workers=25, size_limit=5000, strategy_factory=None,
+           async_replication=False)
 
 * ``processor_factory(job_id)`` returns an object with
   ``ExecOpCode(op, cbs, timeout=None, priority=None)`` (``mcpu.Processor``);
@@ -17,6 +18,10 @@ Construction::
   ``call_jobqueue_set_drain_flag`` and ``get_replication_targets()``
   returns ``{node_name: ip}`` of the master candidates except the master
   (see :mod:`ganeti.jqueue.storage`); without them nothing is replicated.
+  With ``async_replication`` (the master daemon) changes are sent by
+  background senders (:class:`storage.AsyncReplicator`), the whole queue
+  is pushed again at start-up (changes pending when a previous master
+  died were lost) and :meth:`JobQueue.Shutdown` sends what is pending.
 
 Locking: ``self._lock`` guards the table of jobs and the submission state;
 each job's own ``lock`` guards the job and its file (a job's state is on
@@ -70,7 +75,8 @@ class JobQueue:
                get_replication_targets=None,
                num_workers=constants.JOBQUEUE_THREADS,
                size_limit=constants.JOB_QUEUE_SIZE_HARD_LIMIT,
-               strategy_factory=execution.TimeoutStrategy):
+               strategy_factory=execution.TimeoutStrategy,
+               async_replication=False):
     """Lock and load the queue, recover unfinished jobs, start workers.
 
     Raises JobQueueError if the queue is locked by another process or has
@@ -84,8 +90,11 @@ class JobQueue:
     self._jobs = {}
     self._reserved = 0
     self._accepting = True
+    replicator_cls = (storage.AsyncReplicator if async_replication
+                      else storage.Replicator)
+    self._async_replication = async_replication
     self._storage = storage.QueueStorage(
-      storage.Replicator(rpc, get_replication_targets))
+      replicator_cls(rpc, get_replication_targets))
     self.depmgr = execution.DependencyManager(self._GetJobStatus,
                                               self._EnqueueJob)
     self._pool = workers.JobWorkerPool(num_workers, self._RunJob)
@@ -96,8 +105,11 @@ class JobQueue:
       self._last_serial = self._storage.ReadSerial()
       restart = self._InspectQueue()
     except BaseException:
+      self._storage.StopReplication(0)
       self._storage.Close()
       raise
+    if async_replication:
+      self._storage.ResyncReplicas(self._QueueFiles(), self.QueryDrainFlag())
     self._pool.Start()
     for job in restart:
       self._EnqueueJob(job.id)
@@ -518,16 +530,24 @@ class JobQueue:
     Purges its queue, then uploads every job file of the queue directory,
     the serial file and the drain flag.  Failures are only logged.
     """
-    files = []
+    self._storage.SyncNode(node_name, node_ip, self._QueueFiles(),
+                           self.QueryDrainFlag())
+
+  def _QueueFiles(self):
+    """Yield ``(path, content)`` of the serial file and every job file.
+
+    Each job's content is read and yielded under its lock, so a consumer
+    that queues it for replication orders it before any later write.
+    """
     with self._serial_lock:
-      files.append((pathutils.Get().JOB_QUEUE_SERIAL_FILE,
-                    ("%d\n" % self._last_serial).encode("ascii")))
+      serial = (pathutils.Get().JOB_QUEUE_SERIAL_FILE,
+                ("%d\n" % self._last_serial).encode("ascii"))
+    yield serial
     for job_id in self._JobIds(None):
       job = self._GetActiveJob(job_id)
       if job is not None:
         with job.lock:
-          files.append((storage.JobFilePath(job_id), job.Dump()))
-    self._storage.SyncNode(node_name, node_ip, files, self.QueryDrainFlag())
+          yield (storage.JobFilePath(job_id), job.Dump())
 
   # Drain flag and shutdown ----------------------------------------------
   def SetDrainFlag(self, drain_flag):
@@ -554,8 +574,12 @@ class JobQueue:
     the threads, release the queue lock.  Returns True if all threads
     ended in time.
     """
+    deadline = None if timeout is None else time.monotonic() + timeout
     self.PrepareShutdown()
     ok = self._pool.Terminate(timeout)
     self._watcher.Stop()
+    if not self._storage.StopReplication(
+        None if deadline is None else max(1.0, deadline - time.monotonic())):
+      ok = False
     self._storage.Close()
     return ok

@@ -28,14 +28,29 @@ Replication interface (provided by masterd):
 
 Each returns ``{node_name: result}`` where ``result.fail_msg`` is a false
 value on success.  Failures are only logged.
+
+Two replicators implement this: :class:`Replicator` pushes each change
+before the write returns (the caller waits for every candidate), and
+:class:`AsyncReplicator` (what the master daemon uses) hands each change
+to one sender thread per candidate and returns at once.  A sender keeps
+the changes in order and sends, for each file, only its latest content
+(a newer write of a file still waiting to be sent replaces it and moves to
+the end of the queue), so every candidate ends up with exactly the
+master's files, a few milliseconds later, at a fraction of the RPCs: the
+synchronous one cost ten RPCs per one-opcode job and limited the queue to
+~80 jobs/s on a 3-node cluster.
 """
 
 import base64
+import collections
 import errno
 import fcntl
+import itertools
 import logging
 import os
 import re
+import threading
+import time
 import zlib
 
 from ganeti import constants
@@ -141,7 +156,8 @@ class Replicator:
 
   def SyncNode(self, node_name, node_ip, files, drained):
     """Bring a new master candidate up to date: purge its queue, then
-    send ``files`` (``[(path, content)]``) and the drain flag."""
+    send ``files`` (an iterable of ``(path, content)``, read after the
+    purge is queued) and the drain flag."""
     if self._rpc is None:
       return
     target = {node_name: node_ip}
@@ -170,6 +186,168 @@ class Replicator:
 
   def SetDrainFlag(self, flag):
     self._Call("drain flag", "call_jobqueue_set_drain_flag", flag)
+
+  def Resync(self, files, drained):
+    """Push ``files`` and the drain flag to every candidate (only needed
+    when changes may have been lost, see :class:`AsyncReplicator`)."""
+
+  def Flush(self, timeout=None):  # pylint: disable=W0613
+    """Wait until every change has been sent; True if done in time."""
+    return True
+
+  def Stop(self, timeout=None):  # pylint: disable=W0613
+    """Send what is pending (up to ``timeout``) and end the senders."""
+    return True
+
+
+class _SendQueue:
+  """The ordered, coalescing queue of changes for one candidate, and the
+  thread that sends them.
+
+  Entries are ``key -> (what, fn_name, args)``; putting a key that is
+  still pending drops the pending entry and appends the new one, so for a
+  file only its latest content is sent, after everything queued before
+  that content was written.  Non-file changes get unique keys.
+  """
+
+  def __init__(self, rpc, node_name, node_ip, check_fn):
+    self.node = node_name
+    self._rpc = rpc
+    self._target = {node_name: node_ip}
+    self._check = check_fn
+    self._cond = threading.Condition(threading.Lock())
+    self._pending = collections.OrderedDict()
+    self._busy = False
+    self._stopping = False
+    self._thread = threading.Thread(target=self._Loop, daemon=True,
+                                    name="JobQueueReplicator-%s" % node_name)
+    self._thread.start()
+
+  def Put(self, key, item):
+    with self._cond:
+      self._pending.pop(key, None)
+      self._pending[key] = item
+      self._cond.notify_all()
+
+  def _Loop(self):
+    while True:
+      with self._cond:
+        self._busy = False
+        self._cond.notify_all()
+        while not self._pending and not self._stopping:
+          self._cond.wait()
+        if not self._pending:
+          return
+        (_, (what, fn_name, args)) = self._pending.popitem(last=False)
+        self._busy = True
+      try:
+        results = getattr(self._rpc, fn_name)(self._target, *args)
+      except Exception:  # RPC failures are only logged
+        logging.exception("Job queue %s on node %s failed", what, self.node)
+        continue
+      self._check(results, what)
+
+  def Flush(self, deadline):
+    """Wait until nothing is pending or being sent; True if so."""
+    with self._cond:
+      while self._pending or self._busy:
+        remaining = (None if deadline is None
+                     else deadline - time.monotonic())
+        if remaining is not None and remaining <= 0:
+          return False
+        self._cond.wait(remaining)
+      return True
+
+  def Stop(self, deadline):
+    """End the thread once the queue is empty (or at the deadline)."""
+    ok = self.Flush(deadline)
+    with self._cond:
+      self._stopping = True
+      if not ok:
+        logging.error("Dropping %d unsent job queue changes for node %s",
+                      len(self._pending), self.node)
+        self._pending.clear()
+      self._cond.notify_all()
+    self._thread.join(None if deadline is None
+                      else max(0.0, deadline - time.monotonic()))
+    return ok and not self._thread.is_alive()
+
+
+class AsyncReplicator(Replicator):
+  """Replicates in the background, one ordered sender per candidate.
+
+  The callers never wait for the network; see the module docstring for
+  the ordering guarantee.  Changes still pending when the process dies are
+  lost, which is why the master calls :meth:`Resync` at start-up, and
+  :meth:`Stop` at shutdown sends what is pending.
+  """
+
+  def __init__(self, rpc, get_targets):
+    Replicator.__init__(self, rpc, get_targets)
+    self._lock = threading.Lock()
+    self._queues = {}
+    self._seq = itertools.count()
+    self._stopped = False
+
+  def _Queue(self, node_name, node_ip):
+    with self._lock:
+      if self._stopped:
+        return None
+      queue = self._queues.get((node_name, node_ip))
+      if queue is None:
+        queue = _SendQueue(self._rpc, node_name, node_ip, self._Check)
+        self._queues[(node_name, node_ip)] = queue
+      return queue
+
+  def _Put(self, targets, key, what, fn_name, *args):
+    if key is None:
+      key = ("op", next(self._seq))
+    for (name, ip) in (targets or {}).items():
+      queue = self._Queue(name, ip)
+      if queue is None:
+        logging.error("Job queue %s after shutdown, not replicated", what)
+        return
+      queue.Put(key, (what, fn_name, args))
+
+  def _Call(self, what, fn_name, *args):
+    self._Put(self._Targets(), None, what, fn_name, *args)
+
+  def UpdateFile(self, path, content):
+    self._Put(self._Targets(), ("file", path), "update of %s" % path,
+              "call_jobqueue_update", path, content)
+
+  def SyncNode(self, node_name, node_ip, files, drained):
+    if self._rpc is None:
+      return
+    target = {node_name: node_ip}
+    self._Put(target, None, "purge", "call_jobqueue_purge")
+    for (path, content) in files:
+      self._Put(target, ("file", path), "update of %s" % path,
+                "call_jobqueue_update", path, content)
+    self._Put(target, None, "drain flag", "call_jobqueue_set_drain_flag",
+              drained)
+
+  def Resync(self, files, drained):
+    targets = self._Targets()
+    for (path, content) in files:
+      self._Put(targets, ("file", path), "update of %s" % path,
+                "call_jobqueue_update", path, content)
+    self._Put(targets, None, "drain flag", "call_jobqueue_set_drain_flag",
+              drained)
+
+  def _AllQueues(self):
+    with self._lock:
+      return list(self._queues.values())
+
+  def Flush(self, timeout=None):
+    deadline = None if timeout is None else time.monotonic() + timeout
+    return all([q.Flush(deadline) for q in self._AllQueues()])
+
+  def Stop(self, timeout=None):
+    deadline = None if timeout is None else time.monotonic() + timeout
+    with self._lock:
+      self._stopped = True
+    return all([q.Stop(deadline) for q in self._AllQueues()])
 
 
 class QueueStorage:
@@ -245,6 +423,16 @@ class QueueStorage:
   def SyncNode(self, node_name, node_ip, files, drained):
     """See :meth:`Replicator.SyncNode`."""
     self._replicator.SyncNode(node_name, node_ip, files, drained)
+
+  def ResyncReplicas(self, files, drained):
+    """See :meth:`Replicator.Resync`."""
+    self._replicator.Resync(files, drained)
+
+  def FlushReplication(self, timeout=None):
+    return self._replicator.Flush(timeout)
+
+  def StopReplication(self, timeout=None):
+    return self._replicator.Stop(timeout)
 
   def WriteSerial(self, serial):
     """Write and replicate the serial file."""

@@ -2,7 +2,10 @@
 
 One inotify instance (pyinotify) watches the queue directory for the whole
 process; a single thread reads its events and wakes the waiters registered
-for the job whose file changed.  Job files are only ever replaced by
+for the job whose file changed.  The thread parses the raw event records
+itself instead of running ``pyinotify.Notifier.process_events``: that one
+remembers every rename for a minute and walks all of them on each batch,
+which makes each wake-up cost O(job file writes in the last minute).  Job files are only ever replaced by
 rename (atomic writes) or moved away (archiving), so ``IN_MOVED_TO``,
 ``IN_MOVED_FROM``, ``IN_CLOSE_WRITE`` and ``IN_DELETE`` cover every change.
 On an event queue overflow every waiter is woken.
@@ -12,9 +15,11 @@ Protocol for a caller (no lost wake-ups): :meth:`QueueDirWatcher.Register`
 :meth:`JobWaiter.Wait`; finally :meth:`QueueDirWatcher.Unregister`.
 """
 
+import errno
 import logging
 import os
 import select
+import struct
 import threading
 
 import pyinotify
@@ -46,17 +51,32 @@ class JobWaiter:
     return self._event.wait(timeout)
 
 
-class _Handler(pyinotify.ProcessEvent):
-  def my_init(self, dispatch=None):  # pylint: disable=W0221
-    self._dispatch = dispatch
+#: struct inotify_event header: wd, mask, cookie, len (then the name)
+_EVENT_HEADER = struct.Struct("iIII")
+_READ_SIZE = 64 * 1024
 
-  def process_default(self, event):
-    if event.mask & pyinotify.IN_Q_OVERFLOW:
-      self._dispatch(None)
-      return
-    job_id = storage.ParseJobFileName(event.name or "")
+
+def ParseEvents(data):
+  """Job ids named by a buffer of raw inotify events.
+
+  Returns ``(job_ids, overflow)``; ``overflow`` is True when the kernel
+  dropped events (every waiter must then re-check).
+  """
+  job_ids = set()
+  overflow = False
+  pos = 0
+  size = _EVENT_HEADER.size
+  while pos + size <= len(data):
+    (_, mask, _, length) = _EVENT_HEADER.unpack_from(data, pos)
+    name = data[pos + size:pos + size + length].split(b"\0", 1)[0]
+    pos += size + length
+    if mask & pyinotify.IN_Q_OVERFLOW:
+      overflow = True
+      continue
+    job_id = storage.ParseJobFileName(name.decode("utf-8", "replace"))
     if job_id is not None:
-      self._dispatch(job_id)
+      job_ids.add(job_id)
+  return (job_ids, overflow)
 
 
 class QueueDirWatcher:
@@ -71,7 +91,6 @@ class QueueDirWatcher:
     self._lock = threading.Lock()
     self._waiters = {}
     self._wm = None
-    self._notifier = None
     self._thread = None
     self._pipe = None
     self._stopped = False
@@ -83,14 +102,11 @@ class QueueDirWatcher:
       raise errors.JobQueueError("Job queue is shutting down")
     path = self._path_fn()
     wm = pyinotify.WatchManager()
-    notifier = pyinotify.Notifier(wm, default_proc_fun=_Handler(
-      dispatch=self._Dispatch))
     res = wm.add_watch(path, _MASK)
     if res.get(path, -1) < 0:
-      notifier.stop()
+      wm.close()
       raise errors.InotifyError("Could not add inotify watch on %s" % path)
     self._wm = wm
-    self._notifier = notifier
     self._pipe = os.pipe()
     self._thread = threading.Thread(target=self._Loop,
                                     name="JobQueueInotify", daemon=True)
@@ -108,11 +124,29 @@ class QueueDirWatcher:
         return
       if fd in ready:
         try:
-          self._notifier.read_events()
-          self._notifier.process_events()
+          data = os.read(fd, _READ_SIZE)
+        except OSError as err:
+          if err.errno in (errno.EINTR, errno.EAGAIN):
+            continue
+          logging.exception("Error reading inotify events")
+          self._Dispatch(None)
+          continue
+        try:
+          (job_ids, overflow) = ParseEvents(data)
         except Exception:  # keep waking waiters even after a bad event
           logging.exception("Error processing inotify events")
+          overflow = True
+        if overflow:
           self._Dispatch(None)
+        else:
+          self._DispatchMany(job_ids)
+
+  def _DispatchMany(self, job_ids):
+    with self._lock:
+      waiters = [w for job_id in job_ids
+                 for w in self._waiters.get(job_id, ())]
+    for waiter in waiters:
+      waiter.Notify()
 
   def _Dispatch(self, job_id):
     with self._lock:
@@ -148,7 +182,7 @@ class QueueDirWatcher:
     if thread is not None:
       os.write(self._pipe[1], b"x")
       thread.join()
-      self._notifier.stop()
+      self._wm.close()
       for fd in self._pipe:
         os.close(fd)
       self._pipe = None

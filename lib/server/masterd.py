@@ -50,7 +50,7 @@ class GanetiContext:
     self.jqueue = jqueue.JobQueue(
       self._NewProcessor, rpc=self.rpc,
       get_replication_targets=self._ReplicationTargets,
-      num_workers=num_workers)
+      num_workers=num_workers, async_replication=True)
 
   def _NewProcessor(self, job_id):
     return mcpu.Processor(self, job_id)
