@@ -71,9 +71,6 @@ def _ParseNics(opts):
 
 def AddInstance(opts, args):
   instance = args[0]
-  if opts.disk_template is None:
-    raise errors.OpPrereqError("Must specify the disk template (-t)",
-                               errors.ECODE_INVAL)
   if opts.disk_template == constants.DT_DISKLESS:
     if opts.disks or opts.sd_size is not None:
       raise errors.OpPrereqError("Diskless instance but disk information"
