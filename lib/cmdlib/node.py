@@ -1,5 +1,7 @@
 """Node LUs: add, remove, modify (flags and roles)."""
 
+import logging
+
 from ganeti import constants
 from ganeti import errors
 from ganeti import locking
@@ -177,7 +179,7 @@ class LUNodeRemove(LogicalUnit):
 
   def Exec(self, feedback_fn):
     node = self.node
-    self.LogInfo("Stopping the node daemon and removing configs from node"
+    logging.info("Stopping the node daemon and removing configs from node"
                  " %s", node.name)
     was_candidate = node.master_candidate
     self.cfg.RemoveNode(node.uuid)
