@@ -447,6 +447,11 @@ def GenericMain(commands, override=None, aliases=None, env_override=None):
   except _ShowUsage as err:
     return constants.EXIT_FAILURE if err.exit_error \
       else constants.EXIT_SUCCESS
+  except errors.ParameterError as err:
+    # raised by option checkers (e.g. an invalid boolean value)
+    (_, err_msg) = FormatError(err)
+    ToStderr(err_msg)
+    return constants.EXIT_FAILURE
   if func is None:
     return constants.EXIT_FAILURE
   if override is not None:
