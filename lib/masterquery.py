@@ -41,7 +41,8 @@ def Query(context, what, fields, qfilter):
     return context.glm.QueryLocks(fields)
   q = query.Query(fielddefs, fields, qfilter=qfilter, namefield=namefield)
   ctx = _BuildContext(context, what, q)
-  return query.GetQueryResponse(q, ctx).ToDict()
+  return query.GetQueryResponse(
+    q, ctx, sort_by_name=not _KeepRequestedOrder(what, q)).ToDict()
 
 
 def OldStyleQuery(context, what, names, fields, use_locking):
@@ -57,7 +58,8 @@ def OldStyleQuery(context, what, names, fields, use_locking):
   ctx = _BuildContext(context, what, q)
   if names:
     _CheckNamesExist(ctx, what, names)
-  return q.OldStyleQuery(ctx)
+  return q.OldStyleQuery(ctx,
+                         sort_by_name=not _KeepRequestedOrder(what, q))
 
 
 def _CheckNamesExist(ctx, what, names):
@@ -96,16 +98,34 @@ def _BuildContext(context, what, q):
                              what, errors.ECODE_INVAL)
 
 
-def _SelectByName(items, names):
+def _SelectByName(items, names, kind):
+  """The items named in C{names}, in that order (as Ganeti 3.0's luxid).
+
+  @raise errors.OpPrereqError: for a name that is not known
+
+  """
   if not names:
     return list(items)
-  wanted = set(names)
-  return [i for i in items if i.name in wanted]
+  by_name = dict((i.name, i) for i in items)
+  result = []
+  for name in names:
+    if name not in by_name:
+      raise errors.OpPrereqError("%s name %s not found" % (kind, name),
+                                 errors.ECODE_NOENT)
+    result.append(by_name[name])
+  return result
+
+
+def _KeepRequestedOrder(what, q):
+  """Whether rows keep the order of the requested names (no sorting)."""
+  return bool(q.RequestedNames()) and what in (query.QR_INSTANCE,
+                                               query.QR_NODE)
 
 
 def _InstanceContext(cfg, rpc, wanted, names):
   cluster = cfg.GetClusterInfo()
-  instances = _SelectByName(cfg.GetAllInstancesInfo().values(), names)
+  instances = _SelectByName(cfg.GetAllInstancesInfo().values(), names,
+                            "Instance")
   nodes = cfg.GetAllNodesInfo()
   offline = [u for u, n in nodes.items() if n.offline]
   live_data = {}
@@ -189,7 +209,7 @@ def NodeLiveData(cfg, rpc, node_uuids):
 
 
 def _NodeContext(cfg, rpc, wanted, names):
-  nodes = _SelectByName(cfg.GetAllNodesInfo().values(), names)
+  nodes = _SelectByName(cfg.GetAllNodesInfo().values(), names, "Node")
   live = {}
   if query.NQ_LIVE in wanted:
     online = [n.uuid for n in nodes if not n.offline]

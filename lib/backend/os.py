@@ -156,7 +156,7 @@ def OSFromDisk(name):
   base = objects.OS.GetName(name)
   os_dir = _FindOSDir(base)
   if os_dir is None:
-    _Fail("OS '%s' not found in the OS search path" % base, log=False)
+    _Fail("Directory for OS %s not found in search path" % base, log=False)
   try:
     return _LoadOS(base, os_dir)
   except _OSError as err:

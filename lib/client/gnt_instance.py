@@ -71,9 +71,6 @@ def _ParseNics(opts):
 
 def AddInstance(opts, args):
   instance = args[0]
-  if opts.disk_template is None:
-    raise errors.OpPrereqError("Must specify the disk template (-t)",
-                               errors.ECODE_INVAL)
   if opts.disk_template == constants.DT_DISKLESS:
     if opts.disks or opts.sd_size is not None:
       raise errors.OpPrereqError("Diskless instance but disk information"
@@ -180,11 +177,21 @@ def _RebootOp(name, opts):
                                   shutdown_timeout=opts.shutdown_timeout)
 
 
+def _EnsureInstancesExist(client, names):
+  """Fail unless all the named instances exist."""
+  result = client.QueryInstances(names, ["name"], False)
+  for orig_name, row in zip(names, result):
+    if row[0] is None:
+      raise errors.OpPrereqError("Instance '%s' does not exist" % orig_name,
+                                 errors.ECODE_NOENT)
+
+
 def RemoveInstance(opts, args):
   instance_name = args[0]
   force = opts.force
   cl = GetClient()
   if not force:
+    _EnsureInstancesExist(cl, [instance_name])
     usertext = ("This will remove the volumes of the instance %s"
                 " (including mirrors), thus removing all the data"
                 " of the instance. Continue?") % instance_name

@@ -175,6 +175,10 @@ def _FormatValue(lines, key, value, indent):
     lines.append("%s%s: " % (pad, key))
     _FormatNested(lines, value, indent + 2)
   else:
+    if isinstance(value, float) and value.is_integer():
+      # Ganeti 3.0 stores jobs through Haskell's JSON, which writes an
+      # integral float as an integer (duration 0.0 is shown as 0)
+      value = int(value)
     lines.append("%s%s: %s" % (pad, key, value))
 
 
@@ -222,6 +226,18 @@ def WatchJob(opts, args):
   return retcode
 
 
+def WaitJob(opts, args):
+  """Wait for a job to finish, without printing its log."""
+  job_id = args[0]
+  retcode = 0
+  try:
+    cli.PollJob(job_id, feedback_fn=lambda _: None)
+  except errors.GenericError as err:
+    (retcode, job_result) = cli.FormatError(err)
+    ToStderr("Job %s failed: %s", job_id, job_result)
+  return retcode
+
+
 _PENDING_OPT = cli_option("--pending", default=None,
                           action="store_const", dest="status_filter",
                           const=sorted(constants.JOBS_PENDING),
@@ -262,6 +278,8 @@ commands = {
              "Cancel jobs"),
   "info": (ShowJobs, [ArgJobId(min=1)], [], "<job-id> [<job-id> ...]",
            "Show detailed information about the specified jobs"),
+  "wait": (WaitJob, [ArgJobId(min=1, max=1)], [], "<job-id>",
+           "Wait for a job to finish"),
   "watch": (WatchJob, [ArgJobId(min=1, max=1)], [], "<job-id>",
             "Follows a job and prints its output as it arrives"),
 }

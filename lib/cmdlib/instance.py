@@ -32,12 +32,12 @@ class LUInstanceCreate(LogicalUnit):
     if op.ip_check and not op.name_check:
       raise errors.OpPrereqError("Cannot do IP address check without a name"
                                  " check", errors.ECODE_INVAL)
-    if op.disk_template is None:
-      raise errors.OpPrereqError("Disk template must be given",
-                                 errors.ECODE_INVAL)
     if op.name_check:
       self.hostname = netutils.GetHostname(name=op.instance_name)
       op.instance_name = self.hostname.name
+    if op.disk_template is None:
+      # as Ganeti: the first enabled disk template is the default
+      op.disk_template = self.cfg.GetClusterInfo().enabled_disk_templates[0]
     if op.disk_template == constants.DT_DISKLESS and op.disks:
       raise errors.OpPrereqError("Diskless instances cannot have disks",
                                  errors.ECODE_INVAL)
@@ -118,8 +118,7 @@ class LUInstanceCreate(LogicalUnit):
       raise errors.OpPrereqError("Disk template '%s' is not enabled in"
                                  " cluster. Enabled disk templates are: %s" %
                                  (op.disk_template,
-                                  ",".join(cluster.enabled_disk_templates)),
-                                 errors.ECODE_STATE)
+                                  ",".join(cluster.enabled_disk_templates)))
     if op.disk_template not in _SUPPORTED_TEMPLATES:
       raise errors.OpPrereqError("Disk template '%s' is not supported yet" %
                                  op.disk_template, errors.ECODE_INVAL)

@@ -1,11 +1,14 @@
 """Node LUs: add, remove, modify (flags and roles)."""
 
+import logging
+
 from ganeti import constants
 from ganeti import errors
 from ganeti import locking
 from ganeti import netutils
 from ganeti import objects
 from ganeti import pathutils
+from ganeti import utils
 from ganeti.cmdlib.base import LogicalUnit, ExpandNodeUuidAndName
 
 
@@ -176,7 +179,7 @@ class LUNodeRemove(LogicalUnit):
 
   def Exec(self, feedback_fn):
     node = self.node
-    self.LogInfo("Stopping the node daemon and removing configs from node"
+    logging.info("Stopping the node daemon and removing configs from node"
                  " %s", node.name)
     was_candidate = node.master_candidate
     self.cfg.RemoveNode(node.uuid)
@@ -235,9 +238,29 @@ class LUNodeSetParams(LogicalUnit):
     nl = [self.cfg.GetMasterNode(), self.op.node_uuid]
     return (nl, nl)
 
+  _FLAGS = ("master_candidate", "drained", "offline")
+
+  @staticmethod
+  def _Role(flags):
+    """The role name of a (master_candidate, drained, offline) triple."""
+    (mc, drained, offline) = flags
+    if offline:
+      return "offline"
+    if drained:
+      return "drained"
+    if mc:
+      return "candidate"
+    return "regular"
+
+  _R2F = {"candidate": (True, False, False), "drained": (False, True, False),
+          "offline": (False, False, True), "regular": (False, False, False)}
+
   def CheckPrereq(self):
     node = self.node = self.cfg.GetNodeInfo(self.op.node_uuid)
-    if node.uuid == self.cfg.GetMasterNode() and self.might_demote:
+    if (node.uuid == self.cfg.GetMasterNode() and
+        (self.op.master_candidate is not None or
+         self.op.drained is not None or self.op.offline is not None or
+         self.op.master_capable is False)):
       raise errors.OpPrereqError("The master role can be changed only via"
                                  " master-failover", errors.ECODE_INVAL)
     if self.op.master_candidate and not node.master_capable:
@@ -255,13 +278,10 @@ class LUNodeSetParams(LogicalUnit):
       (mc_remaining, mc_should, _) = \
         self.cfg.GetMasterCandidateStats([node.uuid])
       if mc_remaining < mc_should:
-        msg = ("Not enough master candidates (desired %d, new value will"
-               " be %d)" % (mc_should, mc_remaining))
-        if self.op.force:
-          self.LogWarning(msg)
-        else:
-          raise errors.OpPrereqError(msg + ", please use --auto-promote or"
-                                     " --force", errors.ECODE_STATE)
+        raise errors.OpPrereqError("Not enough master candidates, please"
+                                   " pass auto promote option to allow"
+                                   " promotion (--auto-promote or RAPI"
+                                   " auto_promote=True)", errors.ECODE_STATE)
     if (self.op.master_candidate is True and
         ((node.offline and self.op.offline is not False) or
          (node.drained and self.op.drained is not False))):
@@ -271,44 +291,56 @@ class LUNodeSetParams(LogicalUnit):
     if self.op.secondary_ip is not None:
       raise errors.OpPrereqError("Changing the secondary IP is not"
                                  " supported yet", errors.ECODE_INVAL)
+    for attr in self._FLAGS:
+      if getattr(self.op, attr) is False and getattr(node, attr) is False:
+        self.LogInfo("Ignoring request to unset flag %s, already unset", attr)
+        setattr(self.op, attr, None)
+    # leaving the drained/offline state (or becoming master capable) may
+    # make the node a candidate again, if the pool needs one
+    if (self.op.drained is False or self.op.offline is False or
+        (self.op.master_capable and not node.master_capable)):
+      (mc_now, mc_should, _) = self.cfg.GetMasterCandidateStats([node.uuid])
+      pool_size = self.cfg.GetClusterInfo().candidate_pool_size
+      if mc_now < min(mc_should + 1, pool_size):
+        self.op.master_candidate = True
+        self.LogInfo("Auto-promoting node to master candidate")
+    if self.op.master_capable is False and node.master_candidate:
+      self.LogInfo("Demoting from master candidate")
+      self.op.master_candidate = False
+    self.old_flags = tuple(getattr(node, attr) for attr in self._FLAGS)
+    self.old_role = self._Role(self.old_flags)
+    if self.op.master_candidate:
+      self.new_role = "candidate"
+    elif self.op.drained:
+      self.new_role = "drained"
+    elif self.op.offline:
+      self.new_role = "offline"
+    elif False in [getattr(self.op, attr) for attr in self._FLAGS]:
+      self.new_role = "regular"
+    else:
+      self.new_role = self.old_role
 
   def Exec(self, feedback_fn):
     node = self.node
     result = []
-    changed_mc = False
-    for attr in ("offline", "drained", "master_capable", "vm_capable",
-                 "powered"):
-      value = getattr(self.op, attr)
-      if value is not None and getattr(node, attr) != value:
-        setattr(node, attr, value)
-        result.append((attr, str(value)))
     if self.op.ndparams is not None:
       node.ndparams = dict(node.ndparams or {})
       node.ndparams.update(self.op.ndparams)
-      result.append(("ndparams", str(node.ndparams)))
-    if self.op.master_candidate is not None and \
-        node.master_candidate != self.op.master_candidate:
-      node.master_candidate = self.op.master_candidate
-      result.append(("master_candidate", str(self.op.master_candidate)))
-      changed_mc = True
-    if (self.op.master_candidate is None and not node.master_candidate and
-        not (node.offline or node.drained) and node.master_capable and
-        (self.op.offline is False or self.op.drained is False or
-         self.op.master_capable is True)):
-      # coming back: become a candidate again if the pool needs one
-      (mc_now, mc_should, _) = self.cfg.GetMasterCandidateStats([node.uuid])
-      pool_size = self.cfg.GetClusterInfo().candidate_pool_size
-      if mc_now < min(mc_should + 1, pool_size):
-        node.master_candidate = True
-        result.append(("master_candidate", "auto-promotion"))
-        changed_mc = True
-    if (node.offline or node.drained or not node.master_capable) and \
-        node.master_candidate:
-      node.master_candidate = False
-      result.append(("master_candidate", "auto-demotion due to %s" %
-                     ("offline" if node.offline else
-                      "drain" if node.drained else "master capable")))
-      changed_mc = True
+    if self.op.powered is not None:
+      node.powered = self.op.powered
+    for attr in ("master_capable", "vm_capable"):
+      value = getattr(self.op, attr)
+      if value is not None:
+        setattr(node, attr, value)
+        result.append((attr, str(value)))
+    changed_mc = False
+    if self.new_role != self.old_role:
+      new_flags = self._R2F[self.new_role]
+      for (old, new, desc) in zip(self.old_flags, new_flags, self._FLAGS):
+        if old != new:
+          result.append((desc, str(new)))
+      changed_mc = self.old_flags[0] != new_flags[0]
+      (node.master_candidate, node.drained, node.offline) = new_flags
     self.cfg.Update(node, feedback_fn)
     if changed_mc:
       if node.master_candidate:
@@ -321,8 +353,12 @@ class LUNodeSetParams(LogicalUnit):
           if res.fail_msg:
             self.LogWarning("Node failed to demote itself: %s", res.fail_msg)
       if self.op.auto_promote:
-        for promoted in self.cfg.MaintainCandidatePool([node.uuid]):
-          _DistributeAncillaryFiles(self, [promoted.uuid])
+        promoted = self.cfg.MaintainCandidatePool([node.uuid])
+        if promoted:
+          self.LogInfo("Promoted nodes to master candidate role: %s",
+                       utils.CommaJoin(sorted(n.name for n in promoted)))
+        for pnode in promoted:
+          _DistributeAncillaryFiles(self, [pnode.uuid])
           if self.context is not None:
-            self.context.ReplicateQueueTo(promoted)
+            self.context.ReplicateQueueTo(pnode)
     return result

@@ -174,8 +174,12 @@ class MasterRequestHandler:
   def _ReqQueryTags(self, kind, name):
     target = self.context.cfg.GetTagTarget(kind, name)
     if target is None:
-      raise errors.OpPrereqError("Object '%s' of kind %s not known" %
-                                 (name, kind), errors.ECODE_NOENT)
+      # worded as Ganeti 3.0's luxid (Config.getItem)
+      kind_name = {"node": "Node", "instance": "Instance",
+                   "nodegroup": "NodeGroup",
+                   "network": "Network"}.get(kind, kind)
+      raise errors.OpPrereqError("%s name %s not found" % (kind_name, name),
+                                 errors.ECODE_NOENT)
     return sorted(target.GetTags())
 
   def _ReqSetDrainFlag(self, drain_flag):
