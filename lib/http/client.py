@@ -90,6 +90,13 @@ class HttpClientPool:
           conn.close()
       self._idle.clear()
 
+  def _Discard(self, key):
+    """Close every idle connection to ``key``."""
+    with self._lock:
+      conns = self._idle.pop(key, [])
+    for conn in conns:
+      conn.close()
+
   def Request(self, host: str, port: int, method: str, path: str,
               body: bytes, read_timeout: float, headers=None):
     """Perform one request; return (status, body bytes).
@@ -114,6 +121,9 @@ class HttpClientPool:
       except _RETRYABLE:
         conn.close()
         if reused:
+          # the server closed it (e.g. the daemon restarted): every other
+          # idle connection to it is stale too, retry on a fresh one
+          self._Discard(key)
           continue
         raise
       except BaseException:

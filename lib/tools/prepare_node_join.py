@@ -8,6 +8,7 @@ the node daemon.
 
 import os
 import sys
+import time
 
 from ganeti import constants
 from ganeti import errors
@@ -23,6 +24,24 @@ def _VerifyCertificate(pem):
     crypto.load_certificate(crypto.FILETYPE_PEM, pem)
   except crypto.Error as err:
     raise errors.X509CertError("Invalid node daemon certificate: %s" % err)
+
+
+def _WaitForPortFree(timeout=30.0):
+  """Wait until no node daemon listens on our address any more.
+
+  A node daemon that was told to leave the cluster stops on its own,
+  shortly after answering; a new one can only bind once it is gone.
+  """
+  from ganeti import netutils
+  myself = netutils.Hostname()
+  port = netutils.GetDaemonPort(constants.NODED)
+  deadline = time.monotonic() + timeout
+  while netutils.TcpPing(myself.ip, port, timeout=0.5,
+                         live_port_needed=True):
+    if time.monotonic() > deadline:
+      raise errors.OpExecError("A node daemon still listens on %s:%s" %
+                               (myself.ip, port))
+    time.sleep(0.05)
 
 
 def Main():
@@ -44,6 +63,7 @@ def Main():
       os.chmod(paths.NODED_CERT_FILE, 0o600)
     utils.WriteFile(paths.NODED_CERT_FILE, data=pem, mode=0o440)
     bootstrap.RunDaemonUtil("stop", constants.NODED)
+    _WaitForPortFree()
     bootstrap.RunDaemonUtil("start", constants.NODED)
   except (errors.GenericError, ValueError) as err:
     sys.stderr.write("prepare-node-join: %s\n" % err)
