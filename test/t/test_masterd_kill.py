@@ -8,6 +8,7 @@ files.
 """
 
 import json
+import fcntl
 import os
 import signal
 
@@ -75,12 +76,18 @@ def _DiskStatus(cluster, job_id):
                                writable=False).CalcStatus()
 
 
-def _Gone(pid):
+def _Gone(pidfile):
+  """Whether the daemon of ``pidfile`` is gone: its lock on the file is
+  free.  (The thread group leader of a killed multi-threaded process can
+  be a zombie while other threads still hold its files.)"""
+  fd = os.open(pidfile, os.O_RDONLY)
   try:
-    with open("/proc/%d/stat" % pid) as fh:
-      return fh.read().split(") ", 1)[1].startswith("Z")
-  except FileNotFoundError:
-    return True
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+  except BlockingIOError:
+    return False
+  finally:
+    os.close(fd)
+  return True
 
 
 def _WaitFinal(cl, job_id):
@@ -113,17 +120,27 @@ def test_masterd_sigkill_restart(fresh_cluster):
   assert pid
   os.kill(pid, signal.SIGKILL)
   cl.Close()
-  vcluster.WaitFor(lambda: _Gone(pid), timeout=30, what="masterd death")
+  vcluster.WaitFor(lambda: _Gone(cluster.PidFile("ganeti-masterd")),
+                   timeout=30, what="masterd death")
 
   # What the dead master left on disk decides each job's fate
   at_kill = dict((job_id, _DiskStatus(cluster, job_id)) for job_id in ids)
   assert "running" in at_kill.values()
   assert "queued" in at_kill.values()
 
-  cluster.Check("daemon-util start-master")
+  started = cluster.Run("daemon-util start-master")
+  assert started.exit_code == 0, started
   cl = _Client(cluster)
-  vcluster.WaitFor(lambda: cluster.DaemonPid("ganeti-masterd") not in
-                   (None, pid), timeout=30, what="new masterd")
+  try:
+    vcluster.WaitFor(lambda: cluster.DaemonPid("ganeti-masterd") not in
+                     (None, pid), timeout=30, what="new masterd")
+  except AssertionError:
+    log = os.path.join(cluster.NodeRoot(), "var/log/ganeti",
+                       "master-daemon.log")
+    with open(log) as fh:
+      tail = fh.readlines()[-20:]
+    raise AssertionError("masterd did not restart; daemon-util said %r;"
+                         " log tail:\n%s" % (started, "".join(tail)))
   final = dict((job_id, _WaitFinal(cl, job_id)) for job_id in ids)
 
   results = dict(zip(ids, cl.QueryJobs(ids, ["status", "opresult"])))
