@@ -9,6 +9,7 @@ from ganeti import locking
 from ganeti import opcodes
 from ganeti import pathutils
 from ganeti import utils
+from ganeti import vcluster
 from ganeti.cmdlib.base import LogicalUnit, NoHooksLU, ResultWithJobs
 from ganeti.cmdlib import instance_utils as iu
 
@@ -211,14 +212,14 @@ class LUClusterVerifyGroup(LogicalUnit, _VerifyErrors):
     all_nodes = self.cfg.GetAllNodesInfo()
     checks = {
       "version": None,
-      "filelist": [vfile for vfile in files],
+      "filelist": [vcluster.MakeVirtualPath(f) for f in files],
       "nodelist": dict((n.name, n.primary_ip) for n in all_nodes.values()
                        if not n.offline),
       "hypervisor": list(cluster.enabled_hypervisors),
       "instancelist": list(cluster.enabled_hypervisors),
       "node-net-test": [(n.name, n.primary_ip, n.secondary_ip)
                         for n in all_nodes.values() if not n.offline],
-      "os": None,
+      "nodesetup": None,
       "time": None,
     }
     hvparams = dict((hv, cluster.hvparams.get(hv, {}))
@@ -261,10 +262,14 @@ class LUClusterVerifyGroup(LogicalUnit, _VerifyErrors):
       res = results.get(node.uuid)
       if res is None or res.fail_msg or not isinstance(res.payload, dict):
         continue
-      for fname, checksum in (res.payload.get("filelist") or {}).items():
+      for vname, checksum in (res.payload.get("filelist") or {}).items():
+        fname = vcluster.LocalizeVirtualPath(vname) \
+          if vname.startswith(vcluster.VIRT_PATH_PREFIX) else vname
         sums.setdefault(fname, {}).setdefault(checksum, []).append(node.name)
+    rootdir = vcluster.GetEnv()[0]
     for fname in files:
       variants = sums.get(fname, {})
+      shown = fname[len(rootdir):] if rootdir else fname
       is_cfg = fname == pathutils.Get().CLUSTER_CONF_FILE
       have = set(n for names in variants.values() for n in names)
       if is_cfg:
@@ -276,10 +281,10 @@ class LUClusterVerifyGroup(LogicalUnit, _VerifyErrors):
                                pathutils.Get().NODED_CERT_FILE)
       if not optional or have:
         self._ErrorIf(missing, ECLUSTERFILECHECK, None,
-                      "File %s is missing from node(s) %s", fname,
+                      "File %s is missing from node(s) %s", shown,
                       utils.CommaJoin(missing))
       self._ErrorIf(len(variants) > 1, ECLUSTERFILECHECK, None,
-                    "File %s found with %s different checksums (%s)", fname,
+                    "File %s found with %s different checksums (%s)", shown,
                     len(variants),
                     "; ".join("variant %d on %s" % (idx + 1,
                                                     utils.CommaJoin(v))
@@ -321,7 +326,7 @@ class LUClusterVerifyGroup(LogicalUnit, _VerifyErrors):
         self._ErrorIf(True, ENODETIME, name, "Node time diverges by at"
                       " least %.1fs from master node time",
                       abs(ntime_merged - start))
-    for msg in data.get("node-setup") or []:
+    for msg in data.get("nodesetup") or []:
       self._ErrorIf(True, ENODESETUP, name, "node setup error: %s", msg)
     instances = data.get("instancelist")
     if isinstance(instances, list):
