@@ -33,6 +33,8 @@ def RunHooks(hpath, phase, env, hooks_base_dir=None):
   dir_name = os.path.join(hooks_base_dir, subdir)
   hook_env = dict((str(k), str(v)) for (k, v) in (env or {}).items())
   hook_env["PATH"] = HOOKS_PATH
+  # this node's data directory (below the node root in a virtual cluster)
+  hook_env["GANETI_DATA_DIR"] = pathutils.Get().DATA_DIR
   results = []
   if not os.path.isdir(dir_name):
     return results
