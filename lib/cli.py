@@ -17,6 +17,7 @@ import time
 from ganeti import constants
 from ganeti import errors
 from ganeti import luxi
+from ganeti import opcodes
 from ganeti import pathutils
 from ganeti import utils
 from ganeti.cli_opts import *  # noqa: F401,F403 pylint: disable=W0401,W0614
@@ -636,6 +637,52 @@ def GetOnlineNodes(nodes, cl=None):
   result = cl.QueryNodes(names=nodes, fields=["name", "offline"],
                          use_locking=False)
   return [row[0] for row in result if not row[1]]
+
+
+def _ReadTags(opts, args):
+  """Tags from the command line plus those of --from (one per line)."""
+  tags = list(args)
+  if opts.tags_source:
+    src = sys.stdin if opts.tags_source == "-" else open(opts.tags_source)
+    try:
+      tags.extend(line.strip() for line in src if line.strip())
+    finally:
+      if src is not sys.stdin:
+        src.close()
+  if not tags:
+    raise errors.OpPrereqError("No tags to be added/removed",
+                               errors.ECODE_INVAL)
+  return tags
+
+
+def TagCommands(kind):
+  """The list-tags, add-tags and remove-tags command functions for objects
+  of ``kind``; the object name is the first argument, except for the
+  cluster."""
+  def _Split(args):
+    if kind == constants.TAG_CLUSTER:
+      return ("", args)
+    return (args[0], args[1:])
+
+  def ListTags(opts, args):
+    (name, _) = _Split(args)
+    for tag in sorted(GetClient().QueryTags(kind, name)):
+      ToStdout(tag)
+    return 0
+
+  def AddTags(opts, args):
+    (name, tags) = _Split(args)
+    SubmitOrSend(opcodes.OpTagsSet(kind=kind, name=name,
+                                   tags=_ReadTags(opts, tags)), opts)
+    return 0
+
+  def RemoveTags(opts, args):
+    (name, tags) = _Split(args)
+    SubmitOrSend(opcodes.OpTagsDel(kind=kind, name=name,
+                                   tags=_ReadTags(opts, tags)), opts)
+    return 0
+
+  return (ListTags, AddTags, RemoveTags)
 
 
 def OpcodesForJob(*ops):

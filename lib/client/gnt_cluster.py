@@ -1,15 +1,12 @@
 """gnt-cluster: cluster-wide administration."""
 
-import sys
 
 from ganeti import cli
 from ganeti import constants
-from ganeti import errors
 from ganeti import opcodes
 from ganeti import ssconf
 from ganeti import utils
-from ganeti.cli import (ToStdout, ToStderr, SubmitOpCode, SubmitOrSend,
-                        GetClient)
+from ganeti.cli import (ToStdout, ToStderr, SubmitOpCode, GetClient)
 from ganeti.cli_opts import *  # noqa: F401,F403 pylint: disable=W0401,W0614
 
 
@@ -260,42 +257,6 @@ def QueueOps(opts, args):
   return 0
 
 
-def _ReadTags(opts, args):
-  tags = list(args)
-  if opts.tags_source:
-    src = sys.stdin if opts.tags_source == "-" else open(opts.tags_source)
-    try:
-      tags.extend(line.strip() for line in src if line.strip())
-    finally:
-      if src is not sys.stdin:
-        src.close()
-  if not tags:
-    raise errors.OpPrereqError("No tags to be added/removed",
-                               errors.ECODE_INVAL)
-  return tags
-
-
-def ListTags(opts, args):
-  cl = GetClient()
-  for tag in sorted(cl.QueryTags(constants.TAG_CLUSTER, "")):
-    ToStdout(tag)
-  return 0
-
-
-def AddTags(opts, args):
-  op = opcodes.OpTagsSet(kind=constants.TAG_CLUSTER, name="",
-                         tags=_ReadTags(opts, args))
-  SubmitOrSend(op, opts)
-  return 0
-
-
-def RemoveTags(opts, args):
-  op = opcodes.OpTagsDel(kind=constants.TAG_CLUSTER, name="",
-                         tags=_ReadTags(opts, args))
-  SubmitOrSend(op, opts)
-  return 0
-
-
 def SearchTags(opts, args):
   op = opcodes.OpTagsSearch(pattern=args[0])
   result = SubmitOpCode(op, opts=opts)
@@ -343,6 +304,7 @@ _INIT_OPTS = [
              help="LVM volume group"),
   SECONDARY_IP_OPT,
 ]
+(ListTags, AddTags, RemoveTags) = cli.TagCommands(constants.TAG_CLUSTER)
 
 commands = {
   "init": (InitCluster, [ArgHost(min=1, max=1)], _INIT_OPTS,

@@ -9,7 +9,6 @@ from ganeti import utils
 from ganeti.cli import (ToStdout, ToStderr, SubmitOrSend, GetClient,
                         PrintGenericInfo, FormatParamsDictInfo)
 from ganeti.cli_opts import *  # noqa: F401,F403 pylint: disable=W0401,W0614
-from ganeti.client.gnt_cluster import _ReadTags
 
 _LIST_DEF_FIELDS = ["name", "hypervisor", "os", "pnode", "status",
                     "oper_ram"]
@@ -304,27 +303,6 @@ def _HvFields(instance):
               if k not in constants.HVS_GLOBAL)
 
 
-def ListTags(opts, args):
-  cl = GetClient()
-  for tag in sorted(cl.QueryTags(constants.TAG_INSTANCE, args[0])):
-    ToStdout(tag)
-  return 0
-
-
-def AddTags(opts, args):
-  op = opcodes.OpTagsSet(kind=constants.TAG_INSTANCE, name=args[0],
-                         tags=_ReadTags(opts, args[1:]))
-  SubmitOrSend(op, opts)
-  return 0
-
-
-def RemoveTags(opts, args):
-  op = opcodes.OpTagsDel(kind=constants.TAG_INSTANCE, name=args[0],
-                         tags=_ReadTags(opts, args[1:]))
-  SubmitOrSend(op, opts)
-  return 0
-
-
 _ADD_OPTS = [
   cli_option("-t", "--disk-template", dest="disk_template", default=None,
              help="Disk template (%s)" % ", ".join(
@@ -382,6 +360,7 @@ _ADD_OPTS = [
 ]
 
 _MULTI_OPTS = [SUBMIT_OPT, PRINT_JOBID_OPT, PRIORITY_OPT, DRY_RUN_OPT]
+(ListTags, AddTags, RemoveTags) = cli.TagCommands(constants.TAG_INSTANCE)
 
 commands = {
   "add": (AddInstance, [ArgHost(min=1, max=1)], _ADD_OPTS,

@@ -9,7 +9,6 @@ from ganeti import qlang
 from ganeti.cli import (ToStdout, ToStderr, SubmitOpCode, SubmitOrSend,
                         GetClient, PrintGenericInfo, FormatParamsDictInfo)
 from ganeti.cli_opts import *  # noqa: F401,F403 pylint: disable=W0401,W0614
-from ganeti.client.gnt_cluster import _ReadTags
 
 _LIST_DEF_FIELDS = ["name", "dtotal", "dfree", "mtotal", "mnode", "mfree",
                     "pinst_cnt", "sinst_cnt"]
@@ -143,26 +142,7 @@ def SetNodeParams(opts, args):
   return 0
 
 
-def ListTags(opts, args):
-  cl = GetClient()
-  for tag in sorted(cl.QueryTags(constants.TAG_NODE, args[0])):
-    ToStdout(tag)
-  return 0
-
-
-def AddTags(opts, args):
-  op = opcodes.OpTagsSet(kind=constants.TAG_NODE, name=args[0],
-                         tags=_ReadTags(opts, args[1:]))
-  SubmitOrSend(op, opts)
-  return 0
-
-
-def RemoveTags(opts, args):
-  op = opcodes.OpTagsDel(kind=constants.TAG_NODE, name=args[0],
-                         tags=_ReadTags(opts, args[1:]))
-  SubmitOrSend(op, opts)
-  return 0
-
+(ListTags, AddTags, RemoveTags) = cli.TagCommands(constants.TAG_NODE)
 
 commands = {
   "add": (AddNode, [ArgHost(min=1, max=1)],
