@@ -612,15 +612,24 @@ def _SerializeGenericInfo(buf, data, level, afterkey=False):
     buf.write("\n")
 
 
+def FormatParamValue(value):
+  """A parameter value as info output shows it: whole floats as integers
+  (``cpu_speed: 1``), everything else with str()."""
+  if isinstance(value, float) and value.is_integer():
+    return str(int(value))
+  return str(value)
+
+
 def FormatParamsDictInfo(param_dict, actual, roman=False):
   """Each parameter as 'value' or 'default (value)' if not customized."""
   ret = {}
   for (key, data) in actual.items():
     if isinstance(data, dict) and data:
       ret[key] = FormatParamsDictInfo(param_dict.get(key, {}), data, roman)
+    elif key in param_dict:
+      ret[key] = FormatParamValue(param_dict[key])
     else:
-      default_str = "default (%s)" % data
-      ret[key] = str(param_dict.get(key, default_str))
+      ret[key] = "default (%s)" % FormatParamValue(data)
   return ret
 
 

@@ -79,10 +79,8 @@ def _FormatGroupedParams(paramsdict, roman=False):
   for (item, val) in paramsdict.items():
     if isinstance(val, dict):
       ret[item] = _FormatGroupedParams(val, roman=roman)
-    elif isinstance(val, float):
-      ret[item] = "%s" % val
     else:
-      ret[item] = str(val)
+      ret[item] = cli.FormatParamValue(val)
   return ret
 
 

@@ -144,7 +144,7 @@ $ gnt-node info node2
   primary for instances: 
   secondary for instances: 
   node parameters: 
-    cpu_speed: default ({{num}})
+    cpu_speed: default (1)
     exclusive_storage: default (False)
     oob_program: default ()
     ovs: default (False)
@@ -165,7 +165,7 @@ $ gnt-node info
   primary for instances: 
   secondary for instances: 
   node parameters: 
-    cpu_speed: default ({{num}})
+    cpu_speed: default (1)
     exclusive_storage: default (False)
     oob_program: default ()
     ovs: default (False)
@@ -184,7 +184,7 @@ $ gnt-node info
   primary for instances: 
   secondary for instances: 
   node parameters: 
-    cpu_speed: default ({{num}})
+    cpu_speed: default (1)
     exclusive_storage: default (False)
     oob_program: default ()
     ovs: default (False)
@@ -203,7 +203,7 @@ $ gnt-node info
   primary for instances: 
   secondary for instances: 
   node parameters: 
-    cpu_speed: default ({{num}})
+    cpu_speed: default (1)
     exclusive_storage: default (False)
     oob_program: default ()
     ovs: default (False)
