@@ -150,6 +150,11 @@ class LUClusterVerifyConfig(NoHooksLU, _VerifyErrors):
     return not self.bad
 
 
+def _Answered(res):
+  return (res is not None and not res.fail_msg and
+          isinstance(res.payload, dict))
+
+
 def _VerifyCertificate(path):
   """Return (None, None) if fine, else (ETYPE, message)."""
   try:
@@ -231,12 +236,17 @@ class LUClusterVerifyGroup(LogicalUnit, _VerifyErrors):
     feedback_fn("* Gathering information about nodes (%d nodes)" %
                 len(online))
     feedback_fn("* Gathering disk information (%d nodes)" % len(online))
+    # nodes that did not answer are reported once (ENODERPC), not again
+    # for every file and instance they hold
+    answered = [n for n in online if _Answered(results.get(n.uuid))]
     feedback_fn("* Verifying configuration file consistency")
-    self._VerifyFiles(online, results, files)
+    self._VerifyFiles(answered, results, files)
     feedback_fn("* Verifying node status")
     running = {}
     for node in online:
       self._VerifyNode(node, results.get(node.uuid), start, end, running)
+    self.unreachable = set(n.uuid for n in online) - \
+      set(n.uuid for n in answered)
     feedback_fn("* Verifying instance status")
     non_redundant = 0
     for inst in self.my_instances:
@@ -337,7 +347,7 @@ class LUClusterVerifyGroup(LogicalUnit, _VerifyErrors):
 
   def _VerifyInstance(self, inst, running, cluster):
     pnode = self.cfg.GetNodeInfo(inst.primary_node)
-    if pnode.offline:
+    if pnode.offline or pnode.uuid in self.unreachable:
       return
     on_node = running.get(inst.name)
     if inst.admin_state == constants.ADMINST_UP:

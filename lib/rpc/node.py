@@ -134,6 +134,7 @@ class RpcRunner:
   # Calling -------------------------------------------------------------
   def _Call(self, name, nodes, timeout, encoded_args):
     targets = {}
+    keys = {}
     results = {}
     body = serializer.DumpJson(encoded_args)
     for node in nodes:
@@ -141,9 +142,13 @@ class RpcRunner:
       if offline and name != "version":
         results[node] = transport.RpcResult.Offline(node_name, name)
         continue
-      targets[node] = (ip, self._port)
+      # the transport names nodes in its messages: use names, not UUIDs
+      targets[node_name] = (ip, self._port)
+      keys[node_name] = node
     if targets:
-      results.update(self._client.Call(name, targets, body, timeout))
+      for (node_name, result) in self._client.Call(name, targets, body,
+                                                   timeout).items():
+        results[keys[node_name]] = result
     return results
 
   def CallProcedure(self, name, nodes, *args):

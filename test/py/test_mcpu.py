@@ -30,6 +30,10 @@ DATA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
 N1 = "9a12d554-75c0-4cb1-8064-103365145db0"  # node1, the master
 N2 = "2ae3d962-2dad-44f2-bdb1-85f77107f907"
 N3 = "41f9c238-173c-4120-9e41-04ad379b647a"
+# the transport sees node names (the RPC runner maps UUIDs to names)
+N1_NAME = "node1.example.com"
+N2_NAME = "node2.example.com"
+N3_NAME = "node3.example.com"
 I1 = "6c078d22-3eb6-4780-857d-81772e09eef1"  # instance1 on node1
 I3 = "4e091bdc-e205-4ed7-8a47-0c9130a6619f"  # instance3 on node2
 
@@ -143,7 +147,7 @@ def testTestDelayOnNodes(ctx):
   _Exec(ctx, opcodes.OpTestDelay(duration=0.01, on_master=False,
                                  on_nodes=["node2"]))
   assert [(c[0], c[1]) for c in ctx.transport.calls] == \
-    [("test_delay", N2)]
+    [("test_delay", N2_NAME)]
 
 
 def testUnknownOpcode(ctx):
@@ -217,7 +221,7 @@ def testInstanceShutdownStartup(ctx):
                                         timeout=7))
   assert inst.admin_state == constants.ADMINST_DOWN
   [(_, node, args)] = ctx.transport.Find("instance_shutdown")
-  assert node == N1
+  assert node == N1_NAME
   (idict, timeout, reason) = args
   assert idict["name"] == "instance1.example.com"
   assert idict["uuid"] == I1
@@ -231,7 +235,7 @@ def testInstanceShutdownStartup(ctx):
   names = ctx.transport.Names()
   assert "instance_info" in names
   [(_, node, args)] = ctx.transport.Find("instance_start")
-  assert node == N1
+  assert node == N1_NAME
   ((idict, hvp, bep), paused, reason) = args
   assert idict["name"] == "instance1.example.com"
   assert idict["admin_state"] == "up"
@@ -415,7 +419,7 @@ def testNodeSetParamsDrainDemotesViaRpc(ctx):
   _Exec(ctx, opcodes.OpNodeSetParams(node_name="node3", drained=True))
   node = ctx.cfg.GetNodeInfo(N3)
   assert (node.drained, node.master_candidate) == (True, False)
-  assert [c[1] for c in ctx.transport.Find("node_demote_from_mc")] == [N3]
+  assert [c[1] for c in ctx.transport.Find("node_demote_from_mc")] == [N3_NAME]
 
 
 def testNodeSetParamsSelfPromotion(ctx):
