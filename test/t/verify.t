@@ -66,3 +66,18 @@ GANETI_HOOKS_VERSION=2
 GANETI_INSTANCE_NAME=inst1
 GANETI_OP_CODE=OP_INSTANCE_SHUTDOWN
 GANETI_POST_INSTANCE_STATUS=down
+$node3$ daemon-util stop ganeti-noded
+# exit=0
+$ gnt-node list -o name,mfree,pinst_cnt
+# exit=0
+Node  MFree Pinst
+node1 {{*}}
+node2 {{*}}
+node3     ?     0
+$ gnt-cluster verify --error-codes | grep -e ENODERPC -e ECLUSTERFILE
+# exit=0
+{{ts}}   - ERROR:ENODERPC:node:node3:while contacting node: Error connecting to node node3 ({{*}}:1811): [Errno 111] Connection refused
+$ gnt-cluster verify > /dev/null
+# exit=1
+$node3$ daemon-util start ganeti-noded
+# exit=0
