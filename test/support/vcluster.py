@@ -32,6 +32,20 @@ def _PortFree(ip, port):
     sock.close()
 
 
+def FindOs(name):
+  """Path of an installed OS definition (Ganeti's OS search path), or None."""
+  from ganeti import constants
+  for base in constants.OS_SEARCH_PATH:
+    path = os.path.join(base, name)
+    if os.path.isdir(path):
+      return path
+  return None
+
+
+NOOP_MISSING = ("the 'noop' OS definition is not installed (Debian package"
+                " ganeti-os-noop; 'make check' installs it as root)")
+
+
 def PickPrefix():
   """A 127.0.X prefix whose node addresses are unused."""
   for _ in range(200):

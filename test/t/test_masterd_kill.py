@@ -102,6 +102,8 @@ def _WaitFinal(cl, job_id):
       return prev[0]
 
 
+@pytest.mark.skipif(vcluster.FindOs("noop") is None,
+                    reason=vcluster.NOOP_MISSING)
 def test_masterd_sigkill_restart(fresh_cluster):
   cluster = fresh_cluster
   cl = _Client(cluster)

@@ -6,6 +6,7 @@ import os
 import pytest
 
 import transcript
+import vcluster
 
 pytestmark = [pytest.mark.transcript, pytest.mark.cluster]
 
@@ -17,7 +18,10 @@ _FILES = sorted(glob.glob(os.path.join(_HERE, "*.t")))
                                               for f in _FILES])
 def test_transcript(path, fresh_cluster):
   with open(path) as fh:
-    blocks = transcript.Parse(fh.read())
+    text = fh.read()
+  if "-o noop" in text and vcluster.FindOs("noop") is None:
+    pytest.skip(vcluster.NOOP_MISSING)
+  blocks = transcript.Parse(text)
   assert blocks, "empty transcript"
   for block in blocks:
     result = fresh_cluster.Run(block.command, node=block.node)
