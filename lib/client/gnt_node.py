@@ -16,8 +16,9 @@ _LIST_DEF_FIELDS = ["name", "dtotal", "dfree", "mtotal", "mnode", "mfree",
 
 def AddNode(opts, args):
   """Add a node: prepare it (certificates, noded), then OP_NODE_ADD."""
+  from ganeti import netutils
   from ganeti import nodesetup
-  node = args[0]
+  node = netutils.GetHostname(name=args[0]).name
   cl = GetClient()
   readd = opts.readd
   try:
