@@ -640,14 +640,6 @@ def FormatTimestamp(ts):
   return utils.FormatTime(sec, usecs=usecs)
 
 
-def GetOnlineNodes(nodes, cl=None):
-  if cl is None:
-    cl = GetClient()
-  result = cl.QueryNodes(names=nodes, fields=["name", "offline"],
-                         use_locking=False)
-  return [row[0] for row in result if not row[1]]
-
-
 def _ReadTags(opts, args):
   """Tags from the command line plus those of --from (one per line)."""
   tags = list(args)
@@ -692,8 +684,4 @@ def TagCommands(kind):
     return 0
 
   return (ListTags, AddTags, RemoveTags)
-
-
-def OpcodesForJob(*ops):
-  return list(ops)
 

@@ -15,6 +15,15 @@ _TIMESTAMPS = ["ctime", "mtime"]
 _UUID = ["uuid"]
 
 
+def _UniqueNames(*names):
+  """The names in order, without repetitions."""
+  result = []
+  for name in names:
+    if name not in result:
+      result.append(name)
+  return result
+
+
 def FillDict(defaults_dict, custom_dict, skip_keys=None):
   """Return ``defaults_dict`` updated with ``custom_dict`` (deep-copied)."""
   ret_dict = copy.deepcopy(defaults_dict)
@@ -226,12 +235,6 @@ class Disk(ConfigObject):
     if self.dev_type == constants.DT_BLOCK:
       return self.logical_id[1]
     return None
-
-  def ComputeGrowth(self, amount):
-    if self.dev_type in (constants.DT_PLAIN, constants.DT_FILE,
-                         constants.DT_SHARED_FILE):
-      return {}
-    return {}
 
   def __str__(self):
     return "<Disk %s %s size=%s>" % (self.dev_type, self.logical_id, self.size)
@@ -452,12 +455,12 @@ class Cluster(TaggableObject):
 
   # Parameter filling ----------------------------------------------------
   def GetHVDefaults(self, hypervisor, os_name=None, skip_keys=None):
+    """Cluster hvparams of ``hypervisor``, overridden by the OS-specific
+    ones (os_hvp) of ``os_name`` (its name without variant first)."""
     base = self.hvparams.get(hypervisor, {})
     if os_name:
-      for name in (os_name, OS.GetName(os_name)) \
-          if OS.GetVariant(os_name) else (os_name,):
-        pass
-      base = FillDict(base, self.os_hvp.get(os_name, {}).get(hypervisor, {}))
+      for name in _UniqueNames(OS.GetName(os_name), os_name):
+        base = FillDict(base, self.os_hvp.get(name, {}).get(hypervisor, {}))
     return FillDict({}, base, skip_keys=skip_keys)
 
   def FillHV(self, instance, skip_globals=False):

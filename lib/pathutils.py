@@ -113,12 +113,6 @@ def Get(env=None) -> Paths:
   return paths
 
 
-def ForRoot(rootdir: str) -> Paths:
-  """The paths of the node rooted at ``rootdir`` ('' for a real node)."""
-  with _cache_lock:
-    return _cache.setdefault(rootdir, Paths(rootdir))
-
-
 def IsBelowDir(root: str, other: str) -> bool:
   root = os.path.normpath(root)
   other = os.path.normpath(other)

@@ -112,10 +112,6 @@ class NoHooksLU(LogicalUnit):
     raise AssertionError("BuildHooksNodes called for NoHooksLU")
 
 
-class QueryBase:
-  """Base of query implementations shared by LUs and the master daemon."""
-
-
 def ExpandInstanceUuidAndName(cfg, expected_uuid, name):
   (uuid, full_name) = cfg.ExpandInstanceName(name)
   if uuid is None:

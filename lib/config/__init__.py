@@ -306,12 +306,6 @@ class ConfigWriter:
                                errors.ECODE_NOENT)
 
   @_Locked
-  def GetNodeGroupMembersByNodes(self, nodes):
-    return set(n.uuid for n in self._config_data.nodes.values()
-               if n.group in set(self._config_data.nodes[x].group
-                                 for x in nodes))
-
-  # Nodes -------------------------------------------------------------
   def GetNodeInfo(self, node_uuid):
     return self._config_data.nodes.get(node_uuid)
 

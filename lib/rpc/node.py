@@ -56,11 +56,6 @@ class RpcRunner:
     self._resolver = resolver or _Resolver(cfg)
     self._client = transport.RpcClient(pathutils.Get().NODED_CERT_FILE)
 
-  def SetConfig(self, cfg):
-    self._cfg = cfg
-    self._resolver = _Resolver(cfg)
-
-  # Encoders ----------------------------------------------------------
   def _InstDict(self, instance):
     cfg = self._cfg
     cluster = cfg.GetClusterInfo()

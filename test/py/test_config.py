@@ -110,9 +110,6 @@ def testNodeAccessors(cfgw):
   assert cfgw.GetMasterCandidateStats([N1]) == (2, 2, 2)
   (pri, sec) = cfgw.GetNodeInstances(N1)
   assert pri == [I1]
-  assert sorted(cfgw.GetNodeGroupMembersByNodes([N1])) == \
-    sorted(u for u, n in cfgw.GetAllNodesInfo().items()
-           if n.group == cfgw.GetNodeInfo(N1).group)
 
 
 def testGroupAccessors(cfgw):
