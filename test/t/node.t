@@ -411,7 +411,10 @@ $ gnt-node add node2
 ! Node node2 already in the cluster (as node2) - please retry with '--readd'
 $ gnt-node add --readd nosuch
 # exit=1
-! Node nosuch not in the cluster - please retry without '--readd'
+! Failure: can't resolve hostname 'nosuch'
+$ gnt-node add --readd cluster
+# exit=1
+! Node cluster not in the cluster - please retry without '--readd'
 $ gnt-node add --readd node1
 # exit=1
 ! Node node1 is the master, cannot readd
