@@ -14,6 +14,7 @@ returning ``(status_code, body_bytes)``; it may raise
 import errno
 import logging
 import os
+import select
 import signal
 import socket
 import ssl
@@ -173,10 +174,22 @@ class ForkingHttpServer:
     self._after_response = after_response
     self._children = set()
     self._quit = False
+    # self-pipe: signal handlers (Stop, SIGCHLD) wake the accept loop
+    (self._wake_r, self._wake_w) = os.pipe()
+    for fd in (self._wake_r, self._wake_w):
+      os.set_blocking(fd, False)
+      os.set_inheritable(fd, False)
+
+  def _Wake(self, *_) -> None:
+    try:
+      os.write(self._wake_w, b"x")
+    except (BlockingIOError, OSError):
+      pass  # a wake-up is already pending (or we are shutting down)
 
   def Stop(self, *_) -> None:
     """Ask the accept loop to end (safe from a signal handler)."""
     self._quit = True
+    self._Wake()
 
   def _Reap(self, block: bool = False) -> None:
     while self._children:
@@ -193,25 +206,48 @@ class ForkingHttpServer:
       block = False
 
   def Serve(self) -> None:
-    """Accept connections until L{Stop} is called; then stop children."""
-    self.socket.settimeout(0.5)
+    """Accept connections until L{Stop} is called; then stop children.
+
+    The loop sleeps in select() until a connection arrives, a child exits
+    (SIGCHLD) or Stop is called: it never polls.  At ``max_children`` it
+    stops accepting until a child has exited.
+    """
+    self.socket.setblocking(False)
+    old_chld = signal.signal(signal.SIGCHLD, self._Wake)
     try:
       while not self._quit:
         self._Reap()
-        while len(self._children) >= self._max_children and not self._quit:
-          self._Reap(block=True)
+        watched = [self._wake_r]
+        if len(self._children) < self._max_children:
+          watched.append(self.socket)
+        (readable, _, _) = select.select(watched, [], [])
+        if self._wake_r in readable:
+          self._DrainWake()
+        if self._quit or self.socket not in readable:
+          continue
         try:
           (conn, _) = self.socket.accept()
-        except socket.timeout:
+        except (BlockingIOError, InterruptedError):
           continue
         except OSError as err:
-          if err.errno in (errno.EINTR, errno.ECONNABORTED):
+          if err.errno == errno.ECONNABORTED:
             continue
           raise
+        conn.setblocking(True)
         self._Fork(conn)
     finally:
+      signal.signal(signal.SIGCHLD, old_chld)
       self.socket.close()
       self._StopChildren()
+      os.close(self._wake_r)
+      os.close(self._wake_w)
+
+  def _DrainWake(self) -> None:
+    try:
+      while os.read(self._wake_r, 512):
+        pass
+    except BlockingIOError:
+      pass
 
   def _Fork(self, conn) -> None:
     pid = os.fork()
@@ -219,6 +255,9 @@ class ForkingHttpServer:
       code = 0
       try:
         self.socket.close()
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        os.close(self._wake_r)
+        os.close(self._wake_w)
         if self._child_init is not None:
           self._child_init()
         ServeConnection(conn, self._handler, self._ssl_ctx, self._digest,
