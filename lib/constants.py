@@ -240,6 +240,9 @@ INSTANCE_REBOOT_FULL = "full"
 REBOOT_TYPES = frozenset([INSTANCE_REBOOT_SOFT, INSTANCE_REBOOT_HARD,
                           INSTANCE_REBOOT_FULL])
 DEFAULT_SHUTDOWN_TIMEOUT = 120
+# timeouts (seconds) of the helper VM used for instance communication
+HELPER_VM_STARTUP = 5 * 60
+HELPER_VM_SHUTDOWN = 2 * 60 * 60
 
 # NIC
 NIC_MODE_BRIDGED = "bridged"

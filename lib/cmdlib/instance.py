@@ -22,6 +22,11 @@ class LUInstanceCreate(LogicalUnit):
 
   def CheckArguments(self):
     op = self.op
+    # Ganeti fills these in (the job file shows them)
+    if op.helper_startup_timeout is None:
+      op.helper_startup_timeout = constants.HELPER_VM_STARTUP
+    if op.helper_shutdown_timeout is None:
+      op.helper_shutdown_timeout = constants.HELPER_VM_SHUTDOWN
     if op.mode != constants.INSTANCE_CREATE:
       raise errors.OpPrereqError("Instance import is not supported yet"
                                  " (mode '%s')" % op.mode,
@@ -108,6 +113,7 @@ class LUInstanceCreate(LogicalUnit):
     op = self.op
     cluster = self.cfg.GetClusterInfo()
     self.hv_name = op.hypervisor or cluster.enabled_hypervisors[0]
+    op.hypervisor = self.hv_name
     if self.hv_name not in cluster.enabled_hypervisors:
       raise errors.OpPrereqError("Selected hypervisor (%s) not enabled in the"
                                  " cluster (%s)" %
