@@ -108,26 +108,8 @@ def ShowJobs(opts, args):
       lines.append("  Received:         %s" % FormatTimestamp(recv_ts))
     else:
       lines.append("  Missing received timestamp (%s)" % str(recv_ts))
-    if start_ts is not None:
-      if recv_ts is not None:
-        d1 = utils.MergeTime(start_ts) - utils.MergeTime(recv_ts)
-        delta = " (delta %.6fs)" % d1
-      else:
-        delta = ""
-      lines.append("  Processing start: %s%s" %
-                   (FormatTimestamp(start_ts), delta))
-    else:
-      lines.append("  Processing start: unknown (%s)" % str(start_ts))
-    if end_ts is not None:
-      if start_ts is not None:
-        d2 = utils.MergeTime(end_ts) - utils.MergeTime(start_ts)
-        delta = " (delta %.6fs)" % d2
-      else:
-        delta = ""
-      lines.append("  Processing end:   %s%s" %
-                   (FormatTimestamp(end_ts), delta))
-    else:
-      lines.append("  Processing end:   unknown (%s)" % str(end_ts))
+    lines.append("  Processing start: %s" % _FormatStep(start_ts, recv_ts))
+    lines.append("  Processing end:   %s" % _FormatStep(end_ts, start_ts))
     if end_ts is not None and recv_ts is not None:
       lines.append("  Total processing time: %.6f seconds" %
                    (utils.MergeTime(end_ts) - utils.MergeTime(recv_ts)))
@@ -161,6 +143,16 @@ def ShowJobs(opts, args):
   for line in lines:
     ToStdout(line)
   return 0
+
+
+def _FormatStep(ts, prev_ts):
+  """A job step's time stamp with the delta to the previous step."""
+  if ts is None:
+    return "unknown (%s)" % str(ts)
+  if prev_ts is None:
+    return FormatTimestamp(ts)
+  return "%s (delta %.6fs)" % (FormatTimestamp(ts), utils.MergeTime(ts) -
+                               utils.MergeTime(prev_ts))
 
 
 def _FormatLogContent(serial, log_type, log_msg):
