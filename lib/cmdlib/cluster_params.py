@@ -36,6 +36,11 @@ def _Inval(msg):
   return errors.OpPrereqError(msg, errors.ECODE_INVAL)
 
 
+def _BadValue(what, key, value, kind):
+  return _Inval("Invalid value for %s parameter '%s': %s is not a valid %s" %
+                (what, key, value, kind))
+
+
 def _HvParamTypes(hv_name):
   """Value types of a hypervisor's parameters, derived from its defaults."""
   types = {}
@@ -68,34 +73,29 @@ def _ConvertValue(what, key, value, vtype):
       return True
     if isinstance(value, str) and value.lower() in _BOOL_FALSE:
       return False
-    raise _Inval("%s parameter '%s' (value %s) is not a valid boolean" %
-                 (what, key, value))
+    raise _BadValue(what, key, value, "boolean")
   elif vtype == constants.VTYPE_SIZE:
     if isinstance(value, int) and not isinstance(value, bool):
       return value
     try:
       return utils.ParseUnit(str(value))
     except errors.UnitParseError as err:
-      raise _Inval("%s parameter '%s' (value %s) is not a valid size: %s" %
-                   (what, key, value, err))
+      raise _BadValue(what, key, value, "size (%s)" % err)
   elif vtype == constants.VTYPE_INT:
     if not isinstance(value, bool):
       try:
         return int(value)
       except (TypeError, ValueError):
         pass
-    raise _Inval("%s parameter '%s' (value %s) is not a valid integer" %
-                 (what, key, value))
+    raise _BadValue(what, key, value, "integer")
   elif vtype == constants.VTYPE_FLOAT:
     if not isinstance(value, bool):
       try:
         return float(value)
       except (TypeError, ValueError):
         pass
-    raise _Inval("%s parameter '%s' (value %s) is not a valid float" %
-                 (what, key, value))
-  raise _Inval("%s parameter '%s' (value %s) is not a valid %s" %
-               (what, key, value, vtype))
+    raise _BadValue(what, key, value, "float")
+  raise _BadValue(what, key, value, vtype)
 
 
 def ForceParamTypes(what, params, types, allow_reset=False):
