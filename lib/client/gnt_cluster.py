@@ -263,6 +263,42 @@ def SearchTags(opts, args):
   return 0 if result else 1
 
 
+def SetClusterParams(opts, args):
+  """Change cluster-wide parameters (OP_CLUSTER_SET_PARAMS)."""
+  hvlist = None
+  if opts.enabled_hypervisors is not None:
+    hvlist = [hv for hv in opts.enabled_hypervisors.split(",") if hv]
+  hvparams = dict(opts.hvparams) if opts.hvparams else None
+  for (hv_name, hv_params) in (hvparams or {}).items():
+    if not isinstance(hv_params, dict):
+      ToStderr("Cannot remove the parameters of hypervisor %s", hv_name)
+      return 1
+  op = opcodes.OpClusterSetParams(
+    force=opts.force,
+    enabled_hypervisors=hvlist,
+    hvparams=hvparams,
+    beparams=opts.beparams or None,
+    nicparams=opts.nicparams or None,
+    ndparams=opts.ndparams or None,
+    candidate_pool_size=opts.candidate_pool_size,
+    max_running_jobs=opts.max_running_jobs,
+    max_tracked_jobs=opts.max_tracked_jobs,
+    mac_prefix=opts.mac_prefix,
+    maintain_node_health=opts.maintain_node_health,
+    prealloc_wipe_disks=opts.prealloc_wipe_disks,
+    modify_etc_hosts=opts.modify_etc_hosts,
+    default_iallocator=opts.default_iallocator)
+  if all(getattr(op, name) is None for name in
+         ("enabled_hypervisors", "hvparams", "beparams", "nicparams",
+          "ndparams", "candidate_pool_size", "max_running_jobs",
+          "max_tracked_jobs", "mac_prefix", "maintain_node_health",
+          "prealloc_wipe_disks", "modify_etc_hosts", "default_iallocator")):
+    ToStderr("Please give at least one of the parameters.")
+    return 1
+  cli.SubmitOrSend(op, opts)
+  return 0
+
+
 _INIT_OPTS = [
   cli_option("--enabled-hypervisors", dest="enabled_hypervisors",
              default=None, help="Comma-separated list of hypervisors"),
@@ -302,6 +338,42 @@ _INIT_OPTS = [
              help="LVM volume group"),
   SECONDARY_IP_OPT,
 ]
+_MODIFY_OPTS = [
+  FORCE_OPT,
+  cli_option("--enabled-hypervisors", dest="enabled_hypervisors",
+             default=None, help="Comma-separated list of hypervisors"),
+  cli_option("-H", "--hypervisor-parameters", dest="hvparams", default=[],
+             action="append", type="identkeyval",
+             help="Hypervisor and hypervisor options"),
+  cli_option("-B", "--backend-parameters", dest="beparams", default={},
+             type="keyval", help="Backend parameters"),
+  cli_option("-N", "--nic-parameters", dest="nicparams", default={},
+             type="keyval", help="NIC parameters"),
+  NODE_PARAMS_OPT,
+  cli_option("-C", "--candidate-pool-size", dest="candidate_pool_size",
+             type="int", default=None, help="Master candidate pool size"),
+  cli_option("--max-running-jobs", dest="max_running_jobs", type="int",
+             default=None,
+             help="The maximal number of jobs running in parallel"),
+  cli_option("--max-tracked-jobs", dest="max_tracked_jobs", type="int",
+             default=None,
+             help="The maximal number of jobs tracked by the scheduler"),
+  cli_option("-m", "--mac-prefix", dest="mac_prefix", default=None,
+             help="Three byte MAC prefix"),
+  cli_option("--maintain-node-health", dest="maintain_node_health",
+             type="bool", default=None, metavar="yes|no",
+             help="Configure the cluster to automatically maintain node"
+             " health"),
+  cli_option("--prealloc-wipe-disks", dest="prealloc_wipe_disks",
+             type="bool", default=None, metavar="yes|no",
+             help="Wipe disks prior to instance creation"),
+  cli_option("--modify-etc-hosts", dest="modify_etc_hosts", type="bool",
+             default=None, metavar="yes|no",
+             help="Whether the cluster manages /etc/hosts"),
+  cli_option("-I", "--default-iallocator", dest="default_iallocator",
+             default=None, help="Default instance allocator"),
+  DRY_RUN_OPT, PRIORITY_OPT, SUBMIT_OPT, PRINT_JOBID_OPT,
+]
 (ListTags, AddTags, RemoveTags) = cli.TagCommands(constants.TAG_CLUSTER)
 
 commands = {
@@ -315,6 +387,8 @@ commands = {
                 "Show the master node name"),
   "master-ping": (MasterPing, ARGS_NONE, [], "",
                   "Check whether the master daemon answers"),
+  "modify": (SetClusterParams, ARGS_NONE, _MODIFY_OPTS, "[opts...]",
+             "Alters the parameters of the cluster"),
   "info": (ShowClusterConfig, ARGS_NONE, [ROMAN_OPT], "[--roman]",
            "Show cluster configuration"),
   "verify": (VerifyCluster, ARGS_NONE,

@@ -3,7 +3,7 @@
 from ganeti import cli
 from ganeti import opcodes
 from ganeti import utils
-from ganeti.cli import ToStdout, SubmitOpCode
+from ganeti.cli import ToStdout, ToStderr, SubmitOpCode, SubmitOrSend
 from ganeti.cli_opts import *  # noqa: F401,F403 pylint: disable=W0401,W0614
 
 
@@ -103,19 +103,121 @@ def DiagnoseOS(opts, args):
   return int(has_bad)
 
 
+def _ClusterOsSettings():
+  """(os_hvp, osparams) of the cluster, for ``gnt-os info``."""
+  cl = cli.GetClient()
+  info = cl.QueryClusterInfo()
+  return (info.get("os_hvp") or {}, info.get("osparams") or {})
+
+
+def _FormatParams(params):
+  return utils.CommaJoin("%s=%s" % (k, cli.FormatParamValue(v))
+                         for (k, v) in sorted(params.items()))
+
+
+def ShowOSInfo(opts, args):
+  """Detailed information about the OSes (all, or those named in args)."""
+  op = opcodes.OpOsDiagnose(output_fields=["name", "valid", "variants",
+                                           "parameters", "api_versions",
+                                           "blacklisted", "hidden"],
+                            names=[])
+  result = SubmitOpCode(op, opts=opts)
+  if not result:
+    ToStderr("Can't get the OS list")
+    return 1
+  (os_hvp, osparams) = _ClusterOsSettings()
+  wanted = list(args)
+  for (name, valid, variants, parameters, api_versions, blk, hid) in result:
+    if wanted:
+      if name not in wanted:
+        continue
+      wanted.remove(name)
+    ToStdout("%s:", name)
+    ToStdout("  - valid: %s", valid)
+    ToStdout("  - hidden: %s", hid)
+    ToStdout("  - blacklisted: %s", blk)
+    if valid:
+      ToStdout("  - API versions:")
+      for version in sorted(api_versions):
+        ToStdout("    - %s", version)
+      ToStdout("  - variants:")
+      for vname in variants:
+        ToStdout("    - %s", vname)
+      ToStdout("  - parameters:")
+      for (pname, pdesc) in parameters:
+        ToStdout("    - %s: %s", pname, pdesc)
+    # cluster-level settings for this OS (not printed when there are none)
+    if os_hvp.get(name):
+      ToStdout("  - hypervisor parameters:")
+      for hv_name in sorted(os_hvp[name]):
+        ToStdout("    - %s: %s", hv_name, _FormatParams(os_hvp[name][hv_name]))
+    if osparams.get(name):
+      ToStdout("  - OS parameters: %s", _FormatParams(osparams[name]))
+    ToStdout("")
+  for name in wanted:
+    ToStdout("%s: ", name)
+    ToStdout("")
+  return 0
+
+
+def ModifyOS(opts, args):
+  """Change the cluster's settings for one OS (it need not exist yet)."""
+  os_name = args[0]
+  os_hvp = {os_name: dict(opts.hvparams)} if opts.hvparams else None
+  osp = {os_name: opts.osparams} if opts.osparams else None
+  ohid = None
+  if opts.hidden is not None:
+    ohid = [(opcodes.DDM_ADD if opts.hidden else opcodes.DDM_REMOVE,
+             os_name)]
+  oblk = None
+  if opts.blacklisted is not None:
+    oblk = [(opcodes.DDM_ADD if opts.blacklisted else opcodes.DDM_REMOVE,
+             os_name)]
+  if not (os_hvp or osp or ohid or oblk):
+    ToStderr("At least one of OS parameters or hypervisor parameters"
+             " must be passed")
+    return 1
+  op = opcodes.OpClusterSetParams(os_hvp=os_hvp, osparams=osp,
+                                  hidden_os=ohid, blacklisted_os=oblk)
+  SubmitOrSend(op, opts)
+  return 0
+
+
 def _OsStatus(status, diagnose):
   if status:
     return "valid"
   return "invalid - %s" % diagnose
 
 
+_HVLIST_OPT = cli_option("-H", "--hypervisor-parameters", dest="hvparams",
+                         default=[], action="append", type="identkeyval",
+                         help="Hypervisor and hypervisor options, in the"
+                         " format hypervisor:option=value,option=value,...")
+_OSPARAMS_OPT = cli_option("-O", "--os-parameters", dest="osparams",
+                           type="keyval", default={},
+                           help="OS parameters")
+_HID_OS_OPT = cli_option("--hidden", dest="hidden", type="bool",
+                         default=None, metavar="yes|no",
+                         help="Sets the hidden flag on the OS")
+_BLK_OS_OPT = cli_option("--blacklisted", dest="blacklisted", type="bool",
+                         default=None, metavar="yes|no",
+                         help="Sets the blacklisted flag on the OS")
+
 commands = {
   "list": (ListOS, ARGS_NONE, [NOHDR_OPT, PRIORITY_OPT], "",
            "Lists all valid operating systems on the cluster"),
   "diagnose": (DiagnoseOS, ARGS_NONE, [PRIORITY_OPT], "",
                "Diagnose all operating systems"),
+  "info": (ShowOSInfo, [ArgOs()], [PRIORITY_OPT], "",
+           "Show detailed information about operating systems"),
+  "modify": (ModifyOS, ARGS_ONE_OS,
+             [_HVLIST_OPT, _OSPARAMS_OPT, DRY_RUN_OPT, PRIORITY_OPT,
+              _HID_OS_OPT, _BLK_OS_OPT, SUBMIT_OPT, PRINT_JOBID_OPT],
+             "", "Modify the OS parameters"),
 }
+
+aliases = {"show": "info"}
 
 
 def Main():
-  return cli.GenericMain(commands)
+  return cli.GenericMain(commands, aliases=aliases)

@@ -5,6 +5,7 @@ from ganeti.cmdlib.cluster import (  # noqa: F401
   LUClusterPostInit, LUClusterDestroy, LUClusterQuery, LUClusterConfigQuery,
   LUClusterActivateMasterIp, LUClusterDeactivateMasterIp, LUQuery,
   LUQueryFields)
+from ganeti.cmdlib.cluster_params import LUClusterSetParams  # noqa: F401
 from ganeti.cmdlib.cluster_verify import (  # noqa: F401
   LUClusterVerify, LUClusterVerifyConfig, LUClusterVerifyGroup,
   LUClusterVerifyDisks, LUGroupVerifyDisks)
