@@ -114,6 +114,11 @@ OP_PRIO_HIGH = -10
 OP_PRIO_SUBMIT_VALID = frozenset([OP_PRIO_LOW, OP_PRIO_NORMAL, OP_PRIO_HIGH])
 OP_PRIO_DEFAULT = OP_PRIO_NORMAL
 
+# Simple list modifications (hidden/blacklisted OSes, ...)
+DDM_ADD = "add"
+DDM_REMOVE = "remove"
+DDMS_SIMPLE = frozenset([DDM_ADD, DDM_REMOVE])
+
 # Reason trail
 OPCODE_REASON_SRC_CLIENT = "gnt:client"
 OPCODE_REASON_SRC_NODED = "gnt:daemon:noded"

@@ -311,10 +311,9 @@ class OpClusterConfigQuery(OpCode):
   OP_RESULT = ht.TListOf(ht.TAny)
 
 
-# Simple list modifications (Ganeti's constants.DDM_ADD / DDM_REMOVE)
-DDM_ADD = "add"
-DDM_REMOVE = "remove"
-DDMS_SIMPLE = frozenset([DDM_ADD, DDM_REMOVE])
+DDM_ADD = constants.DDM_ADD
+DDM_REMOVE = constants.DDM_REMOVE
+DDMS_SIMPLE = constants.DDMS_SIMPLE
 
 _TListMods = ht.TMaybe(ht.TListOf(ht.TItems([ht.TElemOf(DDMS_SIMPLE),
                                              ht.TNonEmptyString])))

@@ -1,5 +1,6 @@
 """gnt-os: operating system definitions."""
 
+from ganeti import constants
 from ganeti import cli
 from ganeti import opcodes
 from ganeti import utils
@@ -167,11 +168,11 @@ def ModifyOS(opts, args):
   osp = {os_name: opts.osparams} if opts.osparams else None
   ohid = None
   if opts.hidden is not None:
-    ohid = [(opcodes.DDM_ADD if opts.hidden else opcodes.DDM_REMOVE,
+    ohid = [(constants.DDM_ADD if opts.hidden else constants.DDM_REMOVE,
              os_name)]
   oblk = None
   if opts.blacklisted is not None:
-    oblk = [(opcodes.DDM_ADD if opts.blacklisted else opcodes.DDM_REMOVE,
+    oblk = [(constants.DDM_ADD if opts.blacklisted else constants.DDM_REMOVE,
              os_name)]
   if not (os_hvp or osp or ohid or oblk):
     ToStderr("At least one of OS parameters or hypervisor parameters"

@@ -147,12 +147,12 @@ def _CheckHvName(hv_name, what):
 def _ApplyListMods(mods, lst, desc, feedback_fn):
   """Apply [(DDM_ADD|DDM_REMOVE, name), ...] to ``lst`` in place."""
   for (action, name) in mods:
-    if action == opcodes.DDM_ADD:
+    if action == constants.DDM_ADD:
       if name in lst:
         feedback_fn("OS %s already in %s, ignoring" % (name, desc))
       else:
         lst.append(name)
-    elif action == opcodes.DDM_REMOVE:
+    elif action == constants.DDM_REMOVE:
       if name in lst:
         lst.remove(name)
       else:
