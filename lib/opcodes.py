@@ -648,6 +648,54 @@ class OpInstanceReboot(OpCode):
   OP_RESULT = ht.TNone
 
 
+class OpInstanceReinstall(OpCode):
+  OP_DSC_FIELD = "instance_name"
+  OP_PARAMS = [
+    PInstanceName, PInstanceUuid, PForceVariant,
+    ("os_type", None, ht.TMaybeString, "Instance operating system"),
+    ("osparams", None, ht.TMaybeDict, "Temporary OS parameters"),
+    ("osparams_private", None, ht.TMaybeDict,
+     "Private OS parameters for instance reinstalls"),
+    ("osparams_secret", None, ht.TMaybeDict,
+     "Secret OS parameters for instance reinstalls"),
+  ]
+  OP_RESULT = ht.TNone
+
+
+class OpInstanceRename(OpCode):
+  OP_DSC_FIELD = "instance_name"
+  OP_PARAMS = [
+    PInstanceName, PInstanceUuid,
+    ("new_name", REQUIRED, ht.TNonEmptyString, "New instance name"),
+    PNameCheck, PIpCheck,
+  ]
+  OP_RESULT = ht.TNonEmptyString
+
+
+class OpInstanceActivateDisks(OpCode):
+  OP_DSC_FIELD = "instance_name"
+  OP_PARAMS = [
+    PInstanceName, PInstanceUuid,
+    ("ignore_size", False, ht.TBool, "Whether to ignore recorded size"),
+    ("wait_for_sync", False, ht.TBool,
+     "Whether to wait for the disks to synchronize"),
+  ]
+  OP_RESULT = ht.TListOf(ht.TItems([ht.TNonEmptyString, ht.TNonEmptyString,
+                                    ht.TAny]))
+
+
+class OpInstanceDeactivateDisks(OpCode):
+  OP_DSC_FIELD = "instance_name"
+  OP_PARAMS = [PInstanceName, PInstanceUuid, PForce]
+  OP_RESULT = ht.TNone
+
+
+class OpInstanceConsole(OpCode):
+  OP_DSC_FIELD = "instance_name"
+  OP_PARAMS = [PInstanceName, PInstanceUuid]
+  OP_RESULT = ht.TDict
+
+
 class OpInstanceQueryData(OpCode):
   OP_PARAMS = [
     PUseLocking,

@@ -132,6 +132,33 @@ def FileStorageDirRemove(file_storage_dir):
   return None
 
 
+def FileStorageDirRename(old_file_storage_dir, new_file_storage_dir):
+  """Rename a file storage directory (both must be allowed paths).
+
+  Nothing is done if the new directory exists and the old one does not
+  (a repeated rename); both existing is an error.
+  """
+  paths = []
+  for path in (old_file_storage_dir, new_file_storage_dir):
+    cpath = filestorage.ClusterPath(path)
+    try:
+      filestorage.CheckFileStoragePathAcceptance(cpath)
+    except errors.FileStoragePathError as err:
+      _Fail("Cannot rename file storage directory: %s", err)
+    paths.append((cpath, filestorage.LocalizePath(cpath)))
+  ((old_c, old_l), (new_c, new_l)) = paths
+  if not os.path.exists(new_l):
+    if not os.path.isdir(old_l):
+      _Fail("Specified storage dir '%s' is not a directory", old_c)
+    try:
+      os.rename(old_l, new_l)
+    except OSError as err:
+      _Fail("Cannot rename '%s' to '%s': %s", old_c, new_c, err)
+  elif os.path.exists(old_l):
+    _Fail("Cannot rename '%s' to '%s': both locations exist", old_c, new_c)
+  return None
+
+
 # storage_list fields (Ganeti's SF_* names)
 SF_NAME = "name"
 SF_SIZE = "size"

@@ -348,6 +348,30 @@ def InstanceOsAdd(instance_osp, reinstall, debug):
   return None
 
 
+def RunRenameInstance(instance, old_name, debug):
+  """Run the OS rename script of an instance (now named instance.name).
+
+  The script gets the usual OS environment plus ``OLD_INSTANCE_NAME``.
+  @raise RPCFail: the script failed (message has the log's last 20 lines)
+  """
+  instance = _ToInstance(instance)
+  inst_os = OSFromDisk(instance.os)
+  env = OSEnvironment(instance, inst_os, debug)
+  env["OLD_INSTANCE_NAME"] = old_name
+  logfile = InstanceLogName("rename", instance.os,
+                            "%s-%s" % (old_name, instance.name))
+  result = process.RunCmd([inst_os.rename_script], env=env, reset_env=True,
+                          cwd=inst_os.path, output=logfile)
+  if result.failed:
+    logging.error("os rename command '%s' returned error: %s, logfile: %s,"
+                  " output: %s", result.cmd, result.fail_reason, logfile,
+                  result.output)
+    lines = TailFile(logfile)
+    _Fail("OS rename script failed (%s), last lines in the log file:\n%s",
+          result.fail_reason, "\n".join(lines), log=False)
+  return None
+
+
 def ValidateOS(required, name, checks, params, force_variant=False):
   """Validate an OS and its parameters on this node.
 

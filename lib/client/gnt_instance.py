@@ -203,6 +203,89 @@ def RemoveInstance(opts, args):
   return 0
 
 
+def ReinstallInstance(opts, args):
+  """Reinstall the OS of instances (one job each)."""
+  cl = GetClient()
+  inames = _ExpandMultiNames(opts, args, cl)
+  if opts.os is not None:
+    os_msg = "change the OS to '%s'" % opts.os
+  else:
+    os_msg = "keep the same OS"
+  multi_on = len(inames) > 1
+  if multi_on:
+    if not opts.force_multi:
+      usertext = ("Note: this will remove *all* data for the below"
+                  " instances! It will %s.\nThe reinstall will operate on"
+                  " %d instances.\n%s\nDo you want to continue?" %
+                  (os_msg, len(inames),
+                   "\n".join("  %s" % name for name in inames)))
+      if not cli.AskUser(usertext):
+        return 1
+  elif not (opts.force or opts.force_multi):
+    usertext = ("This will reinstall the instance '%s' (and %s) which"
+                " removes all data. Continue?") % (inames[0], os_msg)
+    if not cli.AskUser(usertext):
+      return 1
+  jex = cli.JobExecutor(verbose=multi_on, cl=cl, opts=opts)
+  for name in inames:
+    op = opcodes.OpInstanceReinstall(instance_name=name, os_type=opts.os,
+                                     force_variant=opts.force_variant,
+                                     osparams=opts.osparams)
+    jex.QueueJob(name, op)
+  results = jex.WaitOrShow(not opts.submit_only)
+  if all(status for (status, _) in results):
+    return constants.EXIT_SUCCESS
+  return constants.EXIT_FAILURE
+
+
+def RenameInstance(opts, args):
+  op = opcodes.OpInstanceRename(instance_name=args[0], new_name=args[1],
+                                ip_check=opts.ip_check,
+                                name_check=opts.name_check)
+  result = SubmitOrSend(op, opts)
+  if result:
+    ToStdout("Instance '%s' renamed to '%s'", args[0], result)
+  return 0
+
+
+def ActivateDisks(opts, args):
+  op = opcodes.OpInstanceActivateDisks(instance_name=args[0],
+                                       ignore_size=opts.ignore_size,
+                                       wait_for_sync=opts.wait_for_sync)
+  disks_info = SubmitOrSend(op, opts)
+  for (host, iname, nname) in disks_info or []:
+    ToStdout("%s:%s:%s", host, iname, nname)
+  return 0
+
+
+def DeactivateDisks(opts, args):
+  op = opcodes.OpInstanceDeactivateDisks(instance_name=args[0],
+                                         force=opts.force)
+  SubmitOrSend(op, opts)
+  return 0
+
+
+def ConnectToInstanceConsole(opts, args):
+  """Print (or, for the message kind, show) the instance's console."""
+  op = opcodes.OpInstanceConsole(instance_name=args[0])
+  console = cli.SubmitOpCode(op, opts=opts)
+  kind = console.get("kind")
+  if kind == constants.CONS_MESSAGE:
+    ToStdout("%s", console["message"])
+  elif kind == constants.CONS_VNC:
+    ToStdout("Instance %s has VNC listening on %s:%s (display %s),"
+             " URL <vnc://%s:%s/>", console["instance"], console["host"],
+             console["port"], console["display"], console["host"],
+             console["port"])
+  elif kind == constants.CONS_SPICE:
+    ToStdout("Instance %s has SPICE listening on %s:%s",
+             console["instance"], console["host"], console["port"])
+  else:
+    raise errors.OpExecError("Console kind '%s' is not supported by this"
+                             " client" % kind)
+  return constants.EXIT_SUCCESS
+
+
 def _FormatDiskDetails(disk, roman=False):
   dev_type = disk["dev_type"]
   txt = "%s, size %s" % (dev_type, utils.FormatUnit(disk["size"], "h"))
@@ -413,6 +496,59 @@ commands = {
                          help="Ignore errors from secondaries"),
               SHUTDOWN_TIMEOUT_OPT] + _MULTI_OPTS,
              "<instance>", "Reboots an instance"),
+  "reinstall": (ReinstallInstance, [ArgInstance()],
+                [FORCE_OPT,
+                 cli_option("--force-multiple", dest="force_multi",
+                            action="store_true", default=False,
+                            help="Do not ask for confirmation when more than"
+                            " one instance is affected"),
+                 cli_option("-o", "--os-type", dest="os", default=None,
+                            help="Installs the instance with this OS",
+                            metavar="<os>"),
+                 cli_option("--force-variant", dest="force_variant",
+                            action="store_true", default=False,
+                            help="Force an unknown variant"),
+                 cli_option("-O", "--os-parameters", dest="osparams",
+                            type="keyval", default={},
+                            help="OS parameters")] + _MULTI_OPTS,
+                "[-f] <instance>", "Reinstall a stopped instance"),
+  "rename": (RenameInstance,
+             [ArgInstance(min=1, max=1), ArgHost(min=1, max=1)],
+             [cli_option("--no-ip-check", dest="ip_check", default=True,
+                         action="store_false",
+                         help="Don't check that the instance's IP is alive"),
+              cli_option("--ip-check", dest="ip_check", action="store_true",
+                         help="Check that the instance's IP is alive"),
+              cli_option("--no-name-check", dest="name_check", default=True,
+                         action="store_false",
+                         help="Don't check that the instance's name is"
+                         " resolvable"),
+              cli_option("--name-check", dest="name_check",
+                         action="store_true",
+                         help="Check that the instance's name is"
+                         " resolvable")] + _MULTI_OPTS,
+             "<instance> <new_name>", "Rename the instance"),
+  "activate-disks": (ActivateDisks, ARGS_ONE_INSTANCE,
+                     [SUBMIT_OPT, PRINT_JOBID_OPT, PRIORITY_OPT,
+                      cli_option("--ignore-size", dest="ignore_size",
+                                 default=False, action="store_true",
+                                 help="Ignore current recorded size (useful"
+                                 " for forcing activation when recorded size"
+                                 " is wrong)"),
+                      cli_option("--wait-for-sync", dest="wait_for_sync",
+                                 default=False, action="store_true",
+                                 help="Wait for disks to sync")],
+                     "<instance>", "Activate an instance's disks"),
+  "deactivate-disks": (DeactivateDisks, ARGS_ONE_INSTANCE,
+                       [FORCE_OPT] + _MULTI_OPTS,
+                       "[-f] <instance>", "Deactivate an instance's disks"),
+  "console": (ConnectToInstanceConsole, ARGS_ONE_INSTANCE,
+              [cli_option("--show-cmd", dest="show_command",
+                          action="store_true", default=False,
+                          help="Show command instead of executing it"),
+               PRIORITY_OPT],
+              "[--show-cmd] <instance>", "Opens a console on the specified"
+              " instance"),
   "list-tags": (ListTags, ARGS_ONE_INSTANCE, [], "<instance_name>",
                 "List the tags of the given instance"),
   "add-tags": (AddTags, [ArgInstance(min=1, max=1), ArgUnknown()],

@@ -13,6 +13,9 @@ from ganeti.cmdlib.node import LUNodeAdd, LUNodeRemove, LUNodeSetParams  # noqa
 from ganeti.cmdlib.instance import (  # noqa: F401
   LUInstanceCreate, LUInstanceStartup, LUInstanceShutdown, LUInstanceReboot,
   LUInstanceRemove, LUInstanceQueryData)
+from ganeti.cmdlib.instance_ops import (  # noqa: F401
+  LUInstanceReinstall, LUInstanceRename, LUInstanceActivateDisks,
+  LUInstanceDeactivateDisks, LUInstanceConsole)
 from ganeti.cmdlib.misc import (  # noqa: F401
   LUTagsGet, LUTagsSet, LUTagsDel, LUTagsSearch, LUTestDelay, LUTestJqueue,
   LUOsDiagnose)

@@ -517,6 +517,32 @@ class ConfigWriter:
       self._config_data.cluster.serial_no += 1
       self._WriteConfig()
 
+  def RenameInstance(self, inst_uuid, new_name):
+    """Rename an instance; file disks move to a directory named after it.
+
+    The disks' paths become ``<storage dir>/<new_name>/<file name>``, as
+    Ganeti does (the node side directory is renamed by the caller).
+    """
+    with self._lock:
+      inst = self._config_data.instances.get(inst_uuid)
+      if inst is None:
+        raise errors.ConfigurationError("Unknown instance '%s'" % inst_uuid)
+      inst.name = new_name
+      now = time.time()
+      for disk_uuid in inst.disks:
+        disk = self._config_data.disks[disk_uuid]
+        if disk.dev_type in constants.DTS_FILEBASED:
+          (driver, path) = disk.logical_id[:2]
+          base = os.path.dirname(os.path.dirname(path))
+          disk.logical_id = (driver, os.path.join(base, new_name,
+                                                  os.path.basename(path)))
+          disk.serial_no = (disk.serial_no or 0) + 1
+          disk.mtime = now
+      inst.serial_no += 1
+      inst.mtime = now
+      self._config_data.cluster.serial_no += 1
+      self._WriteConfig()
+
   def _SetInstanceStatus(self, inst_uuid, status, disks_active,
                          admin_state_source):
     with self._lock:
