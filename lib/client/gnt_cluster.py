@@ -299,23 +299,40 @@ def SetClusterParams(opts, args):
   return 0
 
 
+# Options shared by init and modify
+_ENABLED_HV_OPT = cli_option(
+  "--enabled-hypervisors", dest="enabled_hypervisors", default=None,
+  help="Comma-separated list of hypervisors")
+_HVLIST_OPT = cli_option(
+  "-H", "--hypervisor-parameters", dest="hvparams", default=[],
+  action="append", type="identkeyval",
+  help="Hypervisor and hypervisor options")
+_BACKEND_OPT = cli_option(
+  "-B", "--backend-parameters", dest="beparams", default={}, type="keyval",
+  help="Backend parameters")
+_NIC_PARAMS_OPT = cli_option(
+  "-N", "--nic-parameters", dest="nicparams", default={}, type="keyval",
+  help="NIC parameters")
+_CP_SIZE_OPT = cli_option(
+  "-C", "--candidate-pool-size", dest="candidate_pool_size", type="int",
+  default=None, help="Master candidate pool size")
+_MAC_PREFIX_OPT = cli_option(
+  "-m", "--mac-prefix", dest="mac_prefix", default=None,
+  help="Three byte MAC prefix")
+_DEFAULT_IALLOCATOR_OPT = cli_option(
+  "-I", "--default-iallocator", dest="default_iallocator", default=None,
+  help="Default instance allocator")
+
 _INIT_OPTS = [
-  cli_option("--enabled-hypervisors", dest="enabled_hypervisors",
-             default=None, help="Comma-separated list of hypervisors"),
+  _ENABLED_HV_OPT,
   cli_option("--enabled-disk-templates", dest="enabled_disk_templates",
              default=None, help="Comma-separated list of disk templates"),
-  cli_option("-H", "--hypervisor-parameters", dest="hvparams", default=[],
-             action="append", type="identkeyval",
-             help="Hypervisor and hypervisor options"),
-  cli_option("-B", "--backend-parameters", dest="beparams", default={},
-             type="keyval", help="Backend parameters"),
-  cli_option("-N", "--nic-parameters", dest="nicparams", default={},
-             type="keyval", help="NIC parameters"),
+  _HVLIST_OPT,
+  _BACKEND_OPT,
+  _NIC_PARAMS_OPT,
   NODE_PARAMS_OPT,
-  cli_option("-C", "--candidate-pool-size", dest="candidate_pool_size",
-             type="int", default=None, help="Master candidate pool size"),
-  cli_option("-m", "--mac-prefix", dest="mac_prefix", default=None,
-             help="Three byte MAC prefix"),
+  _CP_SIZE_OPT,
+  _MAC_PREFIX_OPT,
   cli_option("--master-netdev", dest="master_netdev", default=None,
              help="Master network device"),
   cli_option("--master-netmask", dest="master_netmask", type="int",
@@ -332,34 +349,26 @@ _INIT_OPTS = [
              type="bool", default=False, metavar="yes|no",
              help="Configure the cluster to automatically maintain node"
              " health"),
-  cli_option("-I", "--default-iallocator", dest="default_iallocator",
-             default=None, help="Default instance allocator"),
+  _DEFAULT_IALLOCATOR_OPT,
   cli_option("--vg-name", dest="vg_name", default=None,
              help="LVM volume group"),
   SECONDARY_IP_OPT,
 ]
 _MODIFY_OPTS = [
   FORCE_OPT,
-  cli_option("--enabled-hypervisors", dest="enabled_hypervisors",
-             default=None, help="Comma-separated list of hypervisors"),
-  cli_option("-H", "--hypervisor-parameters", dest="hvparams", default=[],
-             action="append", type="identkeyval",
-             help="Hypervisor and hypervisor options"),
-  cli_option("-B", "--backend-parameters", dest="beparams", default={},
-             type="keyval", help="Backend parameters"),
-  cli_option("-N", "--nic-parameters", dest="nicparams", default={},
-             type="keyval", help="NIC parameters"),
+  _ENABLED_HV_OPT,
+  _HVLIST_OPT,
+  _BACKEND_OPT,
+  _NIC_PARAMS_OPT,
   NODE_PARAMS_OPT,
-  cli_option("-C", "--candidate-pool-size", dest="candidate_pool_size",
-             type="int", default=None, help="Master candidate pool size"),
+  _CP_SIZE_OPT,
   cli_option("--max-running-jobs", dest="max_running_jobs", type="int",
              default=None,
              help="The maximal number of jobs running in parallel"),
   cli_option("--max-tracked-jobs", dest="max_tracked_jobs", type="int",
              default=None,
              help="The maximal number of jobs tracked by the scheduler"),
-  cli_option("-m", "--mac-prefix", dest="mac_prefix", default=None,
-             help="Three byte MAC prefix"),
+  _MAC_PREFIX_OPT,
   cli_option("--maintain-node-health", dest="maintain_node_health",
              type="bool", default=None, metavar="yes|no",
              help="Configure the cluster to automatically maintain node"
@@ -370,8 +379,7 @@ _MODIFY_OPTS = [
   cli_option("--modify-etc-hosts", dest="modify_etc_hosts", type="bool",
              default=None, metavar="yes|no",
              help="Whether the cluster manages /etc/hosts"),
-  cli_option("-I", "--default-iallocator", dest="default_iallocator",
-             default=None, help="Default instance allocator"),
+  _DEFAULT_IALLOCATOR_OPT,
   DRY_RUN_OPT, PRIORITY_OPT, SUBMIT_OPT, PRINT_JOBID_OPT,
 ]
 (ListTags, AddTags, RemoveTags) = cli.TagCommands(constants.TAG_CLUSTER)
