@@ -158,6 +158,8 @@ Output from job 5 follows
 -------------------------
 ! Job 5 failed: Failure: command execution error:
 ! Job was canceled
+$ for i in $(seq 300); do gnt-job list --no-headers -o status 5 | grep -qx canceled && break; sleep 0.1; done
+# exit=0
 $ gnt-job cancel 4
 # exit=1
 Job 4 is no longer waiting in the queue
