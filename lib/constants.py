@@ -503,6 +503,14 @@ ES_SEARCH_PATH = ["/srv/ganeti/extstorage", "/usr/local/lib/ganeti/extstorage",
                   "/usr/share/ganeti/extstorage"]
 OS_VARIANT_SEP = "+"
 
+# Per-node dynamic disk parameters the master adds to disk dicts in RPCs
+# (key "dynamic_params"; DRBD: the node's and its peer's secondary IP and
+# minor).  Children carry them too.
+DDP_LOCAL_IP = "local-ip"
+DDP_REMOTE_IP = "remote-ip"
+DDP_LOCAL_MINOR = "local-minor"
+DDP_REMOTE_MINOR = "remote-minor"
+
 # Node roles
 NR_MASTER = "M"
 NR_MCANDIDATE = "C"
