@@ -99,3 +99,24 @@ def testExtDiskAcrossNodes(cluster):
   assert results[0] == [None, None]
   assert not os.path.exists(vol_file)
   assert results[1][0] and "does not exist" in results[1][0]
+
+
+def testSharedFileDiskAcrossNodes(cluster):
+  sdir = "/srv/ganeti/shared-file-storage/inst2"
+  disk = {"dev_type": "sharedfile", "logical_id": ["loop", sdir + "/disk0"],
+          "size": 2, "iv_name": "disk/0", "params": {}}
+  inst = {"name": "inst2", "hypervisor": "fake"}
+  shared = os.path.join(cluster.basedir, "shared-storage") + disk[
+    "logical_id"][1]
+  results = _Calls(cluster, [
+    (0, "file_storage_dir_create", [sdir]),
+    (0, "blockdev_create", [disk, 2, "inst2", True, "", False]),
+    (1, "blockdev_assemble", [disk, inst, True, 0]),
+    (1, "blockdev_remove", [disk]),
+    (0, "blockdev_find", [disk]),
+    (1, "file_storage_dir_remove", [sdir]),
+  ])
+  assert [r[0] for r in results] == [None] * len(results), results
+  assert results[2][1][0] == shared
+  assert results[4][1] is None
+  assert not os.path.exists(os.path.dirname(shared))

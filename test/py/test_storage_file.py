@@ -80,3 +80,24 @@ def testCreateErrors(fsnode):
 def testNoAllowedPaths(vnode):
   with pytest.raises(errors.BlockDeviceError, match="No paths are allowed"):
     filestorage.FileStorage.Create(LID, None, 1, None, {}, False, {})
+
+
+def testSharedFileInVirtualCluster(fsnode):
+  """Paths below ssconf's shared_file_storage_dir are shared by the
+  virtual nodes: they live below <cluster dir>/shared-storage."""
+  with open(fsnode.FILE_STORAGE_PATHS_FILE, "a") as fh:
+    fh.write("/srv/ganeti/shared-file-storage\n")
+  lid = ("loop", "/srv/ganeti/shared-file-storage/inst1/disk0")
+  basedir = os.path.dirname(fsnode.rootdir)
+  assert filestorage.LocalizePath(lid[1]) == fsnode.Prefix(lid[1])
+  with open(fsnode.SsconfFile("shared_file_storage_dir"), "w") as fh:
+    fh.write("/srv/ganeti/shared-file-storage\n")
+  shared = os.path.join(basedir, "shared-storage") + lid[1]
+  assert filestorage.LocalizePath(lid[1]) == shared
+  assert filestorage.ClusterPath(shared) == lid[1]
+  assert filestorage.LocalizePath(LID[1]) == fsnode.Prefix(LID[1])
+  filestorage.CreateFileStorageDir("/srv/ganeti/shared-file-storage/inst1")
+  assert os.path.isdir(os.path.dirname(shared))
+  dev = filestorage.FileStorage.Create(lid, None, 1, None, {}, False, {})
+  assert dev.dev_path == shared and os.path.isfile(shared)
+  dev.Remove()
