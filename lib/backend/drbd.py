@@ -24,6 +24,7 @@ from ganeti import pathutils
 from ganeti import storage
 from ganeti.backend import _Fail
 from ganeti.storage import drbd
+from ganeti.storage import drbd_node
 
 # node_verify check names (Ganeti's NV_* values) and result shapes:
 NV_DRBDHELPER = "drbd-helper"    # helper -> [True, helper] | [False, error]
@@ -149,9 +150,9 @@ def DrbdAttachNet(disks, instance_name, multimaster):
     return all_connected
 
   try:
-    drbd.WaitFor(_AllConnected, ATTACH_NET_TIMEOUT, delay=0.1, factor=1.5,
+    drbd_node.WaitFor(_AllConnected, ATTACH_NET_TIMEOUT, delay=0.1, factor=1.5,
                  max_delay=5.0)
-  except drbd.WaitTimeout:
+  except drbd_node.WaitTimeout:
     _Fail("Timeout in disk reconnecting")
   except errors.BlockDeviceError as err:
     _Fail("Can't change network configuration: %s", err)
@@ -210,7 +211,7 @@ def DrbdNeedsActivation(disks):
 def GetDrbdUsermodeHelper():
   """The DRBD usermode helper of this node's kernel module."""
   try:
-    return drbd.GetUsermodeHelper()
+    return drbd_node.GetUsermodeHelper()
   except errors.BlockDeviceError as err:
     _Fail(str(err))
 
@@ -222,19 +223,19 @@ def VerifyNodeDrbd(what, result):
     return
   if NV_DRBDVERSION in what:
     try:
-      result[NV_DRBDVERSION] = drbd.GetVersionString()
+      result[NV_DRBDVERSION] = drbd_node.GetVersionString()
     except errors.BlockDeviceError as err:
       logging.warning("Can't get DRBD version: %s", err)
       result[NV_DRBDVERSION] = str(err)
   if NV_DRBDLIST in what:
     try:
-      result[NV_DRBDLIST] = drbd.GetUsedDevs()
+      result[NV_DRBDLIST] = drbd_node.GetUsedDevs()
     except errors.BlockDeviceError as err:
       logging.warning("Can't get used minors list: %s", err)
       result[NV_DRBDLIST] = str(err)
   if NV_DRBDHELPER in what:
     try:
-      result[NV_DRBDHELPER] = [True, drbd.GetUsermodeHelper()]
+      result[NV_DRBDHELPER] = [True, drbd_node.GetUsermodeHelper()]
     except errors.BlockDeviceError as err:
       logging.error("Can't get DRBD usermode helper: %s", err)
       result[NV_DRBDHELPER] = [False, str(err)]

@@ -20,15 +20,12 @@ configured with ``drbdsetup``/``drbdmeta`` in the 8.4 syntax built by
 ``drbdsetup show`` and parsed by :mod:`ganeti.storage.drbd_info`.  Older
 DRBD versions (8.3 syntax) are refused.
 
-Commands run through ``base.RunCmd``; the two kernel files are read by
-:func:`GetProcInfo` and :func:`GetUsermodeHelper` from the paths in
-``PROC_DRBD_FILE`` and ``USERMODE_HELPER_FILE``, and waits use ``_Now`` and
-``_Sleep``: unit tests point all of these at fakes.
+Commands run through ``base.RunCmd``; what concerns DRBD on the node as a
+whole (the kernel's files, minors, meta data, waits) is in
+:mod:`ganeti.storage.drbd_node`.
 """
 
-import errno
 import logging
-import time
 
 from ganeti import constants
 from ganeti import errors
@@ -37,16 +34,10 @@ from ganeti import objects
 from ganeti.storage import base
 from ganeti.storage import drbd_cmd
 from ganeti.storage import drbd_info
-
-#: where the kernel reports the DRBD status
-PROC_DRBD_FILE = drbd_info.DRBD_STATUS_FILE
-#: the kernel module parameter naming the usermode helper
-USERMODE_HELPER_FILE = drbd_info.DRBD_USERMODE_HELPER_FILE
+from ganeti.storage import drbd_node
 
 #: DRBD's block device major number
 DRBD_MAJOR = 147
-#: the highest minor DRBD hands out
-MAX_MINORS = 255
 #: the HMAC algorithm authenticating the peers with the shared secret
 DRBD_HMAC_ALG = "md5"
 #: the protocol used while both nodes may be primary (live migration)
@@ -58,155 +49,6 @@ LDP_PROTOCOL = "protocol"
 NET_CONFIG_TIMEOUT = 10.0
 #: seconds to wait for a device to go StandAlone after ``disconnect``
 NET_RECONFIG_TIMEOUT = 60.0
-#: bytes read from the meta device to check that it is usable
-_DEVICE_READ_SIZE = 128 * 1024
-#: the meta device size bounds, in bytes: DRBD needs 128 MiB; LVM rounding
-#: on many stripes with large extents may give up to 1 GiB
-_META_MIN_BYTES = drbd_cmd.DRBD_META_SIZE * 1024 * 1024
-_META_MAX_BYTES = 1024 * 1024 * 1024
-
-# the clock and sleep used by the waits (replaced in tests)
-_Now = time.monotonic
-_Sleep = time.sleep
-
-
-class WaitTimeout(Exception):
-  """A wait of L{WaitFor} ran out of time."""
-
-
-def WaitFor(check, timeout, delay=1.0, factor=1.0, max_delay=None):
-  """Call ``check`` until it returns True or ``timeout`` seconds pass.
-
-  Between calls sleep ``delay`` seconds, multiplied by ``factor`` after
-  each call up to ``max_delay``.
-
-  @raise WaitTimeout: ``check`` still returned false at the deadline
-  """
-  deadline = _Now() + timeout
-  while True:
-    if check():
-      return
-    remaining = deadline - _Now()
-    if remaining <= 0:
-      raise WaitTimeout()
-    _Sleep(min(delay, remaining))
-    delay *= factor
-    if max_delay is not None:
-      delay = min(delay, max_delay)
-
-
-def _ReadKernelFile(path, what):
-  """The text of ``path``; a missing file means DRBD is not loaded."""
-  try:
-    with open(path) as fh:
-      return fh.read()
-  except EnvironmentError as err:
-    if err.errno == errno.ENOENT:
-      base.ThrowError("The file %s cannot be opened, check if the module"
-                      " is loaded (%s)", path, err)
-    base.ThrowError("Can't read %s file %s: %s", what, path, err)
-
-
-def GetProcInfo(filename=None) -> drbd_info.DRBD8Info:
-  """Parse ``/proc/drbd`` (or ``filename``).
-
-  @raise errors.BlockDeviceError: unreadable or unparsable
-  """
-  return drbd_info.DRBD8Info.FromText(
-    _ReadKernelFile(filename or PROC_DRBD_FILE, "DRBD status"))
-
-
-def GetUsermodeHelper(filename=None) -> str:
-  """The usermode helper the DRBD module calls (first line of its file).
-
-  @raise errors.BlockDeviceError: module not loaded or empty value
-  """
-  text = _ReadKernelFile(filename or USERMODE_HELPER_FILE, "DRBD helper")
-  lines = text.splitlines()
-  return drbd_info.ParseUsermodeHelper(lines[0] if lines else "")
-
-
-def GetUsedDevs() -> list:
-  """The minors configured on this node (not ``Unconfigured``)."""
-  return GetProcInfo().GetUsedMinors()
-
-
-def GetVersionString() -> str:
-  """The running DRBD version, e.g. ``8.4.2 (api:1/proto:86-101)``."""
-  return GetProcInfo().GetVersionString()
-
-
-def _CheckVersion(info):
-  """Refuse anything but DRBD 8.4 (or a later 8.x)."""
-  version = info.GetVersion()
-  if version["k_major"] != 8:
-    base.ThrowError("Mismatch in DRBD kernel version and requested ganeti"
-                    " usage: kernel is %s.%s, ganeti wants 8.x",
-                    version["k_major"], version["k_minor"])
-  if not info.UsesNewSyntax():
-    base.ThrowError("DRBD %s is not supported on this node: the 8.4"
-                    " command syntax is needed", info.GetVersionString())
-
-
-def ShutdownAll(minor: int) -> None:
-  """Tear down ``minor`` completely (``drbdsetup down``).
-
-  @raise errors.BlockDeviceError: the device is in use or the command
-    failed
-  """
-  result = base.RunCmd(drbd_cmd.BuildDownCmd(minor))
-  if result.failed:
-    base.ThrowError("drbd%d: can't shutdown drbd device: %s", minor,
-                    result.output.strip() or result.fail_reason)
-
-
-def CanReadDevice(path: str) -> bool:
-  """Whether the first 128 KiB of ``path`` can be read."""
-  try:
-    with open(path, "rb") as fh:
-      fh.read(_DEVICE_READ_SIZE)
-    return True
-  except EnvironmentError as err:
-    logging.warning("Can't read from device %s: %s", path, err)
-    return False
-
-
-def _GetDeviceBytes(path: str) -> int:
-  """The size of block device ``path`` in bytes (``blockdev --getsize64``)."""
-  result = base.RunCmd(["blockdev", "--getsize64", path])
-  if result.failed:
-    base.ThrowError("Failed to get device size: %s - %s", result.fail_reason,
-                    result.output.strip())
-  try:
-    return int(result.stdout.strip())
-  except ValueError:
-    base.ThrowError("Invalid output from blockdev: '%s'", result.stdout)
-
-
-def CheckMetaSize(meta_device: str) -> None:
-  """Check that ``meta_device`` can hold DRBD's 128 MiB meta data.
-
-  @raise errors.BlockDeviceError: smaller than 128 MiB or above 1 GiB
-  """
-  num_bytes = _GetDeviceBytes(meta_device)
-  if num_bytes < _META_MIN_BYTES:
-    base.ThrowError("Meta device too small (%.2fMiB)",
-                    num_bytes / 1024.0 / 1024.0)
-  if num_bytes > _META_MAX_BYTES:
-    base.ThrowError("Meta device too big (%.2fMiB)",
-                    num_bytes / 1024.0 / 1024.0)
-
-
-def InitMeta(minor: int, meta_device: str) -> None:
-  """Wipe the first 128 MiB of ``meta_device`` and create DRBD meta data.
-
-  The wipe keeps ``drbdmeta`` from finding and asking about old file
-  systems or meta data there.  ``minor`` must not be in use.
-  """
-  base.RunOrFail(drbd_cmd.BuildWipeMetaCmd(meta_device),
-                 "Can't wipe the meta device")
-  base.RunOrFail(drbd_cmd.BuildInitMetaCmd(minor, meta_device),
-                 "Can't initialize meta device")
 
 
 def _NetFamily(minor, lhost, rhost) -> str:
@@ -271,13 +113,13 @@ class DRBD8Dev(base.BlockDev):
         self._lport == self._rport):
       base.ThrowError("Invalid configuration data, same local/remote %s:%s",
                       self._lhost, self._lport)
-    if children and not CanReadDevice(children[1].dev_path):
+    if children and not drbd_node.CanReadDevice(children[1].dev_path):
       logging.info("drbd%s: Ignoring unreadable meta device %s",
                    self._aminor, children[1].dev_path)
       children = []
     super().__init__(unique_id, children, size, FillParams(params),
                      dyn_params, **kwargs)
-    _CheckVersion(GetProcInfo())
+    drbd_node.CheckVersion(drbd_node.GetProcInfo())
     self.major = DRBD_MAJOR
     self.Attach()
 
@@ -376,8 +218,8 @@ class DRBD8Dev(base.BlockDev):
       return (info.get("local_addr") == (lhost, lport) and
               info.get("remote_addr") == (rhost, rport))
     try:
-      WaitFor(_Configured, NET_CONFIG_TIMEOUT)
-    except WaitTimeout:
+      drbd_node.WaitFor(_Configured, NET_CONFIG_TIMEOUT)
+    except drbd_node.WaitTimeout:
       base.ThrowError("drbd%d: timeout while configuring network", minor)
 
   def _ShutdownLocal(self, minor):
@@ -427,8 +269,8 @@ class DRBD8Dev(base.BlockDev):
       base.ThrowError("Invalid dynamic parameters for drbd device: %s",
                       dyn_params)
     aminor = dyn_params[constants.DDP_LOCAL_MINOR]
-    info = GetProcInfo()
-    _CheckVersion(info)
+    info = drbd_node.GetProcInfo()
+    drbd_node.CheckVersion(info)
     if info.HasMinorStatus(aminor) and info.GetMinorStatus(aminor).is_in_use:
       base.ThrowError("drbd%d: minor is already in use at Create() time",
                       aminor)
@@ -437,13 +279,13 @@ class DRBD8Dev(base.BlockDev):
     if not meta.Attach():
       base.ThrowError("drbd%d: can't attach to meta device '%s'", aminor,
                       meta)
-    CheckMetaSize(meta.dev_path)
-    InitMeta(aminor, meta.dev_path)
+    drbd_node.CheckMetaSize(meta.dev_path)
+    drbd_node.InitMeta(aminor, meta.dev_path)
     return cls(unique_id, children, size, params, dyn_params, **kwargs)
 
   def Attach(self, **kwargs) -> bool:
     """Look for our minor among the configured ones in ``/proc/drbd``."""
-    minor = self._aminor if self._aminor in GetUsedDevs() else None
+    minor = self._aminor if self._aminor in drbd_node.GetUsedDevs() else None
     self._SetFromMinor(minor)
     return self.attached
 
@@ -470,9 +312,9 @@ class DRBD8Dev(base.BlockDev):
     try:
       self._FastAssembleSteps(minor)
     except errors.BlockDeviceError:
-      if minor in GetUsedDevs():
+      if minor in drbd_node.GetUsedDevs():
         try:
-          ShutdownAll(minor)
+          drbd_node.ShutdownAll(minor)
         except errors.BlockDeviceError as err:
           logging.error("drbd%d: can't clean up after a failed assemble:"
                         " %s", minor, err)
@@ -539,7 +381,7 @@ class DRBD8Dev(base.BlockDev):
       logging.info("drbd%d: not attached during Shutdown()", self._aminor)
       return
     try:
-      ShutdownAll(self.minor)
+      drbd_node.ShutdownAll(self.minor)
     finally:
       self._SetFromMinor(None)
 
@@ -595,9 +437,9 @@ class DRBD8Dev(base.BlockDev):
                       self.minor)
     data.Open()
     meta.Open()
-    CheckMetaSize(meta.dev_path)
+    drbd_node.CheckMetaSize(meta.dev_path)
     # the minor must be one DRBD does not use: take the lowest free one
-    InitMeta(FindUnusedMinor(), meta.dev_path)
+    drbd_node.InitMeta(drbd_node.FindUnusedMinor(), meta.dev_path)
     self._AssembleLocal(self.minor, data.dev_path, meta.dev_path, self.size,
                         new=False)
     self._children = list(devices)
@@ -653,9 +495,9 @@ class DRBD8Dev(base.BlockDev):
 
     _TryDisconnect()
     try:
-      WaitFor(_Standalone, NET_RECONFIG_TIMEOUT, delay=0.1, factor=1.5,
+      drbd_node.WaitFor(_Standalone, NET_RECONFIG_TIMEOUT, delay=0.1, factor=1.5,
                max_delay=2.0)
-    except WaitTimeout:
+    except drbd_node.WaitTimeout:
       if state["ever_disconnected"]:
         base.ThrowError("drbd%d: device did not react to the 'disconnect'"
                         " command in a timely manner", self.minor)
@@ -682,7 +524,7 @@ class DRBD8Dev(base.BlockDev):
     if self.minor is None:
       base.ThrowError("drbd%d: GetStats() called while not attached",
                       self._aminor)
-    info = GetProcInfo()
+    info = drbd_node.GetProcInfo()
     if not info.HasMinorStatus(self.minor):
       base.ThrowError("drbd%d: can't find myself in /proc", self.minor)
     return info.GetMinorStatus(self.minor)
@@ -739,25 +581,4 @@ class DRBD8Dev(base.BlockDev):
   def GetActualSize(self) -> int:
     """The DRBD device's size in bytes."""
     self._RequireMinor("GetActualSize")
-    return _GetDeviceBytes(self.dev_path)
-
-
-def FindUnusedMinor() -> int:
-  """The lowest minor DRBD does not use on this node.
-
-  Minors are created on demand, so any number above the listed ones is
-  free too.
-
-  @raise errors.BlockDeviceError: every minor up to L{MAX_MINORS} is used
-  """
-  info = GetProcInfo()
-  highest = None
-  for minor in info.GetMinors():
-    if not info.GetMinorStatus(minor).is_in_use:
-      return minor
-    highest = minor if highest is None else max(highest, minor)
-  if highest is None:
-    return 0
-  if highest >= MAX_MINORS:
-    base.ThrowError("Can't find a free DRBD minor")
-  return highest + 1
+    return drbd_node.GetDeviceBytes(self.dev_path)

@@ -16,7 +16,7 @@ device read check and clock at the fake; every argv is recorded in
 import os
 
 from ganeti.storage import base
-from ganeti.storage import drbd
+from ganeti.storage import drbd_node
 from ganeti.utils import process
 
 VERSION_LINES = (
@@ -98,18 +98,18 @@ class FakeDrbd:
   # Test controls -------------------------------------------------------
   def Install(self, monkeypatch):
     monkeypatch.setattr(base, "RunCmd", self.RunCmd)
-    monkeypatch.setattr(drbd, "PROC_DRBD_FILE", self.proc_file)
-    monkeypatch.setattr(drbd, "USERMODE_HELPER_FILE", self.helper_file)
-    monkeypatch.setattr(drbd, "CanReadDevice",
+    monkeypatch.setattr(drbd_node, "PROC_DRBD_FILE", self.proc_file)
+    monkeypatch.setattr(drbd_node, "USERMODE_HELPER_FILE", self.helper_file)
+    monkeypatch.setattr(drbd_node, "CanReadDevice",
                         lambda path: path not in self.unreadable)
-    monkeypatch.setattr(drbd, "_Now", lambda: self.clock)
-    monkeypatch.setattr(drbd, "_Sleep", self._Sleep)
-    original = drbd.GetProcInfo
+    monkeypatch.setattr(drbd_node, "_Now", lambda: self.clock)
+    monkeypatch.setattr(drbd_node, "_Sleep", self._Sleep)
+    original = drbd_node.GetProcInfo
 
     def _GetProcInfo(filename=None):
       self._Tick()
       return original(filename)
-    monkeypatch.setattr(drbd, "GetProcInfo", _GetProcInfo)
+    monkeypatch.setattr(drbd_node, "GetProcInfo", _GetProcInfo)
     return self
 
   def _Sleep(self, seconds):

@@ -9,6 +9,7 @@ from ganeti import errors
 from ganeti import storage
 from ganeti.storage import base
 from ganeti.storage import drbd
+from ganeti.storage import drbd_node
 from ganeti.utils import process
 
 import drbd_testlib
@@ -147,7 +148,7 @@ def testLifeCycle(fake):
   assert fake.Commands() == [["drbdsetup", "secondary", "0"],
                              ["drbdsetup", "down", "resource0"]]
   assert not dev.attached and dev.dev_path is None
-  assert drbd.GetUsedDevs() == []
+  assert drbd_node.GetUsedDevs() == []
 
   fake.calls[:] = []
   dev.Remove()
@@ -256,7 +257,7 @@ def testOldVersionRefused(fake):
 
 
 def testModuleNotLoaded(fake, tmp_path, monkeypatch):
-  monkeypatch.setattr(drbd, "PROC_DRBD_FILE", str(tmp_path / "missing"))
+  monkeypatch.setattr(drbd_node, "PROC_DRBD_FILE", str(tmp_path / "missing"))
   with pytest.raises(errors.BlockDeviceError,
                      match="check if the module is loaded"):
     _Dev()
@@ -275,7 +276,7 @@ def testAssembleAttachFails(fake):
   # the half-configured minor is torn down again
   assert fake.Commands("drbdsetup", "down") == [["drbdsetup", "down",
                                                  "resource0"]]
-  assert drbd.GetUsedDevs() == [] and not dev.attached
+  assert drbd_node.GetUsedDevs() == [] and not dev.attached
 
 
 def testAssembleConnectFails(fake):
@@ -436,13 +437,13 @@ class _Replay:
 def _UseFixtures(monkeypatch, tmp_path, proc, show):
   proc_file = tmp_path / "proc"
   proc_file.write_text(_ReadData(proc))
-  monkeypatch.setattr(drbd, "PROC_DRBD_FILE", str(proc_file))
-  monkeypatch.setattr(drbd, "CanReadDevice", lambda path: True)
+  monkeypatch.setattr(drbd_node, "PROC_DRBD_FILE", str(proc_file))
+  monkeypatch.setattr(drbd_node, "CanReadDevice", lambda path: True)
   replay = _Replay([(["drbdsetup", "show"], _ReadData(show))])
   monkeypatch.setattr(base, "RunCmd", replay)
   clock = [0.0]
-  monkeypatch.setattr(drbd, "_Now", lambda: clock[0])
-  monkeypatch.setattr(drbd, "_Sleep",
+  monkeypatch.setattr(drbd_node, "_Now", lambda: clock[0])
+  monkeypatch.setattr(drbd_node, "_Sleep",
                       lambda secs: clock.__setitem__(0, clock[0] + secs))
   return replay
 
@@ -503,23 +504,23 @@ def testSyncStatusUnconfigured(monkeypatch, tmp_path):
 
 def testUsedDevsAndHelper(monkeypatch, tmp_path):
   _UseFixtures(monkeypatch, tmp_path, "proc_drbd84.txt", "bdev-drbd-8.4.txt")
-  assert drbd.GetUsedDevs() == [0, 1, 4, 6, 8]
-  assert drbd.FindUnusedMinor() == 2
-  assert drbd.GetVersionString() == "8.4.2 (api:1/proto:86-101)"
+  assert drbd_node.GetUsedDevs() == [0, 1, 4, 6, 8]
+  assert drbd_node.FindUnusedMinor() == 2
+  assert drbd_node.GetVersionString() == "8.4.2 (api:1/proto:86-101)"
   helper = tmp_path / "helper"
   helper.write_text(_ReadData("sys_drbd_usermode_helper.txt"))
-  assert drbd.GetUsermodeHelper(str(helper)) == "/bin/true"
+  assert drbd_node.GetUsermodeHelper(str(helper)) == "/bin/true"
   helper.write_text("\n")
   with pytest.raises(errors.BlockDeviceError, match="Can't read any data"):
-    drbd.GetUsermodeHelper(str(helper))
+    drbd_node.GetUsermodeHelper(str(helper))
   with pytest.raises(errors.BlockDeviceError, match="module is loaded"):
-    drbd.GetUsermodeHelper(str(tmp_path / "nothing"))
+    drbd_node.GetUsermodeHelper(str(tmp_path / "nothing"))
 
 
 def testFindUnusedMinor(fake):
-  assert drbd.FindUnusedMinor() == 0
+  assert drbd_node.FindUnusedMinor() == 0
   _Assembled(fake)
-  assert drbd.FindUnusedMinor() == 1
+  assert drbd_node.FindUnusedMinor() == 1
 
 
 def testOpenWithoutUpToDateData(fake):
