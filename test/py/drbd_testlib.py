@@ -93,6 +93,7 @@ class FakeDrbd:
     self.clock = 0.0
     self._failures = []
     self._pending_disconnect = {}
+    self._later = []
     self.Write()
 
   # Test controls -------------------------------------------------------
@@ -111,6 +112,25 @@ class FakeDrbd:
       return original(filename)
     monkeypatch.setattr(drbd_node, "GetProcInfo", _GetProcInfo)
     return self
+
+  def Later(self, reads, fn, after=None):
+    """Run ``fn`` (a state change of the peer) after ``reads`` more reads
+    of /proc/drbd, counted from the next command starting with the words
+    ``after`` (from now if None)."""
+    self._later.append([reads, fn, list(after) if after else None])
+
+  def PlainClass(self):
+    """A stand-in for the ``plain`` device class: an LV is attached when
+    its path is one of the fake's devices."""
+    fake = self
+
+    class _PlainLV(FakeLV):
+      def __init__(self, unique_id, children, size, params, dyn_params=None,
+                   **kwargs):
+        path = "/dev/%s/%s" % tuple(unique_id)
+        super().__init__(path, size)
+        self.attached = path in fake.device_bytes
+    return _PlainLV
 
   def _Sleep(self, seconds):
     assert seconds >= 0
@@ -212,7 +232,14 @@ class FakeDrbd:
 
   # Commands ------------------------------------------------------------
   def _Tick(self):
-    """A /proc read: delayed disconnects take effect after a while."""
+    """A /proc read: delayed disconnects and L{Later} changes happen."""
+    for item in list(self._later):
+      if item[2] is not None:
+        continue
+      item[0] -= 1
+      if item[0] <= 0:
+        self._later.remove(item)
+        item[1]()
     for minor in list(self._pending_disconnect):
       self._pending_disconnect[minor] -= 1
       if self._pending_disconnect[minor] <= 0:
@@ -223,6 +250,9 @@ class FakeDrbd:
   def RunCmd(self, cmd, **kwargs):
     cmd = [str(a) for a in cmd]
     self.calls.append(cmd)
+    for item in self._later:
+      if item[2] is not None and cmd[:len(item[2])] == item[2]:
+        item[2] = None
     for (prefix, output, code) in self._failures:
       if cmd[:len(prefix)] == prefix:
         return process.RunResult(code, None, "", output, " ".join(cmd))
