@@ -13,16 +13,13 @@ configured here is an error for every procedure but
 ``drbd_needs_activation``.
 """
 
-import errno
 import logging
-import os
 
 from ganeti import errors
 from ganeti import netutils
 from ganeti import objects
-from ganeti import pathutils
-from ganeti import storage
 from ganeti.backend import _Fail
+from ganeti.backend import bdev
 from ganeti.storage import drbd
 from ganeti.storage import drbd_node
 
@@ -36,7 +33,6 @@ NV_NONVMNODES = "nonvmnodes"     # [names]: nodes that run no instances
 ATTACH_NET_TIMEOUT = 2 * 60
 
 #: separator between instance name and disk index in disk symlink names
-_DISK_SEPARATOR = ":"
 
 
 def _ToDisk(disk):
@@ -49,21 +45,6 @@ def _DiskName(disk):
   return disk.iv_name or disk.uuid or str(disk)
 
 
-def FindDevice(disk):
-  """The attached device of ``disk`` (children first), or None.
-
-  A child that is missing is passed on as None: a DRBD device then
-  handles itself as diskless.
-
-  @raise errors.BlockDeviceError: unsupported type or bad configuration
-  """
-  children = [FindDevice(child) for child in disk.children or []]
-  cls = storage.GetDeviceClass(disk.dev_type)
-  dev = cls(disk.logical_id, children, disk.size, disk.params,
-            disk.dynamic_params)
-  return dev if dev.attached else None
-
-
 def _FindDisks(disks):
   """The attached DRBD devices of ``disks``, in order; fails on a missing
   one."""
@@ -71,7 +52,7 @@ def _FindDisks(disks):
   for ddict in disks:
     disk = _ToDisk(ddict)
     try:
-      dev = FindDevice(disk)
+      dev = bdev.FindDevice(disk)
     except errors.BlockDeviceError as err:
       _Fail("Can't find device %s: %s", _DiskName(disk), err)
     if dev is None:
@@ -80,24 +61,6 @@ def _FindDisks(disks):
       _Fail("Device %s is not a DRBD device", _DiskName(disk))
     devices.append(dev)
   return devices
-
-
-def _SymlinkBlockDev(instance_name, device_path, idx):
-  """Point ``<disk links dir>/<instance>:<idx>`` at ``device_path``."""
-  links_dir = pathutils.Get().DISK_LINKS_DIR
-  link_name = os.path.join(links_dir, "%s%s%d" % (instance_name,
-                                                  _DISK_SEPARATOR, idx))
-  os.makedirs(links_dir, exist_ok=True)
-  try:
-    os.symlink(device_path, link_name)
-  except OSError as err:
-    if err.errno != errno.EEXIST:
-      raise
-    if not (os.path.islink(link_name) and
-            os.readlink(link_name) == device_path):
-      os.remove(link_name)
-      os.symlink(device_path, link_name)
-  return link_name
 
 
 def DrbdDisconnectNet(disks):
@@ -126,7 +89,7 @@ def DrbdAttachNet(disks, instance_name, multimaster):
   if multimaster:
     for (idx, dev) in enumerate(devices):
       try:
-        _SymlinkBlockDev(instance_name, dev.dev_path, idx)
+        bdev.SymlinkBlockDev(instance_name, dev.dev_path, idx)
       except EnvironmentError as err:
         _Fail("Can't create symlink: %s", err)
   for dev in devices:
@@ -193,7 +156,7 @@ def DrbdNeedsActivation(disks):
   for ddict in disks:
     disk = _ToDisk(ddict)
     try:
-      dev = FindDevice(disk)
+      dev = bdev.FindDevice(disk)
     except errors.BlockDeviceError as err:
       _Fail("Can't check device %s: %s", _DiskName(disk), err)
     if dev is None:

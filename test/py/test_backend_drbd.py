@@ -8,6 +8,7 @@ from ganeti import backend
 from ganeti import constants
 from ganeti import objects
 from ganeti import storage
+from ganeti.backend import bdev
 from ganeti.backend import drbd as backend_drbd
 from ganeti.backend import node as backend_node
 from ganeti.rpc import defs
@@ -65,10 +66,10 @@ def fake(tmp_path, monkeypatch):
 def _Up(fake, idx, primary=False, peer=True):
   """Create and assemble disk ``idx`` here, the peer connected."""
   disk = objects.Disk.FromDict(_Disk(idx))
-  children = [backend_drbd.FindDevice(c) for c in disk.children]
+  children = [bdev.FindDevice(c) for c in disk.children]
   drbd.DRBD8Dev.Create(disk.logical_id, children, disk.size, None,
                        disk.params, False, disk.dynamic_params)
-  dev = backend_drbd.FindDevice(disk) or drbd.DRBD8Dev(
+  dev = bdev.FindDevice(disk) or drbd.DRBD8Dev(
     disk.logical_id, children, disk.size, disk.params, disk.dynamic_params)
   dev.Assemble()
   if primary:
@@ -85,9 +86,9 @@ def _Fails(fn, *args, match):
 
 
 def testFindDevice(fake):
-  assert backend_drbd.FindDevice(objects.Disk.FromDict(_Disk(0))) is None
+  assert bdev.FindDevice(objects.Disk.FromDict(_Disk(0))) is None
   dev = _Up(fake, 0)
-  found = backend_drbd.FindDevice(objects.Disk.FromDict(_Disk(0)))
+  found = bdev.FindDevice(objects.Disk.FromDict(_Disk(0)))
   assert isinstance(found, drbd.DRBD8Dev)
   assert found.dev_path == dev.dev_path == "/dev/drbd0"
 
@@ -132,7 +133,7 @@ def testAttachNetMultimaster(fake, vnode):
   # a stale link is replaced
   os.remove(link)
   os.symlink("/dev/drbd9", link)
-  backend_drbd._SymlinkBlockDev("inst1.example.com", "/dev/drbd0", 0)
+  bdev.SymlinkBlockDev("inst1.example.com", "/dev/drbd0", 0)
   assert os.readlink(link) == "/dev/drbd0"
 
 
