@@ -69,12 +69,14 @@ def ComputeDynamicNodeData(cfg, rpc_runner, node_uuids, hypervisor,
     res = infos.get(uuid)
     if res is None or res.offline or res.fail_msg:
       continue
+    if not isinstance(res.payload, (list, tuple)) or len(res.payload) != 3:
+      continue
     (_, storage, hvinfo) = res.payload
     hv = hvinfo[0] if hvinfo else {}
     disk = storage[0] if storage else {}
     live = running.get(uuid)
-    live = live.payload if live is not None and not live.fail_msg and \
-      not live.offline else {}
+    live = (live.payload if live is not None and not live.fail_msg and
+            not live.offline else None) or {}
     mem_free = int(hv.get("memory_free") or 0)
     pri_mem = 0
     pri_up_mem = 0

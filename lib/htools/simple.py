@@ -27,6 +27,7 @@ Rules (the contract the tests check):
   one after the other, each seeing the resources the previous ones took.
 """
 
+import copy
 import sys
 
 from ganeti import constants
@@ -100,7 +101,8 @@ class _Cluster:
     self.groups = data["nodegroups"]
     self.nodes = dict((name, _Node(name, nd))
                       for (name, nd) in data["nodes"].items())
-    self.instances = data["instances"]
+    # evacuations record the moves they plan: work on a copy
+    self.instances = copy.deepcopy(data["instances"])
     # a node's group missing from "nodegroups": a preferred group using
     # the cluster's instance policy
     for node in self.nodes.values():
@@ -326,6 +328,8 @@ def _Place(cluster, spec, groups=None, exclude=(), fixed_primary=None):
   for uuids in cluster.AllocableGroups(groups):
     best = None
     for uuid in uuids:
+      if not cluster.GroupNodes(uuid):
+        continue
       violations = PolicyViolations(cluster.GroupIPolicy(uuid), spec)
       if violations:
         failures.append(_FormatReasons(cluster, uuid, {}, violations))
