@@ -602,3 +602,7 @@ def Main(argv=None):
     sys.stderr.write("%s: %s\n" % (NAME, err))
     return 1
   return 0
+
+
+if __name__ == "__main__":
+  sys.exit(Main())
