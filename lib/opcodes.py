@@ -748,10 +748,10 @@ class OpTestAllocator(OpCode):
     ("mode", REQUIRED, ht.TElemOf(constants.VALID_IALLOCATOR_MODES),
      "Request type"),
     ("name", REQUIRED, ht.TNonEmptyString, "Instance name"),
-    ("nics", REQUIRED, ht.TMaybeListOf(ht.TDictOf(
+    ("nics", None, ht.TMaybeListOf(ht.TDictOf(
       ht.TElemOf([constants.INIC_MAC, constants.INIC_IP, "bridge"]),
       ht.TMaybeString)), "NICs (dicts of mac, ip, bridge)"),
-    ("disks", REQUIRED, ht.TMaybe(ht.TList), "Disks (dicts of size, mode)"),
+    ("disks", None, ht.TMaybe(ht.TList), "Disks (dicts of size, mode)"),
     ("hypervisor", None, ht.TMaybeString, "Hypervisor"),
     ("iallocator", None, ht.TMaybeString, "Iallocator to run"),
     ("tags", list, ht.TListOf(ht.TNonEmptyString), "Instance tags"),

@@ -199,6 +199,10 @@ class LUTestAllocator(NoHooksLU):
       self.disks = _DiskSpecs(op.disks)
       if op.hypervisor is None:
         op.hypervisor = self.cfg.GetHypervisorType()
+      if op.disk_template is None:
+        # as for instance creation: the first enabled template
+        op.disk_template = \
+          self.cfg.GetClusterInfo().enabled_disk_templates[0]
     elif op.mode in (constants.IALLOCATOR_MODE_RELOC,
                      constants.IALLOCATOR_MODE_ALLOCATE_SECONDARY):
       (self.inst_uuid, op.name) = ExpandInstanceUuidAndName(self.cfg, None,
@@ -234,7 +238,7 @@ class LUTestAllocator(NoHooksLU):
     return iallocator.IAReqInstanceAlloc(
       name=name, memory=op.memory, disks=self.disks,
       disk_template=op.disk_template, group_name=op.group_name, os=op.os,
-      tags=op.tags, nics=op.nics, vcpus=op.vcpus,
+      tags=op.tags, nics=op.nics or [], vcpus=op.vcpus,
       spindle_use=op.spindle_use, hypervisor=op.hypervisor)
 
   def _Request(self):
