@@ -60,6 +60,18 @@ def ExpandInstanceCreateNames(lu):
   return True
 
 
+def DeclareInstanceCreateLocks(lu, level):
+  """With opportunistic locking, lock the resources of the nodes got.
+
+  The node locks were acquired opportunistically (whatever was free);
+  the node resource locks must be those of the same nodes.
+  """
+  if level == locking.LEVEL_NODE_RES and lu.op.iallocator is not None and \
+      lu.op.opportunistic_locking and lu.glm is not None:
+    lu.needed_locks[locking.LEVEL_NODE_RES] = \
+      sorted(lu.glm.list_owned(locking.LEVEL_NODE))
+
+
 def _FilledBeParams(cluster, beparams):
   beparams = dict(beparams or {})
   if constants.BE_MEMORY in beparams:

@@ -81,6 +81,9 @@ class LUInstanceCreate(LogicalUnit):
     self.needed_locks[locking.LEVEL_NODE] = [self.op.pnode_uuid]
     self.needed_locks[locking.LEVEL_NODE_RES] = [self.op.pnode_uuid]
 
+  def DeclareLocks(self, level):
+    allocator.DeclareInstanceCreateLocks(self, level)
+
   def BuildHooksEnv(self):
     op = self.op
     env = {"ADD_MODE": op.mode, "INSTANCE_NAME": op.instance_name,

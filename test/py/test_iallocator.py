@@ -3,11 +3,13 @@
 import json
 import os
 import stat
+import threading
 
 import pytest
 
 from ganeti import constants
 from ganeti import errors
+from ganeti import locking
 from ganeti import opcodes
 from ganeti.backend import RPCFail
 from ganeti.backend import iallocator as backend_ialloc
@@ -15,7 +17,7 @@ from ganeti.cmdlib import iallocator
 from ganeti.rpc import transport
 
 from test_mcpu import ctx, _Exec, Callbacks  # noqa: F401 pylint: disable=W0611
-from test_mcpu import N1, N1_NAME, I1, I3
+from test_mcpu import N1, N2, N3, N1_NAME, I1, I3
 
 pytestmark = pytest.mark.unit
 
@@ -537,3 +539,39 @@ def testInstanceCreateNoDefaultAllocator(ctx):  # noqa: F811
     "No iallocator or pnode given and no cluster-wide default iallocator"
     " found; please specify either an iallocator or a pnode",
     errors.ECODE_INVAL)
+
+
+def testInstanceCreateOpportunisticLocking(ctx):  # noqa: F811
+  _SetLive(ctx)
+  cbs = Callbacks()
+  result = _Exec(ctx, _CreateOp(opportunistic_locking=True), cbs)
+  assert result == ["node1.example.com"]
+
+
+def testInstanceCreateOpportunisticNoNodes(ctx):  # noqa: F811
+  """Every node lock busy: nothing to allocate on, a temporary error."""
+  _SetLive(ctx)
+  held = threading.Event()
+  done = threading.Event()
+
+  def holder():
+    ctx.glm.acquire(locking.LEVEL_CLUSTER, [locking.BGL], shared=1)
+    ctx.glm.acquire(locking.LEVEL_NODE, [N1, N2, N3])
+    held.set()
+    done.wait(30)
+    ctx.glm.release(locking.LEVEL_NODE)
+    ctx.glm.release(locking.LEVEL_CLUSTER)
+  thread = threading.Thread(target=holder)
+  thread.start()
+  try:
+    assert held.wait(30)
+    with pytest.raises(errors.OpPrereqError) as err:
+      _Exec(ctx, _CreateOp(opportunistic_locking=True))
+    assert err.value.args[1] == errors.ECODE_TEMP_NORES, err.value.args
+    assert err.value.args[0] == (
+      "Can't compute nodes using iallocator 'pyganeti-simple': Request"
+      " failed: Group default (preferred): no online, undrained and"
+      " vm_capable nodes")
+  finally:
+    done.set()
+    thread.join()
