@@ -98,7 +98,7 @@ class _Cluster:
       if not isinstance(data.get(key), dict):
         raise AllocatorError("Missing or invalid '%s' in the input" % key)
     self.ipolicy = data.get("ipolicy") or {}
-    self.groups = data["nodegroups"]
+    self.groups = dict(data["nodegroups"])
     self.nodes = dict((name, _Node(name, nd))
                       for (name, nd) in data["nodes"].items())
     # evacuations record the moves they plan: work on a copy

@@ -338,3 +338,13 @@ def testHailInputs(path):
                                      constants.IALLOCATOR_MODE_RELOC):
     assert len(answer["result"]) == data["request"]["required_nodes"]
     assert len(set(answer["result"])) == len(answer["result"])
+
+
+def testInputNotModified():
+  instances = {"i1": _Instance(["n1", "n2"])}
+  data = _Input({"n1": _Node(), "n2": _Node(), "n3": _Node(group="nogroup")},
+                {"type": "node-evacuate", "instances": ["i1"],
+                 "evac_mode": "all"}, instances)
+  before = copy.deepcopy(data)
+  assert simple.Allocate(data)["success"]
+  assert data == before
