@@ -490,6 +490,30 @@ LAST_DRBD_PORT = 14999
 DEFAULT_MAX_RUNNING_JOBS = 20
 DEFAULT_MAX_TRACKED_JOBS = 25
 DEFAULT_IALLOCATOR = "hail"
+# iallocator plugins (doc/iallocator.rst); the search path is below the
+# node root in a virtual cluster (pathutils.Paths.IAllocatorSearchPath)
+IALLOCATOR_SEARCH_PATH = ["/usr/local/lib/ganeti/iallocators",
+                          "/usr/lib/ganeti/iallocators"]
+IALLOCATOR_BUILTIN = "pyganeti-simple"
+DEFAULT_IALLOCATOR_SHORTCUT = "."
+IALLOCATOR_DIR_IN = "in"
+IALLOCATOR_DIR_OUT = "out"
+VALID_IALLOCATOR_DIRECTIONS = frozenset([IALLOCATOR_DIR_IN,
+                                         IALLOCATOR_DIR_OUT])
+IALLOCATOR_MODE_ALLOC = "allocate"
+IALLOCATOR_MODE_ALLOCATE_SECONDARY = "allocate-secondary"
+IALLOCATOR_MODE_MULTI_ALLOC = "multi-allocate"
+IALLOCATOR_MODE_RELOC = "relocate"
+IALLOCATOR_MODE_CHG_GROUP = "change-group"
+IALLOCATOR_MODE_NODE_EVAC = "node-evacuate"
+VALID_IALLOCATOR_MODES = frozenset([
+  IALLOCATOR_MODE_ALLOC, IALLOCATOR_MODE_ALLOCATE_SECONDARY,
+  IALLOCATOR_MODE_MULTI_ALLOC, IALLOCATOR_MODE_RELOC,
+  IALLOCATOR_MODE_CHG_GROUP, IALLOCATOR_MODE_NODE_EVAC])
+NODE_EVAC_PRI = "primary-only"
+NODE_EVAC_SEC = "secondary-only"
+NODE_EVAC_ALL = "all"
+NODE_EVAC_MODES = frozenset([NODE_EVAC_PRI, NODE_EVAC_SEC, NODE_EVAC_ALL])
 IEC_ALL = ["gzip", "gzip-fast", "gzip-slow"]
 SSHK_RSA = "rsa"
 SSH_KEY_BITS = 2048

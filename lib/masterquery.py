@@ -131,7 +131,8 @@ def _InstanceContext(cfg, rpc, wanted, names):
   live_data = {}
   bad_nodes = []
   wrongnode = []
-  if query.IQ_LIVE in wanted and instances:
+  # the console of an instance is known only while it runs
+  if (query.IQ_LIVE in wanted or query.IQ_CONSOLES in wanted) and instances:
     pnodes = sorted(set(i.primary_node for i in instances) - set(offline))
     hvs = list(cluster.enabled_hypervisors)
     hvparams = dict((hv, cluster.hvparams.get(hv, {})) for hv in hvs)
@@ -154,13 +155,43 @@ def _InstanceContext(cfg, rpc, wanted, names):
           wrongnode.append(inst.uuid)
   disk_usage = None
   if query.IQ_DISKUSAGE in wanted:
-    disk_usage = dict((i.uuid, sum(d.size for d in cfg.GetInstanceDisks(
-      i.uuid))) for i in instances)
+    from ganeti.cmdlib.iallocator_data import ComputeDiskSize
+    disk_usage = dict(
+      (i.uuid, ComputeDiskSize(cfg.GetInstanceDiskTemplate(i.uuid),
+                               [{constants.IDISK_SIZE: d.size}
+                                for d in cfg.GetInstanceDisks(i.uuid)]))
+      for i in instances)
+  console = None
+  if query.IQ_CONSOLES in wanted:
+    console = dict((i.uuid, InstanceConsole(cfg, i)) for i in instances
+                   if i.uuid in live_data)
   return query.InstanceQueryData(
     instances, cluster, disk_usage=disk_usage, offline_node_uuids=offline,
     bad_node_uuids=bad_nodes, live_data=live_data, wrongnode_inst=wrongnode,
-    console=None, nodes=nodes, groups=cfg.GetAllNodeGroupsInfo(),
+    console=console, nodes=nodes, groups=cfg.GetAllNodeGroupsInfo(),
     networks=dict(cfg.GetConfigData().networks), disks=cfg.GetAllDisksInfo())
+
+
+def InstanceConsole(cfg, instance):
+  """The console description (a dict) of a running instance, or None.
+
+  The hypervisor class describes it (``GetInstanceConsole``, a class
+  method computing it from the instance and its filled parameters, as in
+  Ganeti); hypervisors that can't, or aren't available, give None.
+  """
+  from ganeti import hypervisor
+  try:
+    hv_class = hypervisor.GetHypervisorClass(instance.hypervisor)
+  except errors.HypervisorError:
+    return None
+  describe = getattr(hv_class, "GetInstanceConsole", None)
+  if describe is None:
+    return None
+  cluster = cfg.GetClusterInfo()
+  node = cfg.GetNodeInfo(instance.primary_node)
+  group = cfg.GetNodeGroup(node.group) if node is not None else None
+  return describe(instance, node, group, cluster.FillHV(instance),
+                  cluster.FillBE(instance))
 
 
 def _StorageUnit(cluster):

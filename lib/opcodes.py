@@ -738,6 +738,39 @@ class OpTestJqueue(OpCode):
   ]
 
 
+class OpTestAllocator(OpCode):
+  """Build an iallocator input message and possibly run an allocator."""
+  OP_DSC_FIELD = "iallocator"
+  OP_PARAMS = [
+    ("direction", REQUIRED,
+     ht.TElemOf(constants.VALID_IALLOCATOR_DIRECTIONS),
+     "'in' (show the input message) or 'out' (run the allocator)"),
+    ("mode", REQUIRED, ht.TElemOf(constants.VALID_IALLOCATOR_MODES),
+     "Request type"),
+    ("name", REQUIRED, ht.TNonEmptyString, "Instance name"),
+    ("nics", None, ht.TMaybeListOf(ht.TDictOf(
+      ht.TElemOf([constants.INIC_MAC, constants.INIC_IP, "bridge"]),
+      ht.TMaybeString)), "NICs (dicts of mac, ip, bridge)"),
+    ("disks", None, ht.TMaybe(ht.TList), "Disks (dicts of size, mode)"),
+    ("hypervisor", None, ht.TMaybeString, "Hypervisor"),
+    ("iallocator", None, ht.TMaybeString, "Iallocator to run"),
+    ("tags", list, ht.TListOf(ht.TNonEmptyString), "Instance tags"),
+    ("memory", None, ht.TMaybe(ht.TNonNegativeInt), "Memory (MiB)"),
+    ("vcpus", None, ht.TMaybe(ht.TNonNegativeInt), "Number of VCPUs"),
+    ("os", None, ht.TMaybeString, "Operating system"),
+    ("disk_template", None, ht.TMaybeString, "Disk template"),
+    ("instances", None, ht.TMaybeListOf(ht.TNonEmptyString),
+     "Instances (change-group, node-evacuate)"),
+    ("evac_mode", None, ht.TMaybe(ht.TElemOf(constants.NODE_EVAC_MODES)),
+     "Node evacuation mode"),
+    ("target_groups", None, ht.TMaybeListOf(ht.TNonEmptyString),
+     "Target node groups (change-group)"),
+    ("spindle_use", 1, ht.TNonNegativeInt, "Spindles used by the instance"),
+    ("count", 1, ht.TNonNegativeInt, "Instances to place (multi-allocate)"),
+    ("group_name", None, ht.TMaybeString, "Node group to allocate in"),
+  ]
+
+
 def _GetOpList():
   return [v for v in globals().values()
           if (isinstance(v, type) and issubclass(v, OpCode) and

@@ -10,6 +10,7 @@ from ganeti import objects
 from ganeti import utils
 from ganeti.cmdlib.base import (LogicalUnit, NoHooksLU,
                                 ExpandNodeUuidAndName)
+from ganeti.cmdlib import allocator
 from ganeti.cmdlib import instance_utils as iu
 
 _SUPPORTED_TEMPLATES = frozenset([constants.DT_DISKLESS, constants.DT_FILE])
@@ -73,19 +74,15 @@ class LUInstanceCreate(LogicalUnit):
       raise errors.OpPrereqError("Instance '%s' is already in the cluster" %
                                  self.op.instance_name, errors.ECODE_EXISTS)
     self.add_locks[locking.LEVEL_INSTANCE] = self.op.instance_name
-    if not self.op.pnode:
-      ial = self.op.iallocator or self.cfg.GetClusterInfo().default_iallocator
-      if not ial:
-        raise errors.OpPrereqError("No node given and no default instance"
-                                   " allocator", errors.ECODE_INVAL)
-      raise errors.OpPrereqError("Can't compute nodes using iallocator '%s':"
-                                 " iallocators are not supported yet;"
-                                 " please give a node with -n" % ial,
-                                 errors.ECODE_NORES)
+    if allocator.ExpandInstanceCreateNames(self):
+      return
     (self.op.pnode_uuid, self.op.pnode) = ExpandNodeUuidAndName(
       self.cfg, self.op.pnode_uuid, self.op.pnode)
     self.needed_locks[locking.LEVEL_NODE] = [self.op.pnode_uuid]
     self.needed_locks[locking.LEVEL_NODE_RES] = [self.op.pnode_uuid]
+
+  def DeclareLocks(self, level):
+    allocator.DeclareInstanceCreateLocks(self, level)
 
   def BuildHooksEnv(self):
     op = self.op
@@ -110,6 +107,7 @@ class LUInstanceCreate(LogicalUnit):
     return (nl, nl)
 
   def CheckPrereq(self):
+    allocator.RunInstanceCreateAllocator(self)
     op = self.op
     cluster = self.cfg.GetClusterInfo()
     self.hv_name = op.hypervisor or cluster.enabled_hypervisors[0]

@@ -201,6 +201,10 @@ CALLS = [
    "Run hooks scripts: list of [script, status, output]"),
   ("test_delay", True, _TestDelayTimeout, [("duration", None)],
    "Sleep for a while"),
+  ("iallocator_runner", False, TMO_NORMAL,
+   [("name", None), ("idata", None)],
+   "Run the iallocator script 'name' on the input message text idata;"
+   " returns its standard output"),
   # Job queue replication
   ("jobqueue_update", True, TMO_URGENT,
    [("file_name", ED_QUEUE_PATH), ("content", ED_COMPRESS)],

@@ -23,6 +23,7 @@ from ganeti.backend import bdev
 from ganeti.backend import drbd as backend_drbd
 from ganeti.backend import files
 from ganeti.backend import hooks
+from ganeti.backend import iallocator
 from ganeti.backend import instance
 from ganeti.backend import jstore
 from ganeti.backend import node
@@ -86,6 +87,7 @@ PROCEDURES = {
   "os_validate": backend_os.ValidateOS,
   "hooks_runner": hooks.RunHooks,
   "test_delay": node.TestDelay,
+  "iallocator_runner": iallocator.RunIAllocator,
   "jobqueue_update": jstore.JobQueueUpdate,
   "jobqueue_purge": jstore.JobQueuePurge,
   "jobqueue_rename": jstore.JobQueueRename,
