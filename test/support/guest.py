@@ -8,7 +8,7 @@ Everything is built on demand and cached in :func:`CacheDir` (env
   uncompressed ELF payload, which qemu boots through the PVH entry point,
   about twice as fast under TCG), from ``apt-get download`` of the image
   package that the ``linux-image-amd64`` meta package depends on;
-- ``initramfs.cpio.gz``: busybox-static, the virtio modules, and /init.
+- ``initramfs-<hash of /init>.cpio.gz``: busybox-static, the virtio modules, and /init.
 
 The guest's /init reads ``guest=<mode>`` from the kernel command line:
 
@@ -21,6 +21,7 @@ Use :func:`Available` to skip tests with a clear reason.
 """
 
 import gzip
+import hashlib
 import lzma
 import os
 import shutil
@@ -143,8 +144,9 @@ for i in $(seq 50); do
   for ev in /sys/class/input/event*; do
     if grep -q "Power Button" "$ev/device/name" 2>/dev/null && \
         [ -c "/dev/input/${ev##*/}" ]; then
+      exec 3<"/dev/input/${ev##*/}"
       echo "%(ready)s"
-      dd if="/dev/input/${ev##*/}" bs=24 count=1 of=/dev/null 2>/dev/null
+      dd bs=24 count=1 of=/dev/null <&3 2>/dev/null
       echo "%(shutdown)s"
       sync
       poweroff -f
@@ -159,7 +161,11 @@ while true; do sleep 3600; done
 
 def Initramfs():
   """Path of the cached busybox initramfs (built once)."""
-  out = os.path.join(CacheDir(), "initramfs.cpio.gz")
+  script = _INIT % {"modules": " ".join(_MODULES), "marker": MARKER,
+                    "ready": READY_MARKER, "shutdown": SHUTDOWN_MARKER}
+  # a changed /init gets a new file
+  digest = hashlib.sha256(script.encode()).hexdigest()[:12]
+  out = os.path.join(CacheDir(), "initramfs-%s.cpio.gz" % digest)
   if os.path.exists(out):
     return out
   (_, _, kver, modroot) = Kernel()
@@ -191,9 +197,7 @@ def Initramfs():
         shutil.copy(src, os.path.join(work, moddir, name))
     init = os.path.join(work, "init")
     with open(init, "w") as fh:
-      fh.write(_INIT % {"modules": " ".join(_MODULES), "marker": MARKER,
-                        "ready": READY_MARKER,
-                        "shutdown": SHUTDOWN_MARKER})
+      fh.write(script)
     os.chmod(init, 0o755)
     names = subprocess.run(["find", "."], cwd=work, capture_output=True,
                            check=True).stdout

@@ -297,9 +297,11 @@ class KVMHypervisor(hv_base.BaseHypervisor):
     logging.info("Starting instance %s: %s", name, " ".join(argv))
     with tempfile.TemporaryFile(mode="w+") as errfile:
       try:
+        # in ctrl/: sockets with too long paths are given relative to it
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
                                 stdout=errfile, stderr=errfile,
-                                pass_fds=pass_fds, close_fds=True)
+                                pass_fds=pass_fds, close_fds=True,
+                                cwd=self.dirs.ctrl_dir)
       except OSError as err:
         raise errors.HypervisorError("Failed to start instance %s: %s" %
                                      (name, err))

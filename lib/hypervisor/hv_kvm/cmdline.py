@@ -13,6 +13,8 @@ Nothing here touches the system: the qemu capabilities come in as a
 :class:`ganeti.hypervisor.hv_kvm.runtime.RuntimeDirs`.
 """
 
+import os
+
 from ganeti import constants as C
 from ganeti import errors
 from ganeti.hypervisor.hv_kvm import kvm_constants as K
@@ -32,8 +34,24 @@ def _Modern(caps):
   return caps.version_tuple >= (6, 0)
 
 
+# sun_path holds 108 bytes with the terminating NUL
+UNIX_PATH_MAX = 107
+
+
+def SocketPath(path):
+  """``path``, or its base name when it is too long for a unix socket.
+
+  qemu runs in the directory of its control sockets (all in ``ctrl/``), so
+  the relative name reaches the same file.
+  """
+  if len(path.encode("utf-8")) > UNIX_PATH_MAX:
+    return os.path.basename(path)
+  return path
+
+
 def UnixServer(caps, path):
   """A unix socket chardev spec qemu listens on without waiting."""
+  path = SocketPath(path)
   if _Modern(caps):
     return "unix:%s,server=on,wait=off" % path
   return "unix:%s,server,nowait" % path
@@ -115,7 +133,8 @@ def _VncArgs(instance, hvp, caps, dirs):
   args = []
   if bind.startswith("/"):
     # a directory: qemu listens on a unix socket in it
-    return ["-vnc", "unix:%s/%s.vnc" % (bind, instance.name)]
+    return ["-vnc", "unix:%s" % SocketPath("%s/%s.vnc" % (bind,
+                                                          instance.name))]
   port = instance.network_port
   if not port or port <= K.VNC_BASE_PORT:
     raise errors.HypervisorError("Network port %s is not a valid VNC display"
@@ -305,7 +324,7 @@ def BuildBaseCommand(instance, hvp, caps, dirs, spice_address=None):
   if hvp[C.HV_VGA]:
     cmd.extend(["-vga", hvp[C.HV_VGA]])
   if hvp.get(C.HV_KVM_USE_GUEST_AGENT):
-    qga = dirs.Ctrl(name, "qga")
+    qga = SocketPath(dirs.Ctrl(name, "qga"))
     cmd.extend(["-chardev", "socket,path=%s,server=on,wait=off,id=qga0" % qga
                 if _Modern(caps) else
                 "socket,path=%s,server,nowait,id=qga0" % qga,

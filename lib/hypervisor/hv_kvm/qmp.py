@@ -10,6 +10,7 @@ timeout.
 """
 
 import json
+import os
 import socket
 import time
 
@@ -18,6 +19,22 @@ from ganeti import errors
 
 class QmpError(errors.HypervisorError):
   """A QMP command failed or the connection broke."""
+
+
+def ConnectUnix(sock, path):
+  """Connect ``sock`` to the unix socket ``path``, even a long one.
+
+  A path longer than sun_path allows is reached through the directory's
+  file descriptor (``/proc/self/fd/N/name``).
+  """
+  if len(path.encode("utf-8")) <= 107:
+    sock.connect(path)
+    return
+  dirfd = os.open(os.path.dirname(path), os.O_RDONLY | os.O_DIRECTORY)
+  try:
+    sock.connect("/proc/self/fd/%d/%s" % (dirfd, os.path.basename(path)))
+  finally:
+    os.close(dirfd)
 
 
 class QmpConnection:
@@ -46,7 +63,7 @@ class QmpConnection:
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.settimeout(self.timeout)
     try:
-      sock.connect(self.path)
+      ConnectUnix(sock, self.path)
     except OSError as err:
       sock.close()
       raise QmpError("Cannot connect to the QMP socket %s: %s" %

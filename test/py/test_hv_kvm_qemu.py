@@ -1,0 +1,200 @@
+"""The kvm hypervisor driver against real qemu (software emulation, TCG).
+
+The guest is Debian's kernel with a busybox initramfs (test/support/guest.py)
+that prints a marker on the serial console and powers off on the ACPI power
+button.  Skipped with the reason when qemu or busybox-static is missing.
+"""
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from ganeti import constants
+from ganeti import errors
+from ganeti import objects
+from ganeti.hypervisor import GetHypervisor
+from ganeti.hypervisor.hv_kvm import qmp
+from ganeti.hypervisor.hv_kvm import runtime
+
+import kvm_testlib as T
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
+  os.path.abspath(__file__))), "support"))
+import guest  # noqa: E402
+from serial import SerialReader  # noqa: E402
+
+pytestmark = [pytest.mark.qemu, pytest.mark.slow]
+
+BOOT_TIMEOUT = 90
+
+
+@pytest.fixture(scope="module")
+def guest_files():
+  reason = guest.Available()
+  if reason:
+    pytest.skip(reason)
+  return guest.Guest()
+
+
+@pytest.fixture
+def hv(vnode, guest_files):
+  """The kvm driver acting as virtual node1; kills what is left."""
+  hyper = GetHypervisor(constants.HT_KVM)
+  yield hyper
+  for name in hyper.ListInstances():
+    hyper.StopInstance(None, force=True, name=name)
+    hyper.CleanupInstance(name)
+
+
+def _Instance(guest_files, name="inst1.example.com", nics=None, **hvkw):
+  (kernel, initrd) = guest_files
+  hvp = T.HvParams(kernel_path=kernel, initrd_path=initrd,
+                   kvm_flag="disabled", root_path="",
+                   kernel_args="quiet panic=-1")
+  hvp.update(hvkw)
+  return T.Instance(hvparams=hvp, name=name, nics=nics)
+
+
+def _Boot(hv, inst, paused=False, block_devices=()):
+  t0 = time.monotonic()
+  hv.StartInstance(inst, list(block_devices), paused)
+  reader = SerialReader(hv.dirs.Ctrl(inst.name, "serial"))
+  return (reader, t0)
+
+
+def test_start_info_reboot_stop(hv, guest_files):
+  inst = _Instance(guest_files)
+  (reader, t0) = _Boot(hv, inst)
+  end = reader.WaitFor(guest.READY_MARKER, BOOT_TIMEOUT)
+  boot_time = time.monotonic() - t0
+  assert guest.MARKER in reader.text
+  print("guest boot to marker: %.2fs" % boot_time)
+  assert hv.ListInstances() == [inst.name]
+  info = hv.GetInstanceInfo(inst.name)
+  (name, pid, memory, vcpus, state, _) = info
+  assert (name, memory, vcpus, state) == (inst.name, 128, 1, "running")
+  assert [i[0] for i in hv.GetAllInstancesInfo()] == [inst.name]
+  # software emulation, as kvm_flag=disabled asks
+  argv = runtime.ProcessCmdline(pid)
+  assert argv[argv.index("-machine") + 1].endswith(",accel=tcg")
+  kvm_state = qmp.Execute(hv.dirs.Ctrl(inst.name, "qmp"), "query-kvm")
+  assert kvm_state["enabled"] is False
+  # the runtime file describes the running machine
+  (cmd, nics, hvp, disks) = runtime.LoadRuntime(
+    runtime.ReadRuntime(hv.dirs, inst.name))
+  assert cmd == argv[:len(cmd)] and nics == [] and disks == []
+  assert hvp["kvm_flag"] == "disabled"
+
+  # reboot: a new qemu from the same runtime, the marker again
+  hv.RebootInstance(inst)
+  reader2 = SerialReader(hv.dirs.Ctrl(inst.name, "serial"))
+  reader2.WaitFor(guest.READY_MARKER, BOOT_TIMEOUT)
+  new_pid = hv.GetInstanceInfo(inst.name)[1]
+  assert new_pid != pid
+  assert reader.WaitClosed(10)
+  assert end > 0
+
+  # stop: the guest hears the power button and powers off
+  t1 = time.monotonic()
+  hv.StopInstance(inst, timeout=60)
+  print("ACPI shutdown: %.2fs" % (time.monotonic() - t1))
+  reader2.WaitFor(guest.SHUTDOWN_MARKER, 10)
+  assert hv.ListInstances() == []
+  assert hv.GetInstanceInfo(inst.name) is None
+  hv.CleanupInstance(inst.name)
+  assert os.listdir(hv.dirs.ctrl_dir) == []
+  assert not os.path.exists(hv.dirs.RuntimeFile(inst.name))
+
+
+def test_paused_start_then_kill_after_timeout(hv, guest_files):
+  inst = _Instance(guest_files, name="paused1")
+  hv.StartInstance(inst, [], True)
+  assert hv.GetInstanceInfo(inst.name)[4] == "paused"
+  # a paused guest cannot react to the power button: killed after 1s
+  t0 = time.monotonic()
+  hv.StopInstance(inst, timeout=1)
+  assert 1 <= time.monotonic() - t0 < 30
+  assert hv.ListInstances() == []
+  hv.CleanupInstance(inst.name)
+
+
+def test_force_stop_and_acpi_off(hv, guest_files):
+  inst = _Instance(guest_files, name="force1", acpi=False)
+  (reader, _) = _Boot(hv, inst)
+  reader.WaitFor(guest.MARKER, BOOT_TIMEOUT)
+  with pytest.raises(errors.HypervisorError, match="already running"):
+    hv.StartInstance(inst, [], False)
+  # acpi off: stopping kills at once
+  hv.StopInstance(inst)
+  assert hv.ListInstances() == []
+  with pytest.raises(errors.HypervisorError, match="not running"):
+    hv.RebootInstance(inst)
+
+
+def test_file_disk_attached(hv, guest_files, tmp_path):
+  image = tmp_path / "disk0.img"
+  subprocess.run(["truncate", "-s", "16M", str(image)], check=True)
+  inst = _Instance(guest_files, name="disk1", disk_cache="writeback")
+  disk = T.Disk()
+  hv.StartInstance(inst, [(disk, str(image), None)], False)
+  blocks = qmp.Execute(hv.dirs.Ctrl(inst.name, "qmp"), "query-block")
+  devid = "disk-9f5c5bd4-6f60-480b"
+  (block,) = [b for b in blocks if b.get("device") == devid or
+              b.get("qdev", "").endswith(devid)]
+  assert block["inserted"]["file"] == str(image)
+  assert block["inserted"]["cache"]["writeback"] is True
+  hv.StopInstance(inst, force=True)
+  hv.CleanupInstance(inst.name)
+
+
+def test_failed_start_leaves_nothing(hv, guest_files):
+  inst = _Instance(guest_files, name="bad1", kvm_extra="-no-such-option")
+  with pytest.raises(errors.HypervisorError,
+                     match="Failed to start instance bad1.*no-such-option"):
+    hv.StartInstance(inst, [], False)
+  assert hv.ListInstances() == []
+  assert not os.path.exists(hv.dirs.RuntimeFile(inst.name))
+  assert not os.path.exists(hv.dirs.PidFile(inst.name))
+  # a missing disk image: qemu's own error
+  inst = _Instance(guest_files, name="bad2")
+  with pytest.raises(errors.HypervisorError, match="bad2"):
+    hv.StartInstance(inst, [(T.Disk(), "/nonexistent/disk", None)], False)
+  assert hv.ListInstances() == []
+
+
+def test_node_info_verify_console(hv, guest_files):
+  info = hv.GetNodeInfo({"kvm_path": "/usr/bin/qemu-system-x86_64"})
+  assert info["memory_total"] > 0 and info["cpu_total"] >= 1
+  assert info["hv_version"][0] >= 2
+  assert hv.Verify({"kvm_path": "/usr/bin/qemu-system-x86_64"}) in (
+    None, "The socat binary ('/usr/bin/socat') does not exist")
+  assert "does not exist" in hv.Verify({"kvm_path": "/nonexistent/kvm"})
+  inst = _Instance(guest_files, name="cons1")
+  node = objects.Node(name="node1.example.com")
+  console = hv.GetInstanceConsole(inst, node)
+  assert console == {
+    "instance": "cons1", "kind": "ssh", "host": "node1.example.com",
+    "user": "root",
+    "command": ["/usr/bin/socat", "STDIO,raw,echo=0,escape=0x1d",
+                "UNIX-CONNECT:%s" % hv.dirs.Ctrl("cons1", "serial")]}
+  inst.hvparams.update(serial_console=False, vnc_bind_address="0.0.0.0")
+  inst.network_port = 5902
+  assert hv.GetInstanceConsole(inst, node) == {
+    "instance": "cons1", "kind": "vnc", "host": "node1.example.com",
+    "port": 5902, "display": 2}
+
+
+def test_balloon_and_cpu_pinning(hv, guest_files):
+  inst = _Instance(guest_files, name="pin1", cpu_mask="0")
+  inst.beparams["maxmem"] = 256
+  hv.StartInstance(inst, [], False)
+  conn_path = hv.dirs.Ctrl(inst.name, "qmp")
+  (cpu,) = qmp.Execute(conn_path, "query-cpus-fast")
+  assert os.sched_getaffinity(cpu["thread-id"]) == {0}
+  assert hv.GetInstanceInfo(inst.name)[2] == 256
+  hv.BalloonInstanceMemory(inst, 200)
+  hv.StopInstance(inst, force=True)
+  hv.CleanupInstance(inst.name)
