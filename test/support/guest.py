@@ -68,7 +68,12 @@ def Available():
 
 def _ImagePackage():
   out = subprocess.run(["apt-cache", "depends", "linux-image-amd64"],
-                       capture_output=True, text=True, check=True).stdout
+                       capture_output=True, text=True, check=False).stdout
+  if "Depends:" not in out and os.geteuid() == 0:
+    # no package lists yet (a fresh machine): fetch them once
+    subprocess.run(["apt-get", "update", "-qq"], check=True)
+    out = subprocess.run(["apt-cache", "depends", "linux-image-amd64"],
+                         capture_output=True, text=True, check=True).stdout
   for line in out.splitlines():
     (key, _, value) = line.strip().partition(": ")
     if key == "Depends" and value.startswith("linux-image-") and \

@@ -213,6 +213,9 @@ class KVMHypervisor(hv_base.BaseHypervisor):
     """
     self._CheckDown(instance.name)
     hvp = instance.hvparams
+    # the master has no kvm code: the checks of the parameters run here
+    self.CheckParameterSyntax(hvp)
+    self.ValidateParameters(hvp)
     self.dirs.Ensure()
     caps = kvm_caps.GetCaps(hvp[C.HV_KVM_PATH])
     kvm_cmd = cmdline.BuildBaseCommand(instance, hvp, caps, self.dirs,
