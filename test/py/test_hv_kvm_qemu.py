@@ -198,3 +198,25 @@ def test_balloon_and_cpu_pinning(hv, guest_files):
   hv.BalloonInstanceMemory(inst, 200)
   hv.StopInstance(inst, force=True)
   hv.CleanupInstance(inst.name)
+
+
+@pytest.mark.root
+@pytest.mark.parametrize("mode", ["bridged", "routed"])
+def test_nic_in_own_netns(guest_files, tmp_path, mode):
+  """A NIC's tap configured by kvm-ifup; the guest pings the host side.
+
+  Runs in a network namespace of its own (198.51.100.0/24 only).
+  """
+  import shutil
+  if os.geteuid() != 0:
+    pytest.skip("needs root (network namespace, tap devices)")
+  if not shutil.which("unshare") or not os.path.exists("/dev/net/tun"):
+    pytest.skip("needs unshare(1) and /dev/net/tun")
+  script = os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), "support", "kvm_netns_check.py")
+  result = subprocess.run(["unshare", "--net", sys.executable, script,
+                           str(tmp_path / "node1"), mode],
+                          capture_output=True, text=True, timeout=180,
+                          check=False)
+  assert result.returncode == 0 and result.stdout.strip() == "OK", \
+    "stdout:\n%s\nstderr:\n%s" % (result.stdout, result.stderr)

@@ -15,7 +15,10 @@ The guest's /init reads ``guest=<mode>`` from the kernel command line:
 - default: print :data:`MARKER`, then :data:`READY_MARKER` once the ACPI
   power button can be heard, and on a power button press (QMP
   ``system_powerdown``) print :data:`SHUTDOWN_MARKER` and power off;
-- ``poweroff``: print the marker and power off at once.
+- ``poweroff``: print the marker and power off at once;
+- ``net`` (with ``ip=<cidr> peer=<address>``): configure eth0, ping the
+  peer, print :data:`NET_OK_MARKER` or :data:`NET_FAIL_MARKER`, then wait
+  for the power button as by default.
 
 Use :func:`Available` to skip tests with a clear reason.
 """
@@ -31,6 +34,8 @@ import tempfile
 MARKER = "PYGANETI-GUEST-BOOTED"
 READY_MARKER = "PYGANETI-GUEST-ACPI-READY"
 SHUTDOWN_MARKER = "PYGANETI-GUEST-POWERDOWN"
+NET_OK_MARKER = "PYGANETI-GUEST-NET-OK"
+NET_FAIL_MARKER = "PYGANETI-GUEST-NET-FAIL"
 
 QEMU = "qemu-system-x86_64"
 _MODULES = ["virtio_pci", "virtio_blk", "virtio_net", "button", "evdev"]
@@ -143,6 +148,15 @@ for m in %(modules)s; do modprobe "$m" 2>/dev/null; done
 echo "%(marker)s mode=$(arg guest) uptime=$(cut -d' ' -f1 /proc/uptime)"
 case "$(arg guest)" in
   poweroff) sync; poweroff -f ;;
+  net)
+    for i in $(seq 50); do [ -e /sys/class/net/eth0 ] && break; sleep 0.1; done
+    ip link set lo up; ip addr add "$(arg ip)" dev eth0; ip link set eth0 up
+    if ping -c 3 -W 2 "$(arg peer)" >/dev/null 2>&1; then
+      echo "%(net_ok)s"
+    else
+      echo "%(net_fail)s"
+    fi
+    ;;
 esac
 # wait for the ACPI power button (an input device named "Power Button")
 for i in $(seq 50); do
@@ -167,7 +181,8 @@ while true; do sleep 3600; done
 def Initramfs():
   """Path of the cached busybox initramfs (built once)."""
   script = _INIT % {"modules": " ".join(_MODULES), "marker": MARKER,
-                    "ready": READY_MARKER, "shutdown": SHUTDOWN_MARKER}
+                    "ready": READY_MARKER, "shutdown": SHUTDOWN_MARKER,
+                    "net_ok": NET_OK_MARKER, "net_fail": NET_FAIL_MARKER}
   # a changed /init gets a new file
   digest = hashlib.sha256(script.encode()).hexdigest()[:12]
   out = os.path.join(CacheDir(), "initramfs-%s.cpio.gz" % digest)

@@ -234,7 +234,7 @@ class KVMHypervisor(hv_base.BaseHypervisor):
   def _SpiceAddress(hvp):
     """The address spice_bind (an IP or an interface name) means here."""
     bind = hvp[C.HV_KVM_SPICE_BIND]
-    if not bind or not os.path.exists("/sys/class/net/%s" % bind):
+    if not bind or not params.IsInterface(bind):
       return bind or None
     out = subprocess.run(["ip", "-o", "addr", "show", "dev", bind],
                          capture_output=True, text=True, check=False).stdout

@@ -24,8 +24,9 @@ IFF_ONE_QUEUE = 0x2000
 IFF_VNET_HDR = 0x4000
 IFF_MULTI_QUEUE = 0x0100
 
+# the checkout: lib/hypervisor/hv_kvm/netdev.py -> top
 _TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
-  os.path.dirname(os.path.abspath(__file__))))))
+  os.path.realpath(__file__)))))
 
 
 def TapFlags(vnet_hdr=True, multiqueue=False):
@@ -83,6 +84,9 @@ def IfupScript():
   candidates = [os.path.join(paths.CONF_DIR, "kvm-vif-bridge"),
                 os.path.join(pathutils.PKGLIBDIR, "kvm-ifup"),
                 os.path.join(_TOP, "tools", "kvm-ifup")]
+  if os.environ.get("PYGANETI_TOP"):
+    candidates.append(os.path.join(os.environ["PYGANETI_TOP"], "tools",
+                                   "kvm-ifup"))
   for path in candidates:
     if os.path.isfile(path) and os.access(path, os.X_OK):
       return path

@@ -9,6 +9,7 @@ look at files).
 import os
 import pwd
 import re
+import socket
 
 from ganeti import constants as C
 from ganeti import errors
@@ -178,6 +179,15 @@ _SPICE_ADDITIONAL_PARAMS = frozenset([
   C.HV_KVM_SPICE_STREAMING_VIDEO_DETECTION, C.HV_KVM_SPICE_USE_TLS])
 
 
+def IsInterface(name):
+  """Whether ``name`` is a network interface in this network namespace."""
+  try:
+    socket.if_nametoindex(name)
+  except OSError:
+    return False
+  return True
+
+
 def _IsIp(value):
   from ganeti import netutils
   return netutils.IPAddress.IsValid(value)
@@ -256,14 +266,14 @@ def ValidateOnNode(hvparams):
   vnc_bind = hvparams[C.HV_VNC_BIND_ADDRESS]
   if vnc_bind and not _IsIp(vnc_bind) and \
       not os.path.isabs(vnc_bind) and \
-      not os.path.exists("/sys/class/net/%s" % vnc_bind):
+      not IsInterface(vnc_bind):
     raise errors.HypervisorError("VNC: The %s parameter must be either a"
                                  " valid IP address, an absolute path or a"
                                  " network interface name (got '%s')" %
                                  (C.HV_VNC_BIND_ADDRESS, vnc_bind))
   spice_bind = hvparams[C.HV_KVM_SPICE_BIND]
   if spice_bind and not _IsIp(spice_bind) and \
-      not os.path.exists("/sys/class/net/%s" % spice_bind):
+      not IsInterface(spice_bind):
     raise errors.HypervisorError("SPICE: The %s parameter must be either a"
                                  " valid IP address or a network interface"
                                  " name (got '%s')" %
