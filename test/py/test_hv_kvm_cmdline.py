@@ -262,3 +262,11 @@ def test_device_id():
   assert cmdline.DeviceId("nic", T.INST_UUID) == "nic-003fc157-66a8-4e6d"
   with pytest.raises(errors.HypervisorError):
     cmdline.DeviceId("disk", None)
+
+
+def test_relocate_command(dirs):
+  other = runtime.RuntimeDirs("/other/node2/kvm")
+  argv = _Build(other, use_chroot=True)
+  moved = cmdline.RelocateCommand(argv, NAME, dirs, T.Caps72())
+  assert moved == _Build(dirs, use_chroot=True)
+  assert moved != argv

@@ -220,3 +220,60 @@ def test_nic_in_own_netns(guest_files, tmp_path, mode):
                           check=False)
   assert result.returncode == 0 and result.stdout.strip() == "OK", \
     "stdout:\n%s\nstderr:\n%s" % (result.stdout, result.stderr)
+
+
+def _FreePort():
+  import socket
+  sock = socket.socket()
+  sock.bind(("127.0.0.1", 0))
+  port = sock.getsockname()[1]
+  sock.close()
+  return port
+
+
+def test_live_migration_between_two_nodes(guest_files, tmp_path):
+  """Two virtual nodes' drivers on this host; qemu migrates over loopback."""
+  from ganeti.hypervisor.hv_kvm import KVMHypervisor
+  src = KVMHypervisor(dirs=runtime.RuntimeDirs(str(tmp_path / "n1")))
+  dst = KVMHypervisor(dirs=runtime.RuntimeDirs(str(tmp_path / "n2")))
+  inst = _Instance(guest_files, name="mig1", migration_port=_FreePort(),
+                   migration_downtime=100)
+  try:
+    src.StartInstance(inst, [], False)
+    SerialReader(src.dirs.Ctrl("mig1", "serial")).WaitFor(
+      guest.READY_MARKER, BOOT_TIMEOUT)
+    info = src.MigrationInfo(inst)
+    dst.AcceptInstance(inst, info, "127.0.0.1")
+    # the target runs with its own node's paths, paused for the memory
+    dst_pid = dst.GetInstanceInfo("mig1")[1]
+    argv = runtime.ProcessCmdline(dst_pid)
+    assert argv[argv.index("-pidfile") + 1] == dst.dirs.PidFile("mig1")
+    assert argv[-2:] == ["-incoming",
+                         "tcp:127.0.0.1:%d" % inst.hvparams["migration_port"]]
+    t0 = time.monotonic()
+    src.MigrateInstance("cluster", inst, "127.0.0.1", True)
+    deadline = time.monotonic() + 60
+    while True:
+      status = src.GetMigrationStatus(inst)
+      state = getattr(status, "status", None) or status["status"]
+      if state != "active":
+        break
+      assert time.monotonic() < deadline, "migration did not finish"
+      time.sleep(0.05)
+    assert state == "completed"
+    print("live migration: %.2fs" % (time.monotonic() - t0))
+    dst.FinalizeMigrationDst(inst, info, True)
+    src.FinalizeMigrationSource(inst, True, True)
+    assert src.ListInstances() == [] and dst.ListInstances() == ["mig1"]
+    assert dst.GetInstanceInfo("mig1")[4] == "running"
+    (cmd, _, _, _) = runtime.LoadRuntime(runtime.ReadRuntime(dst.dirs,
+                                                             "mig1"))
+    assert cmd[cmd.index("-pidfile") + 1] == dst.dirs.PidFile("mig1")
+    # the guest lives on: it still hears the power button
+    reader = SerialReader(dst.dirs.Ctrl("mig1", "serial"))
+    dst.StopInstance(inst, timeout=30)
+    reader.WaitFor(guest.SHUTDOWN_MARKER, 10)
+  finally:
+    for hv in (src, dst):
+      for name in hv.ListInstances():
+        hv.StopInstance(None, force=True, name=name)

@@ -261,6 +261,7 @@ class KVMHypervisor(hv_base.BaseHypervisor):
     @raise errors.HypervisorError: anything failed (qemu is then gone)
     """
     name = instance.name
+    kvm_cmd = cmdline.RelocateCommand(kvm_cmd, name, self.dirs, caps)
     for kind in ("qmp", "serial", "monitor", "vnc", "qga"):
       path = self.dirs.Ctrl(name, kind)
       if os.path.exists(path):
@@ -570,7 +571,12 @@ class KVMHypervisor(hv_base.BaseHypervisor):
   def FinalizeMigrationDst(self, instance, info, success):
     name = instance.name
     if success:
-      runtime.WriteRuntime(self.dirs, name, info)
+      (kvm_cmd, nics, hvp, disks) = runtime.LoadRuntime(info)
+      caps = kvm_caps.GetCaps(hvp[C.HV_KVM_PATH])
+      kvm_cmd = cmdline.RelocateCommand([str(a) for a in kvm_cmd], name,
+                                        self.dirs, caps)
+      runtime.WriteRuntime(self.dirs, name, runtime.SerializeRuntime(
+        kvm_cmd, nics, hvp, disks))
       status = self._Qmp(name, "query-status")
       if not status.get("running"):
         self._Qmp(name, "cont")

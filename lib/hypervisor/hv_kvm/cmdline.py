@@ -443,3 +443,23 @@ def BuildExecArgs(instance, hvp, caps, dirs, nics, tap_fds, block_devices,
       address = "[%s]" % address
     args.extend(["-incoming", "tcp:%s:%d" % (address, port)])
   return args
+
+
+def RelocateCommand(argv, name, dirs, caps):
+  """A saved argv with its node-local paths set to this node's ``dirs``.
+
+  The runtime file of another node (a migration source; in a virtual
+  cluster each node has its own root) names that node's pid file, control
+  sockets and chroot; the same machine started here uses ours.
+  """
+  result = list(argv)
+  for (idx, arg) in enumerate(result[:-1]):
+    value = result[idx + 1]
+    if arg == "-pidfile":
+      result[idx + 1] = dirs.PidFile(name)
+    elif arg == "-chroot":
+      result[idx + 1] = dirs.ChrootDir(name)
+    elif arg in ("-monitor", "-serial") and value.startswith("unix:"):
+      kind = "monitor" if arg == "-monitor" else "serial"
+      result[idx + 1] = UnixServer(caps, dirs.Ctrl(name, kind))
+  return result
