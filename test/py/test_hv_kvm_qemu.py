@@ -277,3 +277,42 @@ def test_live_migration_between_two_nodes(guest_files, tmp_path):
     for hv in (src, dst):
       for name in hv.ListInstances():
         hv.StopInstance(None, force=True, name=name)
+
+
+def test_disk_hotplug(hv, guest_files, tmp_path):
+  """A disk added to and removed from a running guest (ACPI PCI hotplug)."""
+  images = []
+  for idx in range(2):
+    image = tmp_path / ("disk%d.img" % idx)
+    subprocess.run(["truncate", "-s", "8M", str(image)], check=True)
+    images.append(str(image))
+  inst = _Instance(guest_files, name="hot1")
+  boot_disk = T.Disk()
+  (reader, _) = _Boot(hv, inst, block_devices=[(boot_disk, images[0],
+                                                None)])
+  reader.WaitFor(guest.READY_MARKER, BOOT_TIMEOUT)
+  qmp_path = hv.dirs.Ctrl(inst.name, "qmp")
+  hv.HotplugSupported(inst)
+  new_disk = T.Disk(uuid="2d0c4b1e-aaaa-4bbb-8ccc-1234567890ab")
+  hv.HotAddDevice(inst, "disk", new_disk, (images[1], None), 1)
+  nodes = qmp.Execute(qmp_path, "query-named-block-nodes")
+  assert any(n.get("node-name") == "disk-2d0c4b1e-aaaa-4bbb" and
+             n["file"] == images[1] for n in nodes)
+  (_, _, _, disks) = runtime.LoadRuntime(runtime.ReadRuntime(hv.dirs,
+                                                             inst.name))
+  assert [d[1] for d in disks] == images
+  # the boot disk goes too: the guest releases both
+  hv.HotDelDevice(inst, "disk", new_disk, None, 1)
+  hv.HotDelDevice(inst, "disk", boot_disk, None, 0)
+  blocks = qmp.Execute(qmp_path, "query-block")
+  assert not [b for b in blocks if b.get("inserted", {}).get("file") in
+              images]
+  (_, _, _, disks) = runtime.LoadRuntime(runtime.ReadRuntime(hv.dirs,
+                                                             inst.name))
+  assert disks == []
+  with pytest.raises(errors.HotplugError, match="modification"):
+    hv.HotModDevice(inst, "disk", new_disk, None, 0)
+  hv.StopInstance(inst, force=True)
+  with pytest.raises(errors.HotplugError, match="not running"):
+    hv.HotplugSupported(inst)
+  hv.CleanupInstance(inst.name)

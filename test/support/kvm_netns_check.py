@@ -35,6 +35,28 @@ def _Links():
                         text=True, check=True).stdout
 
 
+def _HotplugNic(hv, inst, objects):
+  """Plug a second NIC in (its tap joins the bridge), then out again."""
+  from ganeti.hypervisor.hv_kvm import qmp
+  nic = objects.NIC(mac="aa:00:00:12:34:57", ip=None, name=None,
+                    network=None, nicparams={"mode": "bridged",
+                                             "link": BRIDGE},
+                    uuid="77d8e1f0-1234-4c3d-9e8f-a0b1c2d3e4f5")
+  hv.HotAddDevice(inst, "nic", nic, None, 1)
+  with open(os.path.join(hv.dirs.NicDir(inst.name), "1")) as fh:
+    tap = fh.read().strip()
+  links = _Links()
+  line = [ln for ln in links.splitlines() if " %s:" % tap in ln]
+  assert line and "master %s" % BRIDGE in line[0], links
+  qmp_path = hv.dirs.Ctrl(inst.name, "qmp")
+  devices = qmp.Execute(qmp_path, "qom-list", {"path": "/machine/peripheral"})
+  assert "nic-77d8e1f0-1234-4c3d" in [d["name"] for d in devices]
+  hv.HotDelDevice(inst, "nic", nic, None, 1)
+  devices = qmp.Execute(qmp_path, "qom-list", {"path": "/machine/peripheral"})
+  assert "nic-77d8e1f0-1234-4c3d" not in [d["name"] for d in devices]
+  assert " %s:" % tap not in _Links()
+
+
 def main():
   (rootdir, mode) = sys.argv[1:3]
   os.environ["GANETI_ROOTDIR"] = rootdir
@@ -80,6 +102,8 @@ def main():
       assert "dev %s" % tap in routes, routes
     reader.WaitFor(guest.READY_MARKER, 90)
     assert guest.NET_OK_MARKER in reader.text, reader.text
+    if mode == "bridged":
+      _HotplugNic(hv, inst, objects)
     hv.StopInstance(inst, timeout=30)
     hv.CleanupInstance(inst.name)
     assert "%s:" % tap not in _Links()

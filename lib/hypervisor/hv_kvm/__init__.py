@@ -24,6 +24,7 @@ from ganeti import errors
 from ganeti.hypervisor import hv_base
 from ganeti.hypervisor.hv_kvm import caps as kvm_caps
 from ganeti.hypervisor.hv_kvm import cmdline
+from ganeti.hypervisor.hv_kvm import hotplug
 from ganeti.hypervisor.hv_kvm import kvm_constants as K
 from ganeti.hypervisor.hv_kvm import netdev
 from ganeti.hypervisor.hv_kvm import params
@@ -494,6 +495,41 @@ class KVMHypervisor(hv_base.BaseHypervisor):
               "host": spice_bind, "port": instance.network_port}
     return {"instance": instance.name, "kind": C.CONS_MESSAGE,
             "message": "No serial shell for instance %s" % instance.name}
+
+  # Hotplug (Ganeti's method names; extra is (link, uri) for disks)
+
+  def _CheckHotplug(self, instance, dev_type, action):
+    if not self._PidAlive(instance.name)[2]:
+      raise errors.HotplugError("Instance %s is not running" % instance.name)
+    (_, _, hvp, _) = self._LoadRuntime(instance.name)
+    hotplug.CheckSupported(kvm_caps.GetCaps(hvp[C.HV_KVM_PATH]), hvp,
+                           dev_type, action)
+
+  def HotplugSupported(self, instance):
+    """Raise errors.HotplugError unless the running qemu can hotplug."""
+    self._CheckHotplug(instance, hotplug.TARGET_NIC, hotplug.ACTION_ADD)
+
+  def VerifyHotplugSupport(self, instance, action, dev_type):
+    self._CheckHotplug(instance, dev_type, action)
+
+  def HotAddDevice(self, instance, dev_type, device, extra, seq):
+    self._CheckHotplug(instance, dev_type, hotplug.ACTION_ADD)
+    if dev_type == hotplug.TARGET_DISK:
+      (link, uri) = extra
+      hotplug.AddDisk(self.dirs, instance, device, link, uri, seq)
+    else:
+      hotplug.AddNic(self.dirs, instance, device, seq)
+
+  def HotDelDevice(self, instance, dev_type, device, extra, seq):
+    self._CheckHotplug(instance, dev_type, hotplug.ACTION_REMOVE)
+    if dev_type == hotplug.TARGET_DISK:
+      hotplug.RemoveDisk(self.dirs, instance, device)
+    else:
+      hotplug.RemoveNic(self.dirs, instance, device, seq)
+
+  def HotModDevice(self, instance, dev_type, device, extra, seq):
+    self._CheckHotplug(instance, dev_type, hotplug.ACTION_MODIFY)
+    hotplug.ModifyNic(self.dirs, instance, device, seq)
 
   # Migration (the master drives: MigrationInfo on the source,
   # AcceptInstance on the target, MigrateInstance and GetMigrationStatus on

@@ -104,9 +104,11 @@ class QmpConnection:
     except ValueError as err:
       raise QmpError("Invalid QMP message %r: %s" % (line[:200], err))
 
-  def Execute(self, command, arguments=None, timeout=None):
+  def Execute(self, command, arguments=None, timeout=None, fds=None):
     """Run ``command``; return its ``return`` value.
 
+    @param fds: file descriptors passed along (SCM_RIGHTS), as ``getfd``
+        wants them
     @raise QmpError: the command failed (message has class and desc)
     """
     if self._sock is None:
@@ -114,8 +116,14 @@ class QmpConnection:
     msg = {"execute": command}
     if arguments:
       msg["arguments"] = arguments
+    data = json.dumps(msg).encode("utf-8") + b"\r\n"
     try:
-      self._sock.sendall(json.dumps(msg).encode("utf-8") + b"\r\n")
+      if fds:
+        sent = socket.send_fds(self._sock, [data], list(fds))
+        if sent < len(data):
+          self._sock.sendall(data[sent:])
+      else:
+        self._sock.sendall(data)
     except OSError as err:
       raise QmpError("Cannot send to QMP socket %s: %s" % (self.path, err))
     deadline = time.monotonic() + (timeout or self.timeout)
