@@ -63,6 +63,9 @@ class KVMHypervisor(hv_base.BaseHypervisor):
   """The qemu/KVM hypervisor driver."""
   CAN_MIGRATE = True
   PARAMETERS = params.PARAMETERS
+  # the optional override of kvm-ifup, distributed to the nodes
+  ANCILLARY_FILES = ["/etc/ganeti/kvm-vif-bridge"]
+  ANCILLARY_FILES_OPT = ["/etc/ganeti/kvm-vif-bridge"]
 
   def __init__(self, dirs=None):
     self._dirs = dirs
