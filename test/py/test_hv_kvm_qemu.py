@@ -316,3 +316,46 @@ def test_disk_hotplug(hv, guest_files, tmp_path):
   with pytest.raises(errors.HotplugError, match="not running"):
     hv.HotplugSupported(inst)
   hv.CleanupInstance(inst.name)
+
+
+def _ProcessUid(pid):
+  with open("/proc/%d/status" % pid) as fh:
+    for line in fh:
+      if line.startswith("Uid:"):
+        return int(line.split()[1])
+  raise AssertionError("no Uid in /proc/%d/status" % pid)
+
+
+def test_security_models(hv, guest_files, vnode):
+  """qemu drops root for the user of security_domain, or a pool uid."""
+  import pwd
+  if os.geteuid() != 0:
+    pytest.skip("needs root (qemu -runas)")
+  try:
+    nobody = pwd.getpwnam("nobody").pw_uid
+  except KeyError:
+    pytest.skip("no user 'nobody' here")
+  inst = _Instance(guest_files, name="user1", security_model="user",
+                   security_domain="nobody")
+  hv.StartInstance(inst, [], False)
+  (_, pid, _, _, state, _) = hv.GetInstanceInfo(inst.name)
+  assert _ProcessUid(pid) == nobody and state == "running"
+  hv.StopInstance(inst, force=True)
+  hv.CleanupInstance(inst.name)
+  # the pool model takes uids from ssconf uid_pool
+  with open(vnode.SsconfFile("uid_pool"), "w") as fh:
+    fh.write("63990-63991\n")
+  pool1 = _Instance(guest_files, name="pool1", security_model="pool")
+  pool2 = _Instance(guest_files, name="pool2", security_model="pool")
+  hv.StartInstance(pool1, [], False)
+  hv.StartInstance(pool2, [], False)
+  uids = {_ProcessUid(hv.GetInstanceInfo(n)[1]) for n in ("pool1", "pool2")}
+  assert uids == {63990, 63991}
+  pool3 = _Instance(guest_files, name="pool3", security_model="pool")
+  with pytest.raises(errors.HypervisorError, match="No free uid"):
+    hv.StartInstance(pool3, [], False)
+  assert "pool3" not in hv.ListInstances()
+  for inst in (pool1, pool2):
+    hv.StopInstance(inst, force=True)
+    hv.CleanupInstance(inst.name)
+  assert os.listdir(hv.dirs.uid_dir) == []

@@ -15,6 +15,7 @@ emulation), ``enabled`` gives ``accel=kvm``, empty leaves qemu's default.
 
 import logging
 import os
+import pwd
 import subprocess
 import tempfile
 import time
@@ -231,7 +232,7 @@ class KVMHypervisor(hv_base.BaseHypervisor):
       self._Execute(instance, kvm_cmd, nics, hvp, block_devices, caps,
                     startup_paused)
     except Exception:
-      self.dirs.Cleanup(instance.name)
+      self._CleanupAll(instance.name)
       raise
 
   @staticmethod
@@ -250,13 +251,23 @@ class KVMHypervisor(hv_base.BaseHypervisor):
     raise errors.HypervisorError("SPICE: interface %s has no %s address" %
                                  (bind, want))
 
-  def _RunAs(self, instance, hvp):
+  def _RunAs(self, instance, hvp, caps):
+    """The -runas argument of the security model (None: stay root)."""
     model = hvp[C.HV_SECURITY_MODEL]
     if model == K.HT_SM_USER:
       return hvp[C.HV_SECURITY_DOMAIN]
-    if model == K.HT_SM_POOL:
-      return uidpool.RequestUid(self.dirs, instance.name)
-    return None
+    if model != K.HT_SM_POOL:
+      return None
+    uid = uidpool.RequestUid(self.dirs, instance.name)
+    if caps.HasOption("runas-uid-gid"):
+      return "%d:%d" % (uid, uid)
+    try:
+      return pwd.getpwuid(uid).pw_name
+    except KeyError:
+      uidpool.ReleaseUid(self.dirs, instance.name)
+      raise errors.HypervisorError("uid %d of the pool has no user name,"
+                                   " which this qemu (%s) needs for -runas" %
+                                   (uid, caps.version))
 
   def _Execute(self, instance, kvm_cmd, nics, hvp, block_devices, caps,
                startup_paused, incoming=None):
@@ -284,7 +295,7 @@ class KVMHypervisor(hv_base.BaseHypervisor):
       for _ in nics:
         taps.append(netdev.OpenTap(vnet_hdr=hvp[C.HV_VNET_HDR],
                                    queues=queues))
-      run_as = self._RunAs(instance, hvp)
+      run_as = self._RunAs(instance, hvp, caps)
       argv = kvm_cmd + cmdline.BuildExecArgs(
         instance, hvp, caps, self.dirs, nics, [fds for (_, fds) in taps],
         block_devices, incoming=incoming, run_as=run_as)
@@ -427,12 +438,16 @@ class KVMHypervisor(hv_base.BaseHypervisor):
                       name, timeout)
       self._Kill(name)
 
+  def _CleanupAll(self, name):
+    """Give back the pool uid and remove the runtime files of ``name``."""
+    uidpool.ReleaseUid(self.dirs, name)
+    self.dirs.Cleanup(name)
+
   def CleanupInstance(self, instance_name):
     if self._PidAlive(instance_name)[2]:
       raise errors.HypervisorError("Instance %s is still running" %
                                    instance_name)
-    uidpool.ReleaseUid(self.dirs, instance_name)
-    self.dirs.Cleanup(instance_name)
+    self._CleanupAll(instance_name)
 
   def _LoadRuntime(self, name):
     return runtime.LoadRuntime(runtime.ReadRuntime(self.dirs, name))
@@ -446,8 +461,7 @@ class KVMHypervisor(hv_base.BaseHypervisor):
     text = runtime.ReadRuntime(self.dirs, name)
     (kvm_cmd, nics, hvp, disks) = runtime.LoadRuntime(text)
     self.StopInstance(instance, force=True)
-    uidpool.ReleaseUid(self.dirs, name)
-    self.dirs.Cleanup(name)
+    self._CleanupAll(name)
     self.dirs.Ensure()
     runtime.WriteRuntime(self.dirs, name, text)
     caps = kvm_caps.GetCaps(hvp[C.HV_KVM_PATH])
@@ -455,7 +469,7 @@ class KVMHypervisor(hv_base.BaseHypervisor):
       self._Execute(instance, [str(a) for a in kvm_cmd], nics, hvp, disks,
                     caps, False)
     except Exception:
-      self.dirs.Cleanup(name)
+      self._CleanupAll(name)
       raise
 
   def BalloonInstanceMemory(self, instance, mem):
@@ -553,7 +567,7 @@ class KVMHypervisor(hv_base.BaseHypervisor):
       self._Execute(instance, [str(a) for a in kvm_cmd], nics, hvp, disks,
                     caps, True, incoming=(target, port))
     except Exception:
-      self.dirs.Cleanup(instance.name)
+      self._CleanupAll(instance.name)
       raise
 
   def MigrateInstance(self, cluster_name, instance, target, live):
@@ -602,8 +616,7 @@ class KVMHypervisor(hv_base.BaseHypervisor):
     name = instance.name
     if success:
       self._Kill(name)
-      uidpool.ReleaseUid(self.dirs, name)
-      self.dirs.Cleanup(name)
+      self._CleanupAll(name)
     elif live and self._PidAlive(name)[2]:
       self._Qmp(name, "cont")
 
@@ -621,4 +634,4 @@ class KVMHypervisor(hv_base.BaseHypervisor):
         self._Qmp(name, "cont")
     else:
       self._Kill(name)
-      self.dirs.Cleanup(name)
+      self._CleanupAll(name)

@@ -75,6 +75,8 @@ def ParseHelpOptions(text):
       found.add(m.group(1))
   if re.search(r",boot=on\|off", text):
     found.add("drive-boot")
+  if re.search(r"user can be numeric uid:gid", text):
+    found.add("runas-uid-gid")
   return found
 
 
