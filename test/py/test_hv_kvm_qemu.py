@@ -359,3 +359,33 @@ def test_security_models(hv, guest_files, vnode):
     hv.StopInstance(inst, force=True)
     hv.CleanupInstance(inst.name)
   assert os.listdir(hv.dirs.uid_dir) == []
+
+
+def test_user_shutdown(hv, guest_files):
+  """With user_shutdown a guest's own poweroff leaves state "shutdown"."""
+  inst = _Instance(guest_files, name="ushut1", user_shutdown=True,
+                   kernel_args="quiet panic=-1 guest=poweroff")
+  (reader, _) = _Boot(hv, inst)
+  reader.WaitFor(guest.MARKER, BOOT_TIMEOUT)
+
+  def _State():
+    info = hv.GetInstanceInfo(inst.name)
+    return info is not None and info[4] == "shutdown"
+  deadline = time.monotonic() + 30
+  while not _State():
+    assert time.monotonic() < deadline, "no user shutdown seen"
+    time.sleep(0.05)
+  # starting it again replaces the stopped qemu
+  hv.StartInstance(inst, [], False)
+  SerialReader(hv.dirs.Ctrl(inst.name, "serial")).WaitFor(guest.MARKER,
+                                                          BOOT_TIMEOUT)
+  deadline = time.monotonic() + 30
+  while not _State():
+    assert time.monotonic() < deadline, "no user shutdown seen"
+    time.sleep(0.05)
+  # a stop of a shut down guest does not wait for ACPI
+  t0 = time.monotonic()
+  hv.StopInstance(inst, timeout=60)
+  assert time.monotonic() - t0 < 10
+  assert hv.ListInstances() == []
+  hv.CleanupInstance(inst.name)

@@ -206,8 +206,21 @@ class KVMHypervisor(hv_base.BaseHypervisor):
 
   # Start
 
+  def _IsUserShutdown(self, name):
+    """Whether the guest powered itself off (qemu kept by -no-shutdown)."""
+    try:
+      status = self._Qmp(name, "query-status")
+    except qmp.QmpError:
+      return False
+    return status.get("status") == "shutdown"
+
   def _CheckDown(self, name):
+    """Raise if ``name`` runs; a qemu left by a user shutdown goes."""
     if self._PidAlive(name)[2]:
+      if self._IsUserShutdown(name):
+        self._Kill(name)
+        self._CleanupAll(name)
+        return
       raise errors.HypervisorError("Failed to start instance %s: %s" %
                                    (name, "already running"))
 
@@ -421,7 +434,7 @@ class KVMHypervisor(hv_base.BaseHypervisor):
     (_, pid, alive) = self._PidAlive(name)
     if not alive:
       return
-    if force or not acpi:
+    if force or not acpi or self._IsUserShutdown(name):
       self._Kill(name)
       return
     try:

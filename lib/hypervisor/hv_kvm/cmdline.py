@@ -238,6 +238,10 @@ def BuildBaseCommand(instance, hvp, caps, dirs, spice_address=None):
     cmd.append("-no-acpi")
   if hvp[C.HV_REBOOT_BEHAVIOR] == C.INSTANCE_REBOOT_EXIT:
     cmd.append("-no-reboot")
+  if hvp.get(C.HV_KVM_USER_SHUTDOWN):
+    # a guest that powers itself off stays as a stopped qemu, so that the
+    # shutdown is seen as the user's (state "shutdown", USER_down)
+    cmd.append("-no-shutdown")
   cmd.extend(_MachineArgs(hvp, caps))
 
   kernel_path = hvp[C.HV_KERNEL_PATH]
