@@ -8,7 +8,8 @@ Everything is built on demand and cached in :func:`CacheDir` (env
   uncompressed ELF payload, which qemu boots through the PVH entry point,
   about twice as fast under TCG), from ``apt-get download`` of the image
   package that the ``linux-image-amd64`` meta package depends on;
-- ``initramfs-<hash of /init>.cpio.gz``: busybox-static, the virtio modules, and /init.
+- ``initramfs-<hash of /init>.cpio.gz``: busybox-static, the virtio,
+  ACPI button and evdev modules, and /init.
 
 The guest's /init reads ``guest=<mode>`` from the kernel command line:
 
@@ -23,6 +24,7 @@ The guest's /init reads ``guest=<mode>`` from the kernel command line:
 Use :func:`Available` to skip tests with a clear reason.
 """
 
+import fcntl
 import gzip
 import hashlib
 import lzma
@@ -232,6 +234,12 @@ def Initramfs():
 
 
 def Guest():
-  """(kernel, initrd) paths ready for qemu's -kernel/-initrd."""
-  (_, vmlinux, _, _) = Kernel()
-  return (vmlinux, Initramfs())
+  """(kernel, initrd) paths ready for qemu's -kernel/-initrd.
+
+  Builds run under a lock of the cache directory: test runs of several
+  checkouts may share it.
+  """
+  with open(os.path.join(CacheDir(), ".lock"), "w") as lock:
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    (_, vmlinux, _, _) = Kernel()
+    return (vmlinux, Initramfs())
