@@ -389,3 +389,32 @@ def test_user_shutdown(hv, guest_files):
   assert time.monotonic() - t0 < 10
   assert hv.ListInstances() == []
   hv.CleanupInstance(inst.name)
+
+
+def test_vnc_with_password(hv, guest_files, tmp_path):
+  """qemu's VNC server on the instance's port, password set over QMP."""
+  import socket
+  port = _FreePort()
+  while port <= 5900:
+    port = _FreePort()
+  pwfile = tmp_path / "vnc-password"
+  pwfile.write_text("s3cret\n")
+  inst = _Instance(guest_files, name="vnc1", vnc_bind_address="127.0.0.1",
+                   vnc_password_file=str(pwfile))
+  inst.network_port = port
+  hv.StartInstance(inst, [], False)
+  sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+  try:
+    assert sock.recv(12) == b"RFB 003.008\n"
+    sock.sendall(b"RFB 003.008\n")
+    # security types offered: 2 (VNC authentication) only, as a password
+    # is set
+    data = sock.recv(16)
+    assert data[0] >= 1 and 2 in data[1:1 + data[0]]
+  finally:
+    sock.close()
+  vnc = qmp.Execute(hv.dirs.Ctrl(inst.name, "qmp"), "query-vnc")
+  assert vnc["enabled"] and vnc["service"] == str(port)
+  assert vnc["auth"] == "vnc"
+  hv.StopInstance(inst, force=True)
+  hv.CleanupInstance(inst.name)
