@@ -418,3 +418,17 @@ def test_vnc_with_password(hv, guest_files, tmp_path):
   assert vnc["auth"] == "vnc"
   hv.StopInstance(inst, force=True)
   hv.CleanupInstance(inst.name)
+
+
+def test_spice(hv, guest_files):
+  port = _FreePort()
+  inst = _Instance(guest_files, name="spice1", spice_bind="127.0.0.1",
+                   spice_ip_version=4, spice_image_compression="lz")
+  inst.network_port = port
+  hv.StartInstance(inst, [], False)
+  spice = qmp.Execute(hv.dirs.Ctrl(inst.name, "qmp"), "query-spice")
+  assert spice["enabled"] and spice["port"] == port
+  assert spice["host"] == "127.0.0.1" and spice["auth"] == "none"
+  assert spice["mouse-mode"] in ("client", "server")
+  hv.StopInstance(inst, force=True)
+  hv.CleanupInstance(inst.name)
