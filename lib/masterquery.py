@@ -5,13 +5,16 @@ they read the in-memory configuration and, only when the requested fields
 need it, ask the nodes over RPC (in parallel) for live data.
 """
 
+import inspect
 import logging
+import os
 
 from ganeti import constants
 from ganeti import errors
 from ganeti import pathutils
 from ganeti import query
 from ganeti import utils
+from ganeti import vcluster
 
 _NAMEFIELDS = {
   query.QR_INSTANCE: "name", query.QR_NODE: "name", query.QR_GROUP: "name",
@@ -184,14 +187,28 @@ def InstanceConsole(cfg, instance):
     hv_class = hypervisor.GetHypervisorClass(instance.hypervisor)
   except errors.HypervisorError:
     return None
-  describe = getattr(hv_class, "GetInstanceConsole", None)
-  if describe is None:
+  static = inspect.getattr_static(hv_class, "GetInstanceConsole", None)
+  if static is None:
     return None
+  if isinstance(static, (classmethod, staticmethod)):
+    describe = hv_class.GetInstanceConsole
+  else:
+    # computed by an instance of the driver (its paths are this node's)
+    describe = hv_class().GetInstanceConsole
   cluster = cfg.GetClusterInfo()
   node = cfg.GetNodeInfo(instance.primary_node)
   group = cfg.GetNodeGroup(node.group) if node is not None else None
-  return describe(instance, node, group, cluster.FillHV(instance),
-                  cluster.FillBE(instance))
+  console = describe(instance, node, group, cluster.FillHV(instance),
+                     cluster.FillBE(instance))
+  if console and console.get("command") and vcluster.IsVirtual() and \
+      node is not None:
+    # A virtual node's files live below its own root: the paths the
+    # master computed below its root name the primary node's instead
+    master_root = vcluster.GetEnv()[0]
+    node_root = os.path.join(vcluster.GetBaseDir(), node.name)
+    console["command"] = [arg.replace(master_root + "/", node_root + "/")
+                          for arg in console["command"]]
+  return console
 
 
 def _StorageUnit(cluster):

@@ -1,10 +1,14 @@
 """gnt-instance: instance administration."""
 
+import shlex
+import subprocess
+
 from ganeti import cli
 from ganeti import cli_query
 from ganeti import constants
 from ganeti import errors
 from ganeti import opcodes
+from ganeti import ssh
 from ganeti import utils
 from ganeti.cli import (ToStdout, ToStderr, SubmitOrSend, GetClient,
                         PrintGenericInfo, FormatParamsDictInfo)
@@ -280,6 +284,18 @@ def ConnectToInstanceConsole(opts, args):
   elif kind == constants.CONS_SPICE:
     ToStdout("Instance %s has SPICE listening on %s:%s",
              console["instance"], console["host"], console["port"])
+  elif kind == constants.CONS_SSH:
+    cmd = ssh.BuildInteractiveCmd(cli.GetClient().QueryConfigValues(
+      ["cluster_name"])[0], console["host"], console["user"],
+      console["command"])
+    if opts.show_command:
+      ToStdout("%s", shlex.join(cmd))
+    else:
+      result = subprocess.run(cmd, check=False)
+      if result.returncode != 0:
+        raise errors.OpExecError("Connection to console of instance %s"
+                                 " failed, exit code %s" %
+                                 (console["instance"], result.returncode))
   else:
     raise errors.OpExecError("Console kind '%s' is not supported by this"
                              " client" % kind)

@@ -20,9 +20,6 @@ _SYNC_RETRY_DELAY = 6
 
 # The console of each hypervisor the master can describe without asking
 # the node; the fake hypervisor has only a message.
-_FAKE_CONSOLE_MESSAGE = "Console not available for fake hypervisor"
-
-
 def CheckInstanceState(lu, instance, req_states, msg=None):
   """Fail unless the instance's admin state is in req_states.
 
@@ -353,8 +350,9 @@ class LUInstanceConsole(_NoHooksInstanceLU):
                                (instance.name, state))
     logging.debug("Connecting to console of %s on %s", instance.name,
                   self.cfg.GetNodeName(node_uuid))
-    if instance.hypervisor != constants.HT_FAKE:
+    from ganeti import masterquery
+    console = masterquery.InstanceConsole(self.cfg, instance)
+    if console is None:
       raise errors.OpExecError("Console of hypervisor '%s' is not supported"
-                               " yet" % instance.hypervisor)
-    return {"instance": instance.name, "kind": constants.CONS_MESSAGE,
-            "message": _FAKE_CONSOLE_MESSAGE}
+                               % instance.hypervisor)
+    return console

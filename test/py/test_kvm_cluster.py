@@ -9,6 +9,7 @@ software emulation; the marker on the node's serial console socket;
 """
 
 import os
+import shlex
 import signal
 import sys
 
@@ -88,6 +89,12 @@ def test_diskless_lifecycle(kvm_cluster):
   out = c.Check("gnt-instance list --no-headers -o name,hypervisor,"
                 "oper_state,oper_ram,oper_vcpus kvm1")
   assert out.split() == ["kvm1", "kvm", "Y", "128M", "1"]
+  # the console is the node's serial socket (no ssh inside a virtual
+  # cluster: every node is this machine)
+  shown = c.Check("gnt-instance console --show-cmd kvm1")
+  assert shown == shlex.join(
+    ["/usr/bin/socat", "STDIO,raw,echo=0,escape=0x1d",
+     "UNIX-CONNECT:%s" % _KvmDirs(c).Ctrl("kvm1", "serial")]) + "\n"
 
   c.Check("gnt-instance reboot kvm1")
   reader = _Serial(c, "kvm1")
