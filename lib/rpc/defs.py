@@ -41,6 +41,8 @@ ED_SINGLE_DISK_DICT_DP = "single_disk_dict_dp"
 ED_COMPRESS = "compress"
 ED_FILE_DETAILS = "file_details"
 ED_QUEUE_PATH = "queue_path"
+#: [[disk, new logical id], ...] (blockdev_rename); disks as per node
+ED_BLOCKDEV_RENAME = "blockdev_rename"
 
 TMO_URGENT = 60
 TMO_FAST = 5 * 60
