@@ -33,7 +33,12 @@ def _ParseDisks(opts):
       raise errors.OpPrereqError("Invalid disk specification for disk %d" %
                                  didx, errors.ECODE_INVAL)
     ddict = dict(ddict)
-    if constants.IDISK_SIZE in ddict:
+    if constants.IDISK_ADOPT in ddict:
+      if constants.IDISK_SIZE in ddict:
+        raise errors.OpPrereqError("Only one of 'size' and 'adopt' allowed"
+                                   " for disk %d" % didx, errors.ECODE_INVAL)
+      ddict[constants.IDISK_SIZE] = 0
+    elif constants.IDISK_SIZE in ddict:
       try:
         ddict[constants.IDISK_SIZE] = utils.ParseUnit(
           ddict[constants.IDISK_SIZE])
