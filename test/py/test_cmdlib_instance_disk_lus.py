@@ -5,6 +5,7 @@ import pytest
 from ganeti import constants
 from ganeti import errors
 from ganeti import opcodes
+from ganeti import utils
 from ganeti.cmdlib import instance_disks
 
 import disks_testlib as dt
@@ -423,3 +424,24 @@ def testInfoDrbdDisks(ctx, capsys):
     "        name: None",
     "        UUID: %s" % disks[0]["children"][1]["uuid"],
   ]
+
+
+def testGrowDiskWipesOnlyTheNewSpace(ctx):
+  ctx.cfg.GetClusterInfo().prealloc_wipe_disks = True
+  ctx.transport.handlers["blockdev_getdimensions"] = lambda node, args: (
+    True, [[1024 * 1024 * 1024 + 1, None]])
+  cbs = test_mcpu.Callbacks()
+  old_size = ctx.cfg.GetInstanceDisks(I3)[0].size
+  dt.Exec(ctx, opcodes.OpInstanceGrowDisk(instance_name="instance3", disk=0,
+                                          amount=1024), cbs)
+  new_size = old_size + 1024
+  wipes = [(args[1], args[2]) for (_, _, args) in
+           ctx.transport.Find("blockdev_wipe")]
+  # the size on the node (1 GiB + 1 byte) was rounded up to 1025 MiB
+  assert wipes[0] == (1025, int(new_size * 0.1))
+  assert sum(size for (_, size) in wipes) == new_size - 1025
+  lines = dt.FeedbackLines(cbs)
+  assert " - INFO: * Wiping disk 0 (from 1.0G to %s)" % \
+    utils.FormatUnit(new_size, "h") in lines
+  assert any("Disk size is not an even multiple of 1 MiB" in line
+             for line in lines)

@@ -481,3 +481,42 @@ def testAdoptBlockdev(ctx):
       dt.Exec(ctx, _CreateOp(instance_name="new2", disks=disks,
                              disk_template=constants.DT_BLOCK, snode=None))
     assert err.value.args == (msg, errors.ECODE_INVAL)
+
+
+# Wiping ---------------------------------------------------------------------
+def testCreateWipesInChunks(ctx):
+  ctx.cfg.GetClusterInfo().prealloc_wipe_disks = True
+  cbs = test_mcpu.Callbacks()
+  dt.Exec(ctx, _CreateOp(disk_template=constants.DT_PLAIN, snode=None,
+                         disks=[{"size": 300}, {"size": 20000}]), cbs)
+  wipes = [(args[1], args[2]) for (_, _, args) in
+           ctx.transport.Find("blockdev_wipe")]
+  # 10% of the disk per call, at most 1 GiB
+  assert wipes[:10] == [(i * 30, 30) for i in range(10)]
+  assert wipes[10:] == [(i * 1024, 1024) for i in range(19)] + \
+    [(19 * 1024, 20000 - 19 * 1024)]
+  pauses = [args[1] for (_, _, args) in
+            ctx.transport.Find("blockdev_pause_resume_sync")]
+  assert pauses == [True, False]
+  lines = dt.FeedbackLines(cbs)
+  assert "* wiping instance disks..." in lines
+  assert " - INFO: * Wiping disk 0" in lines
+  assert " - INFO: * Wiping disk 1" in lines
+
+
+def testCreateWipeFailureRemovesInstance(ctx):
+  ctx.cfg.GetClusterInfo().prealloc_wipe_disks = True
+  ctx.transport.handlers["blockdev_wipe"] = lambda node, args: (
+    False, "I/O error")
+  cbs = test_mcpu.Callbacks()
+  with pytest.raises(errors.OpExecError) as err:
+    dt.Exec(ctx, _CreateOp(disk_template=constants.DT_PLAIN, snode=None),
+            cbs)
+  assert str(err.value) == "There are some degraded disks for this instance"
+  assert (" - WARNING: Wiping instance disks failed (Could not wipe disk 0"
+          " at offset 0 for size 102: I/O error)") in dt.FeedbackLines(cbs)
+  assert ctx.cfg.GetInstanceInfoByName("new1.example.com") is None
+  assert len(ctx.transport.Find("blockdev_remove")) == 1
+  # synchronization was resumed
+  assert [args[1] for (_, _, args) in
+          ctx.transport.Find("blockdev_pause_resume_sync")] == [True, False]
