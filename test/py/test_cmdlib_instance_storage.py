@@ -370,6 +370,11 @@ def testCreateRollsBackOnFailure(ctx):
   (dict(disks=[{"size": 100 * 1024}]),
    "Not enough disk space on target node node1.example.com vg xenvg:"
    " required 102528 MiB, available 102400 MiB", errors.ECODE_NORES),
+  (dict(disks=[{"size": 1024, "spindles": 2}]),
+   "Spindles in instance disks cannot be specified when exclusive storage"
+   " is not active", errors.ECODE_INVAL),
+  (dict(disks=[{"size": 1024, "spindles": "x"}]),
+   "Invalid disk spindles 'x'", errors.ECODE_INVAL),
   (dict(disk_template=constants.DT_RBD),
    "Disk template 'rbd' is not enabled in cluster. Enabled disk templates"
    " are: drbd,plain,file,sharedfile", None),
