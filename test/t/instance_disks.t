@@ -153,7 +153,7 @@ $ gnt-instance add -n node1 -t ext -s 1G -o noop --no-name-check --no-ip-check b
 ! Failure: prerequisites not met for this operation:
 ! error type: wrong_input, error details:
 ! Missing provider for template 'ext'
-$ gnt-instance add -n node1 -t file --disk 0:size=1G,adopt=/dev/null -o noop --no-name-check --no-ip-check bad1
+$ gnt-instance add -n node1 -t file --disk 0:adopt=/dev/null -o noop --no-name-check --no-ip-check bad1
 # exit=1
 ! Failure: prerequisites not met for this operation:
 ! error type: wrong_input, error details:
