@@ -1,4 +1,4 @@
-# Instance disks: file and sharedfile instances through their whole life
+# Instance disks: file, sharedfile and ext instances through their whole life
 # (the virtual nodes share one directory for sharedfile disks)
 # (add, info, list, activate/deactivate, grow, recreate, remove), and bad
 # input that must leave nothing behind
@@ -251,3 +251,53 @@ $ gnt-cluster modify --enabled-disk-templates file,sharedfile,drbd
 $ gnt-cluster verify --error-codes
 # exit=0
 ...
+$ gnt-instance add -n node1 -t ext --disk 0:size=1G,provider=pyganeti-file,loop=no -o noop --no-name-check --no-ip-check --no-start --ignore-ipolicy e1
+# exit=0
+{{ts}} * disk 0, size 1.0G
+{{ts}} * creating instance disks...
+{{ts}} adding instance e1 to cluster config
+{{ts}} adding disks to cluster config
+{{ts}}  - INFO: Waiting for instance e1 to sync disks
+{{ts}}  - INFO: Instance e1's disks are in sync
+{{ts}}  - INFO: Waiting for instance e1 to sync disks
+{{ts}}  - INFO: Instance e1's disks are in sync
+{{ts}} * running the instance OS create scripts...
+$ gnt-instance info e1 | sed -n '/Disk template/,/UUID/p'
+# exit=0
+  Disk template: ext
+  Disks: 
+    - disk/0: ext, size 1.0G
+      access mode: rw
+      logical_id: ['pyganeti-file', '{{uuid}}.ext.disk0']
+      on primary: {{*}}/extstorage-data/pyganeti-file/{{uuid}}.ext.disk0.img (N/A:N/A)
+      name: None
+      UUID: {{uuid}}
+$ gnt-instance grow-disk e1 0 1G
+# exit=0
+{{ts}} Growing disk 0 of instance 'e1' by 1.0G to 2.0G
+{{ts}}  - INFO: Waiting for instance e1 to sync disks
+{{ts}}  - INFO: Instance e1's disks are in sync
+$ stat -c %s $GANETI_ROOTDIR/../extstorage-data/pyganeti-file/*.ext.disk0.img
+# exit=0
+2147483648
+$ gnt-instance list -o name,disk_template,disk.sizes e1
+# exit=0
+Instance Disk_template Disk_sizes
+e1       ext           2048
+$ gnt-instance remove -f e1
+# exit=0
+{{ts}}  - INFO: Shutting down instance e1 on node node1
+{{ts}}  - INFO: Removing block devices for instance e1
+{{ts}}  - INFO: Removing instance e1 out of cluster config
+$ ls $GANETI_ROOTDIR/../extstorage-data/pyganeti-file
+# exit=0
+$ gnt-instance add -n node1 -t ext --disk 0:size=1G,provider=nosuchprovider -o noop --no-name-check --no-ip-check --no-start --ignore-ipolicy e2
+# exit=1
+{{ts}} * disk 0, size 1.0G
+{{ts}} * creating instance disks...
+{{ts}}  - WARNING: Device creation failed
+! Failure: command execution error:
+! Can't create block device <Disk ext ('nosuchprovider', '{{uuid}}.ext.disk0') size=1024> on node node1 for instance e2: Can't create block device: Directory for External Storage Provider nosuchprovider not found in search path
+$ gnt-instance list --no-headers -o name
+# exit=0
+d1
