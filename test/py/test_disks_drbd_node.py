@@ -14,6 +14,8 @@ from ganeti import constants
 from ganeti import opcodes
 from ganeti import storage
 from ganeti.backend import bdev
+from ganeti.backend import bdev_children
+from ganeti.cmdlib import instance_disks
 
 import disks_testlib as dt
 import drbd_testlib
@@ -22,6 +24,9 @@ import test_mcpu
 pytestmark = pytest.mark.unit
 
 _ROUTED = {
+  "blockdev_addchildren": bdev_children.BlockdevAddchildren,
+  "blockdev_removechildren": bdev_children.BlockdevRemovechildren,
+  "blockdev_rename": bdev.BlockdevRename,
   "blockdev_create": bdev.BlockdevCreate,
   "blockdev_assemble": bdev.BlockdevAssemble,
   "blockdev_find": bdev.BlockdevFind,
@@ -51,11 +56,21 @@ def env(tmp_path, monkeypatch, vnode):
     def Remove(self):
       fake.device_bytes.pop(self.dev_path, None)
 
+    def Rename(self, new_id):
+      new_path = "/dev/%s/%s" % tuple(new_id)
+      fake.device_bytes[new_path] = fake.device_bytes.pop(self.dev_path)
+      self.dev_path = new_path
+      self.unique_id = tuple(new_id)
+
   real = storage.GetDeviceClass
   monkeypatch.setattr(storage, "GetDeviceClass",
                       lambda dev_type: _LV if dev_type == constants.DT_PLAIN
                       else real(dev_type))
   ctx = dt.MakeContext(tmp_path)
+  sleeps = []
+  monkeypatch.setattr(instance_disks, "_time",
+                      type("T", (), {"sleep": staticmethod(sleeps.append),
+                                     "time": staticmethod(lambda: 0)}))
   seen = []
 
   def _Route(name, fn):
@@ -70,6 +85,9 @@ def env(tmp_path, monkeypatch, vnode):
         # the (simulated) secondary answers at once, with good data
         minor = args[0]["dynamic_params"][constants.DDP_LOCAL_MINOR]
         fake.PeerConnects(minor, rdisk="UpToDate")
+      if name == "blockdev_addchildren":
+        # the new local disk resyncs from the peer at once
+        fake.SyncDone(args[0]["dynamic_params"][constants.DDP_LOCAL_MINOR])
       return (True, payload)
     return _Handler
   for (name, fn) in _ROUTED.items():
@@ -129,3 +147,31 @@ def testCreateActivateRemoveDrbd(env):
   assert drbd_args
   assert all(d["dynamic_params"][constants.DDP_LOCAL_MINOR] == 1
              for d in drbd_args)
+
+
+def testReplaceOnPrimary(env):
+  (ctx, fake, seen) = env
+  op = opcodes.OpInstanceCreate(
+    instance_name="new1.example.com", disks=[{"size": 1024}],
+    disk_template=constants.DT_DRBD8, nics=[],
+    mode=constants.INSTANCE_CREATE, os_type="noop", pnode="node1",
+    snode="node3", name_check=False, ip_check=False, start=False,
+    ignore_ipolicy=True, no_install=True)
+  dt.Exec(ctx, op)
+  inst = ctx.cfg.GetInstanceInfoByName("new1.example.com")
+  (disk,) = ctx.cfg.GetInstanceDisks(inst.uuid)
+  (data_lv, meta_lv) = ["/dev/xenvg/%s" % c.logical_id[1]
+                        for c in disk.children]
+  cbs = test_mcpu.Callbacks()
+  dt.Exec(ctx, opcodes.OpInstanceReplaceDisks(
+    instance_name="new1.example.com", mode=constants.REPLACE_DISK_PRI), cbs)
+  lines = dt.FeedbackLines(cbs)
+  assert "STEP 6/6 Removing old storage" in lines, lines
+  # the LVs under the old names are the new ones; the old ones are gone
+  assert data_lv in fake.device_bytes and meta_lv in fake.device_bytes
+  assert not [p for p in fake.device_bytes if "_replaced-" in p]
+  # DRBD detached its local disk and attached the new one
+  assert fake.Commands("drbdsetup", "detach")
+  assert len(fake.Commands("drbdsetup", "attach")) == 2
+  (disk_after,) = ctx.cfg.GetInstanceDisks(inst.uuid)
+  assert disk_after.logical_id == disk.logical_id
