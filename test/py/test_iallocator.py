@@ -473,6 +473,11 @@ def testTestAllocatorErrors(ctx, kwargs, msg, code):  # noqa: F811
   assert err.value.args == (msg, code)
 
 
+def _FileStorage(ctx):
+  """The 3.0 fixture cluster has no file storage directory: give it one."""
+  ctx.cfg.GetClusterInfo().file_storage_dir = "/srv/ganeti/file-storage"
+
+
 def _CreateOp(**kwargs):
   args = dict(instance_name="new1.example.com", disk_template="file",
               disks=[{"size": 1024}], os_type="noop", name_check=False,
@@ -485,6 +490,7 @@ def _CreateOp(**kwargs):
 def testInstanceCreateWithAllocator(ctx):  # noqa: F811
   _SetLive(ctx)
   cbs = Callbacks()
+  _FileStorage(ctx)
   result = _Exec(ctx, _CreateOp(), cbs)
   assert result == ["node1.example.com"]
   inst = ctx.cfg.GetInstanceInfoByName("new1.example.com")
@@ -500,6 +506,7 @@ def testInstanceCreateDefaultAllocator(ctx):  # noqa: F811
   ctx.rpc._client = _FailingTransport(
     ctx.transport, iallocator.NOT_FOUND_MSG % "hail")
   cbs = Callbacks()
+  _FileStorage(ctx)
   _Exec(ctx, _CreateOp(iallocator=None), cbs)
   msgs = [str(f[-1]) for f in cbs.feedback]
   assert any("via iallocator hail: node1.example.com" in m for m in msgs)
@@ -544,6 +551,7 @@ def testInstanceCreateNoDefaultAllocator(ctx):  # noqa: F811
 def testInstanceCreateOpportunisticLocking(ctx):  # noqa: F811
   _SetLive(ctx)
   cbs = Callbacks()
+  _FileStorage(ctx)
   result = _Exec(ctx, _CreateOp(opportunistic_locking=True), cbs)
   assert result == ["node1.example.com"]
 
