@@ -167,6 +167,8 @@ CONS_SPICE = "spice"
 CONS_MESSAGE = "msg"
 CONS_ALL = frozenset([CONS_SSH, CONS_VNC, CONS_SPICE, CONS_MESSAGE])
 
+#: Hypervisors whose instances get a network port (VNC/SPICE display)
+HTS_REQ_PORT = frozenset([HT_XEN_HVM, HT_KVM])
 HYPER_TYPES = frozenset([HT_XEN_PVM, HT_FAKE, HT_XEN_HVM, HT_KVM, HT_CHROOT,
                          HT_LXC])
 

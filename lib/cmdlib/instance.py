@@ -271,6 +271,11 @@ class LUInstanceCreate(LogicalUnit):
       self.cfg.ReleaseDRBDMinors(instance_uuid)
       self.cfg.ReturnPorts(self.allocated_ports)
       raise
+    network_port = None
+    if self.hv_name in constants.HTS_REQ_PORT:
+      # VNC/SPICE display port, from the same pool as DRBD's
+      network_port = self.cfg.AllocatePort()
+      self.allocated_ports.append(network_port)
     instance = objects.Instance(
       name=op.instance_name, uuid=instance_uuid, os=op.os_type,
       primary_node=self.pnode.uuid, nics=self.nics, disks=[],
@@ -279,7 +284,7 @@ class LUInstanceCreate(LogicalUnit):
       osparams_private=dict(op.osparams_private),
       admin_state=constants.ADMINST_DOWN,
       admin_state_source=constants.ADMIN_SOURCE, disks_active=False,
-      network_port=None, tags=set(op.tags))
+      network_port=network_port, tags=set(op.tags))
     try:
       if self.adopt_disks:
         ist.AdoptDisks(self, instance, disks, self.disks)

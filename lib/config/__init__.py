@@ -525,6 +525,13 @@ class ConfigWriter(_drbd.DRBDConfigMixin):
         raise errors.ConfigurationError("Unknown instance '%s'" % inst_uuid)
       for disk_uuid in inst.disks:
         self._config_data.disks.pop(disk_uuid, None)
+      if inst.network_port is not None:
+        # the instance's console/VNC port goes back to the pool
+        cluster = self._config_data.cluster
+        pool = list(cluster.tcpudp_port_pool or [])
+        if inst.network_port not in pool:
+          pool.append(inst.network_port)
+        cluster.tcpudp_port_pool = pool
       self._config_data.cluster.serial_no += 1
       self._WriteConfig()
 

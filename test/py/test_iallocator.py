@@ -473,7 +473,7 @@ def testTestAllocatorErrors(ctx, kwargs, msg, code):  # noqa: F811
   assert err.value.args == (msg, code)
 
 
-def _FileStorage(ctx):
+def _FileStorage(ctx):  # noqa: F811
   """The 3.0 fixture cluster has no file storage directory: give it one."""
   ctx.cfg.GetClusterInfo().file_storage_dir = "/srv/ganeti/file-storage"
 

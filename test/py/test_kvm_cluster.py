@@ -22,6 +22,7 @@ import guest  # noqa: E402
 import vcluster  # noqa: E402
 from serial import SerialReader  # noqa: E402
 
+from ganeti import constants  # noqa: E402
 from ganeti.hypervisor.hv_kvm import runtime  # noqa: E402
 from ganeti.tools import vcluster_setup  # noqa: E402
 
@@ -89,6 +90,8 @@ def test_diskless_lifecycle(kvm_cluster):
   out = c.Check("gnt-instance list --no-headers -o name,hypervisor,"
                 "oper_state,oper_ram,oper_vcpus kvm1")
   assert out.split() == ["kvm1", "kvm", "Y", "128M", "1"]
+  port = int(c.Check("gnt-instance list --no-headers -o network_port kvm1"))
+  assert constants.FIRST_DRBD_PORT <= port <= constants.LAST_DRBD_PORT
   # the console is the node's serial socket (no ssh inside a virtual
   # cluster: every node is this machine)
   shown = c.Check("gnt-instance console --show-cmd kvm1")
