@@ -110,6 +110,38 @@ CALLS = [
   ("instance_run_rename", False, TMO_SLOW,
    [("instance", ED_INST_DICT), ("old_name", None), ("debug", None)],
    "Run the OS rename script for an instance"),
+  # Migration (hypervisor side) and disk copy for move
+  ("instance_migratable", False, TMO_NORMAL, [("instance", ED_INST_DICT)],
+   "Check whether the instance can be migrated (it must be running)"),
+  ("migration_info", False, TMO_NORMAL, [("instance", ED_INST_DICT)],
+   "Source: the hypervisor's migration information (opaque text)"),
+  ("accept_instance", False, TMO_NORMAL,
+   [("instance", ED_INST_DICT), ("info", None), ("target", None)],
+   "Target: prepare to receive the instance (info from migration_info,"
+   " target is the target node's address)"),
+  ("instance_finalize_migration_dst", False, TMO_NORMAL,
+   [("instance", ED_INST_DICT), ("info", None), ("success", None)],
+   "Target: finish (or undo) receiving a migrated instance"),
+  ("instance_migrate", False, TMO_SLOW,
+   [("cluster_name", None), ("instance", ED_INST_DICT), ("target", None),
+    ("live", None)],
+   "Source: start migrating the instance to target (an address)"),
+  ("instance_finalize_migration_src", False, TMO_SLOW,
+   [("instance", ED_INST_DICT), ("success", None), ("live", None)],
+   "Source: finish (or undo) sending a migrated instance"),
+  ("instance_get_migration_status", False, TMO_SLOW,
+   [("instance", ED_INST_DICT)],
+   "Source: migration status dict: status, transferred_ram, total_ram"),
+  ("blockdev_read_chunk", False, TMO_NORMAL,
+   [("disk", ED_SINGLE_DISK_DICT_DP), ("offset", None), ("length", None)],
+   "Read length bytes at offset of a disk: [size of the disk in bytes,"
+   " bytes read, data] with data null for a chunk of zeros, else"
+   " base64 of the zlib-compressed bytes"),
+  ("blockdev_write_chunk", False, TMO_NORMAL,
+   [("disk", ED_SINGLE_DISK_DICT_DP), ("offset", None), ("length", None),
+    ("data", None)],
+   "Write a chunk read by blockdev_read_chunk at offset of a disk (data"
+   " null: length zero bytes, left sparse)"),
   # Block devices and file storage
   ("blockdev_create", False, TMO_NORMAL,
    [("bdev", ED_SINGLE_DISK_DICT_DP), ("size", None), ("owner", None),
