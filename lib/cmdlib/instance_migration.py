@@ -242,7 +242,12 @@ class _Migrater:
     primary = self.cfg.GetNodeInfo(instance.primary_node)
     source_uuid = instance.primary_node
     target_name = self.cfg.GetNodeName(self.target_node_uuid)
-    if instance.disks_active or instance.admin_state == constants.ADMINST_UP:
+    if self.cfg.GetInstanceDisks(instance.uuid):
+      disks_active = instance.disks_active
+    else:
+      # a diskless instance's disks count as active while it runs
+      disks_active = instance.admin_state == constants.ADMINST_UP
+    if disks_active:
       fb("* checking disk consistency between source and target")
       self._CheckConsistency(True)
     else:
