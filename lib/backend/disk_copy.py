@@ -22,13 +22,17 @@ MAX_CHUNK = 16 * 1024 * 1024
 
 
 def _DevicePath(disk):
+  """Local path of an existing disk (assembled if it is not yet)."""
   disk = bdev._ToDisk(disk)
-  dev = bdev._DeviceFor(disk)
   try:
-    path = dev.Assemble()
+    dev = bdev.FindDevice(disk)
+    if dev is None:
+      _Fail("Can't find device %s", disk.iv_name or disk.uuid)
+    if not dev.dev_path:
+      dev.Assemble()
   except errors.BlockDeviceError as err:
     _Fail("Cannot open disk %s: %s", disk.iv_name or disk.uuid, err)
-  return path or dev.dev_path
+  return dev.dev_path
 
 
 def _CheckRange(offset, length):

@@ -10,6 +10,7 @@ from ganeti.cli import (ToStdout, ToStderr, SubmitOrSend, GetClient,
                         PrintGenericInfo, FormatParamsDictInfo)
 from ganeti.cli_opts import *  # noqa: F401,F403 pylint: disable=W0401,W0614
 from ganeti.client import gnt_instance_move
+from ganeti.client import gnt_instance_disks
 
 _LIST_DEF_FIELDS = ["name", "hypervisor", "os", "pnode", "status",
                     "oper_ram"]
@@ -563,6 +564,7 @@ commands = {
 
 # modify, failover, migrate, move
 commands.update(gnt_instance_move.COMMANDS)
+commands.update(gnt_instance_disks.commands)
 
 aliases = {"start": "startup", "stop": "shutdown", "show": "info"}
 

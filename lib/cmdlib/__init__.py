@@ -20,6 +20,9 @@ from ganeti.cmdlib.instance_set_params import LUInstanceSetParams  # noqa
 from ganeti.cmdlib.instance_migration import (  # noqa: F401
   LUInstanceFailover, LUInstanceMigrate)
 from ganeti.cmdlib.instance_move import LUInstanceMove  # noqa: F401
+from ganeti.cmdlib.instance_disk_lus import (  # noqa: F401
+  LUInstanceGrowDisk, LUInstanceRecreateDisks)
+from ganeti.cmdlib.instance_replace import LUInstanceReplaceDisks  # noqa
 from ganeti.cmdlib.misc import (  # noqa: F401
   LUTagsGet, LUTagsSet, LUTagsDel, LUTagsSearch, LUTestDelay, LUTestJqueue,
   LUOsDiagnose)

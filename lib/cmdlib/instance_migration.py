@@ -17,8 +17,8 @@ from ganeti import errors
 from ganeti import locking
 from ganeti import utils
 from ganeti.cmdlib.base import LogicalUnit, ExpandNodeUuidAndName
+from ganeti.cmdlib import instance_disks as idisks
 from ganeti.cmdlib import instance_move_utils as mu
-from ganeti.cmdlib import instance_ops
 from ganeti.cmdlib import instance_utils as iu
 
 _MIGRATION_POLL_INTERVAL = 1
@@ -219,8 +219,8 @@ class _Migrater:
     primary = self.cfg.GetNodeInfo(self.instance.primary_node)
     for (idx, disk) in enumerate(self.cfg.GetInstanceDisks(
         self.instance.uuid)):
-      if mu.CheckDiskConsistency(self.lu, disk, self.target_node_uuid,
-                                 False):
+      if idisks.CheckDiskConsistency(self.lu, self.instance, disk,
+                                     self.target_node_uuid, False):
         continue
       if not on_failover:
         raise errors.OpExecError("Disk %s is degraded or not fully"
@@ -269,7 +269,8 @@ class _Migrater:
                                  " %s" % (instance.name, primary.name,
                                           result.fail_msg))
     fb("* deactivating the instance's disks on source node")
-    iu.ShutdownInstanceDisks(lu, instance, ignore_failures=True)
+    if not idisks.ShutdownInstanceDisks(lu, instance, ignore_primary=True):
+      raise errors.OpExecError("Can't shut down the instance's disks")
     instance = self.instance = self.cfg.GetInstanceInfo(instance.uuid)
     mu.SetInstancePrimary(lu, instance, self.target_node_uuid, fb)
     instance = self.instance = self.cfg.GetInstanceInfo(instance.uuid)
@@ -278,9 +279,10 @@ class _Migrater:
     fb("* activating the instance's disks on target node %s" % target_name)
     logging.info("Starting instance %s on node %s", instance.name,
                  target_name)
-    (disks_ok, _) = instance_ops.AssembleInstanceDisks(lu, instance)
+    (disks_ok, _) = idisks.AssembleInstanceDisks(lu, instance,
+                                                 ignore_secondaries=True)
     if not disks_ok:
-      iu.ShutdownInstanceDisks(lu, instance)
+      idisks.ShutdownInstanceDisks(lu, instance)
       raise errors.OpExecError("Can't activate the instance's disks")
     fb("* starting the instance on the target node %s" % target_name)
     instance = self.cfg.GetInstanceInfo(instance.uuid)
@@ -288,7 +290,7 @@ class _Migrater:
                                           (instance, None, None), False,
                                           lu.op.reason)
     if result.fail_msg:
-      iu.ShutdownInstanceDisks(lu, instance)
+      idisks.ShutdownInstanceDisks(lu, instance)
       raise errors.OpExecError("Could not start instance %s on node %s: %s" %
                                (instance.name, target_name, result.fail_msg))
 

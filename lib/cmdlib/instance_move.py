@@ -9,7 +9,6 @@ again if it is marked up.  A failed copy removes what was created on the
 target and leaves the instance where it was.
 """
 
-import os
 import time
 
 from ganeti import constants
@@ -17,20 +16,15 @@ from ganeti import errors
 from ganeti import locking
 from ganeti import utils
 from ganeti.cmdlib.base import LogicalUnit, ExpandNodeUuidAndName
+from ganeti.cmdlib import instance_disks as idisks
 from ganeti.cmdlib import instance_move_utils as mu
-from ganeti.cmdlib import instance_ops
+from ganeti.cmdlib import instance_storage as ist
 from ganeti.cmdlib import instance_utils as iu
 
 #: Bytes per copy call
 CHUNK_SIZE = 8 * 1024 * 1024
 _PROGRESS_INTERVAL = 10
 _MIB = 1024 * 1024
-
-
-def _FileDir(disk):
-  if disk.dev_type in constants.DTS_FILEBASED:
-    return os.path.dirname(disk.logical_id[1])
-  return None
 
 
 def CopyDisk(lu, disk, src_uuid, dst_uuid, feedback_fn,
@@ -147,46 +141,6 @@ class LUInstanceMove(LogicalUnit):
       self.LogInfo("Not checking memory on the secondary node as instance"
                    " will not be started")
 
-  def _CreateTargetDisks(self, disks, target):
-    """Create the disks on the target; on failure remove them again."""
-    instance = self.instance
-    created = []
-    try:
-      dirs = utils.UniqueSequence(d for d in map(_FileDir, disks) if d)
-      for fdir in dirs:
-        res = self.rpc.call_file_storage_dir_create(target.uuid, fdir)
-        res.Raise("Failed to create directory '%s' on node %s" %
-                  (fdir, target.name))
-      for disk in disks:
-        res = self.rpc.call_blockdev_create(
-          target.uuid, disk, disk.size, instance.name, True,
-          "originstname+%s" % instance.name, False)
-        res.Raise("Can't create block device %s on node %s" %
-                  (disk.iv_name, target.name))
-        created.append(disk)
-    except errors.OpExecError:
-      self.LogWarning("Device creation failed")
-      self._RemoveDisks(created, target.uuid)
-      raise
-
-  def _RemoveDisks(self, disks, node_uuid):
-    """Remove disks (and their file directory) on a node; True if clean."""
-    ok = True
-    name = self.cfg.GetNodeName(node_uuid)
-    for disk in disks:
-      res = self.rpc.call_blockdev_remove(node_uuid, disk)
-      if res.fail_msg:
-        self.LogWarning("Could not remove disk %s on node %s: %s",
-                        disk.iv_name, name, res.fail_msg)
-        ok = False
-    for fdir in utils.UniqueSequence(d for d in map(_FileDir, disks) if d):
-      res = self.rpc.call_file_storage_dir_remove(node_uuid, fdir)
-      if res.fail_msg:
-        self.LogWarning("Could not remove directory '%s' on node %s: %s",
-                        fdir, name, res.fail_msg)
-        ok = False
-    return ok
-
   def Exec(self, feedback_fn):
     instance = self.instance
     source = self.cfg.GetNodeInfo(instance.primary_node)
@@ -205,32 +159,37 @@ class LUInstanceMove(LogicalUnit):
                 (instance.name, source.name))
     disks = self.cfg.GetInstanceDisks(instance.uuid)
     if disks:
-      iu.ShutdownInstanceDisks(self, instance, ignore_failures=True)
-    self._CreateTargetDisks(disks, target)
+      idisks.ShutdownInstanceDisks(self, instance, ignore_primary=True)
+    try:
+      ist.CreateDisks(self, instance, disks, target_node_uuid=target.uuid)
+    except errors.OpExecError:
+      self.LogWarning("Device creation failed")
+      raise
     try:
       for disk in disks:
         CopyDisk(self, disk, source.uuid, target.uuid, feedback_fn)
     except errors.OpExecError as err:
       self.LogWarning("Some disks failed to copy, aborting")
-      self._RemoveDisks(disks, target.uuid)
+      ist.RemoveDisks(self, instance, disks, target_node_uuid=target.uuid)
       raise errors.OpExecError("Errors during disk copy: %s" % err)
     instance = self.cfg.GetInstanceInfo(instance.uuid)
     mu.SetInstancePrimary(self, instance, target.uuid, feedback_fn)
     instance = self.instance = self.cfg.GetInstanceInfo(instance.uuid)
     if disks:
       self.LogInfo("Removing the disks on the original node")
-      self._RemoveDisks(disks, source.uuid)
+      ist.RemoveDisks(self, instance, disks, target_node_uuid=source.uuid)
     if instance.admin_state == constants.ADMINST_UP:
       self.LogInfo("Starting instance %s on node %s", instance.name,
                    target.name)
-      (disks_ok, _) = instance_ops.AssembleInstanceDisks(self, instance)
+      (disks_ok, _) = idisks.AssembleInstanceDisks(self, instance,
+                                                   ignore_secondaries=True)
       if not disks_ok:
-        iu.ShutdownInstanceDisks(self, instance)
+        idisks.ShutdownInstanceDisks(self, instance)
         raise errors.OpExecError("Can't activate the instance's disks")
       instance = self.cfg.GetInstanceInfo(instance.uuid)
       res = self.rpc.call_instance_start(target.uuid, (instance, None, None),
                                          False, self.op.reason)
       if res.fail_msg:
-        iu.ShutdownInstanceDisks(self, instance)
+        idisks.ShutdownInstanceDisks(self, instance)
         raise errors.OpExecError("Could not start instance %s on node %s: %s"
                                  % (instance.name, target.name, res.fail_msg))

@@ -1,14 +1,10 @@
 """Checks shared by failover, migrate and move: target node memory and
-policy, disk consistency, the iallocator-or-node rule."""
+policy, the iallocator-or-node rule; switching the primary node."""
 
 from ganeti import constants
 from ganeti import errors
 from ganeti import utils
 from ganeti.cmdlib import instance_utils as iu
-
-# Local disk status "okay" (Ganeti's LDS_OKAY)
-_LDS_OKAY = 1
-
 
 def CheckIAllocatorOrNode(lu, iallocator_slot, node_slot):
   """Exactly one of an iallocator and a node; else the cluster default.
@@ -97,33 +93,6 @@ def CheckTargetNodeIPolicy(lu, instance, node, ignore=False):
       lu.LogWarning(msg)
     else:
       raise errors.OpPrereqError(msg, errors.ECODE_INVAL)
-
-
-def CheckDiskConsistency(lu, disk, node_uuid, on_primary, ldisk=False):
-  """Whether ``disk`` (and its children) is healthy on ``node_uuid``.
-
-  Only DRBD disks are assembled on a secondary node; other disks are
-  considered consistent there.
-  """
-  result = True
-  if on_primary or disk.dev_type in constants.DTS_INT_MIRROR:
-    node_name = lu.cfg.GetNodeName(node_uuid)
-    res = lu.rpc.call_blockdev_find(node_uuid, disk)
-    if res.fail_msg:
-      lu.LogWarning("Can't find disk on node %s: %s", node_name, res.fail_msg)
-      result = False
-    elif not res.payload:
-      lu.LogWarning("Can't find disk on node %s", node_name)
-      result = False
-    elif ldisk:
-      result = res.payload.get("ldisk_status") == _LDS_OKAY
-    else:
-      result = not res.payload.get("is_degraded")
-  for child in disk.children or []:
-    if hasattr(child, "dev_type"):
-      result = result and CheckDiskConsistency(lu, child, node_uuid,
-                                               on_primary)
-  return result
 
 
 def SetInstancePrimary(lu, instance, node_uuid, feedback_fn):

@@ -41,6 +41,8 @@ ED_SINGLE_DISK_DICT_DP = "single_disk_dict_dp"
 ED_COMPRESS = "compress"
 ED_FILE_DETAILS = "file_details"
 ED_QUEUE_PATH = "queue_path"
+#: [[disk, new logical id], ...] (blockdev_rename); disks as per node
+ED_BLOCKDEV_RENAME = "blockdev_rename"
 
 TMO_URGENT = 60
 TMO_FAST = 5 * 60
@@ -170,6 +172,42 @@ CALLS = [
   ("storage_list", True, TMO_NORMAL,
    [("su_name", None), ("su_args", None), ("name", None), ("fields", None)],
    "List storage units: list of rows of field values"),
+  ("blockdev_grow", False, TMO_NORMAL,
+   [("cf_bdev", ED_SINGLE_DISK_DICT_DP), ("amount", None), ("dryrun", None),
+    ("backingstore", None), ("excl_stor", None)],
+   "Grow a block device by amount MiB (dryrun: only check)"),
+  ("blockdev_rename", False, TMO_NORMAL, [("devlist", None)],
+   "Rename block devices; devlist is [[disk dict, new logical id], ...]"
+   " (the caller sends the disk dicts)"),
+  ("blockdev_snapshot", False, TMO_NORMAL,
+   [("cf_bdev", ED_SINGLE_DISK_DICT_DP)],
+   "Snapshot a block device; returns the snapshot's logical id"),
+  ("blockdev_wipe", False, TMO_SLOW,
+   [("bdev", ED_SINGLE_DISK_DICT_DP), ("offset", None), ("size", None)],
+   "Zero size MiB of a block device from offset MiB"),
+  ("blockdev_close", False, TMO_NORMAL,
+   [("instance_name", None), ("disks", ED_DISKS_DICT_DP)],
+   "Close block devices and remove the instance's disk symlinks"),
+  ("blockdev_open", False, TMO_NORMAL,
+   [("instance_name", None), ("disks", ED_DISKS_DICT_DP),
+    ("exclusive", None)],
+   "Open block devices (exclusive unless migrating) and link them"),
+  ("blockdev_getdimensions", False, TMO_NORMAL,
+   [("disks", ED_DISKS_DICT_DP)],
+   "Sizes and spindles of disks: list of [bytes, spindles] or null"),
+  ("blockdev_setinfo", False, TMO_NORMAL,
+   [("disk", ED_SINGLE_DISK_DICT_DP), ("info", None)],
+   "Set metadata (originstname+<instance>) on a block device"),
+  ("blockdev_pause_resume_sync", False, TMO_NORMAL,
+   [("disks", ED_DISKS_DICT_DP), ("pause", None)],
+   "Pause or resume the resync of disks: list of [success, message]"),
+  ("lv_list", True, TMO_URGENT, [("vg_name", None)],
+   "Logical volumes: {\"vg/lv\": [size, inactive, online]}"),
+  ("vg_list", True, TMO_URGENT, [], "Volume groups: {name: size in MiB}"),
+  ("node_volumes", True, TMO_FAST, [],
+   "All LVs: list of {name, size, dev, vg}, one per LV and PV"),
+  ("bdev_sizes", True, TMO_URGENT, [("devices", None)],
+   "Sizes in MiB of the given block devices: {path: size}"),
   # OS
   ("os_diagnose", True, TMO_FAST, [],
    "List OSes: [name, path, status, diagnose, variants, parameters,"
