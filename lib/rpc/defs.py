@@ -176,9 +176,8 @@ CALLS = [
    [("cf_bdev", ED_SINGLE_DISK_DICT_DP), ("amount", None), ("dryrun", None),
     ("backingstore", None), ("excl_stor", None)],
    "Grow a block device by amount MiB (dryrun: only check)"),
-  ("blockdev_rename", False, TMO_NORMAL, [("devlist", None)],
-   "Rename block devices; devlist is [[disk dict, new logical id], ...]"
-   " (the caller sends the disk dicts)"),
+  ("blockdev_rename", False, TMO_NORMAL, [("devlist", ED_BLOCKDEV_RENAME)],
+   "Rename block devices; devlist is [[disk dict, new logical id], ...]"),
   ("blockdev_snapshot", False, TMO_NORMAL,
    [("cf_bdev", ED_SINGLE_DISK_DICT_DP)],
    "Snapshot a block device; returns the snapshot's logical id"),

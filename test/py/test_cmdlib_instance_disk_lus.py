@@ -345,3 +345,28 @@ def testRecreateRefused(down, op, msg):
                                                  **op))
   assert err.value.args == (msg, errors.ECODE_INVAL)
   assert ctx.transport.Find("blockdev_create") == []
+
+
+def testRecreateFailureKeepsConfig(down):
+  ctx = down
+
+  def _Create(node, args):
+    if node == dt.N3_NAME and args[0]["dev_type"] == "drbd":
+      return (False, "minor busy")
+    return (True, args[0]["logical_id"])
+  ctx.transport.handlers["blockdev_create"] = _Create
+  with pytest.raises(errors.OpExecError) as err:
+    dt.Exec(ctx, opcodes.OpInstanceRecreateDisks(
+      instance_name="instance1", nodes=["node2", "node3"],
+      disks=[[0, {"size": 4096}]]))
+  assert "minor busy" in str(err.value)
+  inst = ctx.cfg.GetInstanceInfo(I1)
+  assert inst.primary_node == dt.N1
+  (disk,) = ctx.cfg.GetInstanceDisks(I1)
+  assert disk.size == 1024
+  assert disk.logical_id[:5] == (dt.N1, dt.N3, 32100, 0, 0)
+  assert ctx.cfg._temporary_drbds == {}
+  # what was created on node2 and node3 is removed again
+  assert sorted((node, args[0]["dev_type"]) for (_, node, args) in
+                ctx.transport.Find("blockdev_remove")) == [
+    (dt.N2_NAME, "drbd"), (dt.N3_NAME, "plain"), (dt.N3_NAME, "plain")]
