@@ -161,6 +161,7 @@ $ gnt-instance move -f -n node2 inst2
 {{ts}}  - INFO: Shutting down instance inst2 on source node node1
 {{ts}}  - INFO: Copied disk/0 (1.0G) from node1 to node2 in {{num}} seconds
 {{ts}}  - INFO: Removing the disks on the original node
+{{ts}}  - INFO: Removing block devices for instance inst2
 {{ts}}  - INFO: Starting instance inst2 on node node2
 $ gnt-instance list -o name,pnode,status,disk_template inst2
 # exit=0
@@ -208,6 +209,7 @@ $ gnt-instance move -f -n node3 inst2
 {{ts}}  - INFO: Shutting down instance inst2 on source node node2
 {{ts}}  - INFO: Copied disk/0 (1.0G) from node2 to node3 in {{num}} seconds
 {{ts}}  - INFO: Removing the disks on the original node
+{{ts}}  - INFO: Removing block devices for instance inst2
 $ gnt-instance list -o name,pnode,status inst2
 # exit=0
 Instance Primary_node Status
