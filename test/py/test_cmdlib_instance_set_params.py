@@ -1,0 +1,246 @@
+"""LUInstanceSetParams against the scripted node transport.
+
+instance3.example.com (xen-pvm, plain, node2, up) from the 3.0 fixture is
+the instance being modified.
+"""
+
+import pytest
+
+from ganeti import constants
+from ganeti import errors
+from ganeti import opcodes
+from ganeti.client import gnt_instance_move
+
+import disks_testlib as dt
+import test_mcpu
+
+pytestmark = pytest.mark.unit
+
+I3 = test_mcpu.I3
+INST = "instance3"
+
+
+@pytest.fixture
+def ctx(tmp_path):
+  context = dt.MakeContext(tmp_path)
+  context.transport.handlers["node_info"] = lambda node, args: (
+    True, ["id", [], [{"memory_free": 2048}]])
+  with dt.ExtraRpcs():
+    yield context
+
+
+def _Modify(ctx, cbs=None, **kwargs):
+  return dt.Exec(ctx, opcodes.OpInstanceSetParams(instance_name=INST,
+                                                  **kwargs), cbs)
+
+
+def _Error(ctx, ecode=errors.ECODE_INVAL, **kwargs):
+  writes = ctx.cfg.GetWriteCount()
+  with pytest.raises(errors.OpPrereqError) as err:
+    _Modify(ctx, **kwargs)
+  assert err.value.args[1] == ecode
+  # nothing was written
+  assert ctx.cfg.GetWriteCount() == writes
+  return err.value.args[0]
+
+
+def _Inst(ctx):
+  return ctx.cfg.GetInstanceInfo(I3)
+
+
+def testNoChanges(ctx):
+  assert _Error(ctx) == "No changes submitted"
+
+
+def testBeParamsMerging(ctx):
+  result = _Modify(ctx, beparams={"memory": "512M", "vcpus": "2"})
+  assert result == [("be/vcpus", 2), ("be/maxmem", 512), ("be/minmem", 512)]
+  assert _Inst(ctx).beparams == {"maxmem": 512, "minmem": 512, "vcpus": 2}
+  result = _Modify(ctx, beparams={"minmem": "default",
+                                  "auto_balance": "no"})
+  assert result == [("be/minmem", "default"), ("be/auto_balance", False)]
+  assert _Inst(ctx).beparams == {"maxmem": 512, "vcpus": 2,
+                                 "auto_balance": False}
+  filled = ctx.cfg.GetClusterInfo().FillBE(_Inst(ctx))
+  assert filled["minmem"] == ctx.cfg.GetClusterInfo().beparams[
+    "default"]["minmem"]
+
+
+def testBeParamsErrors(ctx):
+  assert _Error(ctx, beparams={"nosuch": 1}) == \
+    "Unknown backend parameter(s): nosuch"
+  assert "is not a valid integer" in _Error(ctx, beparams={"vcpus": "x"})
+  assert _Error(ctx, beparams={"minmem": 4096, "maxmem": 1024}) == (
+    "Minimum memory (4096) cannot be greater than maximum memory (1024) of"
+    " instance instance3.example.com")
+
+
+def testMemoryCheckOnPrimary(ctx):
+  # 2048 MiB free, instance not running: 4096 misses 2048 MiB
+  msg = _Error(ctx, ecode=errors.ECODE_NORES, beparams={"maxmem": 4096})
+  assert msg == ("This change will prevent the instance from starting, due"
+                 " to 2048 MB of memory missing on its primary node")
+  # forced, the check is skipped
+  assert _Modify(ctx, beparams={"maxmem": 4096}, force=True) == \
+    [("be/maxmem", 4096)]
+
+
+def testHvParams(ctx):
+  result = _Modify(ctx, hvparams={"kernel_path": "/boot/vmlinuz-x",
+                                  "cpu_cap": "10"})
+  assert result == [("hv/kernel_path", "/boot/vmlinuz-x"), ("hv/cpu_cap", 10)]
+  assert _Inst(ctx).hvparams == {"kernel_path": "/boot/vmlinuz-x",
+                                 "cpu_cap": 10}
+  _Modify(ctx, hvparams={"kernel_path": "default"})
+  assert _Inst(ctx).hvparams == {"cpu_cap": 10}
+  assert _Error(ctx, hvparams={"migration_port": 1}).startswith(
+    "The following hypervisor parameters are global and cannot be"
+    " customized at instance level")
+  assert _Error(ctx, hvparams={"acpi": True}) == \
+    "Unknown xen-pvm hypervisor parameter(s): acpi"
+  assert "is not a valid integer" in _Error(ctx, hvparams={"cpu_cap": "x"})
+
+
+def testOsAndOsParams(ctx):
+  result = _Modify(ctx, os_name="debian", osparams={"dhcp": "yes"})
+  assert result == [("os/dhcp", "yes")]
+  assert _Inst(ctx).os == "debian"
+  (call,) = ctx.transport.Find("os_validate")
+  # required, name, checks, params, force_variant
+  assert call[2][:4] == [True, "debian", ["parameters"], {"dhcp": "yes"}]
+  ctx.transport.handlers["os_validate"] = \
+    lambda node, args: (False, "unknown parameter dhcp")
+  msg = _Error(ctx, osparams={"dhcp": "no"})
+  assert msg == ("OS Parameters validation failed on node"
+                 " node2.example.com: unknown parameter dhcp")
+
+
+def testNicAddModifyRemove(ctx):
+  result = _Modify(ctx, nics=[[constants.DDM_ADD, -1,
+                               {"mac": "AA:00:00:11:22:33",
+                                "ip": "192.0.2.7", "name": "eth1"}]])
+  assert result == [("nic.1", "add:mac=aa:00:00:11:22:33,ip=192.0.2.7,"
+                     "mode=bridged,link=br974,network=None")]
+  nics = _Inst(ctx).nics
+  assert [(n.mac, n.ip, n.name) for n in nics[1:]] == \
+    [("aa:00:00:11:22:33", "192.0.2.7", "eth1")]
+  result = _Modify(ctx, nics=[[constants.DDM_MODIFY, "eth1",
+                               {"mode": "routed"}]])
+  assert result == [("nic.link/1", "br974"), ("nic.mode/1", "routed"),
+                    ("nic.vlan/1", "")]
+  assert _Inst(ctx).nics[1].nicparams == {"mode": "routed"}
+  # 2.3 form: [index, params] is a modification
+  result = _Modify(ctx, nics=[[0, {"mac": "generate"}]])
+  assert result[0][0] == "nic.mac/0"
+  assert _Inst(ctx).nics[0].mac == result[0][1]
+  result = _Modify(ctx, nics=[[constants.DDM_REMOVE, 1, {}]])
+  assert result == [("nic/1", "remove")]
+  assert len(_Inst(ctx).nics) == 1
+
+
+def testNicErrors(ctx):
+  mac = _Inst(ctx).nics[0].mac
+  assert _Error(ctx, nics=[[constants.DDM_ADD, -1, {"ip": "1.2.3"}]]) == \
+    "Invalid IP address '1.2.3'"
+  assert _Error(ctx, nics=[[constants.DDM_ADD, -1, {"mac": "zz"}]]) == \
+    "Invalid MAC address 'zz'"
+  assert _Error(ctx, ecode=errors.ECODE_NOTUNIQUE,
+                nics=[[constants.DDM_ADD, -1, {"mac": mac}]]) == \
+    "MAC address %s already in use in cluster" % mac
+  assert _Error(ctx, nics=[[constants.DDM_MODIFY, 0, {"mac": "auto"}]]) == \
+    "'auto' is not a valid MAC address when modifying an existing NIC"
+  assert _Error(ctx, nics=[[constants.DDM_MODIFY, 0,
+                            {"mode": "routed"}]]) == \
+    "Cannot set the NIC IP address to None on a routed NIC"
+  assert _Error(ctx, nics=[[constants.DDM_REMOVE, 3, {}]]) == \
+    "Got nic index 3, but there are only 1"
+  assert _Error(ctx, ecode=errors.ECODE_NOENT,
+                nics=[[constants.DDM_REMOVE, "eth9", {}]]) == \
+    "Cannot find nic with identifier eth9"
+  assert _Error(ctx, nics=[[constants.DDM_REMOVE, 0, {"ip": "x"}]]) == \
+    "No settings should be passed when removing a NIC"
+  assert _Error(ctx, nics=[[constants.DDM_ADD, {}], [constants.DDM_ADD,
+                                                     {}]]) == \
+    "Only one NIC add or remove operation is supported at a time"
+  many = [[constants.DDM_ADD, -1, {}]] * constants.MAX_NICS
+  assert _Error(ctx, ecode=errors.ECODE_STATE, nics=many) == \
+    "Instance has too many network interfaces (8), cannot add more"
+
+
+def testOfflineOnline(ctx):
+  msg = _Error(ctx, ecode=errors.ECODE_STATE, offline=True)
+  assert msg == ("Instance 'instance3.example.com' is marked to be up,"
+                 " can't change to offline")
+  ctx.cfg.MarkInstanceDown(I3)
+  assert _Modify(ctx, offline=True) == [("admin_state", "offline")]
+  assert _Inst(ctx).admin_state == constants.ADMINST_OFFLINE
+  assert _Modify(ctx, offline=False) == [("admin_state", "down")]
+  assert _Inst(ctx).admin_state == constants.ADMINST_DOWN
+  assert "can't change to online" in _Error(ctx, ecode=errors.ECODE_STATE,
+                                            offline=False)
+
+
+def testHotplug(ctx):
+  msg = _Error(ctx, ecode=errors.ECODE_STATE, hotplug=True,
+               nics=[[constants.DDM_ADD, -1, {}]])
+  assert msg == ("Hotplug is not possible: Hotplug is not supported by the"
+                 " xen-pvm hypervisor")
+  cbs = test_mcpu.Callbacks()
+  _Modify(ctx, cbs, hotplug_if_possible=True,
+          nics=[[constants.DDM_ADD, -1, {}]])
+  assert dt.FeedbackLines(cbs)[:2] == [
+    " - WARNING: Hotplug is not supported by the xen-pvm hypervisor",
+    " - INFO: Modification will take place without hotplugging."]
+
+
+def testDiskModify(ctx):
+  result = _Modify(ctx, disks=[[constants.DDM_MODIFY, 0,
+                                {"mode": "ro", "name": "root"}]])
+  assert result == [("disk.mode/0", "ro"), ("disk.name/0", "root")]
+  disk = ctx.cfg.GetInstanceDisks(I3)[0]
+  assert (disk.mode, disk.name) == ("ro", "root")
+  assert _Error(ctx, disks=[[constants.DDM_MODIFY, 0, {"size": 5}]]) == (
+    "Disk modification doesn't support additional arbitrary parameters:"
+    " size")
+
+
+def testHooksSeeNewValues(ctx):
+  _Modify(ctx, beparams={"maxmem": 1024, "vcpus": 3},
+          nics=[[constants.DDM_ADD, -1, {"ip": "192.0.2.9"}]])
+  pre = [c for c in ctx.transport.Find("hooks_runner")
+         if c[2][1] == "pre"][0]
+  assert pre[2][0] == "instance-modify"
+  env = pre[2][2]
+  assert env["GANETI_INSTANCE_MAXMEM"] == "1024"
+  assert env["GANETI_INSTANCE_VCPUS"] == "3"
+  assert env["GANETI_INSTANCE_NIC_COUNT"] == "2"
+  assert env["GANETI_INSTANCE_NIC1_IP"] == "192.0.2.9"
+
+
+def testDryRunChangesNothing(ctx):
+  writes = ctx.cfg.GetWriteCount()
+  _Modify(ctx, beparams={"vcpus": 4}, dry_run=True)
+  assert ctx.cfg.GetWriteCount() == writes
+  assert _Inst(ctx).beparams == {}
+
+
+# The client's --net/--disk conversion ----------------------------------------
+@pytest.mark.parametrize("cli, expected", [
+  ([("add", {"mac": "m"})], [("add", -1, {"mac": "m"})]),
+  ([("remove", {})], [("remove", -1, {})]),
+  ([("0", {"remove": True})], [("remove", "0", {})]),
+  ([("-1", {"add": True, "ip": "x"})], [("add", "-1", {"ip": "x"})]),
+  ([("eth1", {"mode": "routed"})], [("modify", "eth1", {"mode": "routed"})]),
+  ([("1", {"modify": True, "link": "b"})], [("modify", "1", {"link": "b"})]),
+])
+def testConvertNicDiskModifications(cli, expected):
+  assert gnt_instance_move.ConvertNicDiskModifications(cli) == expected
+
+
+def testConvertRefusesTwoActions():
+  with pytest.raises(errors.OpPrereqError):
+    gnt_instance_move.ConvertNicDiskModifications(
+      [("0", {"add": True, "remove": True})])
+  with pytest.raises(errors.OpPrereqError):
+    gnt_instance_move.ConvertNicDiskModifications(
+      [("0", {"remove": True, "ip": "x"})])
