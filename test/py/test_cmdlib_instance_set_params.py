@@ -23,8 +23,10 @@ INST = "instance3"
 @pytest.fixture
 def ctx(tmp_path):
   context = dt.MakeContext(tmp_path)
+  lvm = [{"type": constants.ST_LVM_VG, "name": "xenvg",
+          "storage_free": dt.VG_FREE, "storage_size": 2 * dt.VG_FREE}]
   context.transport.handlers["node_info"] = lambda node, args: (
-    True, ["id", [], [{"memory_free": 2048}]])
+    True, ["id", lvm, [{"memory_free": 2048}]])
   with dt.ExtraRpcs():
     yield context
 
@@ -244,3 +246,73 @@ def testConvertRefusesTwoActions():
   with pytest.raises(errors.OpPrereqError):
     gnt_instance_move.ConvertNicDiskModifications(
       [("0", {"remove": True, "ip": "x"})])
+
+
+# Disk add and remove ---------------------------------------------------------
+def testDiskAddPlain(ctx):
+  cbs = test_mcpu.Callbacks()
+  result = _Modify(ctx, cbs, disks=[[constants.DDM_ADD, -1,
+                                     {"size": 2048, "name": "data"}]])
+  assert result == [("disk/1", "add:size=2048,mode=rw")]
+  assert dt.FeedbackLines(cbs)[0] == "* disk 1, size 2.0G"
+  disks = ctx.cfg.GetInstanceDisks(I3)
+  assert [(d.iv_name, d.size, d.name, d.dev_type) for d in disks] == [
+    ("disk/0", 1280, None, "plain"), ("disk/1", 2048, "data", "plain")]
+  creates = ctx.transport.Find("blockdev_create")
+  assert [c[1] for c in creates] == [dt.N2_NAME]
+
+
+def testDiskAddDrbd(ctx):
+  result = dt.Exec(ctx, opcodes.OpInstanceSetParams(
+    instance_name="instance1", disks=[[constants.DDM_ADD, -1,
+                                       {"size": 1024}]]))
+  assert result == [("disk/1", "add:size=1024,mode=rw")]
+  disk = ctx.cfg.GetInstanceDisks(test_mcpu.I1)[1]
+  assert disk.dev_type == constants.DT_DRBD8
+  assert set(disk.logical_id[:2]) == set([dt.N1, dt.N3])
+  assert set(c[1] for c in ctx.transport.Find("blockdev_create")) == \
+    set([dt.N1_NAME, dt.N3_NAME])
+
+
+def testDiskRemoveNeedsStoppedInstance(ctx):
+  _Modify(ctx, disks=[[constants.DDM_ADD, 0, {"size": 1024}]])
+  old = ctx.cfg.GetInstanceDisks(I3)
+  msg = _Error(ctx, ecode=errors.ECODE_STATE,
+               disks=[[constants.DDM_REMOVE, 1, {}]])
+  assert msg == ("Instance 'instance3.example.com' is marked to be up,"
+                 " can't remove volumes")
+  ctx.cfg.MarkInstanceDown(I3)
+  result = _Modify(ctx, disks=[[constants.DDM_REMOVE, 1, {}]])
+  assert result == [("disk/1", "remove")]
+  (left, ) = ctx.cfg.GetInstanceDisks(I3)
+  assert (left.uuid, left.iv_name) == (old[0].uuid, "disk/0")
+  removed = ctx.transport.Find("blockdev_remove")
+  assert [(c[1], c[2][0]["uuid"]) for c in removed] == \
+    [(dt.N2_NAME, old[1].uuid)]
+
+
+def testDiskErrors(ctx):
+  assert _Error(ctx, disks=[[constants.DDM_ADD, -1, {"mode": "rw"}]]) == \
+    "Missing size for new disk"
+  assert _Error(ctx, disks=[[constants.DDM_ATTACH, -1, {"name": "x"}]]) == \
+    "Attaching and detaching disks is not supported yet"
+  ctx.cfg.MarkInstanceDown(I3)
+  assert _Error(ctx, disks=[[constants.DDM_REMOVE, 0, {}]]) == \
+    "Cannot remove the last disk of an instance"
+  assert _Error(ctx, disks=[[constants.DDM_ADD, 5, {"size": 1024}]]) == \
+    "Got disk index 5, but there are only 1"
+  many = [[constants.DDM_ADD, -1, {"size": 1024}]] * constants.MAX_DISKS
+  assert _Error(ctx, ecode=errors.ECODE_STATE, disks=many) == \
+    "Instance has too many disks (16), cannot add more"
+  # not enough space in the volume group (dt.VG_FREE MiB free)
+  assert "Not enough disk space" in _Error(
+    ctx, ecode=errors.ECODE_NORES,
+    disks=[[constants.DDM_ADD, -1, {"size": dt.VG_FREE * 2}]])
+
+
+def testDiskCreationFailureLeavesConfig(ctx):
+  ctx.transport.handlers["blockdev_create"] = \
+    lambda node, args: (False, "no space")
+  with pytest.raises(errors.OpExecError):
+    _Modify(ctx, disks=[[constants.DDM_ADD, -1, {"size": 1024}]])
+  assert len(ctx.cfg.GetInstanceDisks(I3)) == 1
