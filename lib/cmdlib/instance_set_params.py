@@ -4,8 +4,10 @@ Everything is computed in ``CheckPrereq`` on copies (new beparams,
 hvparams, osparams, NIC list); ``Exec`` installs them with one config
 update and returns the list of (parameter, new value) changes that
 ``gnt-instance modify`` prints.  Disks are added, removed and modified by
-:mod:`ganeti.cmdlib.instance_set_params_disks`; attaching/detaching disks
-and disk template conversions are refused (not implemented yet).
+:mod:`ganeti.cmdlib.instance_set_params_disks`, the plain <-> drbd
+template conversions are in :mod:`ganeti.cmdlib.instance_set_params_template`;
+attaching/detaching disks and other conversions are refused (not
+implemented yet).
 """
 
 import copy
@@ -15,12 +17,13 @@ from ganeti import errors
 from ganeti import locking
 from ganeti import objects
 from ganeti import utils
-from ganeti.cmdlib.base import LogicalUnit
+from ganeti.cmdlib.base import LogicalUnit, ExpandNodeUuidAndName
 from ganeti.cmdlib.cluster_params import (ForceParamTypes, GetUpdatedParams,
                                           _HvParamTypes)
 from ganeti.cmdlib import instance_mods as im
 from ganeti.cmdlib import instance_ops
 from ganeti.cmdlib import instance_set_params_disks as spd
+from ganeti.cmdlib import instance_set_params_template as tmpl
 from ganeti.cmdlib import instance_utils as iu
 
 _NIC_KEY_TYPES = {
@@ -87,9 +90,7 @@ class LUInstanceSetParams(LogicalUnit):
                            im.VerifyNicModification)
     op.disks = im.CheckMods("disk", op.disks, None,
                             spd.VerifyDiskModification)
-    if op.disk_template:
-      raise _Inval("Changing the disk template of an instance is not"
-                   " supported yet")
+    tmpl.CheckArguments(self)
     if op.runtime_mem:
       raise _Inval("Changing the runtime memory of an instance is not"
                    " supported yet")
@@ -100,21 +101,31 @@ class LUInstanceSetParams(LogicalUnit):
       raise _Inval("Instance communication is not supported yet")
     if op.osparams_private:
       raise _Inval("Private OS parameters are not supported yet")
-    if op.remote_node or op.iallocator or op.ext_params or \
-        op.file_driver or op.file_storage_dir:
+    if not op.disk_template and (op.remote_node or op.iallocator or
+                                 op.ext_params or op.file_driver or
+                                 op.file_storage_dir):
       raise _Inval("The remote node, iallocator, ext-params, file driver"
-                   " and file storage directory are only used by disk"
-                   " template conversions, which are not supported yet")
+                   " and file storage directory options are only used with"
+                   " a disk template conversion (-t)")
 
   def ExpandNames(self):
     self._ExpandAndLockInstance()
     self.needed_locks[locking.LEVEL_NODE] = []
     self.recalculate_locks[locking.LEVEL_NODE] = "replace"
-    self.share_locks[locking.LEVEL_NODE] = 1
+    self.needed_locks[locking.LEVEL_NODE_RES] = []
 
   def DeclareLocks(self, level):
     if level == locking.LEVEL_NODE:
       self._LockInstancesNodes()
+      if self.op.disk_template and self.op.remote_node:
+        (self.op.remote_node_uuid, self.op.remote_node) = \
+          ExpandNodeUuidAndName(self.cfg, self.op.remote_node_uuid,
+                                self.op.remote_node)
+        self.needed_locks[locking.LEVEL_NODE].append(
+          self.op.remote_node_uuid)
+    elif level == locking.LEVEL_NODE_RES:
+      self.needed_locks[locking.LEVEL_NODE_RES] = \
+        list(self.needed_locks[locking.LEVEL_NODE])
 
   # Checks ----------------------------------------------------------------
   def _CheckHotplug(self):
@@ -263,6 +274,8 @@ class LUInstanceSetParams(LogicalUnit):
       nics = im.NicChanges(self, instance, op.nics)
       self.new_nics = nics.nics
       self.nic_changes = nics.changes
+    if op.disk_template:
+      tmpl.CheckPrereq(self, instance)
     self.disk_mods = None
     if op.disks:
       self.disk_mods = spd.DiskChanges(self, instance, op.disks)
@@ -296,6 +309,9 @@ class LUInstanceSetParams(LogicalUnit):
       feedback_fn("WARNING: %s" % warn)
     result = []
     instance = self.instance
+    if op.disk_template:
+      result.extend(tmpl.Convert(self, instance, feedback_fn))
+      instance = self.instance = self.cfg.GetInstanceInfo(instance.uuid)
     if self.disk_mods is not None:
       result.extend(self.disk_mods.Apply(feedback_fn))
       instance = self.instance = self.cfg.GetInstanceInfo(instance.uuid)

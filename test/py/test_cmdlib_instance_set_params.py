@@ -316,3 +316,98 @@ def testDiskCreationFailureLeavesConfig(ctx):
   with pytest.raises(errors.OpExecError):
     _Modify(ctx, disks=[[constants.DDM_ADD, -1, {"size": 1024}]])
   assert len(ctx.cfg.GetInstanceDisks(I3)) == 1
+
+
+# Disk template conversions -----------------------------------------------------
+def _Convert(ctx, name, template, cbs=None, **kwargs):
+  return dt.Exec(ctx, opcodes.OpInstanceSetParams(
+    instance_name=name, disk_template=template, **kwargs), cbs)
+
+
+def testPlainToDrbd(ctx):
+  ctx.cfg.MarkInstanceDown(I3)
+  (old, ) = ctx.cfg.GetInstanceDisks(I3)
+  cbs = test_mcpu.Callbacks()
+  result = _Convert(ctx, INST, constants.DT_DRBD8, cbs, remote_node="node3")
+  assert result == [("disk_template", "drbd")]
+  (new, ) = ctx.cfg.GetInstanceDisks(I3)
+  assert new.dev_type == constants.DT_DRBD8
+  assert (new.size, new.iv_name) == (old.size, "disk/0")
+  assert ctx.cfg.GetInstanceDiskTemplate(I3) == constants.DT_DRBD8
+  assert ctx.cfg.GetInstanceNodes(I3) == [dt.N2, dt.N3]
+  creates = [(c[1], c[2][0]["dev_type"], c[2][0]["logical_id"][-1])
+             for c in ctx.transport.Find("blockdev_create")]
+  (data, meta) = new.children
+  assert creates[:3] == [
+    (dt.N2_NAME, "plain", meta.logical_id[1]),
+    (dt.N3_NAME, "plain", data.logical_id[1]),
+    (dt.N3_NAME, "plain", meta.logical_id[1])]
+  assert [(c[0], c[1]) for c in creates[3:]] == [(dt.N2_NAME, "drbd"),
+                                                 (dt.N3_NAME, "drbd")]
+  (rename, ) = ctx.transport.Find("blockdev_rename")
+  assert rename[1] == dt.N2_NAME
+  assert rename[2][0][0][0]["logical_id"] == list(old.logical_id)
+  assert rename[2][0][0][1] == list(data.logical_id)
+  lines = dt.FeedbackLines(cbs)
+  start = lines.index("Creating additional volumes...")
+  assert lines[start:start + 3] == [
+    "Creating additional volumes...", "Renaming original volumes...",
+    "Initializing DRBD devices..."]
+
+
+def testPlainToDrbdRenamesBackOnFailure(ctx):
+  ctx.cfg.MarkInstanceDown(I3)
+  (old, ) = ctx.cfg.GetInstanceDisks(I3)
+  def _Create(node, args):
+    if args[0]["dev_type"] == constants.DT_DRBD8:
+      return (False, "no drbd module")
+    return (True, args[0]["logical_id"])
+  ctx.transport.handlers["blockdev_create"] = _Create
+  with pytest.raises(errors.OpExecError):
+    _Convert(ctx, INST, constants.DT_DRBD8, remote_node="node3")
+  renames = ctx.transport.Find("blockdev_rename")
+  assert len(renames) == 2
+  assert renames[1][2][0][0][1] == list(old.logical_id)
+  assert ctx.cfg.GetInstanceDisks(I3)[0].uuid == old.uuid
+  # the new volumes are removed again
+  removed = set((c[1], c[2][0]["logical_id"][1])
+                for c in ctx.transport.Find("blockdev_remove"))
+  assert len(removed) == 3
+
+
+def testDrbdToPlain(ctx):
+  ctx.cfg.MarkInstanceDown(test_mcpu.I1)
+  (old, ) = ctx.cfg.GetInstanceDisks(test_mcpu.I1)
+  result = _Convert(ctx, "instance1", constants.DT_PLAIN)
+  assert result == [("disk_template", "plain")]
+  (new, ) = ctx.cfg.GetInstanceDisks(test_mcpu.I1)
+  assert new.uuid == (old.children[0].uuid or new.uuid)
+  assert new.logical_id == old.children[0].logical_id
+  assert (new.dev_type, new.size, new.nodes) == ("plain", old.size, [dt.N1])
+  assert ctx.cfg.GetInstanceNodes(test_mcpu.I1) == [dt.N1]
+  removed = [(c[1], c[2][0]["dev_type"])
+             for c in ctx.transport.Find("blockdev_remove")]
+  assert removed == [(dt.N3_NAME, "drbd"), (dt.N1_NAME, "plain")]
+
+
+def testConversionErrors(ctx):
+  assert _Error(ctx, disk_template=constants.DT_DRBD8) == (
+    "Changing the disk template to a mirrored one requires specifying a"
+    " secondary node")
+  assert _Error(ctx, ecode=errors.ECODE_STATE,
+                disk_template=constants.DT_DRBD8, remote_node="node3") == (
+    "Instance 'instance3.example.com' is marked to be up, cannot change"
+    " disk template")
+  ctx.cfg.MarkInstanceDown(I3)
+  assert _Error(ctx, disk_template=constants.DT_PLAIN) == \
+    "Instance already has disk template plain"
+  assert _Error(ctx, disk_template=constants.DT_FILE) == \
+    "Unsupported disk template conversion from plain to file"
+  assert _Error(ctx, ecode=errors.ECODE_STATE,
+                disk_template=constants.DT_DRBD8, remote_node="node2") == (
+    "Given new secondary node node2.example.com is the same as the primary"
+    " node of the instance")
+  assert _Error(ctx, disk_template=constants.DT_DRBD8, remote_node="node3",
+                disks=[[constants.DDM_MODIFY, 0, {"mode": "ro"}]]) == (
+    "Disk template conversion and other disk changes not supported at the"
+    " same time")
