@@ -237,8 +237,21 @@ $ gnt-instance info inst2 | grep -e 'access mode' -e 'name: data'
 $ gnt-instance modify -t plain inst2
 # exit=1
 ! Failure: prerequisites not met for this operation:
+! error type: wrong_state, error details:
+! Disk template 'plain' is not enabled for this cluster.
+$ gnt-instance modify -t drbd inst2
+# exit=1
+! Changing the disk template to a mirrored one requires specifying a secondary node
+$ gnt-instance modify -t file inst2
+# exit=1
+! Failure: prerequisites not met for this operation:
 ! error type: wrong_input, error details:
-! Changing the disk template of an instance is not supported yet
+! Instance already has disk template file
+$ gnt-instance modify -t diskless inst2
+# exit=1
+! Failure: prerequisites not met for this operation:
+! error type: wrong_input, error details:
+! Unsupported disk template conversion from file to diskless
 $ gnt-instance modify --offline inst1
 # exit=1
 ! Failure: prerequisites not met for this operation:
