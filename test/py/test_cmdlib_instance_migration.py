@@ -419,3 +419,30 @@ def testMoveChecks(ctx):
                                                  compress="lzma"))
   assert err.args[0].startswith("Compression tool 'lzma' is not among the"
                                 " enabled ones")
+
+
+def _PreHookEnv(ctx):
+  return [c for c in ctx.transport.Find("hooks_runner")
+          if c[2][1] == "pre"][0][2]
+
+
+def testFailoverAndMoveHooks(ctx, monkeypatch):
+  _Exec(ctx, opcodes.OpInstanceFailover(instance_name="instance1",
+                                        shutdown_timeout=30))
+  (hpath, _, env) = _PreHookEnv(ctx)
+  assert hpath == "instance-failover"
+  assert env["GANETI_OLD_PRIMARY"] == "node1.example.com"
+  assert env["GANETI_NEW_PRIMARY"] == "node3.example.com"
+  assert env["GANETI_OLD_SECONDARY"] == "node3.example.com"
+  assert env["GANETI_NEW_SECONDARY"] == "node1.example.com"
+  assert env["GANETI_SHUTDOWN_TIMEOUT"] == "30"
+  assert env["GANETI_IGNORE_CONSISTENCY"] == "False"
+  ctx.transport.calls[:] = []
+  _AddInstance(ctx, "file1", constants.DT_FILE, size=1)
+  _FakeDisks(ctx, 1024 * 1024).data[dt.N1_NAME] = bytearray(1024 * 1024)
+  _Exec(ctx, opcodes.OpInstanceMove(instance_name="file1",
+                                    target_node="node3"))
+  (hpath, _, env) = _PreHookEnv(ctx)
+  assert hpath == "instance-move"
+  assert env["GANETI_TARGET_NODE"] == "node3.example.com"
+  assert env["GANETI_INSTANCE_PRIMARY"] == "node1.example.com"
