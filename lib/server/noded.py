@@ -21,6 +21,8 @@ from ganeti import pathutils
 from ganeti import serializer
 from ganeti.backend import bdev
 from ganeti.backend import disk_copy
+from ganeti.backend import bdev_children
+from ganeti.backend import drbd as backend_drbd
 from ganeti.backend import files
 from ganeti.backend import hooks
 from ganeti.backend import instance
@@ -69,6 +71,11 @@ PROCEDURES = {
   "blockdev_shutdown": bdev.BlockdevShutdown,
   "blockdev_find": bdev.BlockdevFind,
   "blockdev_getmirrorstatus": bdev.BlockdevGetmirrorstatus,
+  "drbd_disconnect_net": backend_drbd.DrbdDisconnectNet,
+  "drbd_attach_net": backend_drbd.DrbdAttachNet,
+  "drbd_wait_sync": backend_drbd.DrbdWaitSync,
+  "drbd_needs_activation": backend_drbd.DrbdNeedsActivation,
+  "drbd_helper": backend_drbd.GetDrbdUsermodeHelper,
   "file_storage_dir_create": bdev.FileStorageDirCreate,
   "file_storage_dir_remove": bdev.FileStorageDirRemove,
   "file_storage_dir_rename": bdev.FileStorageDirRename,
@@ -82,6 +89,8 @@ PROCEDURES = {
   "blockdev_getdimensions": bdev.BlockdevGetdimensions,
   "blockdev_setinfo": bdev.BlockdevSetinfo,
   "blockdev_pause_resume_sync": bdev.BlockdevPauseResumeSync,
+  "blockdev_addchildren": bdev_children.BlockdevAddchildren,
+  "blockdev_removechildren": bdev_children.BlockdevRemovechildren,
   "lv_list": storage_units.LvList,
   "vg_list": storage_units.VgList,
   "node_volumes": storage_units.NodeVolumes,
