@@ -11,8 +11,10 @@ of these procedures; instances arrive as RPC dicts.
 
 import logging
 
+from ganeti import constants
 from ganeti import errors
 from ganeti.backend import _Fail
+from ganeti.backend import bdev
 from ganeti.backend import instance as backend_instance
 
 
@@ -38,12 +40,28 @@ def MigrationInfo(instance):
     _Fail("Failed to fetch migration information: %s", err, exc=True)
 
 
+def _ExtMirrored(instance):
+  return any(bdev._ToDisk(d).dev_type in constants.DTS_EXT_MIRROR
+             for d in instance.disks_info or [])
+
+
 def AcceptInstance(instance, info, target):
-  """Target side: prepare to receive the instance."""
+  """Target side: prepare to receive the instance.
+
+  Disks of externally mirrored templates are not active on the target:
+  they are linked here (and the links removed again on failure).
+  """
   (instance, hyper) = _HvFor(instance)
+  if _ExtMirrored(instance):
+    try:
+      bdev.GatherAndLinkBlockDevs(instance)
+    except errors.BlockDeviceError as err:
+      _Fail("Block device error: %s", err, exc=True)
   try:
     hyper.AcceptInstance(instance, info, target)
   except errors.HypervisorError as err:
+    if _ExtMirrored(instance):
+      bdev.RemoveBlockDevLinks(instance.name, instance.disks_info)
     _Fail("Failed to accept instance: %s", err, exc=True)
   return None
 

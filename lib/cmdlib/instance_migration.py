@@ -505,6 +505,18 @@ class _Migrater:
       self._GoStandalone(nodes)
       self._GoReconnect(nodes, False)
       self._WaitUntilSync(nodes)
+    if self.cfg.GetInstanceDiskTemplate(instance.uuid) in (constants.DT_RBD,
+                                                           constants.DT_EXT):
+      # shared volumes stay mapped on the source otherwise
+      fb("* unmapping instance's disks from %s" %
+         self.cfg.GetNodeName(source_uuid))
+      for disk in self.cfg.GetInstanceDisks(instance.uuid):
+        res = self.rpc.call_blockdev_shutdown(source_uuid, disk)
+        if res.fail_msg:
+          self.lu.LogWarning("Could not shutdown block device %s on node"
+                             " %s: %s", disk.iv_name,
+                             self.cfg.GetNodeName(source_uuid),
+                             res.fail_msg)
     fb("* done")
 
   def _ExecCleanup(self):
