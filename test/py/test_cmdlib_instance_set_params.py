@@ -201,9 +201,11 @@ def testDiskModify(ctx):
   assert result == [("disk.mode/0", "ro"), ("disk.name/0", "root")]
   disk = ctx.cfg.GetInstanceDisks(I3)[0]
   assert (disk.mode, disk.name) == ("ro", "root")
-  assert _Error(ctx, disks=[[constants.DDM_MODIFY, 0, {"size": 5}]]) == (
+  assert _Error(ctx, disks=[[constants.DDM_MODIFY, 0, {"size": 5}]]) == \
+    "Disk size change not possible, use grow-disk"
+  assert _Error(ctx, disks=[[constants.DDM_MODIFY, 0, {"vg": "x"}]]) == (
     "Disk modification doesn't support additional arbitrary parameters:"
-    " size")
+    " vg")
 
 
 def testHooksSeeNewValues(ctx):
@@ -293,7 +295,7 @@ def testDiskRemoveNeedsStoppedInstance(ctx):
 
 def testDiskErrors(ctx):
   assert _Error(ctx, disks=[[constants.DDM_ADD, -1, {"mode": "rw"}]]) == \
-    "Missing size for new disk"
+    "Required disk parameter 'size' missing"
   assert _Error(ctx, disks=[[constants.DDM_ATTACH, -1, {"name": "x"}]]) == \
     "Attaching and detaching disks is not supported yet"
   ctx.cfg.MarkInstanceDown(I3)

@@ -200,7 +200,7 @@ $ gnt-instance modify --disk add:mode=rw inst2
 # exit=1
 ! Failure: prerequisites not met for this operation:
 ! error type: wrong_input, error details:
-! Missing size for new disk
+! Required disk parameter 'size' missing
 $ gnt-instance modify --disk attach:name=foo inst2
 # exit=1
 ! Failure: prerequisites not met for this operation:
