@@ -6,7 +6,10 @@ The master drives a live migration as: ``instance_migratable`` and
 the source until the status is no longer active, then
 ``instance_finalize_migration_src`` (source) and
 ``instance_finalize_migration_dst`` (target).  Each function here is one
-of these procedures; instances arrive as RPC dicts.
+of these procedures; instances arrive as RPC dicts.  Ballooning the
+memory of a running instance (``instance_balloon_memory``, used by
+``gnt-instance modify -m`` and before a migration to a node with less
+free memory) is here too.
 """
 
 import logging
@@ -107,3 +110,17 @@ def GetMigrationStatus(instance):
     return hyper.GetMigrationStatus(instance).ToDict()
   except errors.HypervisorError as err:
     _Fail("Failed to get migration status: %s", err, exc=True)
+
+
+def InstanceBalloonMemory(instance, memory):
+  """Set the runtime memory of a running instance (nothing if stopped)."""
+  (instance, hyper) = _HvFor(instance)
+  if instance.name not in hyper.ListInstances(hvparams=instance.hvparams):
+    logging.info("Instance %s is not running, cannot balloon",
+                 instance.name)
+    return None
+  try:
+    hyper.BalloonInstanceMemory(instance, memory)
+  except errors.HypervisorError as err:
+    _Fail("Failed to balloon instance memory: %s", err, exc=True)
+  return None

@@ -63,6 +63,7 @@ PROCEDURES = {
   "instance_migrate": migration.MigrateInstance,
   "instance_finalize_migration_src": migration.FinalizeMigrationSource,
   "instance_get_migration_status": migration.GetMigrationStatus,
+  "instance_balloon_memory": migration.InstanceBalloonMemory,
   "blockdev_read_chunk": disk_copy.BlockdevReadChunk,
   "blockdev_write_chunk": disk_copy.BlockdevWriteChunk,
   "blockdev_create": bdev.BlockdevCreate,

@@ -446,3 +446,23 @@ def testFailoverAndMoveHooks(ctx, monkeypatch):
   assert hpath == "instance-move"
   assert env["GANETI_TARGET_NODE"] == "node3.example.com"
   assert env["GANETI_INSTANCE_PRIMARY"] == "node1.example.com"
+
+
+def testMigrationBalloonsToFitTarget(ctx):
+  _AddInstance(ctx, "dl1", constants.DT_DISKLESS,
+               beparams={constants.BE_MINMEM: 1024,
+                         constants.BE_MAXMEM: 8192})
+  ctx.transport.handlers["instance_info"] = lambda node, args: (
+    True, {"memory": 8192, "vcpus": 1, "state": "running", "time": 1})
+  cbs = test_mcpu.Callbacks()
+  _Exec(ctx, opcodes.OpInstanceMigrate(instance_name="dl1",
+                                       target_node="node2"), cbs)
+  assert "* setting instance memory to 4096" in _Lines(cbs)
+  (call, ) = ctx.transport.Find("instance_balloon_memory")
+  assert (call[1], call[2][1]) == (dt.N1_NAME, 4096)
+  with pytest.raises(errors.OpExecError) as err:
+    _Exec(ctx, opcodes.OpInstanceMigrate(instance_name="dl1",
+                                         target_node="node3",
+                                         allow_runtime_changes=False))
+  assert str(err.value).startswith("Memory ballooning not allowed and not"
+                                   " enough free memory")
