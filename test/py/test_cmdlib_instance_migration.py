@@ -466,3 +466,23 @@ def testMigrationBalloonsToFitTarget(ctx):
                                          allow_runtime_changes=False))
   assert str(err.value).startswith("Memory ballooning not allowed and not"
                                    " enough free memory")
+
+
+def testFailoverFromOfflinePrimary(ctx):
+  node1 = ctx.cfg.GetNodeInfo(N1)
+  node1.offline = True
+  ctx.cfg.Update(node1)
+  cbs = test_mcpu.Callbacks()
+  _Exec(ctx, opcodes.OpInstanceFailover(instance_name="instance1",
+                                        ignore_consistency=True), cbs)
+  assert ctx.cfg.GetInstanceInfo(I1).primary_node == N3
+  lines = _Lines(cbs)
+  assert any(line.startswith(" - WARNING: Could not shutdown instance"
+                             " instance1.example.com on node"
+                             " node1.example.com, proceeding anyway")
+             for line in lines)
+  # nothing was sent to the offline node
+  assert dt.N1_NAME not in [c[1] for c in ctx.transport.calls
+                            if c[0] != "hooks_runner"]
+  assert [c[1] for c in ctx.transport.Find("instance_start")] == \
+    [dt.N3_NAME]
