@@ -9,6 +9,8 @@ import logging
 
 from ganeti import constants
 from ganeti import errors
+from ganeti import objects
+from ganeti import osparams
 from ganeti import pathutils
 from ganeti import query
 from ganeti import utils
@@ -450,8 +452,12 @@ def InstanceQueryData(cfg, rpc, inst_uuids, static):
       "hv_instance": inst.hvparams, "hv_actual": cluster.FillHV(inst,
                                                                  True),
       "be_instance": inst.beparams, "be_actual": cluster.FillBE(inst),
-      "os_instance": inst.osparams,
-      "os_actual": cluster.SimpleFillOS(inst.os, inst.osparams),
+      "os_instance": osparams.WithMaskedPrivate(inst.osparams,
+                                                inst.osparams_private),
+      "os_actual": osparams.WithMaskedPrivate(
+        cluster.SimpleFillOS(inst.os, inst.osparams),
+        objects.FillDict(cluster.osparams_private_cluster.get(
+          objects.OS.GetName(inst.os)) or {}, inst.osparams_private or {})),
       "serial_no": inst.serial_no, "mtime": inst.mtime,
       "ctime": inst.ctime, "uuid": inst.uuid,
     }

@@ -166,6 +166,8 @@ def ModifyOS(opts, args):
   os_name = args[0]
   os_hvp = {os_name: dict(opts.hvparams)} if opts.hvparams else None
   osp = {os_name: opts.osparams} if opts.osparams else None
+  osp_private = ({os_name: opts.osparams_private}
+                 if opts.osparams_private else None)
   ohid = None
   if opts.hidden is not None:
     ohid = [(constants.DDM_ADD if opts.hidden else constants.DDM_REMOVE,
@@ -174,11 +176,12 @@ def ModifyOS(opts, args):
   if opts.blacklisted is not None:
     oblk = [(constants.DDM_ADD if opts.blacklisted else constants.DDM_REMOVE,
              os_name)]
-  if not (os_hvp or osp or ohid or oblk):
+  if not (os_hvp or osp or osp_private or ohid or oblk):
     ToStderr("At least one of OS parameters or hypervisor parameters"
              " must be passed")
     return 1
   op = opcodes.OpClusterSetParams(os_hvp=os_hvp, osparams=osp,
+                                  osparams_private_cluster=osp_private,
                                   hidden_os=ohid, blacklisted_os=oblk)
   SubmitOrSend(op, opts)
   return 0
@@ -212,7 +215,8 @@ commands = {
   "info": (ShowOSInfo, [ArgOs()], [PRIORITY_OPT], "",
            "Show detailed information about operating systems"),
   "modify": (ModifyOS, ARGS_ONE_OS,
-             [_HVLIST_OPT, _OSPARAMS_OPT, DRY_RUN_OPT, PRIORITY_OPT,
+             [_HVLIST_OPT, _OSPARAMS_OPT, OSPARAMS_PRIVATE_OPT, DRY_RUN_OPT,
+              PRIORITY_OPT,
               _HID_OS_OPT, _BLK_OS_OPT, SUBMIT_OPT, PRINT_JOBID_OPT],
              "", "Modify the OS parameters"),
 }

@@ -11,6 +11,7 @@ from ganeti import utils
 from ganeti.cmdlib.base import (LogicalUnit, NoHooksLU,
                                 ExpandNodeUuidAndName)
 from ganeti.cmdlib import instance_utils as iu
+from ganeti.cmdlib import os_params
 
 _SUPPORTED_TEMPLATES = frozenset([constants.DT_DISKLESS, constants.DT_FILE])
 
@@ -168,6 +169,12 @@ class LUInstanceCreate(LogicalUnit):
                                    errors.ECODE_INVAL)
     if not op.no_install or op.disk_template == constants.DT_DISKLESS:
       iu.CheckOSImage(self, pnode.uuid, op.os_type, op.force_variant)
+    os_params.CheckOSNotBlacklisted(cluster, op.os_type)
+    os_params.CheckOSParams(self, True, [pnode.uuid], op.os_type,
+                            os_params.FillOsParams(
+                              cluster, op.os_type, op.osparams,
+                              op.osparams_private, op.osparams_secret),
+                            op.force_variant)
     self.nics = []
     for nic in op.nics:
       params = {}

@@ -10,6 +10,7 @@ from ganeti import locking
 from ganeti import netutils
 from ganeti.cmdlib.base import LogicalUnit, NoHooksLU
 from ganeti.cmdlib import instance_utils as iu
+from ganeti.cmdlib import os_params
 
 # admin states an operation accepts (Ganeti's INSTANCE_* lists)
 INSTANCE_DOWN = [constants.ADMINST_DOWN]
@@ -167,10 +168,15 @@ class LUInstanceReinstall(_OneInstanceLU):
     if self.op.os_type is not None:
       iu.CheckOSImage(self, instance.primary_node, self.op.os_type,
                       self.op.force_variant)
-    osparams = dict(instance.osparams or {})
-    osparams.update(self.op.osparams or {})
-    self.os_inst = osparams
-    self.os_secret = dict(self.op.osparams_secret or {})
+    # the parameters given here apply to this reinstall only
+    (public, private) = os_params.UpdateInstanceOsParams(instance, self.op)
+    os_name = self.op.os_type or instance.os
+    cluster = self.cfg.GetClusterInfo()
+    self.os_inst = os_params.FillOsParams(cluster, os_name, public, private,
+                                          self.op.osparams_secret)
+    os_params.CheckOSParams(self, True,
+                            list(self.cfg.GetInstanceNodes(instance.uuid)),
+                            os_name, self.os_inst, self.op.force_variant)
 
   def Exec(self, feedback_fn):
     instance = self.instance
@@ -182,7 +188,7 @@ class LUInstanceReinstall(_OneInstanceLU):
     iu.StartInstanceDisks(self, instance)
     try:
       feedback_fn("Running the instance OS create scripts...")
-      override = dict(self.os_inst, **self.os_secret)
+      override = self.os_inst
       result = self.rpc.call_instance_os_add(
         instance.primary_node, (instance, override), True,
         self.op.debug_level)
