@@ -42,7 +42,7 @@ $ gnt-os modify --hidden=yes noop
 $ gnt-os list | grep -v '^debootstrap' | sed 's/ *$//'
 # exit=0
 Name
-$ gnt-os diagnose | grep -v '^OS: debootstrap' | head -1
+$ gnt-os diagnose | grep '^OS: noop'
 # exit=0
 OS: noop [global status: valid] [hidden]
 $ gnt-os modify --hidden=yes noop
@@ -55,7 +55,7 @@ $ gnt-os modify --hidden=no --blacklisted=yes noop
 # exit=0
 $ gnt-os list --no-headers | grep -v '^debootstrap' | sed 's/ *$//'
 # exit=0
-$ gnt-os diagnose | grep -v '^OS: debootstrap' | head -1
+$ gnt-os diagnose | grep '^OS: noop'
 # exit=0
 OS: noop [global status: valid] [blacklisted]
 $ gnt-os modify --blacklisted=no -H fake:migration_mode=non-live -O foo=bar noop
