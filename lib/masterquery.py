@@ -289,7 +289,7 @@ def _OsContext(cfg, rpc):
     for node_uuid in node_uuids:
       entries = per_node.get(node_uuid)
       node_status[node_uuid] = [
-        [e[0], e[1], e[2], list(e[3]), e[4], list(e[5])]
+        [e[0], e[1], e[2], list(e[3]), e[4], list(e[5]), e[6]]
         for e in entries or []]
       if not entries or not entries[0][1]:
         valid = False

@@ -374,7 +374,7 @@ def InstanceOsAdd(instance_osp, reinstall, debug):
   env = OSEnvironment(instance, inst_os, debug)
   if reinstall:
     env["INSTANCE_REINSTALL"] = "1"
-  script = inst_os.create_script or inst_os.create_script_untrusted
+  script = _TrustedCreateScript(inst_os)
   logfile = InstanceLogName("add", instance.os, instance.name)
   result = process.RunCmd([script], env=env, reset_env=True,
                           cwd=inst_os.path, output=logfile)
@@ -386,6 +386,22 @@ def InstanceOsAdd(instance_osp, reinstall, debug):
     _Fail("OS create script failed (%s), last lines in the log file:\n%s",
           result.fail_reason, "\n".join(lines), log=False)
   return None
+
+
+def _TrustedCreateScript(inst_os):
+  """The ``create`` script; untrusted OSes are refused.
+
+  An OS with only ``create_untrusted`` (Ganeti 3.0) must be installed in
+  a safe, virtualized environment (an install image and a helper
+  instance), which this node does not provide; its script is never run
+  as root here.
+  @raise RPCFail: the OS is untrusted
+  """
+  if inst_os.create_script:
+    return inst_os.create_script
+  _Fail("OS '%s' is untrusted (it only has a %s script) and can only be"
+        " installed in a safe environment, which is not supported",
+        inst_os.name, OS_SCRIPT_CREATE_UNTRUSTED, log=False)
 
 
 def RunRenameInstance(instance, old_name, debug):

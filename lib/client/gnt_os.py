@@ -49,7 +49,8 @@ def DiagnoseOS(opts, args):
       nodes_hidden[node_name] = []
       if node_info:
         (fo_path, fo_status, fo_msg, fo_variants, fo_params,
-         fo_api) = node_info.pop(0)
+         fo_api) = node_info[0][:6]
+        fo_trusted = node_info.pop(0)[6:7] != [False]
         fo_msg = "%s (path: %s)" % (_OsStatus(fo_status, fo_msg), fo_path)
         if fo_api:
           max_os_api = max(fo_api)
@@ -69,12 +70,12 @@ def DiagnoseOS(opts, args):
               [p[0] for p in fo_params])
           else:
             fo_msg += " [no parameters]"
-        fo_msg += " [trusted]"
+        fo_msg += " [trusted]" if fo_trusted else " [untrusted]"
         if fo_status:
           nodes_valid[node_name] = fo_msg
         else:
           nodes_bad[node_name] = fo_msg
-        for hpath, hstatus, hmsg, _, _, _ in node_info:
+        for (hpath, hstatus, hmsg) in (e[:3] for e in node_info):
           nodes_hidden[node_name].append("    [hidden] path: %s, status: %s" %
                                          (hpath, _OsStatus(hstatus, hmsg)))
       else:

@@ -225,3 +225,23 @@ def test_diagnose_test_oses(osnode):
     (True, "", ["default", "minimal"], [20, 15, 10], True)
   assert [p[0] for p in params] == ["color", "fail", "password"]
   assert params[1][1].startswith("yes makes the create script fail")
+
+
+def test_untrusted_os_is_diagnosed_and_never_run(osnode):
+  base = osnode.OsSearchPath()[0]
+  src = os.path.join(base, "test-api20")
+  dst = os.path.join(base, "untrusted")
+  os.makedirs(dst)
+  for name in os.listdir(src):
+    target = "create_untrusted" if name == "create" else name
+    with open(os.path.join(src, name), "rb") as fin, \
+        open(os.path.join(dst, target), "wb") as fout:
+      fout.write(fin.read())
+    os.chmod(os.path.join(dst, target), 0o755)
+  res = dict((r[0], r) for r in bos.DiagnoseOS())
+  assert res["untrusted"][2] is True and res["untrusted"][7] is False
+  inst = _Instance(osnode, "untrusted+default")
+  with pytest.raises(backend.RPCFail, match="is untrusted"):
+    bos.InstanceOsAdd([inst.ToDict(), {}], False, 0)
+  assert not [n for n in os.listdir(osnode.OS_LOG_DIR)
+              if n.startswith("add-untrusted")]
