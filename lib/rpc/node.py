@@ -64,11 +64,13 @@ class RpcRunner:
     idict["hvparams"] = cluster.FillHV(instance)
     idict["beparams"] = cluster.FillBE(instance)
     idict["osparams"] = cluster.SimpleFillOS(instance.os, instance.osparams)
-    # private parameters: the cluster's private defaults for the OS first
+    # private parameters: the cluster's private defaults for the OS (unless
+    # the instance sets the parameter publicly), then the instance's own
     idict["osparams_private"] = objects.FillDict(
       objects.FillDict(cluster.osparams_private_cluster.get(
         objects.OS.GetName(instance.os)) or {},
-        cluster.osparams_private_cluster.get(instance.os) or {}),
+        cluster.osparams_private_cluster.get(instance.os) or {},
+        skip_keys=list(instance.osparams or {})),
       instance.osparams_private or {})
     disks = cfg.GetInstanceDisks(instance.uuid)
     idict["disks_info"] = [self._DiskDict(d) for d in disks]
