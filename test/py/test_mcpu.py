@@ -165,6 +165,17 @@ def testValidationErrorReleasesLocks(ctx):
   _AssertNoLocksHeld(ctx)
 
 
+def testRedactedSecretsRefused(ctx):
+  """A job read back from its file lost its secrets: it must not run."""
+  op = opcodes.OpInstanceReinstall(instance_name="instance3",
+                                   osparams_secret={"pw": "<redacted>"})
+  with pytest.raises(errors.OpPrereqError,
+                     match="Please re-submit secret parameters to job."):
+    _Exec(ctx, op)
+  _AssertNoLocksHeld(ctx)
+  assert ctx.transport.calls == []
+
+
 # Tags -------------------------------------------------------------------------
 @pytest.mark.parametrize("kind,name,getter", [
   (constants.TAG_CLUSTER, None, lambda cfg: cfg.GetClusterInfo()),

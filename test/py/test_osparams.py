@@ -116,3 +116,16 @@ def test_job_file_and_query_masked(queue):
   assert ops[0]["osparams_private"] == {"password": "<redacted>"}
   assert ops[0]["osparams_secret"] == {"token": "<redacted>"}
   assert ops[0]["osparams"] == {"color": "red"}
+
+
+def test_job_restored_from_file_is_refused():
+  """A master restart re-reads queued jobs: their secrets are gone."""
+  from ganeti import serializer
+  from ganeti.jqueue import job as jjob
+  job = jjob.QueuedJob(7, [_Create(osparams_secret={"pw": "s3cret"})])
+  osparams.CheckNotRedacted(job.ops[0].input)
+  restored = jjob.QueuedJob.Restore(serializer.LoadJson(job.Dump()))
+  assert restored.ops[0].input.osparams_secret == {"pw": "<redacted>"}
+  with pytest.raises(errors.OpPrereqError,
+                     match="Please re-submit secret parameters to job."):
+    osparams.CheckNotRedacted(restored.ops[0].input)
