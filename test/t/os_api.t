@@ -199,10 +199,12 @@ $ gnt-os modify -O color=pink test-api20
 ! Failure: prerequisites not met for this operation:
 ! error type: wrong_input, error details:
 ! OS Parameters validation failed on node node1: OS validation script failed (exited with exit code 1), output: Invalid value 'pink' for the color parameter
-$ gnt-os modify -O color=green --os-parameters-private password=fromcluster test-api20
+$ gnt-os modify -O color=green --os-parameters-private password=fromcluster -H fake:migration_mode=non-live test-api20
 # exit=0
-$ gnt-os info test-api20 | tail -2 && echo '(end)'
+$ gnt-os info test-api20 | tail -4 && echo '(end)'
 # exit=0
+  - hypervisor parameters:
+    - fake: migration_mode=non-live
   - OS parameters: color=green
 
 (end)
@@ -211,8 +213,9 @@ $ gnt-cluster info | grep -c fromcluster
 0
 $ A='-t file --disk 0:size=16M --ignore-ipolicy -n node1 --no-start --no-name-check --no-ip-check'; gnt-instance add $A -o test-api20+default inst7 >/dev/null
 # exit=0
-$ L=$GANETI_ROOTDIR/var/log/ganeti/os; grep -h '^OSP_' $L/add-test-api20+default-inst7-*.log
+$ L=$GANETI_ROOTDIR/var/log/ganeti/os; grep -h '^OSP_\|^INSTANCE_HV_migration' $L/add-test-api20+default-inst7-*.log
 # exit=0
+INSTANCE_HV_migration_mode=non-live
 OSP_COLOR=green
 OSP_PASSWORD sha1=a408ffa5320d08f1af7a64d7432fad37f848e6ee
 $ gnt-os modify -O color=default --os-parameters-private password=default test-api20
