@@ -245,3 +245,24 @@ def test_untrusted_os_is_diagnosed_and_never_run(osnode):
     bos.InstanceOsAdd([inst.ToDict(), {}], False, 0)
   assert not [n for n in os.listdir(osnode.OS_LOG_DIR)
               if n.startswith("add-untrusted")]
+
+
+def test_env_disk_uri_for_userspace_access(osnode, monkeypatch):
+  """A disk whose ``access`` parameter is ``userspace`` gets DISK_i_URI."""
+  from ganeti import storage
+  real = storage.GetDeviceClass
+
+  class _UriDev(real("file")):
+    def GetUserspaceAccessUri(self, hypervisor):
+      return "gluster://198.51.100.1/vol/%s?hv=%s" % (
+        os.path.basename(self.dev_path or "disk"), hypervisor)
+
+  monkeypatch.setattr(storage, "GetDeviceClass",
+                      lambda dev_type: _UriDev if dev_type == "file"
+                      else real(dev_type))
+  inst = _Instance(osnode, "test-api10", disks=2)
+  inst.disks_info[1].params = {"access": "userspace"}
+  env = bos.OSEnvironment(inst, bos.OSFromDisk("test-api10"))
+  assert "DISK_0_URI" not in env
+  assert env["DISK_1_URI"].startswith("gluster://198.51.100.1/vol/")
+  assert env["DISK_1_URI"].endswith("?hv=kvm")
