@@ -46,16 +46,25 @@ def CheckOSVariant(os_obj, name):
 
 
 def CheckNodeHasOS(lu, node_uuid, os_name, force_variant):
-  """The OS must exist and be valid on the node; check its variant too.
+  """The OS must exist, be valid and trusted on the node; check its variant.
 
-  @raise errors.OpPrereqError: missing/invalid OS or a bad variant
+  Only used before running the OS's create script (add, reinstall).
+  @raise errors.OpPrereqError: missing/invalid/untrusted OS or a bad
+      variant
   """
   result = lu.rpc.call_os_get(node_uuid, objects.OS.GetName(os_name))
   result.Raise("OS '%s' not in supported OS list for node %s" %
                (os_name, lu.cfg.GetNodeName(node_uuid)), prereq=True,
                ecode=errors.ECODE_INVAL)
+  os_obj = objects.OS.FromDict(result.payload or {})
   if not force_variant:
-    CheckOSVariant(result.payload or {}, os_name)
+    CheckOSVariant(os_obj, os_name)
+  if os_obj.trusted is False:
+    raise errors.OpPrereqError("OS '%s' is untrusted (it only has a"
+                               " create_untrusted script) and can only be"
+                               " installed in a safe environment, which is"
+                               " not supported" % os_obj.name,
+                               errors.ECODE_STATE)
 
 
 def CheckOSNotBlacklisted(cluster, os_name):

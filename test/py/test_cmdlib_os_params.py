@@ -145,3 +145,44 @@ def test_check_os_params_nothing_to_do():
   os_params.CheckOSParams(lu, True, ["n1"], "deb", {}, False)
   os_params.CheckOSParams(lu, True, ["n1"], None, {}, False)
   assert lu.rpc.calls == []
+
+
+class _OsGetRpc:
+  def __init__(self, payload, fail_msg=None):
+    self.result = _Result(fail_msg, payload)
+    self.calls = []
+
+  def call_os_get(self, node, name):
+    self.calls.append((node, name))
+    return self.result
+
+
+@pytest.mark.parametrize(("payload", "name", "force", "error"), [
+  (dict(_OS, trusted=True), "deb+min", False, None),
+  (dict(_OS, trusted=True), "deb", True, None),
+  (dict(_OS, trusted=True), "deb", False, "OS name must include a variant"),
+  (dict(_OS, trusted=False), "deb+min", False,
+   "OS 'deb' is untrusted (it only has a create_untrusted script) and can"
+   " only be installed in a safe environment, which is not supported"),
+])
+def test_check_node_has_os(payload, name, force, error):
+  lu = _LU({}, {"n1": True})
+  lu.rpc = _OsGetRpc(payload)
+  if error is None:
+    os_params.CheckNodeHasOS(lu, "n1", name, force)
+  else:
+    with pytest.raises(errors.OpPrereqError) as exc:
+      os_params.CheckNodeHasOS(lu, "n1", name, force)
+    assert exc.value.args[0] == error
+  # the node is asked for the OS without its variant
+  assert lu.rpc.calls == [("n1", "deb")]
+
+
+def test_check_node_has_os_missing():
+  lu = _LU({}, {"n1": True})
+  lu.rpc = _OsGetRpc(None, "Directory for OS deb not found in search path")
+  with pytest.raises(errors.OpPrereqError) as exc:
+    os_params.CheckNodeHasOS(lu, "n1", "deb+min", False)
+  assert exc.value.args == ("OS 'deb+min' not in supported OS list for node"
+                            " N1: Directory for OS deb not found in search"
+                            " path", errors.ECODE_INVAL)
