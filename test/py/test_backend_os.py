@@ -10,7 +10,8 @@ from ganeti.backend import os as bos
 
 pytestmark = pytest.mark.unit
 
-NOOP = "/tmp/noop/usr/share/ganeti/os/noop"
+# the Debian package ganeti-os-noop (make deps installs it)
+NOOP = "/usr/share/ganeti/os/noop"
 
 _CREATE = """#!/bin/sh
 env | sort > "$DISK_0_PATH.env"
