@@ -170,6 +170,8 @@ class LUInstanceReinstall(_OneInstanceLU):
                       self.op.force_variant)
     # the parameters given here apply to this reinstall only
     (public, private) = os_params.UpdateInstanceOsParams(instance, self.op)
+    self.os_public = public
+    self.os_private = private
     os_name = self.op.os_type or instance.os
     cluster = self.cfg.GetClusterInfo()
     self.os_inst = os_params.FillOsParams(cluster, os_name, public, private,
@@ -188,9 +190,13 @@ class LUInstanceReinstall(_OneInstanceLU):
     iu.StartInstanceDisks(self, instance)
     try:
       feedback_fn("Running the instance OS create scripts...")
-      override = self.os_inst
+      # this run's parameters, not saved in the configuration
+      os_instance = instance.Copy()
+      os_instance.osparams = self.os_public
+      os_instance.osparams_private = self.os_private
       result = self.rpc.call_instance_os_add(
-        instance.primary_node, (instance, override), True,
+        instance.primary_node,
+        (os_instance, dict(self.op.osparams_secret or {})), True,
         self.op.debug_level)
       result.Raise("Could not install OS for instance %s on node %s" %
                    (instance.name,

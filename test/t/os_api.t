@@ -110,6 +110,12 @@ $ gnt-instance info inst1 | grep -A2 '^  Operating system parameters:'
   Operating system parameters: 
     color: red
     password: <redacted>
+$ gnt-instance reinstall -f -O color=default inst1 >/dev/null
+# exit=0
+$ L=$GANETI_ROOTDIR/var/log/ganeti/os; cat $L/add-test-api20+minimal-inst1-* | grep '^create:\|^OSP_' | tail -2
+# exit=0
+create: inst1 os=test-api20 variant=minimal api=20 reinstall=1
+OSP_PASSWORD sha1=f3bbbd66a63d4bf1747940578ec3d0103530e21d
 $ gnt-instance reinstall -f -O color=pink inst1
 # exit=1
 Waiting for job {{num}} for inst1 ...
