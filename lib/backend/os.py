@@ -327,8 +327,8 @@ def OSEnvironment(instance, inst_os, debug=0):
           sub = {"network": "SUBNET", "network6": "SUBNET6"}.get(
             key, key.upper())
           env["NIC_%d_NETWORK_%s" % (idx, sub)] = str(netinfo[key])
-      if netinfo.get("tags"):
-        env["NIC_%d_NETWORK_TAGS" % idx] = " ".join(netinfo["tags"])
+      # always set for a NIC in a network, even when empty (as Ganeti does)
+      env["NIC_%d_NETWORK_TAGS" % idx] = " ".join(netinfo.get("tags") or [])
     if "nic_type" in hvp:
       env["NIC_%d_FRONTEND_TYPE" % idx] = str(hvp["nic_type"])
   return env

@@ -118,6 +118,12 @@ def test_env_network(osnode):
   assert env["NIC_0_NETWORK_MAC_PREFIX"] == "aa:00:00"
   assert env["NIC_0_NETWORK_TAGS"] == "a b"
   assert "NIC_0_NETWORK_SUBNET6" not in env
+  assert "NIC_0_NETWORK_FAMILY" not in env
+  netinfo = {"name": "net2", "uuid": "nu2", "network6": "2001:db8::/64"}
+  env = _Env(osnode, "test-api10", netinfo=netinfo)
+  assert env["NIC_0_NETWORK_TAGS"] == ""
+  assert env["NIC_0_NETWORK_SUBNET6"] == "2001:db8::/64"
+  assert "NIC_0_NETWORK_SUBNET" not in env
 
 
 def test_env_osparams_public_private(osnode):
