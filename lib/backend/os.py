@@ -8,6 +8,7 @@ executables (plus ``verify`` for API 20); ``variants.list`` is optional;
 ``parameters.list`` is required for API 20.
 """
 
+import errno
 import logging
 import os
 import stat
@@ -41,6 +42,11 @@ _DISK_USERSPACE = "userspace"
 
 class _OSError(Exception):
   """An OS directory is not a valid OS definition (message = diagnose)."""
+
+
+def _ErrnoName(err):
+  """``ENOENT`` and the like (Ganeti's utils.ErrnoOrStr)."""
+  return errno.errorcode.get(err.errno, str(err)) if err.errno else str(err)
 
 
 def _ReadLines(path):
@@ -102,15 +108,15 @@ def _LoadOS(name, os_dir):
       st = os.stat(path)
     except OSError as err:
       if needed:
-        raise _OSError("Script '%s' under path '%s' is missing (%s)" %
-                       (script, os_dir, err.strerror))
+        raise _OSError("File '%s' under path '%s' is missing (%s)" %
+                       (script, os_dir, _ErrnoName(err)))
       files[script] = None
       continue
     if not stat.S_ISREG(st.st_mode):
-      raise _OSError("Script '%s' under path '%s' is not a regular file" %
+      raise _OSError("File '%s' under path '%s' is not a regular file" %
                      (script, os_dir))
     if not st.st_mode & stat.S_IXUSR:
-      raise _OSError("Script '%s' under path '%s' is not executable" %
+      raise _OSError("File '%s' under path '%s' is not executable" %
                      (script, os_dir))
     files[script] = path
   variants = []
@@ -128,6 +134,9 @@ def _LoadOS(name, os_dir):
   parameters = []
   if max_api >= constants.OS_API_V20:
     pfile = os.path.join(os_dir, OS_PARAMETERS_FILE)
+    if not os.path.exists(pfile):
+      raise _OSError("File '%s' under path '%s' is missing (ENOENT)" %
+                     (OS_PARAMETERS_FILE, os_dir))
     try:
       lines = _ReadLines(pfile)
     except OSError as err:
@@ -167,24 +176,24 @@ def OSFromDisk(name):
 
 
 def DiagnoseOS():
-  """All OS directories of the search path (first occurrence wins).
+  """All OS directories of the search path, in search-path order.
 
+  A name found in several search directories is reported for each; the
+  first is the one in use, the master shows the others as hidden.
   @return: list of [name, path, status, diagnose, variants, parameters,
       api_versions, trusted]
 
   """
   result = []
-  seen = set()
   for base in pathutils.Get().OsSearchPath():
     try:
-      names = sorted(os.listdir(base))
+      names = sorted(n for n in os.listdir(base) if not n.startswith("."))
     except OSError:
       continue
     for name in names:
       os_dir = os.path.join(base, name)
-      if name in seen or not os.path.isdir(os_dir):
+      if not os.path.isdir(os_dir):
         continue
-      seen.add(name)
       try:
         inst_os = _LoadOS(name, os_dir)
       except _OSError as err:

@@ -272,3 +272,50 @@ def test_env_disk_uri_for_userspace_access(osnode, monkeypatch):
   assert "DISK_0_URI" not in env
   assert env["DISK_1_URI"].startswith("gluster://198.51.100.1/vol/")
   assert env["DISK_1_URI"].endswith("?hv=kvm")
+
+
+def test_diagnose_reports_every_occurrence(osnode):
+  """A name in two search directories: the first is used, both reported."""
+  import shutil
+  paths = osnode.OsSearchPath()
+  shadow = os.path.join(paths[1], "test-api10")
+  shutil.copytree(os.path.join(paths[0], "test-api10"), shadow)
+  os.unlink(os.path.join(shadow, "create"))
+  rows = [r for r in bos.DiagnoseOS() if r[0] == "test-api10"]
+  assert [r[1] for r in rows] == [os.path.join(paths[0], "test-api10"),
+                                  shadow]
+  assert rows[0][2] is True
+  assert rows[1][2] is False
+  assert rows[1][3] == ("File 'create' under path '%s' is missing (ENOENT)"
+                        % shadow)
+  # the one in use is still the first
+  assert bos.OSFromDisk("test-api10").path == rows[0][1]
+
+
+@pytest.mark.parametrize(("breakage", "message"), [
+  ("noexec", "File 'rename' under path '%s' is not executable"),
+  ("noparams", "File 'parameters.list' under path '%s' is missing (ENOENT)"),
+  ("novariants", "No supported os variant found in %s/variants.list"),
+  ("noapi", "Required file 'ganeti_api_version' not found under path %s:"
+            " No such file or directory"),
+])
+def test_invalid_definitions(osnode, breakage, message):
+  d = os.path.join(osnode.OsSearchPath()[0], "test-api20")
+  if breakage == "noexec":
+    target = os.path.join(d, "rename")
+    with open(target, "rb") as fh:
+      data = fh.read()
+    os.unlink(target)
+    with open(target, "wb") as fh:
+      fh.write(data)
+    os.chmod(target, 0o644)
+  elif breakage == "noparams":
+    os.unlink(os.path.join(d, "parameters.list"))
+  elif breakage == "novariants":
+    with open(os.path.join(d, "variants.list"), "w") as fh:
+      fh.write("# none\n\n")
+  else:
+    os.unlink(os.path.join(d, "ganeti_api_version"))
+  row = [r for r in bos.DiagnoseOS() if r[0] == "test-api20"][0]
+  assert row[2] is False
+  assert row[3] == message % d

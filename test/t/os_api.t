@@ -245,3 +245,7 @@ $ gnt-os list --no-headers | grep test-api15 || echo none
 none
 $ A='-t file --disk 0:size=16M --ignore-ipolicy -n node1 --no-start --no-name-check --no-ip-check'; gnt-instance add $A -o test-api15+beta inst8 >/dev/null
 # exit=0
+$ D=$GANETI_ROOTDIR/usr/local/lib/ganeti/os; mkdir -p $D && cp -r $GANETI_ROOTDIR/srv/ganeti/os/test-api10 $D/ && rm $D/test-api10/create; gnt-os diagnose | grep -B1 '\[hidden\] path'
+# exit=0
+  Node: {{uuid}}, status: valid (path: {{*}}/srv/ganeti/os/test-api10) [API versions: 10] [trusted]
+    [hidden] path: {{*}}/usr/local/lib/ganeti/os/test-api10, status: invalid - File 'create' under path '{{*}}/usr/local/lib/ganeti/os/test-api10' is missing (ENOENT)
