@@ -79,7 +79,7 @@ OSP_PASSWORD sha1=f3bbbd66a63d4bf1747940578ec3d0103530e21d
 $ head -1 $GANETI_ROOTDIR/srv/ganeti/file-storage/inst1/*.disk0
 # exit=0
 pyganeti-test-os inst1 minimal disk 0
-$ cd $GANETI_ROOTDIR/..; grep -rl hunter2 */var/lib/ganeti | sort
+$ cd $GANETI_ROOTDIR/..; grep -rl hunter2 */var/lib/ganeti */var/log/ganeti | sort
 # exit=0
 node1/var/lib/ganeti/config.data
 node2/var/lib/ganeti/config.data
@@ -98,13 +98,16 @@ $ gnt-instance info inst1 | grep -A2 '^  Operating system parameters:'
   Operating system parameters: 
     color: red
     password: <redacted>
-$ gnt-instance reinstall -f -O color=blue --os-parameters-secret password=other inst1 >/dev/null
+$ gnt-instance reinstall -f -O color=blue --os-parameters-secret password=Zq9secretPW inst1 >/dev/null
 # exit=0
+$ cd $GANETI_ROOTDIR/..; grep -rl Zq9secretPW */var/lib/ganeti */var/log/ganeti || echo nowhere
+# exit=0
+nowhere
 $ L=$GANETI_ROOTDIR/var/log/ganeti/os; cat $L/add-test-api20+minimal-inst1-* | grep '^create:\|^OSP_' | tail -3
 # exit=0
 create: inst1 os=test-api20 variant=minimal api=20 reinstall=1
 OSP_COLOR=blue
-OSP_PASSWORD sha1=d0941e68da8f38151ff86a61fc59f7c5cf9fcaa2
+OSP_PASSWORD sha1=6d2b794c581b6da59798b6f6bbcee4bcc3dd7cae
 $ gnt-instance info inst1 | grep -A2 '^  Operating system parameters:'
 # exit=0
   Operating system parameters: 
