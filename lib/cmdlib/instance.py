@@ -169,12 +169,12 @@ class LUInstanceCreate(LogicalUnit):
                                    errors.ECODE_INVAL)
     if not op.no_install or op.disk_template == constants.DT_DISKLESS:
       iu.CheckOSImage(self, pnode.uuid, op.os_type, op.force_variant)
+      os_params.CheckOSParams(self, True, [pnode.uuid], op.os_type,
+                              os_params.FillOsParams(
+                                cluster, op.os_type, op.osparams,
+                                op.osparams_private, op.osparams_secret),
+                              op.force_variant)
     os_params.CheckOSNotBlacklisted(cluster, op.os_type)
-    os_params.CheckOSParams(self, True, [pnode.uuid], op.os_type,
-                            os_params.FillOsParams(
-                              cluster, op.os_type, op.osparams,
-                              op.osparams_private, op.osparams_secret),
-                            op.force_variant)
     self.nics = []
     for nic in op.nics:
       params = {}
