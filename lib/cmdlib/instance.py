@@ -167,6 +167,7 @@ class LUInstanceCreate(LogicalUnit):
                                    (group.uuid, group.name,
                                     utils.CommaJoin(viol)),
                                    errors.ECODE_INVAL)
+    os_params.CheckOSNotBlacklisted(cluster, op.os_type)
     if not op.no_install or op.disk_template == constants.DT_DISKLESS:
       iu.CheckOSImage(self, pnode.uuid, op.os_type, op.force_variant)
       os_params.CheckOSParams(self, True, [pnode.uuid], op.os_type,
@@ -174,7 +175,6 @@ class LUInstanceCreate(LogicalUnit):
                                 cluster, op.os_type, op.osparams,
                                 op.osparams_private, op.osparams_secret),
                               op.force_variant)
-    os_params.CheckOSNotBlacklisted(cluster, op.os_type)
     self.nics = []
     for nic in op.nics:
       params = {}
