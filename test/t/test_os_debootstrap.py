@@ -50,6 +50,9 @@ def _MissingRequirement(mirror, suite):
   if subprocess.run(["losetup", "-f"], capture_output=True,
                     check=False).returncode != 0:
     return "no free loop device"
+  if subprocess.run(["unshare", "-m", "--propagation", "private", "true"],
+                    capture_output=True, check=False).returncode != 0:
+    return "cannot create a private mount namespace (unshare -m)"
   if not suite:
     return "cannot tell the host's Debian suite from /etc/os-release"
   try:
