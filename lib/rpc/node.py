@@ -105,6 +105,12 @@ class RpcRunner:
       return vcluster.MakeVirtualPath(value)
     if encoder == defs.ED_FILE_DETAILS:
       return self._FileDetails(value)
+    if encoder == defs.ED_IMPEXP_IO:
+      (ieio, ieioargs) = value
+      return [ieio, [self._DiskDict(a) if hasattr(a, "ToDict") else a
+                     for a in ieioargs]]
+    if encoder == defs.ED_FINALIZE_EXPORT_DISKS:
+      return [self._DiskDict(d) if d else False for d in value]
     raise AssertionError("Unknown encoder %s" % encoder)
 
   @staticmethod

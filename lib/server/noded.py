@@ -20,8 +20,10 @@ from ganeti import http
 from ganeti import pathutils
 from ganeti import serializer
 from ganeti.backend import bdev
+from ganeti.backend import export
 from ganeti.backend import files
 from ganeti.backend import hooks
+from ganeti.backend import impexp
 from ganeti.backend import instance
 from ganeti.backend import jstore
 from ganeti.backend import node
@@ -64,6 +66,15 @@ PROCEDURES = {
   "os_diagnose": backend_os.DiagnoseOS,
   "os_get": backend_os.GetOS,
   "os_validate": backend_os.ValidateOS,
+  "import_start": impexp.StartImport,
+  "export_start": impexp.StartExport,
+  "impexp_status": impexp.GetStatus,
+  "impexp_abort": impexp.Abort,
+  "impexp_cleanup": impexp.Cleanup,
+  "export_info": export.ExportInfo,
+  "export_list": export.ListExports,
+  "export_remove": export.RemoveExport,
+  "finalize_export": export.FinalizeExport,
   "hooks_runner": hooks.RunHooks,
   "test_delay": node.TestDelay,
   "jobqueue_update": jstore.JobQueueUpdate,
