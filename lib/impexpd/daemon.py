@@ -18,7 +18,6 @@ transfer (its child script is killed).
 """
 
 import optparse
-import os
 import signal
 import socket
 import ssl
