@@ -10,6 +10,7 @@ from ganeti import objects
 from ganeti import utils
 from ganeti.cmdlib.base import (LogicalUnit, NoHooksLU,
                                 ExpandNodeUuidAndName)
+from ganeti.cmdlib import instance_import
 from ganeti.cmdlib import instance_utils as iu
 
 _SUPPORTED_TEMPLATES = frozenset([constants.DT_DISKLESS, constants.DT_FILE])
@@ -27,7 +28,9 @@ class LUInstanceCreate(LogicalUnit):
       op.helper_startup_timeout = constants.HELPER_VM_STARTUP
     if op.helper_shutdown_timeout is None:
       op.helper_shutdown_timeout = constants.HELPER_VM_SHUTDOWN
-    if op.mode != constants.INSTANCE_CREATE:
+    if op.mode == constants.INSTANCE_IMPORT:
+      instance_import.CheckArguments(self)
+    elif op.mode != constants.INSTANCE_CREATE:
       raise errors.OpPrereqError("Instance import is not supported yet"
                                  " (mode '%s')" % op.mode,
                                  errors.ECODE_INVAL)
@@ -86,6 +89,8 @@ class LUInstanceCreate(LogicalUnit):
       self.cfg, self.op.pnode_uuid, self.op.pnode)
     self.needed_locks[locking.LEVEL_NODE] = [self.op.pnode_uuid]
     self.needed_locks[locking.LEVEL_NODE_RES] = [self.op.pnode_uuid]
+    if self.op.mode == constants.INSTANCE_IMPORT:
+      instance_import.ExpandNames(self)
 
   def BuildHooksEnv(self):
     op = self.op
@@ -103,6 +108,8 @@ class LUInstanceCreate(LogicalUnit):
       env["INSTANCE_BE_%s" % key] = value
     for idx, size in enumerate(self.disk_sizes):
       env["INSTANCE_DISK%d_SIZE" % idx] = size
+    if op.mode == constants.INSTANCE_IMPORT:
+      instance_import.BuildHooksEnv(self, env)
     return env
 
   def BuildHooksNodes(self):
@@ -259,7 +266,9 @@ class LUInstanceCreate(LogicalUnit):
         self.LogInfo("Waiting for instance %s to sync disks",
                      instance.name)
         self.LogInfo("Instance %s's disks are in sync", instance.name)
-    if disks and not op.no_install:
+    if op.mode == constants.INSTANCE_IMPORT:
+      instance_import.ImportDisks(self, feedback_fn, instance)
+    elif disks and not op.no_install:
       feedback_fn("* running the instance OS create scripts...")
       iu.StartInstanceDisks(self, instance)
       try:

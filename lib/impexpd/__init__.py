@@ -38,6 +38,11 @@ IEC_GZIP_SLOW = "gzip-slow"
 IEC_LEVELS = {IEC_GZIP: 6, IEC_GZIP_FAST: 1, IEC_GZIP_SLOW: 9}
 IEC_ALL = frozenset([IEC_NONE]) | frozenset(IEC_LEVELS)
 
+# Export modes (OP_BACKUP_EXPORT/OP_BACKUP_PREPARE ``mode``)
+EXPORT_MODE_LOCAL = "local"
+EXPORT_MODE_REMOTE = "remote"
+EXPORT_MODES = frozenset([EXPORT_MODE_LOCAL, EXPORT_MODE_REMOTE])
+
 # Modes of the helper
 IEM_IMPORT = "import"
 IEM_EXPORT = "export"
