@@ -108,7 +108,7 @@ def _ScriptSpec(mode, instance, disk, idx, component):
     env["EXPORT_INDEX"] = str(idx)
     script = inst_os.export_script
   log = backend_os.InstanceLogName(mode, inst_os.name, instance.name,
-                                   component)
+                                   _SafeComponent(component))
   return {"kind": impexpd.IEIO_SCRIPT, "argv": [script], "env": env,
           "cwd": inst_os.path, "log": log}
 

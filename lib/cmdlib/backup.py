@@ -228,6 +228,7 @@ class LUBackupExport(LogicalUnit):
     return (results, snap_disks)
 
   def _Finalize(self, feedback_fn, results, snap_disks):
+    """Finalize the export; None if it was dropped for failed disks."""
     instance = self.instance
     dst = self.dst_node
     if results and not all(results):
@@ -236,7 +237,7 @@ class LUBackupExport(LogicalUnit):
       if result.fail_msg:
         self.LogWarning("Could not remove the unfinished export on node"
                         " %s: %s", dst.name, result.fail_msg)
-      return False
+      return None
     feedback_fn("Finalizing export on %s" % dst.name)
     result = self.rpc.call_finalize_export(dst.uuid, instance, snap_disks)
     if result.fail_msg:
@@ -322,7 +323,7 @@ class LUBackupExport(LogicalUnit):
         iu.ShutdownInstanceDisks(self, instance)
     if not (finished and all(results)):
       failures = []
-      if not finished:
+      if finished is False:
         failures.append("export finalization")
       bad = [str(i) for (i, ok) in enumerate(results) if not ok]
       if bad:
@@ -332,7 +333,7 @@ class LUBackupExport(LogicalUnit):
     self._RemoveOldExports(feedback_fn)
     if self.op.remove_instance:
       self._RemoveInstance(feedback_fn)
-    return (finished, results)
+    return (True, results)
 
 
 class LUBackupRemove(NoHooksLU):
