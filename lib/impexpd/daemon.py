@@ -250,6 +250,8 @@ def RunExport(opts, spec, status):
         progress.Update(len(data))
       # a failed source must not look like a complete stream
       source.Finish()
+      if progress.expected_bytes is None:
+        progress.expected_bytes = source.expected_bytes
       tail = comp.Flush()
       if tail:
         sock.sendall(stream.EncodeFrame(tail))
