@@ -160,13 +160,21 @@ def _FillDisksAndNics(lu, einfo):
                                  (idx, utils.FormatUnit(wanted, "h"),
                                   utils.FormatUnit(size, "h")),
                                  errors.ECODE_INVAL)
+  exp_nics = exportcfg.GetNics(einfo)
   if not op.nics:
     nics = []
-    for nic in exportcfg.GetNics(einfo):
+    for nic in exp_nics:
       ndict = dict((key, value) for (key, value) in nic.items()
                    if key != "network")
       nics.append(ndict)
     op.nics = nics
+  else:
+    # "auto" (or no) MAC of a given NIC: the exported NIC's MAC
+    for (idx, nic) in enumerate(op.nics):
+      mac = nic.get(constants.INIC_MAC, constants.VALUE_AUTO)
+      if mac == constants.VALUE_AUTO and idx < len(exp_nics) and \
+          exp_nics[idx].get("mac"):
+        nic[constants.INIC_MAC] = exp_nics[idx]["mac"]
   lu.src_images = []
   for idx in range(len(op.disks)):
     dump = exp_disks[idx][0] if idx < len(exp_disks) else None
