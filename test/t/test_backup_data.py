@@ -10,10 +10,12 @@ transfer helpers behind.
 import glob
 import hashlib
 import os
+import subprocess
 
 import pytest
 
 import vcluster
+from ganeti import constants
 
 pytestmark = [pytest.mark.cluster, pytest.mark.slow]
 
@@ -134,3 +136,39 @@ def test_failing_os_scripts_leave_nothing(fresh_cluster):
                         recursive=True)
   assert [p for p in leftovers if "/log/" not in p] == []
   assert _Helpers(c) == []
+
+
+def _MountSmallFs(path, size):
+  """Mount a tmpfs of ``size`` on ``path``; False if that's not possible."""
+  if os.geteuid() != 0:
+    return False
+  result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=%s" % size,
+                           "tmpfs", path], capture_output=True, check=False)
+  return result.returncode == 0
+
+
+@pytest.mark.root
+@pytest.mark.skipif(vcluster.FindOs("noop") is None,
+                    reason=vcluster.NOOP_MISSING)
+def test_import_onto_full_node(fresh_cluster):
+  """No room for the data: the import fails and leaves no instance."""
+  c = fresh_cluster
+  c.Check(_ADD + " -n node1 -o noop --no-start inst1")
+  with open(_DiskFile(c, "node1", "inst1"), "r+b") as fh:
+    fh.write(os.urandom(8 * 1024 * 1024))
+  c.Check("gnt-backup export -n node2 inst1")
+  fsdir = os.path.join(c.NodeRoot("node3"),
+                       constants.DEFAULT_FILE_STORAGE_DIR.lstrip("/"))
+  if not _MountSmallFs(fsdir, "2M"):
+    pytest.skip("can't mount a small tmpfs (needs root)")
+  try:
+    result = c.Run("gnt-backup import -n node3 --src-node node2"
+                   " --net 0:mac=generate --no-name-check --no-ip-check"
+                   " --ignore-ipolicy --src-dir inst1 inst2")
+    assert result.exit_code == 1, result
+    assert "were not imported successfully" in result.stderr
+    assert "inst2" not in c.Check("gnt-instance list --no-headers -o name")
+    assert os.listdir(fsdir) == []
+    assert _Helpers(c) == []
+  finally:
+    subprocess.run(["umount", fsdir], check=False)
