@@ -333,7 +333,7 @@ class LUBackupExport(LogicalUnit):
     self._RemoveOldExports(feedback_fn)
     if self.op.remove_instance:
       self._RemoveInstance(feedback_fn)
-    return (True, results)
+    return [True, results]
 
 
 class LUBackupRemove(NoHooksLU):

@@ -15,7 +15,10 @@ import subprocess
 import pytest
 
 import vcluster
+from ganeti import cli
 from ganeti import constants
+from ganeti import luxi
+from ganeti import opcodes
 
 pytestmark = [pytest.mark.cluster, pytest.mark.slow]
 
@@ -92,6 +95,15 @@ def test_export_import_keeps_data(fresh_cluster):
   assert _Sha(dumps[0]) == original
   # the export did not touch the instance's own disk
   assert _Sha(disk) == original
+  # the LUXI call and the opcode behind "gnt-backup list"
+  cl = luxi.Client(address=os.path.join(
+    c.NodeRoot(), "var/run/ganeti/socket/ganeti-master"))
+  assert cl.QueryExports([], False) == {"node1": [], "node2": ["inst1"],
+                                        "node3": []}
+  assert cl.QueryExports(["node2"], False) == {"node2": ["inst1"]}
+  job_id = cl.SubmitJob([opcodes.OpBackupQuery(nodes=["node2", "node3"])])
+  assert cli.PollJob(job_id, cl=cl, feedback_fn=lambda _: None) == \
+    [{"node2": ["inst1"], "node3": []}]
   c.Check("gnt-backup import -n node3 --src-node node2 --src-dir inst1"
           " --compress gzip --net 0:mac=generate --no-name-check"
           " --no-ip-check --ignore-ipolicy inst2")
