@@ -189,13 +189,14 @@ class LUBackupExport(LogicalUnit):
                         " %s", idx, self.cfg.GetNodeName(node),
                         result.fail_msg)
 
-  @staticmethod
-  def _DumpName(idx, source):
+  def _DumpName(self, idx, source):
+    """The image's file name: the snapshot's name (as Ganeti's LV
+    snapshots ``<uuid>.disk<N>.snap``), else the disk file's name."""
+    if self.snapshot:
+      return os.path.basename(str(source.logical_id[1]))
     if source.dev_type in constants.DTS_FILEBASED:
       return os.path.basename(source.logical_id[1])
-    if source.logical_id and len(source.logical_id) > 1:
-      return str(source.logical_id[1])
-    return "%s.disk%d.snap" % (source.uuid, idx)
+    return "%s.disk%d" % (source.uuid, idx)
 
   def _Transfer(self, feedback_fn, sources):
     instance = self.instance

@@ -88,11 +88,11 @@ def _WaitForListen(lu, node_uuid, name):
   poller = _Poller()
   while True:
     status = _GetStatus(lu, node_uuid, name)
+    if status.get("listen_port") and not status.get("exit_status"):
+      return status["listen_port"]
     if status.get("exit_status") is not None:
       raise errors.OpExecError(status.get("error_message") or
                                "Importer ended before listening")
-    if status.get("listen_port"):
-      return status["listen_port"]
     if time.monotonic() > deadline:
       raise errors.OpExecError("Importer on node %s did not report its"
                                " port within %d seconds" %
