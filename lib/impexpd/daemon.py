@@ -18,6 +18,7 @@ transfer (its child script is killed).
 """
 
 import optparse
+import select
 import signal
 import socket
 import ssl
@@ -30,6 +31,10 @@ from ganeti import impexpd
 from ganeti import serializer
 from ganeti.impexpd import stream
 from ganeti.impexpd.stream import TransferError
+
+
+#: seconds an importer that failed keeps reading, see L{_SendError}
+_DRAIN_TIME = 10.0
 
 
 class _Aborted(Exception):
@@ -244,6 +249,7 @@ def RunExport(opts, spec, status):
         data = source.Read()
         if not data:
           break
+        _CheckEarlyReply(sock)
         out = comp.Process(data)
         if out:
           sock.sendall(stream.EncodeFrame(out))
@@ -273,6 +279,32 @@ def RunExport(opts, spec, status):
     sock.close()
 
 
+def _CheckEarlyReply(sock):
+  """Fail at once if the importer already answered (it only does so
+  early to report an error)."""
+  if not (sock.pending() or select.select([sock], [], [], 0)[0]):
+    return
+  # readable may only mean TLS housekeeping (e.g. session tickets)
+  sock.setblocking(False)
+  try:
+    data = sock.recv(4096)
+  except (ssl.SSLWantReadError, BlockingIOError):
+    return
+  except OSError as err:
+    raise TransferError("Connection to the importer lost: %s" % err)
+  finally:
+    sock.setblocking(True)
+  if not data:
+    raise TransferError("The importer closed the connection")
+  if not data.endswith(b"\n"):
+    sock.settimeout(5)
+    try:
+      data += stream.RecvLine(sock, limit=64 * 1024)
+    except (OSError, TransferError):
+      pass
+  raise TransferError("Import side failed: %s" % _DecodeReply(data))
+
+
 def _DecodeReply(line):
   text = line.decode("utf-8", "replace").rstrip("\n")
   if text.startswith(impexpd.REPLY_ERR.decode()):
@@ -289,10 +321,21 @@ def _TryReadReply(sock):
 
 
 def _SendError(sock, msg):
+  """Tell the exporter why we fail, then swallow what it still sends for
+  a moment, so that closing does not reset the connection before it
+  read the message."""
   line = impexpd.REPLY_ERR + msg.replace("\n", "\\n").encode("utf-8") + b"\n"
   try:
     sock.sendall(line)
-  except OSError:
+    deadline = time.monotonic() + _DRAIN_TIME
+    sock.settimeout(0.2)
+    while time.monotonic() < deadline:
+      try:
+        if not sock.recv(impexpd.CHUNK_SIZE):
+          break
+      except socket.timeout:
+        continue
+  except (OSError, ssl.SSLError):
     pass
 
 
