@@ -169,8 +169,10 @@ class LUBackupExport(LogicalUnit):
                         self.cfg.GetNodeName(node), result.fail_msg)
         sources.append(None)
         continue
+      snap_type = (constants.DT_EXT if disk.dev_type == constants.DT_EXT
+                   else constants.DT_PLAIN)
       sources.append(objects.Disk(
-        dev_type=constants.DT_PLAIN, size=disk.size,
+        dev_type=snap_type, size=disk.size,
         logical_id=tuple(result.payload), iv_name=disk.iv_name,
         name=disk.name, mode=disk.mode, params={}, nodes=[node],
         uuid=disk.uuid))
