@@ -20,6 +20,7 @@ from ganeti import pathutils
 from ganeti.cmdlib.base import (LogicalUnit, NoHooksLU,
                                 ExpandNodeUuidAndName)
 from ganeti.cmdlib import impexp_transfer
+from ganeti.cmdlib import instance_storage as ist
 from ganeti.cmdlib import instance_utils as iu
 
 #: the export directory as a cluster path (nodes re-root it)
@@ -164,9 +165,13 @@ class LUBackupExport(LogicalUnit):
       feedback_fn("Creating a snapshot of disk/%s on node %s" %
                   (idx, self.cfg.GetNodeName(node)))
       result = self.rpc.call_blockdev_snapshot(node, disk)
-      if result.fail_msg:
+      msg = result.fail_msg
+      if not msg and not (isinstance(result.payload, (list, tuple)) and
+                          len(result.payload) == 2):
+        msg = "invalid snapshot id %r" % (result.payload, )
+      if msg:
         self.LogWarning("Could not snapshot disk/%s on node %s: %s", idx,
-                        self.cfg.GetNodeName(node), result.fail_msg)
+                        self.cfg.GetNodeName(node), msg)
         sources.append(None)
         continue
       snap_type = (constants.DT_EXT if disk.dev_type == constants.DT_EXT
@@ -224,8 +229,11 @@ class LUBackupExport(LogicalUnit):
         snap_disks.append(False)
         continue
       disk = self.disks[idx]
+      # only iv_name, logical_id[1] (the image), size and name matter
+      dump_type = (disk.dev_type if disk.dev_type in constants.DTS_FILEBASED
+                   else constants.DT_PLAIN)
       snap_disks.append(objects.Disk(
-        dev_type=disk.dev_type, size=disk.size,
+        dev_type=dump_type, size=disk.size,
         logical_id=(disk.logical_id[0], dump), iv_name=disk.iv_name,
         name=disk.name, mode=disk.mode, params={}, uuid=disk.uuid))
     return (results, snap_disks)
@@ -270,24 +278,8 @@ class LUBackupExport(LogicalUnit):
   def _RemoveInstance(self, feedback_fn):
     instance = self.instance
     feedback_fn("Removing instance %s" % instance.name)
-    all_ok = True
-    for disk in self.disks:
-      for node in disk.nodes or [instance.primary_node]:
-        result = self.rpc.call_blockdev_remove(node, disk)
-        if result.fail_msg:
-          self.LogWarning("Could not remove disk %s on node %s: %s",
-                          disk.iv_name, self.cfg.GetNodeName(node),
-                          result.fail_msg)
-          all_ok = False
-    if self.disks and self.disks[0].dev_type in constants.DTS_FILEBASED:
-      file_dir = os.path.dirname(self.disks[0].logical_id[1])
-      result = self.rpc.call_file_storage_dir_remove(instance.primary_node,
-                                                     file_dir)
-      if result.fail_msg:
-        self.LogWarning("Could not remove directory '%s': %s", file_dir,
-                        result.fail_msg)
-        all_ok = False
-    if not all_ok and not self.op.ignore_remove_failures:
+    if not ist.RemoveDisks(self, instance,
+                           ignore_failures=self.op.ignore_remove_failures):
       raise errors.OpExecError("Could not remove instance %s's disks" %
                                instance.name)
     self.cfg.RemoveInstance(instance.uuid)

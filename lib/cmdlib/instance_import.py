@@ -25,6 +25,7 @@ from ganeti import utils
 from ganeti.cmdlib.backup import CLUSTER_EXPORT_DIR
 from ganeti.cmdlib.base import ExpandNodeUuidAndName
 from ganeti.cmdlib import impexp_transfer
+from ganeti.cmdlib import instance_storage as ist
 from ganeti.cmdlib import instance_utils as iu
 from ganeti.impexpd import exportcfg
 
@@ -245,22 +246,15 @@ def BuildHooksEnv(lu, env):
 
 def _Undo(lu, instance):
   """Remove the instance that could not be imported, and its disks."""
-  disks = lu.cfg.GetInstanceDisks(instance.uuid)
   iu.ShutdownInstanceDisks(lu, instance, ignore_failures=True)
-  for disk in disks:
-    for node in disk.nodes or [instance.primary_node]:
-      result = lu.rpc.call_blockdev_remove(node, disk)
-      if result.fail_msg:
-        lu.LogWarning("Could not remove disk %s on node %s: %s",
-                      disk.iv_name, lu.cfg.GetNodeName(node),
-                      result.fail_msg)
-  if disks and disks[0].dev_type in constants.DTS_FILEBASED:
-    file_dir = os.path.dirname(disks[0].logical_id[1])
-    result = lu.rpc.call_file_storage_dir_remove(instance.primary_node,
-                                                 file_dir)
-    if result.fail_msg:
-      lu.LogWarning("Could not remove directory '%s': %s", file_dir,
-                    result.fail_msg)
+  disks = lu.cfg.GetInstanceDisks(instance.uuid)
+  # drops the instance's disk links on the node as well
+  result = lu.rpc.call_blockdev_close(instance.primary_node, instance.name,
+                                      disks)
+  if result.fail_msg:
+    lu.LogWarning("Could not close the disks of instance %s: %s",
+                  instance.name, result.fail_msg)
+  ist.RemoveDisks(lu, instance)
   lu.cfg.RemoveInstance(instance.uuid)
   lu.remove_locks[locking.LEVEL_INSTANCE] = instance.name
 

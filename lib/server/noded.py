@@ -20,6 +20,8 @@ from ganeti import http
 from ganeti import pathutils
 from ganeti import serializer
 from ganeti.backend import bdev
+from ganeti.backend import bdev_children
+from ganeti.backend import drbd as backend_drbd
 from ganeti.backend import export
 from ganeti.backend import files
 from ganeti.backend import hooks
@@ -28,6 +30,7 @@ from ganeti.backend import instance
 from ganeti.backend import jstore
 from ganeti.backend import node
 from ganeti.backend import os as backend_os
+from ganeti.backend import storage_units
 from ganeti.http import server as http_server
 from ganeti.rpc import defs
 
@@ -59,10 +62,30 @@ PROCEDURES = {
   "blockdev_shutdown": bdev.BlockdevShutdown,
   "blockdev_find": bdev.BlockdevFind,
   "blockdev_getmirrorstatus": bdev.BlockdevGetmirrorstatus,
+  "drbd_disconnect_net": backend_drbd.DrbdDisconnectNet,
+  "drbd_attach_net": backend_drbd.DrbdAttachNet,
+  "drbd_wait_sync": backend_drbd.DrbdWaitSync,
+  "drbd_needs_activation": backend_drbd.DrbdNeedsActivation,
+  "drbd_helper": backend_drbd.GetDrbdUsermodeHelper,
   "file_storage_dir_create": bdev.FileStorageDirCreate,
   "file_storage_dir_remove": bdev.FileStorageDirRemove,
   "file_storage_dir_rename": bdev.FileStorageDirRename,
-  "storage_list": bdev.StorageList,
+  "storage_list": storage_units.StorageList,
+  "blockdev_grow": bdev.BlockdevGrow,
+  "blockdev_rename": bdev.BlockdevRename,
+  "blockdev_snapshot": bdev.BlockdevSnapshot,
+  "blockdev_wipe": bdev.BlockdevWipe,
+  "blockdev_close": bdev.BlockdevClose,
+  "blockdev_open": bdev.BlockdevOpen,
+  "blockdev_getdimensions": bdev.BlockdevGetdimensions,
+  "blockdev_setinfo": bdev.BlockdevSetinfo,
+  "blockdev_pause_resume_sync": bdev.BlockdevPauseResumeSync,
+  "blockdev_addchildren": bdev_children.BlockdevAddchildren,
+  "blockdev_removechildren": bdev_children.BlockdevRemovechildren,
+  "lv_list": storage_units.LvList,
+  "vg_list": storage_units.VgList,
+  "node_volumes": storage_units.NodeVolumes,
+  "bdev_sizes": storage_units.GetBlockDevSizes,
   "os_diagnose": backend_os.DiagnoseOS,
   "os_get": backend_os.GetOS,
   "os_validate": backend_os.ValidateOS,

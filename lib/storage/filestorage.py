@@ -2,8 +2,12 @@
 
 Paths in disk logical ids and in the file storage RPCs are *cluster paths*
 (e.g. ``/srv/ganeti/file-storage/inst1/disk0``).  In a virtual cluster a
-node stores them below its node root (:func:`LocalizePath`); the allowed
-paths in ``$CONF_DIR/file-storage-paths`` are cluster paths too.
+node stores them below its node root (:func:`LocalizePath`), except paths
+below the cluster's shared file storage directory (ssconf
+``shared_file_storage_dir``): those live below
+``<cluster dir>/shared-storage``, the same place for every virtual node,
+so sharedfile disks are really shared.  The allowed paths in
+``$CONF_DIR/file-storage-paths`` are cluster paths too.
 """
 
 import errno
@@ -13,7 +17,9 @@ import shutil
 from ganeti import constants
 from ganeti import errors
 from ganeti import pathutils
+from ganeti import ssconf
 from ganeti import vcluster
+from ganeti.storage import base
 
 _FORBIDDEN_BASES = ["/boot", "/dev", "/etc", "/home", "/proc", "/root",
                     "/sys"]
@@ -90,20 +96,48 @@ def CheckFileStoragePath(path: str) -> None:
   CheckFileStoragePathAcceptance(path)
 
 
+#: below the directory of a virtual cluster: the root of shared file
+#: storage, common to all its nodes
+VCLUSTER_SHARED_ROOT = "shared-storage"
+
+
+def _VirtualSharedStorage(rootdir):
+  """``(shared root, shared file storage dir)`` in a virtual cluster whose
+  ssconf names a shared file storage directory, else None."""
+  if not rootdir:
+    return None
+  try:
+    sdir = ssconf.SimpleStore().GetSharedFileStorageDir()
+  except errors.ConfigurationError:
+    return None
+  if not sdir or not os.path.isabs(sdir):
+    return None
+  return (os.path.join(os.path.dirname(rootdir), VCLUSTER_SHARED_ROOT),
+          os.path.normpath(sdir))
+
+
 def ClusterPath(path: str) -> str:
-  """Strip the node root from ``path`` if it is below it."""
+  """Strip the node root (or the shared root) from ``path`` if below it."""
   rootdir = vcluster.GetEnv()[0]
   path = os.path.normpath(path)
-  if rootdir and pathutils.IsBelowDir(rootdir, path):
-    return path[len(rootdir):] or "/"
+  if not rootdir:
+    return path
+  shared = _VirtualSharedStorage(rootdir)
+  for root in ([shared[0]] if shared else []) + [rootdir]:
+    if pathutils.IsBelowDir(root, path):
+      return path[len(root):] or "/"
   return path
 
 
 def LocalizePath(path: str) -> str:
-  """The local path of cluster path ``path`` (below the node root)."""
+  """The local path of cluster path ``path`` (below the node root, or the
+  shared root for shared file storage, in a virtual cluster)."""
   rootdir = vcluster.GetEnv()[0]
   path = ClusterPath(path)
   if rootdir:
+    shared = _VirtualSharedStorage(rootdir)
+    if shared and pathutils.IsBelowDir(shared[1], path):
+      return vcluster.AddNodePrefix(path, shared[0])
     return vcluster.AddNodePrefix(path, rootdir)
   return path
 
@@ -157,52 +191,80 @@ def GetFileStorageSpaceInfo(path: str):
           "storage_size": usage.total // (1024 * 1024)}
 
 
-class FileStorage:
-  """A disk stored in a file (dev_type ``file``/``sharedfile``).
+class FileStorage(base.BlockDev):
+  """A disk stored in a (sparse) file: dev_type ``file`` and ``sharedfile``.
 
-  @param unique_id: the logical id ``(driver, cluster path)``
-  @param size: size in MiB
-
+  The logical id is ``(driver, cluster path)``; ``dev_path`` is the local
+  path (below the node root in a virtual cluster).  There is nothing to
+  assemble, open or shut down: the file exists or it does not.
   """
 
-  def __init__(self, unique_id, size=None):
-    if not isinstance(unique_id, (list, tuple)) or len(unique_id) != 2:
-      raise errors.BlockDeviceError("Invalid file logical id %r" %
-                                    (unique_id,))
-    (self.driver, self.cluster_path) = unique_id
-    self.cluster_path = ClusterPath(self.cluster_path)
-    if self.driver not in constants.FILE_DRIVER:
-      raise errors.BlockDeviceError("Unknown file driver '%s'" % self.driver)
-    self.dev_path = LocalizePath(self.cluster_path)
-    self.size = size
+  def __init__(self, unique_id, children, size, params, dyn_params=None,
+               **kwargs):
+    (driver, path) = base.CheckLogicalId(unique_id, 2, "file")
+    if driver not in constants.FILE_DRIVER:
+      base.ThrowError("Unknown file driver '%s'", driver)
+    cpath = ClusterPath(path)
+    try:
+      CheckFileStoragePathAcceptance(cpath)
+    except errors.FileStoragePathError as err:
+      base.ThrowError("%s", err)
+    super().__init__((driver, path), children, size, params, dyn_params,
+                     **kwargs)
+    self.driver = driver
+    self.cluster_path = cpath
+    self.dev_path = LocalizePath(cpath)
+    self.Attach()
 
   @classmethod
-  def Create(cls, unique_id, size: int) -> "FileStorage":
-    """Create the (sparse) file; its directory must be acceptable.
+  def Create(cls, unique_id, children, size, spindles, params, excl_stor,
+             dyn_params, **kwargs):
+    """Create the sparse file of ``size`` MiB; its directory must be an
+    allowed file storage path and the file must not exist.
 
-    @raise errors.BlockDeviceError: exists or can't be created
+    @raise errors.BlockDeviceError: exclusive storage, bad path, existing
+      file or creation error
     """
-    dev = cls(unique_id, size)
+    if excl_stor:
+      base.ThrowError("File storage does not support exclusive storage")
+    (driver, path) = base.CheckLogicalId(unique_id, 2, "file")
+    cpath = ClusterPath(path)
     try:
-      CheckFileStoragePathAcceptance(os.path.dirname(dev.cluster_path))
+      CheckFileStoragePathAcceptance(os.path.dirname(cpath))
     except errors.FileStoragePathError as err:
-      raise errors.BlockDeviceError(str(err))
-    os.makedirs(os.path.dirname(dev.dev_path), 0o750, exist_ok=True)
+      base.ThrowError("%s", err)
+    local = LocalizePath(cpath)
     try:
-      fd = os.open(dev.dev_path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+      os.makedirs(os.path.dirname(local), 0o750, exist_ok=True)
+      fd = os.open(local, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-      raise errors.BlockDeviceError("File already existing: %s" %
-                                    dev.cluster_path)
+      base.ThrowError("File already existing: %s", cpath)
     except OSError as err:
-      raise errors.BlockDeviceError("Error in file creation: %s" % err)
+      base.ThrowError("Error in file creation: %s", err)
     try:
-      os.ftruncate(fd, int(size) * 1024 * 1024)
-    finally:
+      os.ftruncate(fd, int(size) * base.MIB)
+    except OSError as err:
       os.close(fd)
-    return dev
+      os.unlink(local)
+      base.ThrowError("Error in file creation: %s", err)
+    os.close(fd)
+    return cls(unique_id, children, size, params, dyn_params, **kwargs)
+
+  def Attach(self, **kwargs) -> bool:
+    self.attached = os.path.isfile(self.dev_path)
+    return self.attached
 
   def Exists(self) -> bool:
-    return os.path.isfile(self.dev_path)
+    return self.Attach()
+
+  def Assemble(self) -> None:
+    """Check that the file exists."""
+    if not os.path.isfile(self.dev_path):
+      base.ThrowError("File device '%s' does not exist", self.cluster_path)
+    self.attached = True
+
+  def Shutdown(self) -> None:
+    """Nothing to do for files."""
 
   def Remove(self) -> None:
     """Delete the file; a missing file is fine."""
@@ -211,24 +273,29 @@ class FileStorage:
     except FileNotFoundError:
       pass
     except OSError as err:
-      raise errors.BlockDeviceError("Can't remove file '%s': %s" %
-                                    (self.cluster_path, err))
-
-  def Assemble(self) -> str:
-    """Check the file exists; return its local path."""
-    if not self.Exists():
-      raise errors.BlockDeviceError("File device '%s' does not exist" %
-                                    self.cluster_path)
-    return self.dev_path
-
-  def Shutdown(self) -> None:
-    """Nothing to do for files."""
+      base.ThrowError("Can't remove file '%s': %s", self.cluster_path, err)
+    self.attached = False
 
   def GetActualSize(self) -> int:
-    """Size in bytes."""
-    return os.stat(self.dev_path).st_size
+    """The file's size in bytes."""
+    try:
+      return os.stat(self.dev_path).st_size
+    except OSError as err:
+      base.ThrowError("Can't stat %s: %s", self.cluster_path, err)
 
-  def Grow(self, amount: int, dryrun: bool) -> None:
-    cur = self.GetActualSize()
-    if not dryrun:
-      os.truncate(self.dev_path, cur + int(amount) * 1024 * 1024)
+  def Grow(self, amount: int, dryrun: bool, backingstore: bool,
+           excl_stor: bool) -> None:
+    """Extend the file by ``amount`` MiB (only the backing-storage pass)."""
+    if not backingstore:
+      return
+    current = self.GetActualSize()
+    new_size = current + int(amount) * base.MIB
+    if new_size <= current:
+      base.ThrowError("Invalid grow amount %s for %s", amount,
+                      self.cluster_path)
+    if dryrun:
+      return
+    try:
+      os.truncate(self.dev_path, new_size)
+    except OSError as err:
+      base.ThrowError("Can't grow %s: %s", self.cluster_path, err)

@@ -25,9 +25,15 @@ _OS_SCRIPTS = {
 }
 
 
+_FS_DIR = "/srv/ganeti/file-storage"
+
+
 @pytest.fixture
 def node(vnode):
   x509.GenerateSelfSignedSslCert(vnode.NODED_CERT_FILE)
+  with open(vnode.FILE_STORAGE_PATHS_FILE, "w") as fh:
+    fh.write("%s\n" % _FS_DIR)
+  os.makedirs(vnode.Prefix(_FS_DIR))
   os_dir = os.path.join(vnode.OsSearchPath()[0], "copyos")
   os.makedirs(os_dir)
   with open(os.path.join(os_dir, "ganeti_api_version"), "w") as fh:
@@ -99,10 +105,10 @@ def test_finalize_list_info_remove(vnode):
 
 
 def test_script_spec_environment(node):
-  disk = os.path.join(node.rootdir, "disk0")
+  disk = node.Prefix(_FS_DIR + "/disk0")
   with open(disk, "wb") as fh:
     fh.write(b"\0" * 1024)
-  inst = bos._ToInstance(_Instance(node, "/disk0"))
+  inst = bos._ToInstance(_Instance(node, _FS_DIR + "/disk0"))
   spec = impexp._IoSpec(impexpd.IEM_EXPORT, inst, "disk/0",
                         impexpd.IEIO_SCRIPT, [inst.disks_info[0], 0])
   assert spec["kind"] == "script"
@@ -149,9 +155,9 @@ def _Listening(name):
 def test_disk_to_file_and_back(node):
   """Export a disk through the OS script into a file, import it back."""
   data = os.urandom(1024 * 1024)
-  with open(os.path.join(node.rootdir, "disk0"), "wb") as fh:
+  with open(node.Prefix(_FS_DIR + "/disk0"), "wb") as fh:
     fh.write(data)
-  inst = _Instance(node, "/disk0")
+  inst = _Instance(node, _FS_DIR + "/disk0")
   opts = {"compress": "gzip", "magic": "m1", "bind": "127.0.0.1",
           "connect_timeout": 10}
   dump = "/srv/ganeti/export/inst1.new/disk0.img"
@@ -168,25 +174,25 @@ def test_disk_to_file_and_back(node):
     impexp.Cleanup(name)
   assert impexp.GetStatus([exp, imp]) == [None, None]
   # and back into a second (zeroed) disk through the import script
-  with open(os.path.join(node.rootdir, "disk1"), "wb") as fh:
+  with open(node.Prefix(_FS_DIR + "/disk1"), "wb") as fh:
     fh.write(b"\0" * len(data))
-  inst2 = _Instance(node, "/disk1")
+  inst2 = _Instance(node, _FS_DIR + "/disk1")
   imp = impexp.StartImport(opts, inst2, "disk/0",
                            ["script", [inst2["disks_info"][0], 0]])
   exp = impexp.StartExport(opts, "127.0.0.1", _Listening(imp), inst2,
                            "disk/0", ["file", [dump]])
   statuses = _WaitEnd([exp, imp])
   assert [s["exit_status"] for s in statuses] == [0, 0], statuses
-  with open(os.path.join(node.rootdir, "disk1"), "rb") as fh:
+  with open(node.Prefix(_FS_DIR + "/disk1"), "rb") as fh:
     assert fh.read() == data
-  with open(os.path.join(node.rootdir, "disk1.env")) as fh:
+  with open(node.Prefix(_FS_DIR + "/disk1.env")) as fh:
     assert "IMPORT_INDEX=0\n" in fh.read()
   for name in (exp, imp):
     impexp.Cleanup(name)
 
 
 def test_abort_and_cleanup(node):
-  inst = _Instance(node, "/disk0")
+  inst = _Instance(node, _FS_DIR + "/disk0")
   imp = impexp.StartImport({"bind": "127.0.0.1"}, inst, "disk/0",
                            ["file", ["/srv/ganeti/export/x/y"]])
   _Listening(imp)
@@ -199,7 +205,7 @@ def test_abort_and_cleanup(node):
 
 
 def test_bad_arguments(node):
-  inst = _Instance(node, "/disk0")
+  inst = _Instance(node, _FS_DIR + "/disk0")
   with pytest.raises(backend.RPCFail, match="Invalid compression"):
     impexp.StartImport({"compress": "lzma"}, inst, "d", ["file", ["x/y"]])
   with pytest.raises(backend.RPCFail, match="Invalid magic"):

@@ -57,7 +57,6 @@ def testRemove(ctx):  # noqa: F811
   ({"shutdown": False, "remove_instance": True},
    "Can not remove instance without shutting it down"),
   ({"zero_free_space": True}, "Zeroing"),
-  ({"shutdown": False}, "must be shut down"),
 ])
 def testExportPrereqs(ctx, kwargs, msg):  # noqa: F811
   op = opcodes.OpBackupExport(instance_name="instance1",
@@ -70,46 +69,74 @@ def testExportPrereqs(ctx, kwargs, msg):  # noqa: F811
 def testExport(ctx):  # noqa: F811
   _Fakes(ctx)
   ctx.transport.payloads["export_list"] = ["instance1.example.com"]
+  ctx.transport.payloads["blockdev_snapshot"] = ["xenvg", "lv0.snap"]
   cbs = Callbacks()
   result = _Exec(ctx, opcodes.OpBackupExport(
     instance_name="instance1", target_node="node3",
     compress="gzip"), cbs)
   assert result == [True, [True]]
   names = ctx.transport.Names()
-  # shut down, transferred from the disk itself, restarted, finalized
-  assert names.index("instance_shutdown") < names.index("import_start") < \
-    names.index("export_start") < names.index("instance_start") < \
-    names.index("finalize_export")
+  # shut down only for the snapshot, which is exported and then removed
+  assert names.index("instance_shutdown") < \
+    names.index("blockdev_snapshot") < names.index("instance_start") < \
+    names.index("import_start") < names.index("export_start") < \
+    names.index("blockdev_remove") < names.index("finalize_export")
   (_, node, args) = ctx.transport.Find("import_start")[0]
   assert node == N3_NAME
   (opts, inst, component, (ieio, ieioargs)) = args
   assert opts["compress"] == "gzip" and opts["bind"] == "198.51.100.84"
   assert inst["name"] == "instance1.example.com"
   assert component == "disk/0" and ieio == "file"
-  assert ieioargs[0].startswith("/srv/ganeti/export/"
-                                "instance1.example.com.new/")
+  assert ieioargs == ["/srv/ganeti/export/instance1.example.com.new/"
+                      "lv0.snap"]
   (_, node, args) = ctx.transport.Find("export_start")[0]
   assert node == N1_NAME
   assert args[1:3] == ["198.51.100.84", 40000]
   assert args[5][0] == "script" and args[5][1][1] == 0
-  assert args[5][1][0]["uuid"] == "77ced3a5-6756-49ae-8d1f-274e27664c05"
+  assert args[5][1][0]["dev_type"] == "plain"
+  assert args[5][1][0]["logical_id"] == ["xenvg", "lv0.snap"]
+  (_, node, args) = ctx.transport.Find("blockdev_remove")[0]
+  assert node == N1_NAME and args[0]["logical_id"] == ["xenvg", "lv0.snap"]
   (_, node, args) = ctx.transport.Find("finalize_export")[0]
   assert node == N3_NAME
-  snap = args[1][0]
-  assert snap["logical_id"][1] == ieioargs[0].rsplit("/", 1)[1] == \
-    "77ced3a5-6756-49ae-8d1f-274e27664c05.disk0"
+  assert args[1][0]["logical_id"][1] == "lv0.snap"
+  assert args[1][0]["size"] == 1024
   # both helpers cleaned up; the old exports elsewhere removed
   assert len(ctx.transport.Find("impexp_cleanup")) == 2
   assert sorted(c[1] for c in ctx.transport.Find("export_remove")) == \
     sorted([N1_NAME, N2_NAME])
   feedback = _Feedback(cbs)
   assert "Shutting down instance instance1.example.com" in feedback
+  assert "Creating a snapshot of disk/0 on node %s" % N1_NAME in feedback
   assert "disk/0 sent 1280 MiB (100.0 MiB/s, 100%, ETA 0s)" in feedback
   assert "Finalizing export on %s" % N3_NAME in feedback
 
 
+def testExportWithoutShutdown(ctx):  # noqa: F811
+  _Fakes(ctx)
+  ctx.transport.payloads["blockdev_snapshot"] = ["xenvg", "lv0.snap"]
+  _Exec(ctx, opcodes.OpBackupExport(instance_name="instance1",
+                                    target_node="node3", shutdown=False))
+  names = ctx.transport.Names()
+  assert "instance_shutdown" not in names
+  assert "instance_start" not in names
+  assert "finalize_export" in names
+
+
+def testExportSnapshotFails(ctx):  # noqa: F811
+  _Fakes(ctx)
+  ctx.transport.payloads["blockdev_snapshot"] = None
+  with pytest.raises(errors.OpExecError,
+                     match=r"errors in disk export: disk\(s\) 0"):
+    _Exec(ctx, opcodes.OpBackupExport(instance_name="instance1",
+                                      target_node="node3"))
+  assert "import_start" not in ctx.transport.Names()
+  assert ctx.transport.Find("instance_start")
+
+
 def testExportFailure(ctx):  # noqa: F811
   _Fakes(ctx, dict(_DONE, exit_status=1, error_message="disk on fire"))
+  ctx.transport.payloads["blockdev_snapshot"] = ["xenvg", "lv0.snap"]
   with pytest.raises(errors.OpExecError,
                      match=r"errors in disk export: disk\(s\) 0"):
     _Exec(ctx, opcodes.OpBackupExport(instance_name="instance1",
@@ -140,6 +167,10 @@ def _ExportText(**override):
   return exportcfg.Build(inst, snaps)
 
 
+def _FileStorage(ctx):  # noqa: F811
+  ctx.cfg.GetClusterInfo().file_storage_dir = "/srv/ganeti/file-storage"
+
+
 def _ImportOp(**kwargs):
   params = dict(instance_name="new.example.com", mode="import", disks=[],
                 nics=[], pnode="node2", src_node="node3", src_path="old",
@@ -152,6 +183,7 @@ def _ImportOp(**kwargs):
 
 def testImport(ctx):  # noqa: F811
   _Fakes(ctx)
+  _FileStorage(ctx)
   ctx.transport.payloads["export_info"] = _ExportText()
   ctx.transport.payloads["os_get"] = {"supported_variants": []}
   cbs = Callbacks()
@@ -207,6 +239,7 @@ def testImportSearchesNodes(ctx):  # noqa: F811
 
 def testImportFailureRemovesInstance(ctx):  # noqa: F811
   _Fakes(ctx, dict(_DONE, exit_status=1, error_message="no space"))
+  _FileStorage(ctx)
   ctx.transport.payloads["export_info"] = _ExportText()
   ctx.transport.payloads["os_get"] = {"supported_variants": []}
   with pytest.raises(errors.OpExecError,

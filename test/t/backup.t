@@ -127,6 +127,7 @@ $ gnt-backup export -n node3 --remove-instance inst1
 {{ts}} Finalizing export on node3
 {{ts}} Removing old exports for instance inst1
 {{ts}} Removing instance inst1
+{{ts}}  - INFO: Removing block devices for instance inst1
 $ gnt-backup list
 # exit=0
 Node  Export
