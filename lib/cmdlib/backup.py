@@ -98,7 +98,7 @@ class LUBackupExport(LogicalUnit):
            "EXPORT_NODE": self.op.target_node,
            "EXPORT_DO_SHUTDOWN": self.op.shutdown,
            "SHUTDOWN_TIMEOUT": self.op.shutdown_timeout,
-           "REMOVE_INSTANCE": int(self.op.remove_instance)}
+           "REMOVE_INSTANCE": str(bool(self.op.remove_instance))}
     env.update(iu.BuildInstanceHookEnv(self.cfg, self.instance))
     return env
 

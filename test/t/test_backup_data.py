@@ -77,10 +77,26 @@ def _InstallBadOs(cluster):
       os.chmod(path, 0o755)
 
 
+def _RecordHooks(cluster, node, hdir):
+  """A hook script on ``node`` writing its environment to the returned
+  file."""
+  root = cluster.NodeRoot(node)
+  out = os.path.join(root, "hook.env")
+  path = os.path.join(root, "etc/ganeti/hooks", hdir + ".d")
+  os.makedirs(path, exist_ok=True)
+  script = os.path.join(path, "50-record")
+  with open(script, "w") as fh:
+    fh.write("#!/bin/sh\nenv | grep ^GANETI_ > %s.tmp && mv %s.tmp %s\n" %
+             (out, out, out))
+  os.chmod(script, 0o755)
+  return out
+
+
 @pytest.mark.skipif(vcluster.FindOs("noop") is None,
                     reason=vcluster.NOOP_MISSING)
 def test_export_import_keeps_data(fresh_cluster):
   c = fresh_cluster
+  hook_out = _RecordHooks(c, "node2", "instance-export-post")
   c.Check(_ADD + " -n node1 -o noop --no-start inst1")
   disk = _DiskFile(c, "node1", "inst1")
   with open(disk, "r+b") as fh:
@@ -95,6 +111,13 @@ def test_export_import_keeps_data(fresh_cluster):
   assert _Sha(dumps[0]) == original
   # the export did not touch the instance's own disk
   assert _Sha(disk) == original
+  with open(hook_out) as fh:
+    env = dict(line.rstrip("\n").split("=", 1) for line in fh)
+  assert env["GANETI_EXPORT_NODE"] == "node2"
+  assert env["GANETI_EXPORT_MODE"] == "local"
+  assert env["GANETI_EXPORT_DO_SHUTDOWN"] == "True"
+  assert env["GANETI_REMOVE_INSTANCE"] == "False"
+  assert env["GANETI_INSTANCE_NAME"] == "inst1"
   # the LUXI call and the opcode behind "gnt-backup list"
   cl = luxi.Client(address=os.path.join(
     c.NodeRoot(), "var/run/ganeti/socket/ganeti-master"))
