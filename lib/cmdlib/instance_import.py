@@ -198,6 +198,9 @@ def _CheckMacs(lu):
 def CheckArguments(lu):
   """Locate and read the export; fill the opcode's missing values."""
   op = lu.op
+  if op.identify_defaults:
+    raise errors.OpPrereqError("Identifying default parameters on import"
+                               " is not supported yet", errors.ECODE_INVAL)
   if op.src_path is None:
     op.src_path = op.instance_name
   if op.src_node is None and op.src_node_uuid is None:
