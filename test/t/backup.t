@@ -121,6 +121,30 @@ $ ls $GANETI_ROOTDIR/var/log/ganeti/os | sed 's/-[0-9_-]*\.log$//' | sort
 # exit=0
 add-noop-inst1
 export-noop-inst1-disk_0
+$ gnt-backup export -n node1 inst1 | tail -2
+# exit=0
+{{ts}} Finalizing export on node1
+{{ts}} Removing old exports for instance inst1
+$ gnt-backup list
+# exit=0
+Node  Export
+node1 inst1
+$ gnt-instance add -n node2 -t diskless -o noop --no-name-check --no-ip-check --no-start inst3 >/dev/null
+# exit=0
+$ gnt-backup export -n node3 inst3
+# exit=0
+{{ts}} Finalizing export on node3
+$ gnt-backup import -n node1 --src-dir inst3 --net 0:mac=generate --no-name-check --no-ip-check inst4
+# exit=0
+{{ts}} * creating instance disks...
+{{ts}} adding instance inst4 to cluster config
+{{ts}} adding disks to cluster config
+$ gnt-instance list -o name,pnode,status,disk_template inst4
+# exit=0
+Instance Primary_node Status     Disk_template
+inst4    node1        ADMIN_down diskless
+$ gnt-backup remove inst3
+# exit=0
 $ gnt-backup export -n node3 --remove-instance inst1
 # exit=0
 ...
@@ -135,6 +159,8 @@ node3 inst1
 $ gnt-instance list --no-headers -o name
 # exit=0
 inst2
+inst3
+inst4
 $ gnt-backup remove inst1
 # exit=0
 $ gnt-backup list --no-headers
