@@ -175,7 +175,7 @@ def _ImportOp(**kwargs):
   params = dict(instance_name="new.example.com", mode="import", disks=[],
                 nics=[], pnode="node2", src_node="node3", src_path="old",
                 disk_template="file", name_check=False, ip_check=False,
-                start=False, file_storage_dir="/srv/ganeti/file-storage",
+                start=False,
                 ignore_ipolicy=True)
   params.update(kwargs)
   return opcodes.OpInstanceCreate(**params)
