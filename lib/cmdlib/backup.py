@@ -190,6 +190,8 @@ class LUBackupExport(LogicalUnit):
     for (idx, snap) in enumerate(sources):
       if snap is None:
         continue
+      self.LogInfo("Removing snapshot of disk/%s on node %s", idx,
+                   self.cfg.GetNodeName(node))
       result = self.rpc.call_blockdev_remove(node, snap)
       if result.fail_msg:
         self.LogWarning("Could not remove snapshot of disk/%s on node %s:"

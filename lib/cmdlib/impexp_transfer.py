@@ -172,8 +172,7 @@ def _TransferOne(lu, feedback_fn, src_node_uuid, dest_node_uuid, dest_ip,
       port = _WaitForListen(lu, dest_node_uuid, imp_name)
     except errors.OpExecError as err:
       return "import on node %s: %s" % (dest_name, err)
-    feedback_fn("%s is now listening on %s, starting export" %
-                (dt.name, dest_name))
+    feedback_fn("%s is now listening, starting export" % dt.name)
     result = lu.rpc.call_export_start(src_node_uuid, opts, dest_ip, port,
                                       instance, dt.name,
                                       (dt.src_io, dt.src_ioargs))

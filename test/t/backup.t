@@ -28,7 +28,7 @@ $ gnt-backup export -n node2 inst1
 # exit=0
 {{ts}} Shutting down instance inst1
 {{ts}} Transferring disk/0 from node1 to node2
-{{ts}} disk/0 is now listening on node2, starting export
+{{ts}} disk/0 is now listening, starting export
 {{ts}} disk/0 is sending data on node1
 ...
 {{ts}} disk/0 sent 16 MiB ({{*}}
@@ -106,7 +106,7 @@ $ gnt-backup import -n node3 --src-dir inst1 --net 0:mac=generate --no-name-chec
 ...
 {{ts}} * running the instance OS import scripts...
 {{ts}} Transferring disk/0 from node2 to node3
-{{ts}} disk/0 is now listening on node3, starting export
+{{ts}} disk/0 is now listening, starting export
 {{ts}} disk/0 is sending data on node2
 ...
 {{ts}} disk/0 sent 16 MiB ({{*}}

@@ -207,3 +207,32 @@ def test_import_onto_full_node(fresh_cluster):
     assert _Helpers(c) == []
   finally:
     subprocess.run(["umount", fsdir], check=False)
+
+
+@pytest.mark.skipif(vcluster.FindOs("noop") is None,
+                    reason=vcluster.NOOP_MISSING)
+def test_two_disks_keep_their_order(fresh_cluster):
+  """Each disk's data lands in the disk of the same index."""
+  c = fresh_cluster
+  c.Check("gnt-instance add -t file --disk 0:size=4M --disk 1:size=8M"
+          " --ignore-ipolicy --no-name-check --no-ip-check -n node1 -o noop"
+          " --no-start inst1")
+  hashes = []
+  for idx in (0, 1):
+    paths = glob.glob(os.path.join(c.NodeRoot("node1"), "**", "inst1",
+                                   "*.file.disk%d" % idx), recursive=True)
+    assert len(paths) == 1
+    with open(paths[0], "r+b") as fh:
+      fh.write(os.urandom((4 + 4 * idx) * 1024 * 1024))
+    hashes.append(_Sha(paths[0]))
+  c.Check("gnt-backup export -n node2 inst1")
+  c.Check("gnt-backup import -n node3 --src-node node2 --src-dir inst1"
+          " --net 0:mac=generate --no-name-check --no-ip-check"
+          " --ignore-ipolicy inst2")
+  for idx in (0, 1):
+    (path, ) = glob.glob(os.path.join(c.NodeRoot("node3"), "**", "inst2",
+                                      "*.file.disk%d" % idx), recursive=True)
+    assert _Sha(path) == hashes[idx]
+  out = c.Check("gnt-instance list --no-headers -o disk.count,disk.sizes"
+                " inst2")
+  assert out.split() == ["2", "4,8"]
