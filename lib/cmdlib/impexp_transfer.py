@@ -3,17 +3,17 @@
 For every disk, the destination node starts an importer
 (``import_start``), which listens on a port of the destination address;
 once the port is known the source node starts an exporter
-(``export_start``) that connects to it.  Both helpers are watched through
+(``export_start``) that connects to it.  All disks of a call are
+transferred at the same time.  The helpers are watched through
 ``impexp_status`` until they end; their progress goes to the job log.  A
-transfer that fails on one side is aborted on the other; both helpers are
-always cleaned up (``impexp_cleanup``).
+transfer that fails on one side is aborted on the other; every helper is
+cleaned up (``impexp_cleanup``) whatever happens.
 """
 
 import logging
 import os
 import time
 
-from ganeti import errors
 from ganeti import impexpd
 
 #: seconds the importer may take to report its port
@@ -24,6 +24,9 @@ PROGRESS_TIMEOUT = 3600
 PROGRESS_INTERVAL = 5.0
 _POLL_MIN = 0.05
 _POLL_MAX = 1.0
+
+_SENDING = "sending"
+_RECEIVING = "receiving"
 
 
 class DiskTransfer:
@@ -43,8 +46,23 @@ class DiskTransfer:
     self.dest_ioargs = dest_ioargs
 
 
-def _Magic():
-  return os.urandom(12).hex()
+class _State:
+  """The running state of one L{DiskTransfer}."""
+
+  def __init__(self, dt, opts):
+    self.dt = dt
+    self.opts = opts
+    self.imp_name = None
+    self.exp_name = None
+    self.port = None
+    self.ends = {}
+    self.error = None
+    self.listen_deadline = time.monotonic() + LISTEN_REPORT_TIMEOUT
+    self.last_report = time.monotonic()
+    self.last_progress = (None, time.monotonic())
+
+  def Done(self):
+    return self.error is not None or len(self.ends) == 2
 
 
 class _Poller:
@@ -58,159 +76,198 @@ class _Poller:
     self._delay = min(_POLL_MAX, self._delay * 1.5)
 
 
-def _GetStatus(lu, node_uuid, name):
-  """A transfer's status dict, or a synthetic failed one on RPC failure."""
-  result = lu.rpc.call_impexp_status(node_uuid, [name])
-  if result.fail_msg:
-    return {"exit_status": -1,
-            "error_message": "Can't query the transfer's status on node"
-            " %s: %s" % (lu.cfg.GetNodeName(node_uuid), result.fail_msg)}
-  status = (result.payload or [None])[0]
-  if status is None:
-    return {"exit_status": -1,
-            "error_message": "Transfer %s is unknown on node %s" %
-            (name, lu.cfg.GetNodeName(node_uuid))}
-  return status
+class _Transfers:
+  """All transfers of one L{TransferInstanceData} call."""
 
+  def __init__(self, lu, feedback_fn, src_node_uuid, dest_node_uuid,
+               dest_ip, compress, instance):
+    self.lu = lu
+    self.feedback_fn = feedback_fn
+    self.src = src_node_uuid
+    self.dest = dest_node_uuid
+    self.dest_ip = dest_ip
+    self.compress = compress
+    self.instance = instance
+    self._magic = os.urandom(12).hex()
+    self.opts = {"key_name": None, "ca_pem": None, "compress": compress,
+                 "magic": None,
+                 "ipv6": ":" in (dest_ip or ""),
+                 "connect_timeout": impexpd.DEFAULT_CONNECT_TIMEOUT,
+                 "bind": dest_ip}
 
-def _Cleanup(lu, node_uuid, name):
-  if name is None:
-    return
-  result = lu.rpc.call_impexp_cleanup(node_uuid, name)
-  if result.fail_msg:
-    lu.LogWarning("Can't clean up transfer %s on node %s: %s", name,
-                  lu.cfg.GetNodeName(node_uuid), result.fail_msg)
+  def Opts(self, idx):
+    """The options of transfer ``idx``: each has its own magic."""
+    return dict(self.opts, magic="%s-%d" % (self._magic, idx))
 
+  def _Name(self, node_uuid):
+    return self.lu.cfg.GetNodeName(node_uuid)
 
-def _WaitForListen(lu, node_uuid, name):
-  """The importer's port; raise OpExecError if it fails first."""
-  deadline = time.monotonic() + LISTEN_REPORT_TIMEOUT
-  poller = _Poller()
-  while True:
-    status = _GetStatus(lu, node_uuid, name)
+  def _Status(self, node_uuid, name):
+    """A helper's status dict, or a synthetic failed one."""
+    result = self.lu.rpc.call_impexp_status(node_uuid, [name])
+    if result.fail_msg:
+      return {"exit_status": -1,
+              "error_message": "Can't query the transfer's status on node"
+              " %s: %s" % (self._Name(node_uuid), result.fail_msg)}
+    status = (result.payload or [None])[0]
+    if status is None:
+      return {"exit_status": -1,
+              "error_message": "Transfer %s is unknown on node %s" %
+              (name, self._Name(node_uuid))}
+    return status
+
+  def Start(self, st):
+    """Start the importer of a transfer."""
+    dt = st.dt
+    result = self.lu.rpc.call_import_start(self.dest, st.opts,
+                                           self.instance, dt.name,
+                                           (dt.dest_io, dt.dest_ioargs))
+    if result.fail_msg:
+      st.error = "Can't start the import on node %s: %s" % (
+        self._Name(self.dest), result.fail_msg)
+    else:
+      st.imp_name = result.payload
+
+  def _CheckListening(self, st):
+    """Start the exporter once the importer listens."""
+    status = self._Status(self.dest, st.imp_name)
     if status.get("listen_port") and not status.get("exit_status"):
-      return status["listen_port"]
-    if status.get("exit_status") is not None:
-      raise errors.OpExecError(status.get("error_message") or
-                               "Importer ended before listening")
-    if time.monotonic() > deadline:
-      raise errors.OpExecError("Importer on node %s did not report its"
-                               " port within %d seconds" %
-                               (lu.cfg.GetNodeName(node_uuid),
-                                LISTEN_REPORT_TIMEOUT))
-    poller.Wait()
+      st.port = status["listen_port"]
+    elif status.get("exit_status") is not None:
+      st.error = "import on node %s: %s" % (
+        self._Name(self.dest),
+        status.get("error_message") or "ended before listening")
+      return
+    elif time.monotonic() > st.listen_deadline:
+      st.error = ("import on node %s: no port reported within %d seconds" %
+                  (self._Name(self.dest), LISTEN_REPORT_TIMEOUT))
+      return
+    else:
+      return
+    dt = st.dt
+    self.feedback_fn("%s is now listening, starting export" % dt.name)
+    result = self.lu.rpc.call_export_start(self.src, st.opts, self.dest_ip,
+                                           st.port, self.instance, dt.name,
+                                           (dt.src_io, dt.src_ioargs))
+    if result.fail_msg:
+      self.lu.rpc.call_impexp_abort(self.dest, st.imp_name)
+      st.error = "Can't start the export on node %s: %s" % (
+        self._Name(self.src), result.fail_msg)
+      return
+    st.exp_name = result.payload
+    self.feedback_fn("%s is sending data on %s" % (dt.name,
+                                                   self._Name(self.src)))
 
+  def _Progress(self, st, status):
+    now = time.monotonic()
+    mbytes = status.get("progress_mbytes")
+    if mbytes != st.last_progress[0]:
+      st.last_progress = (mbytes, now)
+    elif now - st.last_progress[1] > PROGRESS_TIMEOUT:
+      self.lu.rpc.call_impexp_abort(self.src, st.exp_name)
+      self.lu.rpc.call_impexp_abort(self.dest, st.imp_name)
+    if now - st.last_report >= PROGRESS_INTERVAL:
+      line = impexpd.FormatProgress(st.dt.name, status)
+      if line:
+        self.feedback_fn(line)
+      st.last_report = now
 
-def _WaitForEnd(lu, feedback_fn, dt, src_node_uuid, exp_name, dest_node_uuid,
-                imp_name):
-  """Watch both helpers until both ended; return an error text or None."""
-  poller = _Poller()
-  ends = {}
-  last_report = time.monotonic()
-  last_progress = (None, time.monotonic())
-  sides = [("sending", src_node_uuid, exp_name),
-           ("receiving", dest_node_uuid, imp_name)]
-  while len(ends) < 2:
+  def _CheckRunning(self, st):
+    sides = [(_SENDING, self.src, st.exp_name),
+             (_RECEIVING, self.dest, st.imp_name)]
     for (what, node_uuid, name) in sides:
-      if what in ends:
+      if what in st.ends:
         continue
-      status = _GetStatus(lu, node_uuid, name)
-      if status.get("exit_status") is not None:
-        ends[what] = status
-        if status["exit_status"] == 0:
-          feedback_fn("%s finished %s data" % (dt.name, what))
-        else:
-          other = [s for s in sides if s[0] != what][0]
-          if other[0] not in ends:
-            lu.rpc.call_impexp_abort(other[1], other[2])
-      elif what == "sending":
-        now = time.monotonic()
-        mbytes = status.get("progress_mbytes")
-        if mbytes != last_progress[0]:
-          last_progress = (mbytes, now)
-        elif now - last_progress[1] > PROGRESS_TIMEOUT:
-          lu.rpc.call_impexp_abort(src_node_uuid, exp_name)
-          lu.rpc.call_impexp_abort(dest_node_uuid, imp_name)
-        if now - last_report >= PROGRESS_INTERVAL:
-          line = impexpd.FormatProgress(dt.name, status)
-          if line:
-            feedback_fn(line)
-          last_report = now
-    if len(ends) < 2:
-      poller.Wait()
-  final = ends["sending"]
-  if final.get("exit_status") == 0:
-    line = impexpd.FormatProgress(dt.name, final)
-    if line:
-      feedback_fn(line)
-  errs = []
-  for what in ("sending", "receiving"):
-    status = ends[what]
-    if status.get("exit_status") != 0:
-      errs.append("%s: %s" % ("export" if what == "sending" else "import",
-                              status.get("error_message") or "failed"))
-  return "; ".join(errs) or None
+      status = self._Status(node_uuid, name)
+      if status.get("exit_status") is None:
+        if what == _SENDING:
+          self._Progress(st, status)
+        continue
+      st.ends[what] = status
+      if status["exit_status"] == 0:
+        self.feedback_fn("%s finished %s data" % (st.dt.name, what))
+        continue
+      for (other, other_node, other_name) in sides:
+        if other != what and other not in st.ends:
+          self.lu.rpc.call_impexp_abort(other_node, other_name)
+    if len(st.ends) == 2:
+      self._Finish(st)
 
+  def _Finish(self, st):
+    final = st.ends[_SENDING]
+    if final.get("exit_status") == 0:
+      line = impexpd.FormatProgress(st.dt.name, final)
+      if line:
+        self.feedback_fn(line)
+    errs = []
+    for what in (_SENDING, _RECEIVING):
+      status = st.ends[what]
+      if status.get("exit_status") != 0:
+        errs.append("%s: %s" % ("export" if what == _SENDING else "import",
+                                status.get("error_message") or "failed"))
+    if errs:
+      st.error = "; ".join(errs)
 
-def _TransferOne(lu, feedback_fn, src_node_uuid, dest_node_uuid, dest_ip,
-                 compress, instance, dt):
-  opts = {"key_name": None, "ca_pem": None, "compress": compress,
-          "magic": _Magic(), "ipv6": ":" in (dest_ip or ""),
-          "connect_timeout": impexpd.DEFAULT_CONNECT_TIMEOUT,
-          "bind": dest_ip}
-  src_name = lu.cfg.GetNodeName(src_node_uuid)
-  dest_name = lu.cfg.GetNodeName(dest_node_uuid)
-  imp_name = exp_name = None
-  try:
-    result = lu.rpc.call_import_start(dest_node_uuid, opts, instance,
-                                      dt.name, (dt.dest_io, dt.dest_ioargs))
-    if result.fail_msg:
-      return "Can't start the import on node %s: %s" % (dest_name,
-                                                        result.fail_msg)
-    imp_name = result.payload
-    try:
-      port = _WaitForListen(lu, dest_node_uuid, imp_name)
-    except errors.OpExecError as err:
-      return "import on node %s: %s" % (dest_name, err)
-    feedback_fn("%s is now listening, starting export" % dt.name)
-    result = lu.rpc.call_export_start(src_node_uuid, opts, dest_ip, port,
-                                      instance, dt.name,
-                                      (dt.src_io, dt.src_ioargs))
-    if result.fail_msg:
-      lu.rpc.call_impexp_abort(dest_node_uuid, imp_name)
-      return "Can't start the export on node %s: %s" % (src_name,
-                                                        result.fail_msg)
-    exp_name = result.payload
-    feedback_fn("%s is sending data on %s" % (dt.name, src_name))
-    return _WaitForEnd(lu, feedback_fn, dt, src_node_uuid, exp_name,
-                       dest_node_uuid, imp_name)
-  finally:
-    _Cleanup(lu, src_node_uuid, exp_name)
-    _Cleanup(lu, dest_node_uuid, imp_name)
+  def Poll(self, st):
+    if st.exp_name is None:
+      self._CheckListening(st)
+    else:
+      self._CheckRunning(st)
+
+  def Cleanup(self, st):
+    for (node_uuid, name) in ((self.src, st.exp_name),
+                              (self.dest, st.imp_name)):
+      if name is None:
+        continue
+      result = self.lu.rpc.call_impexp_cleanup(node_uuid, name)
+      if result.fail_msg:
+        self.lu.LogWarning("Can't clean up transfer %s on node %s: %s",
+                           name, self._Name(node_uuid), result.fail_msg)
 
 
 def TransferInstanceData(lu, feedback_fn, src_node_uuid, dest_node_uuid,
                          dest_ip, compress, instance, transfers):
-  """Run the transfers one after the other.
+  """Run the transfers, all at the same time.
 
-  @param dest_ip: the address the importer listens on and the exporter
-      connects to (the destination's secondary IP)
+  @param dest_ip: the address the importers listen on and the exporters
+      connect to (the destination's secondary IP)
   @param transfers: list of L{DiskTransfer} (None entries are skipped)
   @return: list of booleans, one per transfer (None entries give False)
   """
+  run = _Transfers(lu, feedback_fn, src_node_uuid, dest_node_uuid, dest_ip,
+                   compress, instance)
+  states = []
+  try:
+    for (idx, dt) in enumerate(transfers):
+      if dt is None:
+        states.append(None)
+        continue
+      feedback_fn("Exporting %s from %s to %s" %
+                  (dt.name, lu.cfg.GetNodeName(src_node_uuid),
+                   lu.cfg.GetNodeName(dest_node_uuid)))
+      st = _State(dt, run.Opts(idx))
+      states.append(st)
+      run.Start(st)
+    poller = _Poller()
+    while True:
+      active = [st for st in states if st is not None and not st.Done()]
+      if not active:
+        break
+      for st in active:
+        run.Poll(st)
+      if any(not st.Done() for st in active):
+        poller.Wait()
+  finally:
+    for st in states:
+      if st is not None:
+        run.Cleanup(st)
   results = []
-  for dt in transfers:
-    if dt is None:
+  for st in states:
+    if st is None:
       results.append(False)
-      continue
-    feedback_fn("Transferring %s from %s to %s" %
-                (dt.name, lu.cfg.GetNodeName(src_node_uuid),
-                 lu.cfg.GetNodeName(dest_node_uuid)))
-    error = _TransferOne(lu, feedback_fn, src_node_uuid, dest_node_uuid,
-                         dest_ip, compress, instance, dt)
-    if error:
-      logging.error("Transfer of %s failed: %s", dt.name, error)
-      lu.LogWarning("%s failed: %s", dt.name, error)
+    elif st.error:
+      logging.error("Transfer of %s failed: %s", st.dt.name, st.error)
+      lu.LogWarning("%s failed: %s", st.dt.name, st.error)
       results.append(False)
     else:
       results.append(True)

@@ -27,7 +27,7 @@ $ gnt-backup export -n node2 --noshutdown --remove-instance inst1
 $ gnt-backup export -n node2 inst1
 # exit=0
 {{ts}} Shutting down instance inst1
-{{ts}} Transferring disk/0 from node1 to node2
+{{ts}} Exporting disk/0 from node1 to node2
 {{ts}} disk/0 is now listening, starting export
 {{ts}} disk/0 is sending data on node1
 ...
@@ -105,7 +105,7 @@ $ gnt-backup import -n node3 --src-dir inst1 --net 0:mac=generate --no-name-chec
 {{ts}} adding disks to cluster config
 ...
 {{ts}} * running the instance OS import scripts...
-{{ts}} Transferring disk/0 from node2 to node3
+{{ts}} Exporting disk/0 from node2 to node3
 {{ts}} disk/0 is now listening, starting export
 {{ts}} disk/0 is sending data on node2
 ...
