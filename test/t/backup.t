@@ -143,6 +143,14 @@ $ gnt-instance list -o name,pnode,status,disk_template inst4
 # exit=0
 Instance Primary_node Status     Disk_template
 inst4    node1        ADMIN_down diskless
+$ gnt-backup import -I pyganeti-simple --src-dir inst3 --net 0:mac=generate --no-name-check --no-ip-check inst5 | grep -o 'Selected nodes for instance inst5 via iallocator pyganeti-simple: node[0-9]'
+# exit=0
+Selected nodes for instance inst5 via iallocator pyganeti-simple: node{{num}}
+$ gnt-instance list --no-headers -o disk_template,status inst5
+# exit=0
+diskless ADMIN_down
+$ gnt-instance remove -f inst5 >/dev/null
+# exit=0
 $ gnt-backup remove inst3
 # exit=0
 $ gnt-backup export -n node3 --remove-instance inst1
