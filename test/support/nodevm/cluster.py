@@ -251,3 +251,28 @@ class NodeVmCluster:
     (_, out) = self.vms[name].shell.Run(
       "tail -n 60 /var/log/ganeti/%s 2>&1" % log, check=False)
     return out
+
+  def CallRpc(self, procedure, node, *args, timeout=120):
+    """Call a node RPC procedure from the master, as masterd would.
+
+    @return: (fail_msg, payload) of the node's answer
+    """
+    addresses = dict(line.split()[::-1] for line in self._HostsLines())
+    ip = addresses[node]
+    code = ("import sys, json; sys.path.insert(0, %r)\n"
+            "from ganeti.rpc import defs\n"
+            "from ganeti.rpc.node import RpcRunner\n"
+            "(name, node, ip, args) = json.load(sys.stdin)\n"
+            "if defs.CALLS_BY_NAME[name][1]:\n"
+            "  res = RpcRunner().CallProcedure(name, {node: ip}, *args)[node]\n"
+            "else:\n"
+            "  res = RpcRunner().CallProcedureByAddress(name, node, ip, *args)\n"
+            "json.dump([res.fail_msg, res.payload], sys.stdout)\n" % TOP)
+    proc = subprocess.run(
+      self.net.Exec([sys.executable, "-c", code]), env=self.Env(),
+      input=serializer.DumpJson([procedure, node, ip, list(args)]).decode(),
+      capture_output=True, text=True, timeout=timeout, check=False)
+    if proc.returncode != 0:
+      raise AssertionError("RPC %s to %s failed to run:\n%s" %
+                           (procedure, node, proc.stderr))
+    return tuple(serializer.LoadJson(proc.stdout))
