@@ -20,13 +20,17 @@ MAN_RST2MAN = $(VPY) -c 'from docutils.core import publish_cmdline; publish_cmdl
 include Makefile.man
 man man-check: $(STAMP)
 
-# System packages (Debian): the noop OS definition, iproute2, flock (util-linux)
+# System packages (Debian): the noop OS definition, iproute2, flock
+# (util-linux); for the node-VM tests (test/nodevm, doc/nodevm.rst) qemu,
+# debootstrap, mkfs.ext4, a static busybox and kmod
+DEB_DEPS = ganeti-os-noop iproute2 util-linux \
+  qemu-system-x86 qemu-utils debootstrap e2fsprogs busybox-static kmod
 deps:
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  if ! dpkg -s ganeti-os-noop >/dev/null 2>&1; then \
+	  if ! dpkg -s $(DEB_DEPS) >/dev/null 2>&1; then \
 	    apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      --no-install-recommends ganeti-os-noop iproute2 util-linux; \
+	      --no-install-recommends $(DEB_DEPS); \
 	  fi; \
 	fi
 

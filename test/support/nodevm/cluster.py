@@ -129,6 +129,7 @@ class NodeVmCluster:
                        tap, code_dir=TOP, mem=self.mem)
       vm.Start()
       self.vms[name] = vm
+    self.Save()
     # the master's init runs while the guests boot
     self._InitMaster()
     self.timings["master_init"] = time.monotonic() - t0
@@ -193,6 +194,40 @@ class NodeVmCluster:
                    timeout=120)
     self.Check("gnt-node add --no-node-setup %s" % shlex.quote(name),
                timeout=180)
+
+  # -- state, for use across processes (by hand) -------------------------
+  STATE_FILE = "nodevm.json"
+
+  def Save(self):
+    """Record what Stop() needs in ``workdir/nodevm.json``."""
+    state = {"netns": self.net.name, "guests": self.guest_count,
+             "mem": self.mem,
+             "pids": dict((name, vm.Pid()) for (name, vm) in self.vms.items()),
+             "images": [self.images.kernel, self.images.initramfs,
+                        self.images.root, self.images.kver]}
+    with open(os.path.join(self.workdir, self.STATE_FILE), "w") as fh:
+      fh.write(serializer.DumpJson(state).decode("utf-8"))
+
+  @classmethod
+  def Load(cls, workdir, shells=True):
+    """The cluster a previous process started and saved in ``workdir``."""
+    with open(os.path.join(workdir, cls.STATE_FILE)) as fh:
+      state = serializer.LoadJson(fh.read())
+    self = cls(workdir=workdir, guests=state["guests"], mem=state["mem"],
+               keep=True)
+    self.images = nv_images.Images(*state["images"])
+    self.net = netns.BridgeNetns(name=state["netns"])
+    self.net.created = True
+    for (idx, name) in enumerate(self.guest_names):
+      vm = qemu.NodeVm(self.workdir, name, self.images,
+                       "%s/%d" % (self.GuestIp(idx), netns.PREFIX_LEN),
+                       None, self.net.name, None, code_dir=TOP)
+      if shells:
+        vm.Attach(state["pids"][name])
+      else:
+        vm.pid = state["pids"][name]
+      self.vms[name] = vm
+    return self
 
   def Stop(self):
     """Stop daemons and guests, delete the namespace; idempotent."""

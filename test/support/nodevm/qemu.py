@@ -8,8 +8,10 @@ code that started it, by its own PID.
 
 import base64
 import os
+import random
 import re
 import shlex
+import signal
 import socket
 import subprocess
 import time
@@ -49,6 +51,9 @@ class GuestShell:
   def __init__(self, path, timeout=60.0):
     self.sock = _Connect(path, timeout)
     self.count = 0
+    # markers unique to this connection: output a previous connection
+    # left unread can't be taken for ours
+    self.session = "%08x" % random.getrandbits(32)
     self.buf = b""
     # wake the shell, then silence echo and prompts
     self.Run("stty -echo -onlcr; PS1=''; PS2=''", timeout=timeout)
@@ -68,7 +73,7 @@ class GuestShell:
       raise GuestError("Command too long for the serial shell (%d bytes)" %
                        len(cmd))
     self.count += 1
-    tag = "__NODEVM_END_%d__" % self.count
+    tag = "__NODEVM_END_%s_%d__" % (self.session, self.count)
     self.sock.sendall(("%s\nprintf '\\n%s %%s\\n' $?\n" %
                        (cmd, tag)).encode("utf-8"))
     pattern = re.compile(rb"\n" + tag.encode() + rb" (\d+)\r?\n")
@@ -146,6 +151,7 @@ class NodeVm:
     self.qmp_sock = base + ".qmp"
     self.stderr_log = base + ".stderr"
     self.proc = None
+    self.pid = None
     self.shell = None
     self.started = None
     self.boot_time = None
@@ -217,16 +223,50 @@ class NodeVm:
                             timeout=max(5.0, deadline - time.monotonic()))
     return self.shell
 
+  def Pid(self):
+    return self.proc.pid if self.proc is not None else self.pid
+
+  def _IsOurQemu(self, pid):
+    """Whether ``pid`` is still the qemu this object started."""
+    try:
+      with open("/proc/%d/cmdline" % pid, "rb") as fh:
+        argv = fh.read().split(b"\0")
+    except OSError:
+      return False
+    return (argv[:1] == [QEMU.encode()] and
+            self.control_sock.encode() in b" ".join(argv))
+
   def Stop(self, timeout=10.0):
     """End this qemu (started by us) by its PID; wait for it."""
     if self.shell is not None:
       self.shell.Close()
       self.shell = None
-    if self.proc is None or self.proc.poll() is not None:
+    if self.proc is not None:
+      if self.proc.poll() is not None:
+        return
+      self.proc.terminate()
+      try:
+        self.proc.wait(timeout=timeout)
+      except subprocess.TimeoutExpired:
+        self.proc.kill()
+        self.proc.wait(timeout=timeout)
       return
-    self.proc.terminate()
-    try:
-      self.proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-      self.proc.kill()
-      self.proc.wait(timeout=timeout)
+    # started by an earlier process (see cluster.NodeVmCluster.Load)
+    pid = self.pid
+    if pid is None or not self._IsOurQemu(pid):
+      return
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while self._IsOurQemu(pid):
+      if time.monotonic() > deadline:
+        os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + timeout
+      time.sleep(0.05)
+
+  def Attach(self, pid, timeout=30.0):
+    """Take over a running guest (by its qemu PID) and open its shell."""
+    self.pid = pid
+    if not self._IsOurQemu(pid):
+      raise GuestError("%s: qemu %s is not running" % (self.name, pid))
+    self.shell = GuestShell(self.control_sock, timeout=timeout)
+    return self.shell
