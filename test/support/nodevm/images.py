@@ -134,8 +134,21 @@ def _FileText(path):
     return fh.read()
 
 
-def ResolveKernel():
-  """(package name, version) of Debian's current amd64 kernel image."""
+def ResolveKernel(update=True):
+  """(package name, version) of Debian's current amd64 kernel image.
+
+  Without package lists (a fresh machine) runs ``apt-get update`` once.
+  """
+  try:
+    return _ResolveKernel()
+  except BuildError:
+    if not update:
+      raise
+    _Output(["apt-get", "-qq", "update"])
+    return _ResolveKernel()
+
+
+def _ResolveKernel():
   out = _Output(["apt-cache", "depends", KERNEL_META])
   pkg = None
   for line in out.splitlines():
