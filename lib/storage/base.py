@@ -33,6 +33,14 @@ LDS_OKAY = 1
 LDS_UNKNOWN = 2
 LDS_FAULTY = 3
 
+# The disk parameter choosing how hypervisors reach a disk (Ganeti's
+# LDP_ACCESS) and its values
+LDP_ACCESS = "access"
+ACCESS_KERNELSPACE = "kernelspace"
+ACCESS_USERSPACE = "userspace"
+
+MIB = 1024 * 1024
+
 
 def RunCmd(cmd, **kwargs):
   """Run an external command; a module-level name so tests can replace it."""
@@ -53,6 +61,31 @@ def RunOrFail(cmd, msg, **kwargs):
   if result.failed:
     ThrowError("%s: %s", msg, result.output.strip() or result.fail_reason)
   return result
+
+
+def GetBlockDevSizeBytes(path: str) -> int:
+  """Size in bytes of the block device ``path`` (``blockdev --getsize64``).
+
+  @raise errors.BlockDeviceError: the command fails or prints no number
+  """
+  result = RunOrFail(["blockdev", "--getsize64", path],
+                     "blockdev failed for %s" % path)
+  try:
+    return int(result.stdout.strip())
+  except ValueError:
+    ThrowError("Failed to parse blockdev output for %s: %r", path,
+               result.stdout)
+
+
+def CheckLogicalId(unique_id, length: int, what: str) -> tuple:
+  """``unique_id`` as a tuple of ``length`` strings.
+
+  @raise errors.BlockDeviceError: wrong shape
+  """
+  if (not isinstance(unique_id, (list, tuple)) or len(unique_id) != length
+      or not all(isinstance(v, str) for v in unique_id)):
+    ThrowError("Invalid logical id for %s device: %r", what, unique_id)
+  return tuple(unique_id)
 
 
 class BlockDev:
@@ -169,8 +202,13 @@ class BlockDev:
 
   # Sizes and access ------------------------------------------------------
   def GetActualSize(self) -> int:
-    """The device's size in bytes, as the node sees it."""
-    raise NotImplementedError
+    """The device's size in bytes, as the node sees it.
+
+    Default: ``blockdev --getsize64`` on the attached device path.
+    """
+    if not self.attached or not self.dev_path:
+      ThrowError("Device %s is not attached", self.unique_id)
+    return GetBlockDevSizeBytes(self.dev_path)
 
   def GetActualSpindles(self):
     """Spindles used (LVM with exclusive storage), or None."""
