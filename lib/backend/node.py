@@ -15,6 +15,7 @@ from ganeti import pathutils
 from ganeti import ssconf
 from ganeti import vcluster
 from ganeti.backend import RPCFail, _Fail
+from ganeti.backend import drbd as backend_drbd
 from ganeti.backend import hooks
 from ganeti.backend import jstore
 from ganeti.backend import os as backend_os
@@ -249,6 +250,7 @@ def VerifyNode(what, cluster_name, all_hvparams):
         paths.NODED_CERT_FILE)]
     except errors.X509CertError as err:
       result[NV_CLIENT_CERT] = [1, str(err.args[-1])]
+  backend_drbd.VerifyNodeDrbd(what, result)
   return result
 
 

@@ -20,6 +20,7 @@ from ganeti import http
 from ganeti import pathutils
 from ganeti import serializer
 from ganeti.backend import bdev
+from ganeti.backend import drbd as backend_drbd
 from ganeti.backend import files
 from ganeti.backend import hooks
 from ganeti.backend import instance
@@ -57,6 +58,11 @@ PROCEDURES = {
   "blockdev_shutdown": bdev.BlockdevShutdown,
   "blockdev_find": bdev.BlockdevFind,
   "blockdev_getmirrorstatus": bdev.BlockdevGetmirrorstatus,
+  "drbd_disconnect_net": backend_drbd.DrbdDisconnectNet,
+  "drbd_attach_net": backend_drbd.DrbdAttachNet,
+  "drbd_wait_sync": backend_drbd.DrbdWaitSync,
+  "drbd_needs_activation": backend_drbd.DrbdNeedsActivation,
+  "drbd_helper": backend_drbd.GetDrbdUsermodeHelper,
   "file_storage_dir_create": bdev.FileStorageDirCreate,
   "file_storage_dir_remove": bdev.FileStorageDirRemove,
   "file_storage_dir_rename": bdev.FileStorageDirRename,

@@ -110,7 +110,6 @@ def BuildLocalInitCmds(minor: int, data_dev: str, meta_dev: str,
     ``disk-custom`` (split like a shell would)
   @raise errors.BlockDeviceError: invalid barrier parameters
   """
-  resource = ResourceName(minor)
   attach = ["drbdsetup", "attach", str(minor), data_dev, meta_dev,
             "flexible", "--on-io-error=detach"]
   if size_mb:
@@ -119,12 +118,23 @@ def BuildLocalInitCmds(minor: int, data_dev: str, meta_dev: str,
                                    params[LDP_NO_META_FLUSH]))
   if params.get(LDP_DISK_CUSTOM):
     attach.extend(shlex.split(params[LDP_DISK_CUSTOM]))
-  return [
-    ["drbdsetup", "new-resource", resource],
-    ["drbdsetup", "new-minor", resource, str(minor), "0"],
+  return BuildNewMinorCmds(minor) + [
     ["drbdmeta", DevPath(minor), "v08", meta_dev, "flex-external",
      "apply-al"],
     attach,
+  ]
+
+
+def BuildNewMinorCmds(minor: int) -> list:
+  """The commands creating ``minor`` (volume 0 of its own resource).
+
+  ``drbdsetup new-resource resourceN`` and ``drbdsetup new-minor
+  resourceN N 0``.
+  """
+  resource = ResourceName(minor)
+  return [
+    ["drbdsetup", "new-resource", resource],
+    ["drbdsetup", "new-minor", resource, str(minor), "0"],
   ]
 
 
