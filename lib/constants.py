@@ -511,6 +511,24 @@ DDP_REMOTE_IP = "remote-ip"
 DDP_LOCAL_MINOR = "local-minor"
 DDP_REMOTE_MINOR = "remote-minor"
 
+# Instance disks on the master (engineer "disks")
+DRBD_META_SIZE = 128  # MiB
+BLOCKDEV_DRIVER_MANUAL = "manual"
+IDISK_PARAMS = frozenset(IDISK_PARAMS_TYPES)
+DTS_GROWABLE = frozenset([DT_PLAIN, DT_DRBD8, DT_FILE, DT_SHARED_FILE,
+                          DT_RBD, DT_EXT, DT_GLUSTER])
+DTS_MAY_ADOPT = frozenset([DT_PLAIN, DT_BLOCK])
+DTS_MUST_ADOPT = frozenset([DT_BLOCK])
+DTS_NO_FREE_SPACE_CHECK = frozenset([DT_FILE, DT_SHARED_FILE, DT_RBD,
+                                     DT_EXT, DT_GLUSTER, DT_BLOCK])
+DTS_LVM = frozenset([DT_PLAIN, DT_DRBD8])
+REPLACE_DISK_PRI = "replace_on_primary"
+REPLACE_DISK_SEC = "replace_on_secondary"
+REPLACE_DISK_CHG = "replace_new_secondary"
+REPLACE_DISK_AUTO = "replace_auto"
+REPLACE_MODES = frozenset([REPLACE_DISK_PRI, REPLACE_DISK_SEC,
+                           REPLACE_DISK_CHG, REPLACE_DISK_AUTO])
+
 # Node roles
 NR_MASTER = "M"
 NR_MCANDIDATE = "C"
