@@ -37,11 +37,11 @@ def Main():
   up.add_argument("--mem", type=int, default=512)
   run = sub.add_parser("run", help="run a command on the master")
   run.add_argument("--dir", required=True)
-  run.add_argument("command", nargs="+")
+  run.add_argument("command", nargs=argparse.REMAINDER)
   guest = sub.add_parser("guest", help="run a command in a guest")
   guest.add_argument("--dir", required=True)
   guest.add_argument("node")
-  guest.add_argument("command", nargs="+")
+  guest.add_argument("command", nargs=argparse.REMAINDER)
   down = sub.add_parser("down", help="stop everything 'up' started")
   down.add_argument("--dir", required=True)
   down.add_argument("--purge", action="store_true",
