@@ -11,8 +11,8 @@ from ganeti import constants
 from ganeti import errors
 from ganeti import hypervisor
 from ganeti import objects
-from ganeti import storage
 from ganeti.backend import _Fail
+from ganeti.backend import bdev
 
 
 def _GetHv(name):
@@ -72,17 +72,11 @@ def GetInstanceList(hypervisor_list, all_hvparams=None):
 
 
 def _BlockDevices(instance):
-  """(disk, local path, uri) for each disk, which must exist."""
-  result = []
-  for disk in instance.disks_info or []:
-    try:
-      dev = storage.GetDeviceClass(disk.dev_type)(disk.logical_id, disk.size)
-      path = dev.Assemble()
-    except errors.BlockDeviceError as err:
-      _Fail("Cannot start instance %s, disk %s: %s", instance.name,
-            disk.iv_name or disk.uuid, err)
-    result.append((disk, path, None))
-  return result
+  """(disk, link path, uri) for each disk, which must be assembled."""
+  try:
+    return bdev.GatherAndLinkBlockDevs(instance)
+  except errors.BlockDeviceError as err:
+    _Fail("Cannot start instance %s: %s", instance.name, err)
 
 
 def StartInstance(instance_hvp_bep, startup_paused, reason=None):

@@ -19,6 +19,7 @@ from ganeti.backend import drbd as backend_drbd
 from ganeti.backend import hooks
 from ganeti.backend import jstore
 from ganeti.backend import os as backend_os
+from ganeti.backend import storage_units as _storage_units
 from ganeti.storage import filestorage
 from ganeti.utils import process
 from ganeti.utils import x509
@@ -69,25 +70,7 @@ def _GetBootId():
 
 
 def _StorageInfo(su):
-  (stype, key, _params) = (list(su) + [None, None])[:3]
-  if stype in (constants.ST_FILE, constants.ST_SHARED_FILE):
-    info = filestorage.GetFileStorageSpaceInfo(key)
-    info.update({"type": stype, "name": key})
-    return info
-  if stype == constants.ST_DISKLESS:
-    return {"type": stype, "name": key, "storage_free": 0,
-            "storage_size": 0}
-  if stype == constants.ST_LVM_VG:
-    result = process.RunCmd(["vgs", "--noheadings", "--nosuffix",
-                             "--units=m", "-o", "vg_free,vg_size", key])
-    if result.failed:
-      _Fail("Can't get information about volume group %s: %s", key,
-            result.output)
-    (free, size) = result.stdout.split()[:2]
-    return {"type": stype, "name": key,
-            "storage_free": int(float(free)),
-            "storage_size": int(float(size))}
-  _Fail("Storage type %s not supported on this node", stype)
+  return _storage_units.GetStorageSpaceInfo(su)
 
 
 def GetNodeInfo(storage_units, hv_specs):

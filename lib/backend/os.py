@@ -17,8 +17,8 @@ from ganeti import constants
 from ganeti import errors
 from ganeti import objects
 from ganeti import pathutils
-from ganeti import storage
 from ganeti.backend import RPCFail, _Fail
+from ganeti.backend import bdev
 from ganeti.utils import process
 
 OS_SCRIPT_CREATE = "create"
@@ -220,8 +220,7 @@ def OSCoreEnv(os_name, inst_os, os_params, debug=0):
 
 
 def _DiskPath(disk):
-  cls = storage.GetDeviceClass(disk.dev_type)
-  return cls(disk.logical_id, disk.size).dev_path
+  return bdev.OpenDevice(disk).dev_path
 
 
 def OSEnvironment(instance, inst_os, debug=0):

@@ -27,6 +27,7 @@ from ganeti.backend import instance
 from ganeti.backend import jstore
 from ganeti.backend import node
 from ganeti.backend import os as backend_os
+from ganeti.backend import storage_units
 from ganeti.http import server as http_server
 from ganeti.rpc import defs
 
@@ -66,7 +67,20 @@ PROCEDURES = {
   "file_storage_dir_create": bdev.FileStorageDirCreate,
   "file_storage_dir_remove": bdev.FileStorageDirRemove,
   "file_storage_dir_rename": bdev.FileStorageDirRename,
-  "storage_list": bdev.StorageList,
+  "storage_list": storage_units.StorageList,
+  "blockdev_grow": bdev.BlockdevGrow,
+  "blockdev_rename": bdev.BlockdevRename,
+  "blockdev_snapshot": bdev.BlockdevSnapshot,
+  "blockdev_wipe": bdev.BlockdevWipe,
+  "blockdev_close": bdev.BlockdevClose,
+  "blockdev_open": bdev.BlockdevOpen,
+  "blockdev_getdimensions": bdev.BlockdevGetdimensions,
+  "blockdev_setinfo": bdev.BlockdevSetinfo,
+  "blockdev_pause_resume_sync": bdev.BlockdevPauseResumeSync,
+  "lv_list": storage_units.LvList,
+  "vg_list": storage_units.VgList,
+  "node_volumes": storage_units.NodeVolumes,
+  "bdev_sizes": storage_units.GetBlockDevSizes,
   "os_diagnose": backend_os.DiagnoseOS,
   "os_get": backend_os.GetOS,
   "os_validate": backend_os.ValidateOS,

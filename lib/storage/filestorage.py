@@ -14,6 +14,7 @@ from ganeti import constants
 from ganeti import errors
 from ganeti import pathutils
 from ganeti import vcluster
+from ganeti.storage import base
 
 _FORBIDDEN_BASES = ["/boot", "/dev", "/etc", "/home", "/proc", "/root",
                     "/sys"]
@@ -157,52 +158,80 @@ def GetFileStorageSpaceInfo(path: str):
           "storage_size": usage.total // (1024 * 1024)}
 
 
-class FileStorage:
-  """A disk stored in a file (dev_type ``file``/``sharedfile``).
+class FileStorage(base.BlockDev):
+  """A disk stored in a (sparse) file: dev_type ``file`` and ``sharedfile``.
 
-  @param unique_id: the logical id ``(driver, cluster path)``
-  @param size: size in MiB
-
+  The logical id is ``(driver, cluster path)``; ``dev_path`` is the local
+  path (below the node root in a virtual cluster).  There is nothing to
+  assemble, open or shut down: the file exists or it does not.
   """
 
-  def __init__(self, unique_id, size=None):
-    if not isinstance(unique_id, (list, tuple)) or len(unique_id) != 2:
-      raise errors.BlockDeviceError("Invalid file logical id %r" %
-                                    (unique_id,))
-    (self.driver, self.cluster_path) = unique_id
-    self.cluster_path = ClusterPath(self.cluster_path)
-    if self.driver not in constants.FILE_DRIVER:
-      raise errors.BlockDeviceError("Unknown file driver '%s'" % self.driver)
-    self.dev_path = LocalizePath(self.cluster_path)
-    self.size = size
+  def __init__(self, unique_id, children, size, params, dyn_params=None,
+               **kwargs):
+    (driver, path) = base.CheckLogicalId(unique_id, 2, "file")
+    if driver not in constants.FILE_DRIVER:
+      base.ThrowError("Unknown file driver '%s'", driver)
+    cpath = ClusterPath(path)
+    try:
+      CheckFileStoragePathAcceptance(cpath)
+    except errors.FileStoragePathError as err:
+      base.ThrowError("%s", err)
+    super().__init__((driver, path), children, size, params, dyn_params,
+                     **kwargs)
+    self.driver = driver
+    self.cluster_path = cpath
+    self.dev_path = LocalizePath(cpath)
+    self.Attach()
 
   @classmethod
-  def Create(cls, unique_id, size: int) -> "FileStorage":
-    """Create the (sparse) file; its directory must be acceptable.
+  def Create(cls, unique_id, children, size, spindles, params, excl_stor,
+             dyn_params, **kwargs):
+    """Create the sparse file of ``size`` MiB; its directory must be an
+    allowed file storage path and the file must not exist.
 
-    @raise errors.BlockDeviceError: exists or can't be created
+    @raise errors.BlockDeviceError: exclusive storage, bad path, existing
+      file or creation error
     """
-    dev = cls(unique_id, size)
+    if excl_stor:
+      base.ThrowError("File storage does not support exclusive storage")
+    (driver, path) = base.CheckLogicalId(unique_id, 2, "file")
+    cpath = ClusterPath(path)
     try:
-      CheckFileStoragePathAcceptance(os.path.dirname(dev.cluster_path))
+      CheckFileStoragePathAcceptance(os.path.dirname(cpath))
     except errors.FileStoragePathError as err:
-      raise errors.BlockDeviceError(str(err))
-    os.makedirs(os.path.dirname(dev.dev_path), 0o750, exist_ok=True)
+      base.ThrowError("%s", err)
+    local = LocalizePath(cpath)
     try:
-      fd = os.open(dev.dev_path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+      os.makedirs(os.path.dirname(local), 0o750, exist_ok=True)
+      fd = os.open(local, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-      raise errors.BlockDeviceError("File already existing: %s" %
-                                    dev.cluster_path)
+      base.ThrowError("File already existing: %s", cpath)
     except OSError as err:
-      raise errors.BlockDeviceError("Error in file creation: %s" % err)
+      base.ThrowError("Error in file creation: %s", err)
     try:
-      os.ftruncate(fd, int(size) * 1024 * 1024)
-    finally:
+      os.ftruncate(fd, int(size) * base.MIB)
+    except OSError as err:
       os.close(fd)
-    return dev
+      os.unlink(local)
+      base.ThrowError("Error in file creation: %s", err)
+    os.close(fd)
+    return cls(unique_id, children, size, params, dyn_params, **kwargs)
+
+  def Attach(self, **kwargs) -> bool:
+    self.attached = os.path.isfile(self.dev_path)
+    return self.attached
 
   def Exists(self) -> bool:
-    return os.path.isfile(self.dev_path)
+    return self.Attach()
+
+  def Assemble(self) -> None:
+    """Check that the file exists."""
+    if not os.path.isfile(self.dev_path):
+      base.ThrowError("File device '%s' does not exist", self.cluster_path)
+    self.attached = True
+
+  def Shutdown(self) -> None:
+    """Nothing to do for files."""
 
   def Remove(self) -> None:
     """Delete the file; a missing file is fine."""
@@ -211,24 +240,29 @@ class FileStorage:
     except FileNotFoundError:
       pass
     except OSError as err:
-      raise errors.BlockDeviceError("Can't remove file '%s': %s" %
-                                    (self.cluster_path, err))
-
-  def Assemble(self) -> str:
-    """Check the file exists; return its local path."""
-    if not self.Exists():
-      raise errors.BlockDeviceError("File device '%s' does not exist" %
-                                    self.cluster_path)
-    return self.dev_path
-
-  def Shutdown(self) -> None:
-    """Nothing to do for files."""
+      base.ThrowError("Can't remove file '%s': %s", self.cluster_path, err)
+    self.attached = False
 
   def GetActualSize(self) -> int:
-    """Size in bytes."""
-    return os.stat(self.dev_path).st_size
+    """The file's size in bytes."""
+    try:
+      return os.stat(self.dev_path).st_size
+    except OSError as err:
+      base.ThrowError("Can't stat %s: %s", self.cluster_path, err)
 
-  def Grow(self, amount: int, dryrun: bool) -> None:
-    cur = self.GetActualSize()
-    if not dryrun:
-      os.truncate(self.dev_path, cur + int(amount) * 1024 * 1024)
+  def Grow(self, amount: int, dryrun: bool, backingstore: bool,
+           excl_stor: bool) -> None:
+    """Extend the file by ``amount`` MiB (only the backing-storage pass)."""
+    if not backingstore:
+      return
+    current = self.GetActualSize()
+    new_size = current + int(amount) * base.MIB
+    if new_size <= current:
+      base.ThrowError("Invalid grow amount %s for %s", amount,
+                      self.cluster_path)
+    if dryrun:
+      return
+    try:
+      os.truncate(self.dev_path, new_size)
+    except OSError as err:
+      base.ThrowError("Can't grow %s: %s", self.cluster_path, err)

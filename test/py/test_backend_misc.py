@@ -16,6 +16,7 @@ from ganeti.backend import files
 from ganeti.backend import hooks
 from ganeti.backend import instance
 from ganeti.backend import jstore
+from ganeti.backend import storage_units
 from ganeti.hypervisor import GetHypervisor
 from ganeti.storage import filestorage
 
@@ -60,7 +61,10 @@ def test_file_storage_paths(vnode):
   assert os.stat(local).st_blocks == 0
   with pytest.raises(backend.RPCFail, match="already existing"):
     bdev.BlockdevCreate(disk, 4, "i1", True, "", False)
-  assert bdev.BlockdevAssemble(disk, {}, True, 0) == [local, None, None]
+  link = os.path.join(vnode.DISK_LINKS_DIR, "i1:0")
+  assert bdev.BlockdevAssemble(disk, {"name": "i1"}, True, 0) == \
+    [local, link, None]
+  assert os.readlink(link) == local
   assert bdev.BlockdevFind(disk)["dev_path"] == local
   assert bdev.BlockdevGetmirrorstatus([disk])[0][0] is True
   with pytest.raises(backend.RPCFail, match="not empty"):
@@ -74,7 +78,7 @@ def test_file_storage_paths(vnode):
       bdev.FileStorageDirCreate(bad)
   bdev.FileStorageDirCreate("/srv/fs/i2")
   assert os.path.isdir(vnode.Prefix("/srv/fs/i2"))
-  rows = bdev.StorageList("file", [], "/srv/fs", ["name", "size", "free"])
+  rows = storage_units.StorageList("file", [], "/srv/fs", ["name", "size", "free"])
   assert rows[0][0] == "/srv/fs" and rows[0][1] > 0
 
 

@@ -67,6 +67,8 @@ def _Inst(vnode, osname, osparams=None):
   local = vnode.Prefix(disk_path)
   os.makedirs(os.path.dirname(local), exist_ok=True)
   open(local, "w").close()
+  with open(vnode.FILE_STORAGE_PATHS_FILE, "w") as fh:
+    fh.write("/srv/ganeti/file-storage\n")
   return ({"name": "i1", "os": osname, "hypervisor": "fake", "uuid": "u1",
            "primary_node": "node1", "secondary_nodes": [],
            "beparams": {"maxmem": 128}, "hvparams": {},
