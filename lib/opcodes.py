@@ -690,6 +690,65 @@ class OpInstanceDeactivateDisks(OpCode):
   OP_RESULT = ht.TNone
 
 
+class OpInstanceRecreateDisks(OpCode):
+  """Recreate an instance's disks (all, or the given indices/changes)."""
+  _TDiskChanges = ht.TAnd(
+    ht.TListOrTuple, ht.TItems([ht.TNonNegativeInt, ht.TMaybeDict]),
+    ht.WithDesc("Length2")(lambda v: len(v) == 2))
+  OP_DSC_FIELD = "instance_name"
+  OP_PARAMS = [
+    PInstanceName, PInstanceUuid,
+    ("disks", list,
+     ht.TOr(ht.TListOf(ht.TNonNegativeInt), ht.TListOf(_TDiskChanges)),
+     "List of disk indexes (deprecated) or a list of tuples containing a"
+     " disk index and a possibly empty dictionary with disk parameter"
+     " changes"),
+    ("nodes", list, ht.TListOf(ht.TNonEmptyString),
+     "New instance nodes, if relocation is desired"),
+    ("node_uuids", None, ht.TMaybeListOf(ht.TNonEmptyString),
+     "New instance node UUIDs, if relocation is desired"),
+    ("iallocator", None, ht.TMaybeString,
+     "Iallocator for deciding new nodes"),
+  ]
+  OP_RESULT = ht.TNone
+
+
+class OpInstanceReplaceDisks(OpCode):
+  """Replace the disks of a DRBD instance."""
+  OP_DSC_FIELD = "instance_name"
+  OP_PARAMS = [
+    PInstanceName, PInstanceUuid,
+    ("early_release", False, ht.TBool,
+     "Whether to release locks as soon as possible"),
+    PIgnoreIpolicy,
+    ("mode", REQUIRED, ht.TElemOf(constants.REPLACE_MODES),
+     "Replacement mode"),
+    ("disks", list, ht.TListOf(ht.TNonNegativeInt),
+     "Disk indexes"),
+    ("remote_node", None, ht.TMaybeString, "New secondary node"),
+    ("remote_node_uuid", None, ht.TMaybeString, "New secondary node UUID"),
+    ("iallocator", None, ht.TMaybeString,
+     "Iallocator for deciding the new secondary node"),
+  ]
+  OP_RESULT = ht.TNone
+
+
+class OpInstanceGrowDisk(OpCode):
+  """Grow a disk of an instance."""
+  OP_DSC_FIELD = "instance_name"
+  OP_PARAMS = [
+    PInstanceName, PInstanceUuid, PWaitForSync,
+    ("disk", REQUIRED, ht.TInt, "Disk index"),
+    ("amount", REQUIRED, ht.TNonNegativeInt,
+     "Amount of disk space to add (megabytes)"),
+    ("absolute", False, ht.TBool,
+     "Whether the amount parameter is an absolute target or a relative"
+     " one"),
+    PIgnoreIpolicy,
+  ]
+  OP_RESULT = ht.TNone
+
+
 class OpInstanceConsole(OpCode):
   OP_DSC_FIELD = "instance_name"
   OP_PARAMS = [PInstanceName, PInstanceUuid]

@@ -282,7 +282,7 @@ class LUInstanceCreate(LogicalUnit):
     try:
       if self.adopt_disks:
         ist.AdoptDisks(self, instance, disks, self.disks)
-      elif disks:
+      else:
         feedback_fn("* creating instance disks...")
         try:
           ist.CreateDisks(self, instance, disks,
