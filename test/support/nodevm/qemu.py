@@ -131,7 +131,7 @@ class NodeVm:
   """A qemu guest acting as one cluster node."""
 
   def __init__(self, workdir, name, images, ip_cidr, mac, netns, tap,
-               code_dir=None, mem=512, pv_size=2 << 30):
+               code_dir=None, mem=512, pv_size=8 << 30):
     self.workdir = workdir
     self.name = name
     self.images = images
