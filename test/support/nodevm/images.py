@@ -410,6 +410,36 @@ class _CacheLock:
     self.fh.close()
 
 
+#: artifacts nobody used for this long are removed from the cache
+PRUNE_AGE = 3 * 86400
+_ARTIFACTS = ("kernel-", "initramfs-", "node-root-")
+_TEMPS = ("kernel.", "initramfs.", "root.")
+
+
+def _Prune(cache, current):
+  """Remove stale cache entries; mark ``current`` as just used.
+
+  Called with the cache lock held, so no build is running: every
+  temporary entry is left over from a killed build.
+  """
+  now = time.time()
+  for path in current:
+    os.utime(path, (now, now))
+  for fname in os.listdir(cache):
+    path = os.path.join(cache, fname)
+    if path in current:
+      continue
+    stale = (fname.startswith(_TEMPS) or fname.endswith(".tmp") or
+             (fname.startswith(_ARTIFACTS) and
+              now - os.path.getmtime(path) > PRUNE_AGE))
+    if not stale:
+      continue
+    if os.path.isdir(path):
+      shutil.rmtree(path, ignore_errors=True)
+    else:
+      os.unlink(path)
+
+
 def Ensure(cache=None, log=None):
   """Build whatever is missing; return the :class:`Images`.
 
@@ -419,12 +449,16 @@ def Ensure(cache=None, log=None):
   cache = os.path.abspath(cache or CacheDir())
   os.makedirs(cache, exist_ok=True)
   log = log or os.path.join(cache, "build.log")
+  if os.path.exists(log) and os.path.getsize(log) > (1 << 20):
+    os.truncate(log, 0)
   with _CacheLock(cache):
     start = time.monotonic()
+    _Prune(cache, ())
     kdir = BuildKernel(cache, log)
     initramfs = BuildInitramfs(cache, kdir, log)
     root = BuildRoot(cache, kdir, log)
     Ensure.last_duration = time.monotonic() - start
+    _Prune(cache, (kdir, initramfs, root))
   return Images(os.path.join(kdir, "vmlinux"), initramfs, root,
                 _KernelVersion(kdir))
 
