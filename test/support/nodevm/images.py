@@ -449,9 +449,9 @@ def Ensure(cache=None, log=None):
   cache = os.path.abspath(cache or CacheDir())
   os.makedirs(cache, exist_ok=True)
   log = log or os.path.join(cache, "build.log")
-  if os.path.exists(log) and os.path.getsize(log) > (1 << 20):
-    os.truncate(log, 0)
   with _CacheLock(cache):
+    if os.path.exists(log) and os.path.getsize(log) > (1 << 20):
+      os.truncate(log, 0)
     start = time.monotonic()
     _Prune(cache, ())
     kdir = BuildKernel(cache, log)
