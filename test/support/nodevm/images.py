@@ -416,7 +416,7 @@ _ARTIFACTS = ("kernel-", "initramfs-", "node-root-")
 _TEMPS = ("kernel.", "initramfs.", "root.")
 
 
-def _Prune(cache, current):
+def _Prune(cache, current, temps_only=False):
   """Remove stale cache entries; mark ``current`` as just used.
 
   Called with the cache lock held, so no build is running: every
@@ -430,7 +430,7 @@ def _Prune(cache, current):
     if path in current:
       continue
     stale = (fname.startswith(_TEMPS) or fname.endswith(".tmp") or
-             (fname.startswith(_ARTIFACTS) and
+             (not temps_only and fname.startswith(_ARTIFACTS) and
               now - os.path.getmtime(path) > PRUNE_AGE))
     if not stale:
       continue
@@ -453,7 +453,7 @@ def Ensure(cache=None, log=None):
     if os.path.exists(log) and os.path.getsize(log) > (1 << 20):
       os.truncate(log, 0)
     start = time.monotonic()
-    _Prune(cache, ())
+    _Prune(cache, (), temps_only=True)
     kdir = BuildKernel(cache, log)
     initramfs = BuildInitramfs(cache, kdir, log)
     root = BuildRoot(cache, kdir, log)
