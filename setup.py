@@ -25,6 +25,8 @@ setup(
   packages=_Pkgs(),
   package_dir={"ganeti": "lib"},
   scripts=_Files("scripts") + _Files("daemons") + _Files("tools"),
+  data_files=[("share/ganeti/extstorage/pyganeti-file",
+               _Files("share/extstorage/pyganeti-file"))],
   python_requires=">=3.9",
   install_requires=["pyOpenSSL", "pyparsing", "pyinotify", "simplejson",
                     "paramiko", "python-daemon"],

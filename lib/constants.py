@@ -561,3 +561,28 @@ LUXI_DEF_RWTO = 60
 LUXI_WFJC_TIMEOUT = 29
 LUXI_EOM = b"\x03"
 NODE_MAX_CLOCK_SKEW = 150
+
+# Instance modify, failover, migrate, move (engineer "instops")
+DDM_MODIFY = "modify"
+DDM_ATTACH = "attach"
+DDM_DETACH = "detach"
+DDMS_VALUES = frozenset([DDM_ADD, DDM_REMOVE, DDM_MODIFY, DDM_ATTACH,
+                         DDM_DETACH])
+HT_MIGRATION_LIVE = "live"
+HT_MIGRATION_NONLIVE = "non-live"
+HT_MIGRATION_MODES = frozenset([HT_MIGRATION_LIVE, HT_MIGRATION_NONLIVE])
+HV_MIGRATION_MODE = "migration_mode"
+HV_MIGRATION_COMPLETED = "completed"
+HV_MIGRATION_ACTIVE = "active"
+HV_MIGRATION_FAILED = "failed"
+HV_MIGRATION_CANCELLED = "cancelled"
+HV_MIGRATION_VALID_STATUSES = frozenset([
+  HV_MIGRATION_COMPLETED, HV_MIGRATION_ACTIVE, HV_MIGRATION_FAILED,
+  HV_MIGRATION_CANCELLED])
+HV_MIGRATION_FAILED_STATUSES = frozenset([HV_MIGRATION_FAILED,
+                                          HV_MIGRATION_CANCELLED])
+# disk templates whose data "move" copies node to node (Ganeti's)
+DTS_COPYABLE = frozenset([DT_FILE, DT_PLAIN])
+# hypervisors able to hotplug devices
+HVS_HOTPLUG = frozenset([HT_KVM])
+IEC_NONE = "none"

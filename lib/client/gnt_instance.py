@@ -9,6 +9,7 @@ from ganeti import utils
 from ganeti.cli import (ToStdout, ToStderr, SubmitOrSend, GetClient,
                         PrintGenericInfo, FormatParamsDictInfo)
 from ganeti.cli_opts import *  # noqa: F401,F403 pylint: disable=W0401,W0614
+from ganeti.client import gnt_instance_move
 from ganeti.client import gnt_instance_disks
 
 _LIST_DEF_FIELDS = ["name", "hypervisor", "os", "pnode", "status",
@@ -561,6 +562,8 @@ commands = {
                   "Remove tags from given instance"),
 }
 
+# modify, failover, migrate, move
+commands.update(gnt_instance_move.COMMANDS)
 commands.update(gnt_instance_disks.commands)
 
 aliases = {"start": "startup", "stop": "shutdown", "show": "info"}

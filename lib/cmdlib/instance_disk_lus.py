@@ -291,46 +291,56 @@ class LUInstanceRecreateDisks(_DiskLU):
       ist.CheckSpindlesExclusiveStorage(params, excl_stor, False)
 
   def Exec(self, feedback_fn):
+    """Create the disks from changed copies; the configuration is only
+    changed once every disk was created."""
     instance = self.instance
     disks = self.cfg.GetInstanceDisks(instance.uuid)
+    node_uuids = self.op.node_uuids
     to_skip = []
-    mods = []
+    new_disks = []
     for (idx, disk) in enumerate(disks):
+      new = disk.Copy()
+      new_disks.append(new)
       if idx not in self.disks:
         to_skip.append(idx)
         continue
-      new_id = None
-      if self.op.node_uuids and disk.dev_type == constants.DT_DRBD8:
+      if node_uuids and disk.dev_type == constants.DT_DRBD8:
         (_, _, old_port, _, _, old_secret) = disk.logical_id
-        minors = self.cfg.AllocateDRBDMinor(self.op.node_uuids,
-                                            instance.uuid,
+        minors = self.cfg.AllocateDRBDMinor(node_uuids, instance.uuid,
                                             self.proc.GetECId())
-        new_id = (self.op.node_uuids[0], self.op.node_uuids[1], old_port,
-                  minors[0], minors[1], old_secret)
-      mods.append((idx, new_id, self.disks[idx]))
-    for (idx, new_id, changes) in mods:
-      disk = disks[idx]
-      if new_id is not None:
-        disk.logical_id = new_id
-      if self.op.node_uuids:
-        disk.nodes = list(self.op.node_uuids) \
-          if disk.dev_type == constants.DT_DRBD8 else [self.op.node_uuids[0]]
+        new.logical_id = (node_uuids[0], node_uuids[1], old_port,
+                          minors[0], minors[1], old_secret)
+      if node_uuids:
+        new.nodes = list(node_uuids) \
+          if disk.dev_type == constants.DT_DRBD8 else [node_uuids[0]]
+      changes = self.disks[idx]
       for (key, attr) in ((constants.IDISK_SIZE, "size"),
                           (constants.IDISK_MODE, "mode"),
                           (constants.IDISK_SPINDLES, "spindles")):
         if changes.get(key) is not None:
-          setattr(disk, attr, changes[key])
+          setattr(new, attr, changes[key])
       if changes.get(constants.IDISK_SIZE) is not None and \
-          disk.dev_type == constants.DT_DRBD8 and disk.children:
-        disk.children[0].size = changes[constants.IDISK_SIZE]
-      if new_id is not None or changes or self.op.node_uuids:
-        self.cfg.Update(disk, feedback_fn)
-    if self.op.node_uuids:
-      instance.primary_node = self.op.node_uuids[0]
+          new.dev_type == constants.DT_DRBD8 and new.children:
+        new.children[0].size = changes[constants.IDISK_SIZE]
+    target = instance.Copy()
+    if node_uuids:
+      target.primary_node = node_uuids[0]
       self.LogWarning("Changing the instance's nodes, you will have to"
                       " remove any disks left on the older nodes manually")
-      self.cfg.Update(instance, feedback_fn)
+    try:
+      ist.CreateDisks(self, target, new_disks, to_skip=to_skip)
+    except Exception:
       self.cfg.ReleaseDRBDMinors(instance.uuid)
-    instance = self.cfg.GetInstanceInfo(instance.uuid)
-    ist.CreateDisks(self, instance, self.cfg.GetInstanceDisks(instance.uuid),
-                    to_skip=to_skip)
+      raise
+    for (idx, (disk, new)) in enumerate(zip(disks, new_disks)):
+      if idx in to_skip:
+        continue
+      for attr in ("logical_id", "nodes", "size", "mode", "spindles",
+                   "children"):
+        setattr(disk, attr, getattr(new, attr))
+      self.cfg.Update(disk, feedback_fn)
+    if node_uuids:
+      instance.primary_node = node_uuids[0]
+      self.cfg.Update(instance, feedback_fn)
+    # the new minors are in the configuration now
+    self.cfg.ReleaseDRBDMinors(instance.uuid)

@@ -28,7 +28,8 @@ _COMPRESS_THRESHOLD = 512
 #: carry per-node dynamic parameters, see ganeti.rpc.disks)
 NODE_DEPENDENT_ENCODERS = frozenset([
   defs.ED_INST_DICT, defs.ED_INST_DICT_HVP_BEP_DP, defs.ED_INST_DICT_OSP_DP,
-  defs.ED_DISKS_DICT_DP, defs.ED_SINGLE_DISK_DICT_DP])
+  defs.ED_DISKS_DICT_DP, defs.ED_SINGLE_DISK_DICT_DP,
+  defs.ED_BLOCKDEV_RENAME])
 
 
 def EncodeCompressed(data):
@@ -110,6 +111,9 @@ class RpcRunner:
       return [self._DiskDict(d, node) for d in value]
     if encoder == defs.ED_SINGLE_DISK_DICT_DP:
       return self._DiskDict(value, node)
+    if encoder == defs.ED_BLOCKDEV_RENAME:
+      return [[self._DiskDict(disk, node), list(new_id)]
+              for (disk, new_id) in value]
     if encoder == defs.ED_COMPRESS:
       return EncodeCompressed(value)
     if encoder == defs.ED_QUEUE_PATH:

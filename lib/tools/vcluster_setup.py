@@ -76,6 +76,23 @@ def _LinkOsDefinitions(root):
         os.symlink(os.path.join(search_dir, name), link)
 
 
+def _LinkExtStorageProviders(root):
+  """Make the ExtStorage providers (the checkout's share/extstorage and the
+  host's search path) visible in the node's ExtStorage search path."""
+  own = os.path.join(_TOP, "share", "extstorage")
+  sources = [(constants.ES_SEARCH_PATH[0], own)]
+  sources.extend((d, d) for d in constants.ES_SEARCH_PATH)
+  for (search_dir, source_dir) in sources:
+    if not os.path.isdir(source_dir):
+      continue
+    target_dir = root + search_dir
+    os.makedirs(target_dir, exist_ok=True)
+    for name in os.listdir(source_dir):
+      link = os.path.join(target_dir, name)
+      if not os.path.lexists(link):
+        os.symlink(os.path.join(source_dir, name), link)
+
+
 def _PrepareNode(basedir, node, ip, file_storage_dir):
   from ganeti import bootstrap
   root = os.path.join(basedir, node)
@@ -89,6 +106,7 @@ def _PrepareNode(basedir, node, ip, file_storage_dir):
     fh.write("%s\n" % file_storage_dir)
   os.makedirs(root + file_storage_dir, exist_ok=True)
   _LinkOsDefinitions(root)
+  _LinkExtStorageProviders(root)
   node_env_dir = os.path.join(basedir, "nodes", node)
   os.makedirs(node_env_dir, exist_ok=True)
   _WriteEnvFile(os.path.join(node_env_dir, "env"), basedir, node)
