@@ -73,45 +73,89 @@ def test_plain_instance_lives_in_the_guests_vg(nodevm_cluster, instance):
   assert _Lvs(nodevm_cluster, "node2") == before
 
 
-def test_drbd_instance_syncs_and_replicates(nodevm_cluster, instance):
-  name = instance("drbd1")
-  lvs_before = dict((n, _Lvs(nodevm_cluster, n)) for n in ("node2", "node3"))
-  nodevm_cluster.Check(_ADD % (DISK_SIZE, "drbd", "node2:node3", name),
-                       timeout=600)
-  out = nodevm_cluster.Check("gnt-instance list --no-headers -o"
-                             " name,pnode,snodes,disk_template,status %s" %
-                             name)
-  assert out.split() == [name, "node2", "node3", "drbd", "running"]
+class _DrbdInstance:
+  """The DRBD instance the tests below share (created once per module)."""
+
+  name = "drbd1"
+  marker = "pyganeti-nodevm-drbd1"
+
+  def __init__(self, cluster):
+    self.cluster = cluster
+    self.lvs_before = dict((n, _Lvs(cluster, n)) for n in ("node2", "node3"))
+    cluster.Check(_ADD % (DISK_SIZE, "drbd", "node2:node3", self.name),
+                  timeout=600)
+
+  def Nodes(self):
+    out = self.cluster.Check("gnt-instance list --no-headers -o"
+                             " pnode,snodes,disk_template,status %s" %
+                             self.name)
+    return out.split()
+
+  def Minor(self, node):
+    """The one DRBD minor on ``node`` and its state."""
+    minors = _DrbdMinors(self.cluster, node)
+    assert len(minors) == 1, (node, minors)
+    return list(minors.items())[0]
+
+  def CheckRoles(self, primary, secondary):
+    (_, pstate) = self.Minor(primary)
+    (_, sstate) = self.Minor(secondary)
+    assert pstate == ("Connected", "Primary", "Secondary", "UpToDate",
+                      "UpToDate"), (primary, pstate)
+    assert sstate == ("Connected", "Secondary", "Primary", "UpToDate",
+                      "UpToDate"), (secondary, sstate)
+
+  def ReadDrbd(self, node, length):
+    (minor, _) = self.Minor(node)
+    return self.cluster.Guest(node).Check(
+      "dd if=/dev/drbd%d bs=4096 count=1 iflag=direct 2>/dev/null |"
+      " head -c %d" % (minor, length))
+
+
+@pytest.fixture(scope="module")
+def drbd(nodevm_cluster):
+  inst = _DrbdInstance(nodevm_cluster)
+  yield inst
+  nodevm_cluster.Run("gnt-instance remove -f %s" % inst.name, timeout=300)
+
+
+def test_drbd_instance_syncs(drbd):
+  assert drbd.Nodes() == ["node2", "node3", "drbd", "running"]
   # data and meta volumes on both nodes
   for node in ("node2", "node3"):
-    new = sorted(lv for lv in _Lvs(nodevm_cluster, node)
-                 if lv not in lvs_before[node])
+    new = sorted(lv for lv in _Lvs(drbd.cluster, node)
+                 if lv not in drbd.lvs_before[node])
     assert [lv.rsplit(".", 1)[1] for lv in new] == \
       ["disk0_data", "disk0_meta"], (node, new)
   # the add waited for the initial sync: connected and up to date
-  primary = _DrbdMinors(nodevm_cluster, "node2")
-  secondary = _DrbdMinors(nodevm_cluster, "node3")
-  assert len(primary) == 1 and len(secondary) == 1, (primary, secondary)
-  ((pminor, pstate), ) = primary.items()
-  ((sminor, sstate), ) = secondary.items()
-  assert pstate == ("Connected", "Primary", "Secondary", "UpToDate",
-                    "UpToDate")
-  assert sstate == ("Connected", "Secondary", "Primary", "UpToDate",
-                    "UpToDate")
+  drbd.CheckRoles("node2", "node3")
+
+
+def test_drbd_replicates_writes(drbd):
   # protocol C: a write on the primary is on the secondary's disk when it
   # returns; read it from the secondary's backing volume
-  marker = "pyganeti-nodevm-%s" % name
-  nodevm_cluster.Guest("node2").Check(
+  (minor, _) = drbd.Minor("node2")
+  drbd.cluster.Guest("node2").Check(
     "printf %%s %s | dd of=/dev/drbd%d bs=4096 conv=sync,fsync oflag=direct"
-    " 2>/dev/null" % (marker, pminor))
-  data_lv = [lv for lv in _Lvs(nodevm_cluster, "node3")
+    " 2>/dev/null" % (drbd.marker, minor))
+  data_lv = [lv for lv in _Lvs(drbd.cluster, "node3")
              if lv.endswith(".disk0_data")][0]
-  got = nodevm_cluster.Guest("node3").Check(
+  got = drbd.cluster.Guest("node3").Check(
     "dd if=/dev/xenvg/%s bs=4096 count=1 iflag=direct 2>/dev/null |"
-    " head -c %d" % (data_lv, len(marker)))
-  assert got == marker
-  assert sminor >= 0
-  nodevm_cluster.Check("gnt-instance remove -f %s" % name, timeout=300)
+    " head -c %d" % (data_lv, len(drbd.marker)))
+  assert got == drbd.marker
+
+
+def test_drbd_failover(drbd):
+  drbd.cluster.Check("gnt-instance failover -f %s" % drbd.name, timeout=300)
+  assert drbd.Nodes() == ["node3", "node2", "drbd", "running"]
+  drbd.CheckRoles("node3", "node2")
+  # what node2 wrote as primary, node3 reads as primary
+  assert drbd.ReadDrbd("node3", len(drbd.marker)) == drbd.marker
+
+
+def test_drbd_instance_removal(drbd):
+  drbd.cluster.Check("gnt-instance remove -f %s" % drbd.name, timeout=300)
   for node in ("node2", "node3"):
-    assert _Lvs(nodevm_cluster, node) == lvs_before[node]
-    assert _DrbdMinors(nodevm_cluster, node) == {}
+    assert _Lvs(drbd.cluster, node) == drbd.lvs_before[node]
+    assert _DrbdMinors(drbd.cluster, node) == {}
