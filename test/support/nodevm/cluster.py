@@ -20,6 +20,7 @@ goes to ``ganeti.tools.prepare_node_join`` on the node, over the control
 shell instead of SSH; then the master runs ``gnt-node add --no-node-setup``.
 """
 
+import concurrent.futures
 import os
 import shlex
 import shutil
@@ -133,15 +134,23 @@ class NodeVmCluster:
     # the master's init runs while the guests boot
     self._InitMaster()
     self.timings["master_init"] = time.monotonic() - t0
-    for vm in self.vms.values():
-      vm.WaitUp()
+    # each guest: boot, set up, take the certificate and start its node
+    # daemon, all guests at once; then the master adds them one by one
+    with concurrent.futures.ThreadPoolExecutor(len(self.vms)) as pool:
+      for future in [pool.submit(self._BringUpGuest, vm)
+                     for vm in self.vms.values()]:
+        future.result()
     self.timings["boot"] = max(vm.boot_time for vm in self.vms.values())
-    for vm in self.vms.values():
-      self._PrepareGuest(vm)
     t0 = time.monotonic()
     for name in self.guest_names:
-      self.JoinNode(name)
-    self.timings["join"] = time.monotonic() - t0
+      self.Check("gnt-node add --no-node-setup %s" % shlex.quote(name),
+                 timeout=180)
+    self.timings["node_add"] = time.monotonic() - t0
+
+  def _BringUpGuest(self, vm):
+    vm.WaitUp()
+    self._PrepareGuest(vm)
+    self.PrepareJoin(vm.name)
 
   def _InitMaster(self):
     """``gnt-cluster init`` of node1, inside the namespace."""
@@ -181,6 +190,13 @@ class NodeVmCluster:
 
   def JoinNode(self, name):
     """prepare-node-join over the control shell, then ``gnt-node add``."""
+    self.PrepareJoin(name)
+    self.Check("gnt-node add --no-node-setup %s" % shlex.quote(name),
+               timeout=180)
+
+  def PrepareJoin(self, name):
+    """What ``gnt-node add`` does over SSH, over the control shell: give
+    the node the cluster certificate and start its node daemon."""
     vm = self.vms[name]
     cert_file = os.path.join(self.basedir, MASTER, "var/lib/ganeti",
                              "server.pem")
@@ -192,8 +208,6 @@ class NodeVmCluster:
     vm.shell.Check(self._GuestPython("ganeti.tools.prepare_node_join") +
                    " < /tmp/node-join.json && rm -f /tmp/node-join.json",
                    timeout=120)
-    self.Check("gnt-node add --no-node-setup %s" % shlex.quote(name),
-               timeout=180)
 
   # -- state, for use across processes (by hand) -------------------------
   STATE_FILE = "nodevm.json"
