@@ -67,3 +67,12 @@ def test_guest_received_cluster_files(nodevm_cluster, name):
                              "master_candidate %s" % name)
   if out.split()[1] == "Y":
     sh.Check("test -s /var/lib/ganeti/config.data")
+
+
+def test_guests_reach_master_and_each_other(nodevm_cluster):
+  # by name, through the /etc/hosts the test wrote: the cluster IP, the
+  # master node and the other guest
+  for (name, peer) in (("node2", "node3"), ("node3", "node2")):
+    nodevm_cluster.Guest(name).Check(
+      "for h in cluster node1 %s; do ping -c1 -W5 $h >/dev/null || exit 1;"
+      " done" % peer)

@@ -52,12 +52,14 @@ def Available():
 
 
 class BridgeNetns:
-  """A namespace ``name`` with bridge br0 carrying ``SUBNET.<host_id>``."""
+  """A namespace ``name`` with bridge br0 carrying ``SUBNET.<host_id>``,
+  and the cluster IP ``SUBNET.1`` on its loopback device."""
 
   def __init__(self, name=None, host_id=10):
     self.name = name or "nodevm-%d-%04x" % (os.getpid(),
                                             random.randrange(1 << 16))
     self.host_ip = "%s.%d" % (SUBNET, host_id)
+    self.cluster_ip = "%s.1" % SUBNET
     self.taps = []
     self.created = False
 
@@ -65,6 +67,10 @@ class BridgeNetns:
     _Ip("netns", "add", self.name)
     self.created = True
     _Ip("-n", self.name, "link", "set", "lo", "up")
+    # the cluster IP: a virtual master only checks that it is local (as
+    # 127.0.X.1 always is in a loopback virtual cluster)
+    _Ip("-n", self.name, "addr", "add", "%s/32" % self.cluster_ip, "dev",
+        "lo")
     _Ip("-n", self.name, "link", "add", "br0", "type", "bridge")
     _Ip("-n", self.name, "link", "set", "br0", "type", "bridge",
         "stp_state", "0", "forward_delay", "0")
