@@ -13,6 +13,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
   os.path.abspath(__file__))), "support"))
 
 from nodevm import images  # noqa: E402
+from nodevm import netns  # noqa: E402
 from nodevm import qemu  # noqa: E402
 
 pytestmark = pytest.mark.unit
@@ -126,3 +127,31 @@ def testPruneKeepsCurrentAndFresh(tmp_path):
   images._Prune(cache, (os.path.join(cache, "node-root-cur.raw"), ))
   assert sorted(os.listdir(cache)) == ["build.log", "kernel-new",
                                        "node-root-cur.raw"]
+
+
+@pytest.mark.root
+def testCleanupStaleNamespaces():
+  reason = netns.Available()
+  if reason:
+    pytest.skip(reason)
+  dead = subprocess.Popen(["true"])
+  dead.wait()
+  stale = "nodevm-%d-beef" % dead.pid
+  alive = "nodevm-%d-cafe" % os.getpid()
+  subprocess.run(["ip", "netns", "add", stale], check=True)
+  subprocess.run(["ip", "netns", "add", alive], check=True)
+  sleeper = subprocess.Popen(["ip", "netns", "exec", stale, "sleep", "60"])
+  try:
+    netns.CleanupStale()
+    sleeper.wait(timeout=10)    # killed with its namespace's owner gone
+    names = subprocess.run(["ip", "netns", "list"], capture_output=True,
+                           text=True, check=True).stdout
+    assert stale not in names
+    assert alive in names       # its owner (this process) is alive
+  finally:
+    if sleeper.poll() is None:
+      sleeper.kill()
+      sleeper.wait()
+    for name in (stale, alive):
+      subprocess.run(["ip", "netns", "del", name], capture_output=True,
+                     check=False)

@@ -9,6 +9,7 @@
 
 import argparse
 import os
+import random
 import shlex
 import shutil
 import sys
@@ -61,8 +62,11 @@ def Main():
                                    nv_cluster.NodeVmCluster.STATE_FILE)):
       sys.stderr.write("nodevm: %s already holds a cluster\n" % opts.dir)
       return 1
-    cl = nv_cluster.NodeVmCluster(workdir=opts.dir, guests=opts.guests,
-                                  mem=opts.mem, keep=True).Start()
+    # not named after our PID: this process exits, the cluster stays
+    # (netns.CleanupStale leaves it alone)
+    cl = nv_cluster.NodeVmCluster(
+      workdir=opts.dir, guests=opts.guests, mem=opts.mem, keep=True,
+      netns_name="nodevm-hand-%04x" % random.randrange(1 << 16)).Start()
     print("cluster up: master node1, guests %s; timings %s" % (
       ", ".join(cl.guest_names),
       ", ".join("%s %.1fs" % kv for kv in sorted(cl.timings.items()))))

@@ -77,13 +77,15 @@ def MissingRequirements():
 class NodeVmCluster:
   """A master on the host and ``guests`` qemu nodes, in one namespace."""
 
-  def __init__(self, workdir=None, guests=2, mem=512, keep=False):
+  def __init__(self, workdir=None, guests=2, mem=512, keep=False,
+               netns_name=None):
     self.workdir = os.path.abspath(workdir or tempfile.mkdtemp(
       prefix="pyganeti-nodevm-"))
     self.basedir = os.path.join(self.workdir, "vc")
     self.guest_count = guests
     self.mem = mem
     self.keep = keep
+    self.netns_name = netns_name
     self.net = None
     self.vms = {}
     self.images = None
@@ -120,7 +122,8 @@ class NodeVmCluster:
     self.images = nv_images.Ensure()
     self.timings["images"] = time.monotonic() - t0
     os.makedirs(self.workdir, exist_ok=True)
-    self.net = netns.BridgeNetns().Create()
+    netns.CleanupStale()
+    self.net = netns.BridgeNetns(name=self.netns_name).Create()
     t0 = time.monotonic()
     for (idx, name) in enumerate(self.guest_names):
       tap = self.net.AddTap("tap%d" % idx)

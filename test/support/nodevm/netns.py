@@ -8,6 +8,7 @@ Deleting the namespace removes the bridge and the taps with it.
 
 import os
 import random
+import signal
 import subprocess
 
 SUBNET = "198.51.100"
@@ -51,13 +52,57 @@ def Available():
   return None
 
 
+_NAME_PREFIX = "nodevm-"
+
+
+def _Alive(pid):
+  try:
+    os.kill(pid, 0)
+  except ProcessLookupError:
+    return False
+  except PermissionError:
+    return True
+  return True
+
+
+def CleanupStale():
+  """Remove namespaces that test sessions which died left behind.
+
+  A namespace is named ``nodevm-<pid of its owner>-<random>``; one whose
+  owner is gone is stale.  The processes still inside it (the guests'
+  qemu and the master's daemons, which that session started) are ended
+  first, then the namespace is deleted.
+
+  @return: the names of the namespaces removed
+  """
+  proc = _Ip("netns", "list", check=False)
+  removed = []
+  for line in proc.stdout.splitlines():
+    name = line.split()[0] if line.strip() else ""
+    parts = name.split("-")
+    if not (name.startswith(_NAME_PREFIX) and len(parts) == 3 and
+            parts[1].isdigit()):
+      continue
+    if _Alive(int(parts[1])):
+      continue
+    pids = _Ip("netns", "pids", name, check=False).stdout.split()
+    for pid in pids:
+      try:
+        os.kill(int(pid), signal.SIGKILL)
+      except (ProcessLookupError, ValueError):
+        pass
+    _Ip("netns", "del", name, check=False)
+    removed.append(name)
+  return removed
+
+
 class BridgeNetns:
   """A namespace ``name`` with bridge br0 carrying ``SUBNET.<host_id>``,
   and the cluster IP ``SUBNET.1`` on its loopback device."""
 
   def __init__(self, name=None, host_id=10):
-    self.name = name or "nodevm-%d-%04x" % (os.getpid(),
-                                            random.randrange(1 << 16))
+    self.name = name or "%s%d-%04x" % (_NAME_PREFIX, os.getpid(),
+                                       random.randrange(1 << 16))
     self.host_ip = "%s.%d" % (SUBNET, host_id)
     self.cluster_ip = "%s.1" % SUBNET
     self.taps = []
