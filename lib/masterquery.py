@@ -408,6 +408,7 @@ def ConfigValues(cfg, context, fields):
 
 def InstanceQueryData(cfg, rpc, inst_uuids, static):
   """OP_INSTANCE_QUERY_DATA: {name: detailed dict} for gnt-instance info."""
+  from ganeti import masterquery_disks
   cluster = cfg.GetClusterInfo()
   result = {}
   for uuid in inst_uuids:
@@ -422,20 +423,9 @@ def InstanceQueryData(cfg, rpc, inst_uuids, static):
                                      inst.hypervisor, cluster.FillHV(inst))
         res.Raise("Error checking node %s" % pnode.name)
         run_state = "up" if res.payload else "down"
-    disks = cfg.GetInstanceDisks(uuid)
-    disk_info = []
-    for disk in disks:
-      dev_pstatus = None
-      if not static and not pnode.offline:
-        dres = rpc.call_blockdev_find(inst.primary_node, disk)
-        if not dres.fail_msg:
-          dev_pstatus = dres.payload
-      disk_info.append({
-        "iv_name": disk.iv_name, "dev_type": disk.dev_type,
-        "logical_id": list(disk.logical_id or []),
-        "pstatus": dev_pstatus, "sstatus": None, "children": [],
-        "mode": disk.mode, "size": disk.size, "spindles": disk.spindles,
-        "name": disk.name, "uuid": disk.uuid})
+    disk_info = [masterquery_disks.ComputeDiskStatus(
+                   cfg, rpc, inst, None, disk, static or pnode.offline)
+                 for disk in cfg.GetInstanceDisks(uuid)]
     group = cfg.GetNodeGroup(pnode.group)
     result[inst.name] = {
       "name": inst.name, "config_state": inst.admin_state,

@@ -172,12 +172,23 @@ def _ToInstance(instance):
 # ---------------------------------------------------------------------------
 # RPC procedures
 
+def _RemoveAfterFailure(dev):
+  """Remove a device just created whose set-up failed (errors logged)."""
+  try:
+    dev.Remove()
+  except errors.BlockDeviceError as err:
+    logging.error("Can't remove the half-created device %s: %s",
+                  dev.unique_id, err)
+
+
 def BlockdevCreate(disk, size, owner, on_primary, info, excl_stor):
   """Create a disk whose children exist already; return its unique id.
 
   The children are assembled (and opened where the device will be
   assembled), the device is created, assembled and opened where its type
-  needs it, then tagged with ``info``.
+  needs it, then tagged with ``info``.  If a step after the creation
+  fails, the new device is removed again (not its children: the master
+  created them and removes them).
   """
   disk = _ToDisk(disk)
   if disk.size is None:
@@ -203,20 +214,18 @@ def BlockdevCreate(disk, size, owner, on_primary, info, excl_stor):
                      name=disk.name, uuid=disk.uuid)
   except errors.BlockDeviceError as err:
     _Fail("Can't create block device: %s", err)
-  if on_primary or disk.dev_type in _ASSEMBLE_ON_SECONDARY:
-    try:
-      dev.Assemble()
-    except errors.BlockDeviceError as err:
-      _Fail("Can't assemble device after creation, unusual event: %s", err)
-    if on_primary or disk.dev_type in _OPEN_ON_SECONDARY:
-      try:
-        dev.Open(force=True)
-      except errors.BlockDeviceError as err:
-        _Fail("Can't make device r/w after creation, unusual event: %s", err)
   try:
+    if on_primary or disk.dev_type in _ASSEMBLE_ON_SECONDARY:
+      step = "Can't assemble device after creation, unusual event"
+      dev.Assemble()
+      if on_primary or disk.dev_type in _OPEN_ON_SECONDARY:
+        step = "Can't make device r/w after creation, unusual event"
+        dev.Open(force=True)
+    step = "Can't set information on the new device"
     dev.SetInfo(info)
   except errors.BlockDeviceError as err:
-    _Fail("Can't set information on the new device: %s", err)
+    _RemoveAfterFailure(dev)
+    _Fail("%s: %s", step, err)
   logging.info("Created disk %s (%s) at %s", _Name(disk), disk.logical_id,
                dev.dev_path)
   return list(dev.unique_id)

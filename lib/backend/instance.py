@@ -120,6 +120,7 @@ def InstanceShutdown(instance, timeout, reason=None):
     hyper.CleanupInstance(instance.name)
   except errors.HypervisorError as err:
     logging.warning("Failed to clean up instance %s: %s", instance.name, err)
+  bdev.RemoveBlockDevLinks(instance.name, instance.disks_info or [])
   logging.info("Stopped instance %s (reason: %s)", instance.name, reason)
   return None
 

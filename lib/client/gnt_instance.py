@@ -11,6 +11,7 @@ from ganeti.cli import (ToStdout, ToStderr, SubmitOrSend, GetClient,
 from ganeti.cli_opts import *  # noqa: F401,F403 pylint: disable=W0401,W0614
 from ganeti.client import gnt_instance_move
 from ganeti.client import gnt_instance_disks
+from ganeti.client import instance_disk_info
 
 _LIST_DEF_FIELDS = ["name", "hypervisor", "os", "pnode", "status",
                     "oper_ram"]
@@ -33,7 +34,12 @@ def _ParseDisks(opts):
       raise errors.OpPrereqError("Invalid disk specification for disk %d" %
                                  didx, errors.ECODE_INVAL)
     ddict = dict(ddict)
-    if constants.IDISK_SIZE in ddict:
+    if constants.IDISK_ADOPT in ddict:
+      if constants.IDISK_SIZE in ddict:
+        raise errors.OpPrereqError("Only one of 'size' and 'adopt' allowed"
+                                   " for disk %d" % didx, errors.ECODE_INVAL)
+      ddict[constants.IDISK_SIZE] = 0
+    elif constants.IDISK_SIZE in ddict:
       try:
         ddict[constants.IDISK_SIZE] = utils.ParseUnit(
           ddict[constants.IDISK_SIZE])
@@ -288,28 +294,6 @@ def ConnectToInstanceConsole(opts, args):
   return constants.EXIT_SUCCESS
 
 
-def _FormatDiskDetails(disk, roman=False):
-  dev_type = disk["dev_type"]
-  txt = "%s, size %s" % (dev_type, utils.FormatUnit(disk["size"], "h"))
-  data = [("access mode", disk["mode"])]
-  if disk.get("logical_id"):
-    data.append(("logical_id", str(disk["logical_id"])))
-  pstatus = disk.get("pstatus")
-  if pstatus:
-    path = pstatus.get("dev_path")
-    major = pstatus.get("major")
-    minor = pstatus.get("minor")
-    data.append(("on primary", "%s (%s:%s)" %
-                 (path, major if major is not None else "N/A",
-                  minor if minor is not None else "N/A")))
-  else:
-    data.append(("on primary", "(not found)" if pstatus is None
-                 else "N/A"))
-  data.append(("name", str(disk.get("name"))))
-  data.append(("UUID", disk["uuid"]))
-  return (txt, data)
-
-
 def ShowInstanceConfig(opts, args):
   if not args and not opts.show_all:
     ToStderr("No instance selected. Please pass in --all if you want to"
@@ -344,10 +328,8 @@ def ShowInstanceConfig(opts, args):
         ("mode", str(mode)), ("link", str(link)), ("vlan", str(vlan)),
         ("network", str(network)), ("UUID", str(uuid)),
         ("name", str(name))])
-    disks = []
-    for disk in instance["disks"]:
-      (txt, data) = _FormatDiskDetails(disk)
-      disks.append([(disk["iv_name"], txt)] + data)
+    disks = [instance_disk_info.FormatBlockDevInfo(idx, True, disk)
+             for (idx, disk) in enumerate(instance["disks"])]
     be_actual = dict(instance["be_actual"])
     be_actual[constants.BE_MEMORY] = be_actual[constants.BE_MAXMEM]
     be_inst = dict(instance["be_instance"])

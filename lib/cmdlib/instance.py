@@ -237,10 +237,13 @@ class LUInstanceCreate(LogicalUnit):
         self, nodes, ist.ComputeDiskSizePerVG(op.disk_template, self.disks))
     self.disk_sizes = [d[constants.IDISK_SIZE] for d in self.disks]
 
-  def _RemoveDegradedDisks(self, feedback_fn, instance):
-    """Wait for the mirrors; remove the instance if they are degraded."""
+  def _RemoveDegradedDisks(self, feedback_fn, instance, disk_abort=False):
+    """Wait for the mirrors; remove the instance if they are degraded (or
+    if ``disk_abort`` says an earlier step failed)."""
     disks = self.cfg.GetInstanceDisks(instance.uuid)
-    if self.op.wait_for_sync:
+    if disk_abort:
+      pass
+    elif self.op.wait_for_sync:
       disk_abort = not idisks.WaitForSync(self, instance)
     elif any(d.dev_type in constants.DTS_INT_MIRROR for d in disks):
       feedback_fn("* checking mirrors status")
@@ -305,8 +308,17 @@ class LUInstanceCreate(LogicalUnit):
     feedback_fn("adding disks to cluster config")
     instance = self.cfg.GetInstanceInfo(instance_uuid)
     if disks:
+      disk_abort = False
+      if not self.adopt_disks and \
+          self.cfg.GetClusterInfo().prealloc_wipe_disks:
+        feedback_fn("* wiping instance disks...")
+        try:
+          idisks.WipeDisks(self, instance)
+        except errors.OpExecError as err:
+          self.LogWarning("Wiping instance disks failed (%s)", err)
+          disk_abort = True
       # as Ganeti: once after wiping, once after imaging the disks
-      self._RemoveDegradedDisks(feedback_fn, instance)
+      self._RemoveDegradedDisks(feedback_fn, instance, disk_abort)
       self._RemoveDegradedDisks(feedback_fn, instance)
     if disks and not op.no_install:
       feedback_fn("* running the instance OS create scripts...")

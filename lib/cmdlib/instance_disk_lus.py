@@ -1,5 +1,7 @@
 """LUs changing an instance's disks: grow-disk, recreate-disks."""
 
+import logging
+
 from ganeti import constants
 from ganeti import errors
 from ganeti import locking
@@ -145,12 +147,16 @@ class LUInstanceGrowDisk(_DiskLU):
                  utils.FormatUnit(self.delta, "h"),
                  utils.FormatUnit(self.target, "h")))
     grow = NodeRpc(self, "blockdev_grow")
+    wipe_disks = self.cfg.GetClusterInfo().prealloc_wipe_disks
     # first a dry run everywhere, so that nothing grows if one node can't
     for node_uuid in node_uuids:
       result = grow(node_uuid, disk, self.delta, True, True,
                     self.node_es_flags[node_uuid])
       result.Raise("Dry-run grow request failed to node %s" %
                    self.cfg.GetNodeName(node_uuid))
+    old_disk_size = None
+    if wipe_disks:
+      old_disk_size = self._CurrentSize(instance, disk)
     # the backing storage on every node, then the device on the primary
     for node_uuid in node_uuids:
       result = grow(node_uuid, disk, self.delta, False, True,
@@ -166,6 +172,10 @@ class LUInstanceGrowDisk(_DiskLU):
     self.cfg.Update(disk, feedback_fn)
     ReleaseNodeLocks(self, locking.LEVEL_NODE)
     instance = self.cfg.GetInstanceInfo(instance.uuid)
+    if wipe_disks:
+      # only the new space
+      idisks.WipeDisks(self, instance,
+                       disks=[(self.op.disk, disk, old_disk_size)])
     if self.op.wait_for_sync:
       if not idisks.WaitForSync(self, instance, disks=[disk]):
         self.LogWarning("Disk syncing has not returned a good status; check"
@@ -179,6 +189,26 @@ class LUInstanceGrowDisk(_DiskLU):
       self.LogWarning("Not shutting down the disk even if the instance is"
                       " not supposed to be running because no wait for"
                       " sync mode was requested")
+
+
+  def _CurrentSize(self, instance, disk):
+    """The disk's size on the primary in MiB (rounded up, with a warning,
+    so that no existing data is overwritten)."""
+    pnode = instance.primary_node
+    result = NodeRpc(self, "blockdev_getdimensions")(pnode, [disk])
+    result.Raise("Failed to retrieve disk size from node '%s'" %
+                 self.cfg.GetNodeName(pnode))
+    (dims,) = result.payload
+    if dims is None:
+      raise errors.OpExecError("Failed to retrieve disk size from primary"
+                               " node '%s'" % self.cfg.GetNodeName(pnode))
+    (mib, remainder) = divmod(dims[0], 1024 * 1024)
+    if remainder:
+      self.LogWarning("Disk size is not an even multiple of 1 MiB; rounding"
+                      " up to not overwrite existing data (%s bytes will not"
+                      " be wiped)", (1024 * 1024) - remainder)
+      mib += 1
+    return mib
 
 
 class LUInstanceRecreateDisks(_DiskLU):
@@ -328,7 +358,18 @@ class LUInstanceRecreateDisks(_DiskLU):
       self.LogWarning("Changing the instance's nodes, you will have to"
                       " remove any disks left on the older nodes manually")
     try:
-      ist.CreateDisks(self, target, new_disks, to_skip=to_skip)
+      created = ist.CreateDisks(self, target, new_disks, to_skip=to_skip)
+      if self.cfg.GetClusterInfo().prealloc_wipe_disks:
+        try:
+          idisks.WipeDisks(self, target,
+                           disks=[(idx, new, 0)
+                                  for (idx, new) in enumerate(new_disks)
+                                  if idx not in to_skip])
+        except errors.OpExecError:
+          logging.warning("Wiping disks for instance '%s' failed",
+                          instance.name)
+          ist.UndoCreateDisks(self, created, target)
+          raise
     except Exception:
       self.cfg.ReleaseDRBDMinors(instance.uuid)
       raise

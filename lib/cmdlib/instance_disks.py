@@ -11,6 +11,7 @@ import time
 
 from ganeti import constants
 from ganeti import errors
+from ganeti import utils
 from ganeti.cmdlib import instance_storage as ist
 
 #: the clock and sleep WaitForSync uses (tests replace them)
@@ -247,3 +248,70 @@ def CheckDiskConsistency(lu, instance, dev, node_uuid, on_primary,
     result = result and CheckDiskConsistency(lu, instance, child, node_uuid,
                                              on_primary)
   return result
+
+
+#: the largest piece wiped by one RPC (MiB) and the share of a disk
+MAX_WIPE_CHUNK = 1024
+MIN_WIPE_CHUNK_PERCENT = 10
+
+
+def WipeDisks(lu, instance, disks=None):
+  """Zero the instance's disks on the primary (mirrors paused meanwhile).
+
+  @param disks: [(index, disk, offset in MiB)]; default all, from 0
+  """
+  node_uuid = instance.primary_node
+  node_name = lu.cfg.GetNodeName(node_uuid)
+  if disks is None:
+    disks = [(idx, disk, 0) for (idx, disk) in
+             enumerate(lu.cfg.GetInstanceDisks(instance.uuid))]
+  devs = [disk for (_, disk, _) in disks]
+  logging.info("Pausing synchronization of disks of instance '%s'",
+               instance.name)
+  result = lu.rpc.call_blockdev_pause_resume_sync(node_uuid, devs, True)
+  result.Raise("Failed to pause disk synchronization on node '%s'" %
+               node_name)
+  for (idx, success) in enumerate(result.payload or []):
+    if not (success[0] if isinstance(success, (list, tuple)) else success):
+      logging.warning("Pausing synchronization of disk %s of instance '%s'"
+                      " failed", idx, instance.name)
+  try:
+    for (idx, device, offset) in disks:
+      chunk = int(min(MAX_WIPE_CHUNK,
+                      device.size / 100.0 * MIN_WIPE_CHUNK_PERCENT)) or 1
+      size = device.size
+      last_output = 0
+      start_time = _time.time()
+      if offset == 0:
+        info_text = ""
+      else:
+        info_text = (" (from %s to %s)" %
+                     (utils.FormatUnit(offset, "h"),
+                      utils.FormatUnit(size, "h")))
+      lu.LogInfo("* Wiping disk %s%s", idx, info_text)
+      while offset < size:
+        wipe_size = min(chunk, size - offset)
+        result = lu.rpc.call_blockdev_wipe(node_uuid, device, offset,
+                                           wipe_size)
+        result.Raise("Could not wipe disk %d at offset %d for size %d" %
+                     (idx, offset, wipe_size))
+        now = _time.time()
+        offset += wipe_size
+        if now - last_output >= 60:
+          eta = (size - offset) * (now - start_time) / float(offset)
+          lu.LogInfo(" - done: %.1f%% ETA: %s",
+                     offset / float(size) * 100, FormatSeconds(eta))
+          last_output = now
+  finally:
+    logging.info("Resuming synchronization of disks for instance '%s'",
+                 instance.name)
+    result = lu.rpc.call_blockdev_pause_resume_sync(node_uuid, devs, False)
+    if result.fail_msg:
+      lu.LogWarning("Failed to resume disk synchronization on node '%s': %s",
+                    node_name, result.fail_msg)
+    else:
+      for (idx, success) in enumerate(result.payload or []):
+        if not (success[0] if isinstance(success, (list, tuple))
+                else success):
+          lu.LogWarning("Resuming synchronization of disk %s of instance"
+                        " '%s' failed", idx, instance.name)

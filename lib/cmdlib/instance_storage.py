@@ -95,6 +95,13 @@ def ComputeDisks(op_disks, disk_template, default_vg):
                 constants.IDISK_SPINDLES):
       if key in disk:
         new_disk[key] = disk[key]
+    spindles = new_disk.get(constants.IDISK_SPINDLES)
+    if spindles is not None:
+      try:
+        new_disk[constants.IDISK_SPINDLES] = int(spindles)
+      except (TypeError, ValueError):
+        raise errors.OpPrereqError("Invalid disk spindles '%s'" % spindles,
+                                   errors.ECODE_INVAL)
     if disk_template == constants.DT_EXT:
       if not ext_provider:
         raise errors.OpPrereqError("Missing provider for template '%s'" %

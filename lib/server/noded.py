@@ -20,6 +20,7 @@ from ganeti import http
 from ganeti import pathutils
 from ganeti import serializer
 from ganeti.backend import bdev
+from ganeti.backend import bdev_children
 from ganeti.backend import disk_copy
 from ganeti.backend import drbd as backend_drbd
 from ganeti.backend import files
@@ -88,6 +89,8 @@ PROCEDURES = {
   "blockdev_getdimensions": bdev.BlockdevGetdimensions,
   "blockdev_setinfo": bdev.BlockdevSetinfo,
   "blockdev_pause_resume_sync": bdev.BlockdevPauseResumeSync,
+  "blockdev_addchildren": bdev_children.BlockdevAddchildren,
+  "blockdev_removechildren": bdev_children.BlockdevRemovechildren,
   "lv_list": storage_units.LvList,
   "vg_list": storage_units.VgList,
   "node_volumes": storage_units.NodeVolumes,

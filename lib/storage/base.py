@@ -12,9 +12,13 @@ Contracts:
   ``size`` is MiB; ``params`` the disk's filled disk parameters;
   ``dyn_params`` the per-node dynamic parameters the master sends (for DRBD
   the local/remote secondary IPs and minors).
-* The constructor never changes anything on the node: it records identity
-  and calls :meth:`Attach`, which looks the device up and sets
-  ``attached``, ``dev_path``, ``major`` and ``minor``.
+* The constructor records identity and calls :meth:`Attach`, which looks
+  the device up and sets ``attached``, ``dev_path``, ``major`` and
+  ``minor``.  It changes nothing on the node, except for types whose only
+  way to find their device is to map it (``rbd``: ``rbd map``, ``ext``:
+  the provider's ``attach``), where attaching maps idempotently, as in
+  Ganeti.  Constructors take ``name=`` and ``uuid=`` keyword arguments
+  (the disk's), which ExtStorage passes to its scripts.
 * Every external command goes through :func:`RunCmd` (this module's name,
   looked up at call time) so unit tests replace it with a fake that
   replays recorded outputs.

@@ -113,3 +113,8 @@ class PersistentBlockDevice(base.BlockDev):
   def Grow(self, amount: int, dryrun: bool, backingstore: bool,
            excl_stor: bool) -> None:
     base.ThrowError("Grow is not supported for adopted block devices")
+
+  def Import(self):
+    """Refused: an adopted device's data is not Ganeti's to overwrite."""
+    base.ThrowError("Importing data is not supported for adopted block"
+                    " devices")

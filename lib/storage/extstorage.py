@@ -31,6 +31,7 @@ import re
 import stat
 import time
 
+from ganeti import errors
 from ganeti import pathutils
 from ganeti import vcluster
 from ganeti.storage import base
@@ -257,13 +258,23 @@ class ExtStorageDevice(base.BlockDev):
   @classmethod
   def Create(cls, unique_id, children, size, spindles, params, excl_stor,
              dyn_params, **kwargs):
-    """Run ``create`` with ``VOL_SIZE``, then attach."""
+    """Run ``create`` with ``VOL_SIZE``, then attach; if attaching fails,
+    ``remove`` the new volume again."""
     if excl_stor:
       base.ThrowError("ExtStorage device requested with exclusive_storage")
     unique_id = base.CheckLogicalId(unique_id, 2, "ext")
-    RunAction(ES_ACTION_CREATE, unique_id, params, size=int(size),
-              name=kwargs.get("name"), uuid=kwargs.get("uuid"))
-    return cls(unique_id, children, size, params, dyn_params, **kwargs)
+    ids = {"name": kwargs.get("name"), "uuid": kwargs.get("uuid")}
+    RunAction(ES_ACTION_CREATE, unique_id, params, size=int(size), **ids)
+    try:
+      return cls(unique_id, children, size, params, dyn_params, **kwargs)
+    except errors.BlockDeviceError:
+      # don't leave a volume behind that nobody knows about
+      try:
+        RunAction(ES_ACTION_REMOVE, unique_id, params, **ids)
+      except errors.BlockDeviceError as err:
+        logging.error("Can't remove volume %s after a failed attach: %s",
+                      unique_id[1], err)
+      raise
 
   def Attach(self, **kwargs) -> bool:
     """Run ``attach``; parse the device path and the userspace URIs.

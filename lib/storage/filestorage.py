@@ -2,8 +2,12 @@
 
 Paths in disk logical ids and in the file storage RPCs are *cluster paths*
 (e.g. ``/srv/ganeti/file-storage/inst1/disk0``).  In a virtual cluster a
-node stores them below its node root (:func:`LocalizePath`); the allowed
-paths in ``$CONF_DIR/file-storage-paths`` are cluster paths too.
+node stores them below its node root (:func:`LocalizePath`), except paths
+below the cluster's shared file storage directory (ssconf
+``shared_file_storage_dir``): those live below
+``<cluster dir>/shared-storage``, the same place for every virtual node,
+so sharedfile disks are really shared.  The allowed paths in
+``$CONF_DIR/file-storage-paths`` are cluster paths too.
 """
 
 import errno
@@ -13,6 +17,7 @@ import shutil
 from ganeti import constants
 from ganeti import errors
 from ganeti import pathutils
+from ganeti import ssconf
 from ganeti import vcluster
 from ganeti.storage import base
 
@@ -91,20 +96,48 @@ def CheckFileStoragePath(path: str) -> None:
   CheckFileStoragePathAcceptance(path)
 
 
+#: below the directory of a virtual cluster: the root of shared file
+#: storage, common to all its nodes
+VCLUSTER_SHARED_ROOT = "shared-storage"
+
+
+def _VirtualSharedStorage(rootdir):
+  """``(shared root, shared file storage dir)`` in a virtual cluster whose
+  ssconf names a shared file storage directory, else None."""
+  if not rootdir:
+    return None
+  try:
+    sdir = ssconf.SimpleStore().GetSharedFileStorageDir()
+  except errors.ConfigurationError:
+    return None
+  if not sdir or not os.path.isabs(sdir):
+    return None
+  return (os.path.join(os.path.dirname(rootdir), VCLUSTER_SHARED_ROOT),
+          os.path.normpath(sdir))
+
+
 def ClusterPath(path: str) -> str:
-  """Strip the node root from ``path`` if it is below it."""
+  """Strip the node root (or the shared root) from ``path`` if below it."""
   rootdir = vcluster.GetEnv()[0]
   path = os.path.normpath(path)
-  if rootdir and pathutils.IsBelowDir(rootdir, path):
-    return path[len(rootdir):] or "/"
+  if not rootdir:
+    return path
+  shared = _VirtualSharedStorage(rootdir)
+  for root in ([shared[0]] if shared else []) + [rootdir]:
+    if pathutils.IsBelowDir(root, path):
+      return path[len(root):] or "/"
   return path
 
 
 def LocalizePath(path: str) -> str:
-  """The local path of cluster path ``path`` (below the node root)."""
+  """The local path of cluster path ``path`` (below the node root, or the
+  shared root for shared file storage, in a virtual cluster)."""
   rootdir = vcluster.GetEnv()[0]
   path = ClusterPath(path)
   if rootdir:
+    shared = _VirtualSharedStorage(rootdir)
+    if shared and pathutils.IsBelowDir(shared[1], path):
+      return vcluster.AddNodePrefix(path, shared[0])
     return vcluster.AddNodePrefix(path, rootdir)
   return path
 

@@ -19,6 +19,7 @@ import os
 import stat
 
 from ganeti import constants
+from ganeti import errors
 from ganeti.storage import base
 
 RBD_CMD = "rbd"
@@ -112,7 +113,10 @@ class RADOSBlockDevice(base.BlockDev):
   @classmethod
   def Create(cls, unique_id, children, size, spindles, params, excl_stor,
              dyn_params, **kwargs):
-    """``rbd create -p <pool> <name> --size <MiB>``, then attach (map)."""
+    """``rbd create -p <pool> <name> --size <MiB>``, then attach (map).
+
+    If mapping the new image fails, the image is removed again.
+    """
     if excl_stor:
       base.ThrowError("RBD device requested with exclusive_storage")
     (_, name) = base.CheckLogicalId(unique_id, 2, "rbd")
@@ -123,7 +127,15 @@ class RADOSBlockDevice(base.BlockDev):
     if result.failed:
       base.ThrowError("rbd creation failed (%s): %s", result.fail_reason,
                       result.output)
-    return cls(unique_id, children, size, params, dyn_params, **kwargs)
+    try:
+      return cls(unique_id, children, size, params, dyn_params, **kwargs)
+    except errors.BlockDeviceError:
+      # don't leave an image behind that nobody knows about
+      result = base.RunCmd([RBD_CMD, "rm", "-p", pool, name])
+      if result.failed:
+        logging.error("Can't remove rbd image %s/%s after a failed"
+                      " attach: %s", pool, name, result.output)
+      raise
 
   def _Map(self) -> str:
     dev = FindMappedDevice(self.rbd_pool, self.rbd_name)

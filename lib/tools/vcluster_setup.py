@@ -103,7 +103,8 @@ def _PrepareNode(basedir, node, ip, file_storage_dir):
     fh.write("NODED_ARGS='%s -b %s'\nRAPI_ARGS='-b %s'\n"
              "CONFD_ARGS='-b %s'\n" % (_NODE_ARGS, ip, ip, ip))
   with open(paths.FILE_STORAGE_PATHS_FILE, "w") as fh:
-    fh.write("%s\n" % file_storage_dir)
+    fh.write("%s\n%s\n" % (file_storage_dir,
+                           constants.DEFAULT_SHARED_FILE_STORAGE_DIR))
   os.makedirs(root + file_storage_dir, exist_ok=True)
   _LinkOsDefinitions(root)
   _LinkExtStorageProviders(root)

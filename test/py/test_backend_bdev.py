@@ -185,6 +185,16 @@ def testCreateErrors(world):
   world.fail[("assemble", "drbd0")] = "no minor"
   with pytest.raises(backend.RPCFail, match="after creation.*no minor"):
     bdev.BlockdevCreate(_Drbd(), 100, "inst1", True, "", False)
+  # the new device is removed again, its children stay (the master's)
+  assert world.log[-1] == ("remove", "drbd0")
+  assert sorted(world.existing) == ["data", "meta"]
+  del world.fail[("assemble", "drbd0")]
+  world.fail[("setinfo", "vol0")] = "tag rejected"
+  world.fail.pop(("create", "vol0"))
+  with pytest.raises(backend.RPCFail, match="Can't set information on the"
+                     " new device: tag rejected"):
+    bdev.BlockdevCreate(_Ext(), 10, "inst1", True, "x", False)
+  assert "vol0" not in world.existing
 
 
 def testAssemble(world, vnode):

@@ -5,6 +5,7 @@ import pytest
 from ganeti import constants
 from ganeti import errors
 from ganeti import opcodes
+from ganeti import utils
 from ganeti.cmdlib import instance_disks
 
 import disks_testlib as dt
@@ -370,3 +371,77 @@ def testRecreateFailureKeepsConfig(down):
   assert sorted((node, args[0]["dev_type"]) for (_, node, args) in
                 ctx.transport.Find("blockdev_remove")) == [
     (dt.N2_NAME, "drbd"), (dt.N3_NAME, "plain"), (dt.N3_NAME, "plain")]
+
+
+# gnt-instance info ---------------------------------------------------------
+def testInfoDrbdDisks(ctx, capsys):
+  from ganeti import cli
+  from ganeti.client import instance_disk_info
+
+  def _Find(node, args):
+    disk = args[0]
+    if disk["dev_type"] == "drbd":
+      syncing = node == dt.N3_NAME
+      return (True, {"dev_path": "/dev/drbd0", "major": 147, "minor": 0,
+                     "sync_percent": 42.5 if syncing else None,
+                     "estimated_time": 30 if syncing else None,
+                     "is_degraded": syncing, "ldisk_status": 1})
+    if node == dt.N3_NAME:
+      return (True, None)
+    return (True, {"dev_path": "/dev/xenvg/%s" % disk["logical_id"][1],
+                   "major": 254, "minor": 1, "sync_percent": None,
+                   "estimated_time": None, "is_degraded": False,
+                   "ldisk_status": 1})
+  ctx.transport.handlers["blockdev_find"] = _Find
+  result = dt.Exec(ctx, opcodes.OpInstanceQueryData(instances=["instance1"]))
+  disks = result["instance1.example.com"]["disks"]
+  cli.PrintGenericInfo([("Disks", [
+    instance_disk_info.FormatBlockDevInfo(idx, True, disk)
+    for (idx, disk) in enumerate(disks)])])
+  lv = "5c390722-6a7a-4bb4-9cef-98d896a8e6b1.disk0"
+  assert capsys.readouterr().out.splitlines() == [
+    "Disks: ",
+    "  - disk/0: drbd, size 1.0G",
+    "    access mode: rw",
+    "    nodeA: node1.example.com, minor=0",
+    "    nodeB: node3.example.com, minor=0",
+    "    port: 32100",
+    "    auth key: d3c3fd475fcbaf5fd177fb245ac43b71247ada38",
+    "    on primary: /dev/drbd0 (147:0) in sync, status ok",
+    "    on secondary: /dev/drbd0 (147:0) *RECOVERING* 42.50%, ETA 30s,"
+    " status *DEGRADED*",
+    "    name: None",
+    "    UUID: 77ced3a5-6756-49ae-8d1f-274e27664c05",
+    "    child devices: ",
+    "      - child 0: plain, size 1.0G",
+    "        logical_id: xenvg/%s_data" % lv,
+    "        on primary: /dev/xenvg/%s_data (254:1)" % lv,
+    "        name: None",
+    "        UUID: %s" % disks[0]["children"][0]["uuid"],
+    "      - child 1: plain, size 128M",
+    "        logical_id: xenvg/%s_meta" % lv,
+    "        on primary: /dev/xenvg/%s_meta (254:1)" % lv,
+    "        name: None",
+    "        UUID: %s" % disks[0]["children"][1]["uuid"],
+  ]
+
+
+def testGrowDiskWipesOnlyTheNewSpace(ctx):
+  ctx.cfg.GetClusterInfo().prealloc_wipe_disks = True
+  ctx.transport.handlers["blockdev_getdimensions"] = lambda node, args: (
+    True, [[1024 * 1024 * 1024 + 1, None]])
+  cbs = test_mcpu.Callbacks()
+  old_size = ctx.cfg.GetInstanceDisks(I3)[0].size
+  dt.Exec(ctx, opcodes.OpInstanceGrowDisk(instance_name="instance3", disk=0,
+                                          amount=1024), cbs)
+  new_size = old_size + 1024
+  wipes = [(args[1], args[2]) for (_, _, args) in
+           ctx.transport.Find("blockdev_wipe")]
+  # the size on the node (1 GiB + 1 byte) was rounded up to 1025 MiB
+  assert wipes[0] == (1025, int(new_size * 0.1))
+  assert sum(size for (_, size) in wipes) == new_size - 1025
+  lines = dt.FeedbackLines(cbs)
+  assert " - INFO: * Wiping disk 0 (from 1.0G to %s)" % \
+    utils.FormatUnit(new_size, "h") in lines
+  assert any("Disk size is not an even multiple of 1 MiB" in line
+             for line in lines)

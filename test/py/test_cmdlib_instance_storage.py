@@ -370,6 +370,11 @@ def testCreateRollsBackOnFailure(ctx):
   (dict(disks=[{"size": 100 * 1024}]),
    "Not enough disk space on target node node1.example.com vg xenvg:"
    " required 102528 MiB, available 102400 MiB", errors.ECODE_NORES),
+  (dict(disks=[{"size": 1024, "spindles": 2}]),
+   "Spindles in instance disks cannot be specified when exclusive storage"
+   " is not active", errors.ECODE_INVAL),
+  (dict(disks=[{"size": 1024, "spindles": "x"}]),
+   "Invalid disk spindles 'x'", errors.ECODE_INVAL),
   (dict(disk_template=constants.DT_RBD),
    "Disk template 'rbd' is not enabled in cluster. Enabled disk templates"
    " are: drbd,plain,file,sharedfile", None),
@@ -413,3 +418,110 @@ def testCreateDegradedRemovesInstance(ctx):
   assert len(sleeps) == 10
   assert ctx.cfg.GetInstanceInfoByName("new1.example.com") is None
   assert len(ctx.transport.Find("blockdev_remove")) == 1
+
+
+# Adoption ------------------------------------------------------------------
+def testAdoptPlainRenamesLVs(ctx):
+  ctx.transport.handlers["vg_list"] = lambda node, args: (True,
+                                                          {"xenvg": 1000})
+  ctx.transport.handlers["lv_list"] = lambda node, args: (
+    True, {"xenvg/old1": [2048.0, False, False],
+           "xenvg/old2": [512.0, True, False]})
+  dt.Exec(ctx, _CreateOp(disk_template=constants.DT_PLAIN, snode=None,
+                         disks=[{"size": 0, "adopt": "old1"}, {"size": 0, "adopt": "old2"}]))
+  inst = ctx.cfg.GetInstanceInfoByName("new1.example.com")
+  disks = ctx.cfg.GetInstanceDisks(inst.uuid)
+  assert [d.size for d in disks] == [2048, 512]
+  assert ctx.transport.Find("blockdev_create") == []
+  ((_, node, args),) = ctx.transport.Find("blockdev_rename")
+  assert node == dt.N1_NAME
+  assert [(old["logical_id"], new_id) for (old, new_id) in args[0]] == [
+    (["xenvg", "old1"], list(disks[0].logical_id)),
+    (["xenvg", "old2"], list(disks[1].logical_id))]
+  assert re.match("^%s\\.disk1$" % UUID_RE, disks[1].logical_id[1])
+
+
+@pytest.mark.parametrize("lvs,disks,msg,code", [
+  ({}, [{"size": 0, "adopt": "old1"}], "Missing logical volume(s): xenvg/old1",
+   errors.ECODE_INVAL),
+  ({"xenvg/old1": [10.0, False, True]}, [{"size": 0, "adopt": "old1"}],
+   "Online logical volumes found, cannot adopt: xenvg/old1",
+   errors.ECODE_STATE),
+  ({}, [{"size": 0, "adopt": "a"}, {"size": 0, "adopt": "a"}],
+   "Duplicate volume names given for adoption", errors.ECODE_INVAL),
+  ({}, [{"size": 0, "adopt": "b27a576a-13f7-4f07-885c-63fcad4fdfcc.disk0"}],
+   "LV named xenvg/b27a576a-13f7-4f07-885c-63fcad4fdfcc.disk0 used by"
+   " another instance", errors.ECODE_NOTUNIQUE),
+])
+def testAdoptPlainRefused(ctx, lvs, disks, msg, code):
+  ctx.transport.handlers["vg_list"] = lambda node, args: (True,
+                                                          {"xenvg": 1000})
+  ctx.transport.handlers["lv_list"] = lambda node, args: (True, lvs)
+  with pytest.raises(errors.OpPrereqError) as err:
+    dt.Exec(ctx, _CreateOp(disk_template=constants.DT_PLAIN, snode=None,
+                           disks=disks))
+  assert err.value.args == (msg, code)
+  assert ctx.transport.Find("blockdev_rename") == []
+
+
+def testAdoptBlockdev(ctx):
+  ctx.cfg.GetClusterInfo().enabled_disk_templates.append(constants.DT_BLOCK)
+  ctx.transport.handlers["bdev_sizes"] = lambda node, args: (
+    True, dict((path, 4096) for path in args[0]
+               if path != "/dev/disk/missing"))
+  dt.Exec(ctx, _CreateOp(disk_template=constants.DT_BLOCK, snode=None,
+                         disks=[{"size": 0, "adopt": "/dev/disk/by-id/x/../a"}]))
+  inst = ctx.cfg.GetInstanceInfoByName("new1.example.com")
+  (disk,) = ctx.cfg.GetInstanceDisks(inst.uuid)
+  assert disk.logical_id == ("manual", "/dev/disk/by-id/a")
+  assert disk.size == 4096
+  # the devices exist: nothing is created
+  assert ctx.transport.Find("blockdev_create") == []
+  for (disks, msg) in [
+      ([{"size": 0, "adopt": "/dev/sda"}], "Device node(s) /dev/sda lie outside"
+       " /dev/disk/ and cannot be adopted"),
+      ([{"size": 0, "adopt": "/dev/disk/missing"}],
+       "Missing block device(s): /dev/disk/missing")]:
+    with pytest.raises(errors.OpPrereqError) as err:
+      dt.Exec(ctx, _CreateOp(instance_name="new2", disks=disks,
+                             disk_template=constants.DT_BLOCK, snode=None))
+    assert err.value.args == (msg, errors.ECODE_INVAL)
+
+
+# Wiping ---------------------------------------------------------------------
+def testCreateWipesInChunks(ctx):
+  ctx.cfg.GetClusterInfo().prealloc_wipe_disks = True
+  cbs = test_mcpu.Callbacks()
+  dt.Exec(ctx, _CreateOp(disk_template=constants.DT_PLAIN, snode=None,
+                         disks=[{"size": 300}, {"size": 20000}]), cbs)
+  wipes = [(args[1], args[2]) for (_, _, args) in
+           ctx.transport.Find("blockdev_wipe")]
+  # 10% of the disk per call, at most 1 GiB
+  assert wipes[:10] == [(i * 30, 30) for i in range(10)]
+  assert wipes[10:] == [(i * 1024, 1024) for i in range(19)] + \
+    [(19 * 1024, 20000 - 19 * 1024)]
+  pauses = [args[1] for (_, _, args) in
+            ctx.transport.Find("blockdev_pause_resume_sync")]
+  assert pauses == [True, False]
+  lines = dt.FeedbackLines(cbs)
+  assert "* wiping instance disks..." in lines
+  assert " - INFO: * Wiping disk 0" in lines
+  assert " - INFO: * Wiping disk 1" in lines
+
+
+def testCreateWipeFailureRemovesInstance(ctx):
+  ctx.cfg.GetClusterInfo().prealloc_wipe_disks = True
+  ctx.transport.handlers["blockdev_wipe"] = lambda node, args: (
+    False, "I/O error")
+  cbs = test_mcpu.Callbacks()
+  with pytest.raises(errors.OpExecError) as err:
+    dt.Exec(ctx, _CreateOp(disk_template=constants.DT_PLAIN, snode=None),
+            cbs)
+  assert str(err.value) == "There are some degraded disks for this instance"
+  assert (" - WARNING: Wiping instance disks failed (Could not wipe disk 0"
+          " at offset 0 for size 102: I/O error)") in dt.FeedbackLines(cbs)
+  assert ctx.cfg.GetInstanceInfoByName("new1.example.com") is None
+  assert len(ctx.transport.Find("blockdev_remove")) == 1
+  # synchronization was resumed
+  assert [args[1] for (_, _, args) in
+          ctx.transport.Find("blockdev_pause_resume_sync")] == [True, False]

@@ -45,6 +45,10 @@ def testNodePathRules(tmp_path):
   with pytest.raises(errors.BlockDeviceError, match="exclusive_storage"):
     blockdev.PersistentBlockDevice.Create(("manual", "/dev/null"), None, 1,
                                           None, {}, True, {})
+  with pytest.raises(errors.BlockDeviceError, match="Importing"):
+    dev.Import()
+  with pytest.raises(errors.BlockDeviceError, match="Rename"):
+    dev.Rename(("manual", "/dev/sda"))
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from ganeti import errors
 from ganeti import storage
 from ganeti.storage import base
 from ganeti.storage import drbd
+from ganeti.storage import drbd_info
 from ganeti.storage import drbd_node
 from ganeti.utils import process
 
@@ -644,3 +645,22 @@ def testRemoveChildrenMismatch(fake):
   dev = _Assembled(fake)
   with pytest.raises(errors.BlockDeviceError, match="mismatch in local"):
     dev.RemoveChildren(["/dev/xenvg/x", META])
+
+
+def testFakeWritesRecordedLayouts(fake):
+  """The fake's /proc/drbd and show texts parse like the recorded ones."""
+  _Assembled(fake)
+  fake.PeerConnects(0, sync=(68.5, 5))
+  recorded = drbd_info.ParseShowOutput(_ReadData("bdev-drbd-8.4.txt"))
+  assert drbd_info.ParseShowOutput(fake.ShowText(0)) == recorded
+
+  fake.SetState(0, role="Secondary", peer_role="Secondary", ldisk="UpToDate",
+                rdisk="Inconsistent", cs="SyncSource")
+  ours = drbd_node.GetProcInfo().GetMinorStatus(0)
+  theirs = drbd_info.DRBD8Info.FromText(
+    _ReadData("proc_drbd84_sync.txt")).GetMinorStatus(5)
+  for attr in ("cstatus", "lrole", "rrole", "ldisk", "rdisk", "sync_percent",
+               "est_time", "is_in_resync", "is_connected"):
+    assert getattr(ours, attr) == getattr(theirs, attr), attr
+  assert drbd_node.GetProcInfo().GetVersion() == drbd_info.DRBD8Info.FromText(
+    _ReadData("proc_drbd84.txt")).GetVersion()

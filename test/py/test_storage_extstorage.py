@@ -135,6 +135,14 @@ def testScriptFailure(vnode):
     extstorage.ExtStorageDevice(("rec", VOL), None, 1, {})
 
 
+def testCreateUndoneWhenAttachFails(vnode):
+  (_, record) = _MakeRecorder(vnode, failing=("attach",))
+  with pytest.raises(errors.BlockDeviceError, match="attach script failed"):
+    extstorage.ExtStorageDevice.Create(("rec", VOL), None, 1, None, {},
+                                       False, {})
+  assert _Env(record, "remove")["VOL_NAME"] == VOL
+
+
 def testBrokenProviders(vnode):
   with pytest.raises(errors.BlockDeviceError, match="not found in search"):
     extstorage.ExtStorageDevice(("missing", VOL), None, 1, {})

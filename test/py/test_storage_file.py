@@ -4,7 +4,9 @@ import os
 
 import pytest
 
+from ganeti import backend
 from ganeti import errors
+from ganeti.backend import instance as backend_instance
 from ganeti.storage import base
 from ganeti.storage import filestorage
 
@@ -80,3 +82,41 @@ def testCreateErrors(fsnode):
 def testNoAllowedPaths(vnode):
   with pytest.raises(errors.BlockDeviceError, match="No paths are allowed"):
     filestorage.FileStorage.Create(LID, None, 1, None, {}, False, {})
+
+
+def testSharedFileInVirtualCluster(fsnode):
+  """Paths below ssconf's shared_file_storage_dir are shared by the
+  virtual nodes: they live below <cluster dir>/shared-storage."""
+  with open(fsnode.FILE_STORAGE_PATHS_FILE, "a") as fh:
+    fh.write("/srv/ganeti/shared-file-storage\n")
+  lid = ("loop", "/srv/ganeti/shared-file-storage/inst1/disk0")
+  basedir = os.path.dirname(fsnode.rootdir)
+  assert filestorage.LocalizePath(lid[1]) == fsnode.Prefix(lid[1])
+  with open(fsnode.SsconfFile("shared_file_storage_dir"), "w") as fh:
+    fh.write("/srv/ganeti/shared-file-storage\n")
+  shared = os.path.join(basedir, "shared-storage") + lid[1]
+  assert filestorage.LocalizePath(lid[1]) == shared
+  assert filestorage.ClusterPath(shared) == lid[1]
+  assert filestorage.LocalizePath(LID[1]) == fsnode.Prefix(LID[1])
+  filestorage.CreateFileStorageDir("/srv/ganeti/shared-file-storage/inst1")
+  assert os.path.isdir(os.path.dirname(shared))
+  dev = filestorage.FileStorage.Create(lid, None, 1, None, {}, False, {})
+  assert dev.dev_path == shared and os.path.isfile(shared)
+  dev.Remove()
+
+
+def testInstanceStartLinksDisks(fsnode):
+  """Starting an instance opens and links its disks; stopping unlinks."""
+  filestorage.FileStorage.Create(LID, None, 1, None, {}, False, {})
+  inst = {"name": "i1", "hypervisor": "fake", "hvparams": {},
+          "beparams": {"maxmem": 128, "vcpus": 1},
+          "disks_info": [{"dev_type": "file", "size": 1, "params": {},
+                          "logical_id": list(LID), "iv_name": "disk/0"}]}
+  link = os.path.join(fsnode.DISK_LINKS_DIR, "i1:0")
+  backend_instance.StartInstance([inst, {}, {}], False, None)
+  assert os.readlink(link) == fsnode.Prefix(LID[1])
+  backend_instance.InstanceShutdown(inst, 10)
+  assert not os.path.lexists(link)
+  inst["disks_info"][0]["logical_id"] = ["loop", DIR + "/missing"]
+  with pytest.raises(backend.RPCFail, match="not set up"):
+    backend_instance.StartInstance([inst, {}, {}], False, None)

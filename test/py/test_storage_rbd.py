@@ -138,6 +138,13 @@ def testErrors(monkeypatch):
   with pytest.raises(errors.BlockDeviceError,
                      match="rbd map failed.*No such file"):
     rbd.RADOSBlockDevice(("rbd", VOL), None, 10, {})
+  # a new image that can't be mapped is removed again
+  runner.Expect(["rbd", "create", "-p", "rbd", VOL, "--size", "10"])
+  runner.Expect(JSON_CMD, _Data("json_output_no_matches.txt"))
+  runner.Expect(["rbd", "map", "-p", "rbd", VOL], "", 1, "rbd: map failed")
+  runner.Expect(["rbd", "rm", "-p", "rbd", VOL])
+  with pytest.raises(errors.BlockDeviceError, match="rbd map failed"):
+    rbd.RADOSBlockDevice.Create(("rbd", VOL), None, 10, None, {}, False, {})
   runner.Expect(JSON_CMD, _Data("json_output_no_matches.txt"))
   runner.Expect(["rbd", "map", "-p", "rbd", VOL])
   runner.Expect(JSON_CMD, _Data("json_output_no_matches.txt"))
