@@ -24,6 +24,10 @@ from ganeti.cmdlib import instance_utils as iu
 _MIGRATION_POLL_INTERVAL = 1
 _MIGRATION_FEEDBACK_INTERVAL = 10
 _MIGRATION_TIMEOUT = 3600
+_DRBD_SYNC_POLL_INTERVAL = 2
+#: node procedures a DRBD migration needs (dual-primary switching)
+_DRBD_MIGRATION_RPCS = ("blockdev_close", "drbd_disconnect_net",
+                        "drbd_attach_net", "drbd_wait_sync")
 
 
 def _ExpandNamesForMigration(lu):
@@ -170,7 +174,8 @@ class _Migrater:
                        ecode=errors.ECODE_STATE)
     if not self.failover:
       if template in constants.DTS_INT_MIRROR and \
-          not hasattr(self.rpc, "call_drbd_attach_net"):
+          not all(hasattr(self.rpc, "call_%s" % name)
+                  for name in _DRBD_MIGRATION_RPCS):
         raise errors.OpPrereqError("Migration of DRBD instances needs the"
                                    " DRBD network RPCs, which this node"
                                    " daemon does not offer yet; use"
@@ -330,9 +335,81 @@ class _Migrater:
     if res.fail_msg:
       logging.error("Aborting migration failed on source node %s: %s",
                     self.cfg.GetNodeName(source_uuid), res.fail_msg)
+    self._RevertDiskStatus([source_uuid, self.target_node_uuid])
     raise errors.OpExecError("Could not %s instance %s: %s" %
                              ("pre-migrate" if what == "Pre-migration"
                               else "migrate", instance.name, msg))
+
+  # DRBD: dual-primary switching around a migration ------------------------
+  def _IsDrbd(self):
+    return (self.cfg.GetInstanceDiskTemplate(self.instance.uuid) in
+            constants.DTS_INT_MIRROR)
+
+  def _EnsureSecondary(self, node_uuid):
+    """Demote the disks on a node to secondary."""
+    name = self.cfg.GetNodeName(node_uuid)
+    self.feedback_fn("* switching node %s to secondary mode" % name)
+    result = self.rpc.call_blockdev_close(
+      node_uuid, self.instance.name,
+      self.cfg.GetInstanceDisks(self.instance.uuid))
+    result.Raise("Cannot change disk to secondary on node %s" % name)
+
+  def _GoStandalone(self, nodes):
+    self.feedback_fn("* changing into standalone mode")
+    result = self.rpc.call_drbd_disconnect_net(
+      nodes, self.cfg.GetInstanceDisks(self.instance.uuid))
+    for (node_uuid, nres) in result.items():
+      nres.Raise("Cannot disconnect disks node %s" %
+                 self.cfg.GetNodeName(node_uuid))
+
+  def _GoReconnect(self, nodes, multimaster):
+    self.feedback_fn("* changing disks into %s mode" %
+                     ("dual-master" if multimaster else "single-master"))
+    result = self.rpc.call_drbd_attach_net(
+      nodes, self.cfg.GetInstanceDisks(self.instance.uuid),
+      self.instance.name, multimaster)
+    for (node_uuid, nres) in result.items():
+      nres.Raise("Cannot change disks config on node %s" %
+                 self.cfg.GetNodeName(node_uuid))
+
+  def _WaitUntilSync(self, nodes):
+    self.feedback_fn("* wait until resync is done")
+    deadline = time.monotonic() + _MIGRATION_TIMEOUT
+    while True:
+      result = self.rpc.call_drbd_wait_sync(
+        nodes, self.cfg.GetInstanceDisks(self.instance.uuid))
+      all_done = True
+      min_percent = 100
+      for (node_uuid, nres) in result.items():
+        nres.Raise("Cannot resync disks on node %s" %
+                   self.cfg.GetNodeName(node_uuid))
+        (node_done, node_percent) = nres.payload
+        all_done = all_done and node_done
+        if node_percent is not None:
+          min_percent = min(min_percent, node_percent)
+      if all_done:
+        return
+      if time.monotonic() > deadline:
+        raise errors.OpExecError("Disks of instance %s did not sync within"
+                                 " %d seconds" % (self.instance.name,
+                                                  _MIGRATION_TIMEOUT))
+      if min_percent < 100:
+        self.feedback_fn("   - progress: %.1f%%" % min_percent)
+      time.sleep(_DRBD_SYNC_POLL_INTERVAL)
+
+  def _RevertDiskStatus(self, nodes):
+    """After a failed migration: back to single-master on the source."""
+    if not self._IsDrbd():
+      return
+    try:
+      self._EnsureSecondary(self.target_node_uuid)
+      self._GoStandalone(nodes)
+      self._GoReconnect(nodes, False)
+      self._WaitUntilSync(nodes)
+    except errors.OpExecError as err:
+      self.lu.LogWarning("Migration failed and I can't reconnect the drives,"
+                         " please try to recover the instance manually;"
+                         " error '%s'" % str(err))
 
   def _ExecMigration(self):
     instance = self.instance
@@ -362,6 +439,12 @@ class _Migrater:
       logging.error(msg)
       raise errors.OpExecError(msg)
     migration_info = result.payload
+    nodes = [source_uuid, self.target_node_uuid]
+    if self._IsDrbd():
+      self._EnsureSecondary(self.target_node_uuid)
+      self._GoStandalone(nodes)
+      self._GoReconnect(nodes, True)
+      self._WaitUntilSync(nodes)
     fb("* preparing %s to accept the instance" % target_name)
     result = self.rpc.call_accept_instance(self.target_node_uuid, instance,
                                            migration_info,
@@ -416,6 +499,12 @@ class _Migrater:
                     " on the target node: %s", result.fail_msg)
       raise errors.OpExecError("Could not finalize instance migration: %s" %
                                result.fail_msg)
+    if self._IsDrbd():
+      self._EnsureSecondary(source_uuid)
+      self._WaitUntilSync(nodes)
+      self._GoStandalone(nodes)
+      self._GoReconnect(nodes, False)
+      self._WaitUntilSync(nodes)
     fb("* done")
 
   def _ExecCleanup(self):
@@ -450,9 +539,21 @@ class _Migrater:
       fb("* instance running on secondary node (%s), updating config" %
          target_name)
       mu.SetInstancePrimary(self.lu, instance, self.target_node_uuid, fb)
+      demoted = source_uuid
     else:
       fb("* instance confirmed to be running on its primary node (%s)" %
          source_name)
+      demoted = self.target_node_uuid
+    if self._IsDrbd():
+      self._EnsureSecondary(demoted)
+      try:
+        self._WaitUntilSync(nodes)
+      except errors.OpExecError:
+        # a StandAlone device cannot sync: reconnecting follows anyway
+        pass
+      self._GoStandalone(nodes)
+      self._GoReconnect(nodes, False)
+      self._WaitUntilSync(nodes)
     fb("* done")
 
 

@@ -27,8 +27,7 @@ _PROGRESS_INTERVAL = 10
 _MIB = 1024 * 1024
 
 
-def CopyDisk(lu, disk, src_uuid, dst_uuid, feedback_fn,
-             chunk_size=CHUNK_SIZE):
+def CopyDisk(lu, disk, src_uuid, dst_uuid, feedback_fn, chunk_size=None):
   """Copy the data of ``disk`` from node ``src_uuid`` to ``dst_uuid``.
 
   The disk must exist on both nodes.  Zero chunks are not sent; on a
@@ -37,6 +36,8 @@ def CopyDisk(lu, disk, src_uuid, dst_uuid, feedback_fn,
   @return: the number of bytes copied
   @raise errors.OpExecError: a read or write failed
   """
+  if chunk_size is None:
+    chunk_size = CHUNK_SIZE
   src_name = lu.cfg.GetNodeName(src_uuid)
   dst_name = lu.cfg.GetNodeName(dst_uuid)
   total = disk.size * _MIB

@@ -3,9 +3,11 @@
 Everything is computed in ``CheckPrereq`` on copies (new beparams,
 hvparams, osparams, NIC list); ``Exec`` installs them with one config
 update and returns the list of (parameter, new value) changes that
-``gnt-instance modify`` prints.  Disk additions/removals/attachments and
-disk template conversions are refused: this node daemon cannot create or
-convert disks for an existing instance yet.
+``gnt-instance modify`` prints.  Disks are added, removed and modified by
+:mod:`ganeti.cmdlib.instance_set_params_disks`, the plain <-> drbd
+template conversions are in :mod:`ganeti.cmdlib.instance_set_params_template`;
+attaching/detaching disks and other conversions are refused (not
+implemented yet).
 """
 
 import copy
@@ -15,11 +17,13 @@ from ganeti import errors
 from ganeti import locking
 from ganeti import objects
 from ganeti import utils
-from ganeti.cmdlib.base import LogicalUnit
+from ganeti.cmdlib.base import LogicalUnit, ExpandNodeUuidAndName
 from ganeti.cmdlib.cluster_params import (ForceParamTypes, GetUpdatedParams,
                                           _HvParamTypes)
 from ganeti.cmdlib import instance_mods as im
 from ganeti.cmdlib import instance_ops
+from ganeti.cmdlib import instance_set_params_disks as spd
+from ganeti.cmdlib import instance_set_params_template as tmpl
 from ganeti.cmdlib import instance_utils as iu
 
 _NIC_KEY_TYPES = {
@@ -85,15 +89,8 @@ class LUInstanceSetParams(LogicalUnit):
     op.nics = im.CheckMods("NIC", op.nics, _NIC_KEY_TYPES,
                            im.VerifyNicModification)
     op.disks = im.CheckMods("disk", op.disks, None,
-                            im.VerifyDiskModification)
-    structural = [m for m in op.disks if m[0] != constants.DDM_MODIFY]
-    if structural:
-      raise _Inval("Disk %s is not supported yet: disks of an existing"
-                   " instance can only be modified (mode, name)" %
-                   utils.CommaJoin(sorted(set(m[0] for m in structural))))
-    if op.disk_template:
-      raise _Inval("Changing the disk template of an instance is not"
-                   " supported yet")
+                            spd.VerifyDiskModification)
+    tmpl.CheckArguments(self)
     if op.runtime_mem:
       raise _Inval("Changing the runtime memory of an instance is not"
                    " supported yet")
@@ -104,21 +101,31 @@ class LUInstanceSetParams(LogicalUnit):
       raise _Inval("Instance communication is not supported yet")
     if op.osparams_private:
       raise _Inval("Private OS parameters are not supported yet")
-    if op.remote_node or op.iallocator or op.ext_params or \
-        op.file_driver or op.file_storage_dir:
+    if not op.disk_template and (op.remote_node or op.iallocator or
+                                 op.ext_params or op.file_driver or
+                                 op.file_storage_dir):
       raise _Inval("The remote node, iallocator, ext-params, file driver"
-                   " and file storage directory are only used by disk"
-                   " template conversions, which are not supported yet")
+                   " and file storage directory options are only used with"
+                   " a disk template conversion (-t)")
 
   def ExpandNames(self):
     self._ExpandAndLockInstance()
     self.needed_locks[locking.LEVEL_NODE] = []
     self.recalculate_locks[locking.LEVEL_NODE] = "replace"
-    self.share_locks[locking.LEVEL_NODE] = 1
+    self.needed_locks[locking.LEVEL_NODE_RES] = []
 
   def DeclareLocks(self, level):
     if level == locking.LEVEL_NODE:
       self._LockInstancesNodes()
+      if self.op.disk_template and self.op.remote_node:
+        (self.op.remote_node_uuid, self.op.remote_node) = \
+          ExpandNodeUuidAndName(self.cfg, self.op.remote_node_uuid,
+                                self.op.remote_node)
+        self.needed_locks[locking.LEVEL_NODE].append(
+          self.op.remote_node_uuid)
+    elif level == locking.LEVEL_NODE_RES:
+      self.needed_locks[locking.LEVEL_NODE_RES] = \
+        list(self.needed_locks[locking.LEVEL_NODE])
 
   # Checks ----------------------------------------------------------------
   def _CheckHotplug(self):
@@ -214,11 +221,15 @@ class LUInstanceSetParams(LogicalUnit):
                   ecode=errors.ECODE_INVAL)
 
   def _CheckIPolicy(self, instance, cluster, pnode_uuid):
-    if self.op.ignore_ipolicy or not self.op.beparams:
+    if self.op.ignore_ipolicy or not (self.op.beparams or
+                                      self.disk_mods is not None):
       return
     group = self.cfg.GetNodeGroup(self.cfg.GetNodeInfo(pnode_uuid).group)
     ipolicy = cluster.SimpleFillIPolicy(group.ipolicy or {})
-    disks = self.cfg.GetInstanceDisks(instance.uuid)
+    if self.disk_mods is not None:
+      sizes = self.disk_mods.sizes
+    else:
+      sizes = [d.size for d in self.cfg.GetInstanceDisks(instance.uuid)]
     template = self.cfg.GetInstanceDiskTemplate(instance.uuid)
     nics = len(self.new_nics if self.new_nics is not None
                else instance.nics)
@@ -226,8 +237,8 @@ class LUInstanceSetParams(LogicalUnit):
     for mem in (self.be_new[constants.BE_MAXMEM],
                 self.be_new[constants.BE_MINMEM]):
       viol.extend(v for v in iu.ComputeIPolicySpecViolation(
-        ipolicy, mem, self.be_new[constants.BE_VCPUS], len(disks), nics,
-        [d.size for d in disks], self.be_new[constants.BE_SPINDLE_USE],
+        ipolicy, mem, self.be_new[constants.BE_VCPUS], len(sizes), nics,
+        sizes, self.be_new[constants.BE_SPINDLE_USE],
         template) if v not in viol)
     if viol:
       raise _Inval("Instance allocation to group %s (%s) violates policy:"
@@ -263,31 +274,14 @@ class LUInstanceSetParams(LogicalUnit):
       nics = im.NicChanges(self, instance, op.nics)
       self.new_nics = nics.nics
       self.nic_changes = nics.changes
-    self.disk_changes = []
-    self.new_disk_params = []
+    if op.disk_template:
+      tmpl.CheckPrereq(self, instance)
+    self.disk_mods = None
     if op.disks:
-      self._PrepareDiskMods(instance)
+      self.disk_mods = spd.DiskChanges(self, instance, op.disks)
     if self.be_new is None:
       self.be_new = cluster.FillBE(instance)
     self._CheckIPolicy(instance, cluster, pnode_uuid)
-
-  def _PrepareDiskMods(self, instance):
-    """Compute the (mode, name) changes of existing disks."""
-    disks = self.cfg.GetInstanceDisks(instance.uuid)
-    names = dict((d.uuid, d.name) for d in disks)
-    for (_, identifier, params) in self.op.disks:
-      (idx, disk) = im.GetItemFromContainer(identifier, "disk", disks)
-      for key in (constants.IDISK_MODE, constants.IDISK_NAME):
-        if key in params:
-          self.new_disk_params.append((disk.uuid, key, params[key]))
-          self.disk_changes.append(("disk.%s/%d" % (key, idx), params[key]))
-          if key == constants.IDISK_NAME:
-            names[disk.uuid] = params[key]
-    used = [n for n in names.values() if n]
-    if len(used) != len(set(used)):
-      raise errors.OpPrereqError("Duplicate disk names: an instance can not"
-                                 " have two disks with the same name",
-                                 errors.ECODE_NOTUNIQUE)
 
   # Hooks ---------------------------------------------------------------
   def BuildHooksEnv(self):
@@ -315,17 +309,12 @@ class LUInstanceSetParams(LogicalUnit):
       feedback_fn("WARNING: %s" % warn)
     result = []
     instance = self.instance
-    if self.new_disk_params:
-      disks = dict((d.uuid, d) for d in
-                   self.cfg.GetInstanceDisks(instance.uuid))
-      touched = []
-      for (uuid, key, value) in self.new_disk_params:
-        setattr(disks[uuid], key, value)
-        if uuid not in touched:
-          touched.append(uuid)
-      for uuid in touched:
-        self.cfg.Update(disks[uuid], feedback_fn)
-      result.extend(self.disk_changes)
+    if op.disk_template:
+      result.extend(tmpl.Convert(self, instance, feedback_fn))
+      instance = self.instance = self.cfg.GetInstanceInfo(instance.uuid)
+    if self.disk_mods is not None:
+      result.extend(self.disk_mods.Apply(feedback_fn))
+      instance = self.instance = self.cfg.GetInstanceInfo(instance.uuid)
     if self.new_nics is not None:
       instance.nics = self.new_nics
       result.extend(self.nic_changes)

@@ -177,11 +177,53 @@ $ gnt-instance modify --hotplug-if-possible --net add inst1
 Modified instance inst1
  - nic.1 -> add:mac={{mac}},ip=None,mode=bridged,link=xen-br0,network=None
 Please don't forget that most parameters take effect only at the next (re)start of the instance initiated by ganeti; restarting from within the instance will not be enough.
-$ gnt-instance modify --disk add:size=1G inst2
+$ gnt-instance modify --disk add:size=2G,name=extra inst2
+# exit=0
+{{ts}} * disk 1, size 2.0G
+Modified instance inst2
+ - disk/1 -> add:size=2048,mode=rw
+Please don't forget that most parameters take effect only at the next (re)start of the instance initiated by ganeti; restarting from within the instance will not be enough.
+$ gnt-instance list -o name,disk.count,disk.sizes,disk.names inst2
+# exit=0
+Instance Disks Disk_sizes Disk_names
+inst2        2 1024,2048  [None, 'extra']
+$ ls $GANETI_ROOTDIR/srv/ganeti/file-storage/inst2 | sed 's/^[-0-9a-f]*//' | sort
+# exit=0
+.file.disk0
+.file.disk1
+$ gnt-instance modify --disk 0:add,size=10M inst2
 # exit=1
 ! Failure: prerequisites not met for this operation:
 ! error type: wrong_input, error details:
-! Disk add is not supported yet: disks of an existing instance can only be modified (mode, name)
+! Instance allocation to group {{uuid}} (default) violates policy: disk-size/0 value 12 is not in range [1024, 1048576]
+$ gnt-instance modify --disk add:mode=rw inst2
+# exit=1
+! Failure: prerequisites not met for this operation:
+! error type: wrong_input, error details:
+! Missing size for new disk
+$ gnt-instance modify --disk attach:name=foo inst2
+# exit=1
+! Failure: prerequisites not met for this operation:
+! error type: wrong_input, error details:
+! Attaching and detaching disks is not supported yet
+$ gnt-instance modify --disk add:size=1G inst1
+# exit=1
+! Failure: prerequisites not met for this operation:
+! error type: wrong_input, error details:
+! Disk operations not supported for diskless instances
+$ gnt-instance modify --disk extra:remove inst2
+# exit=0
+Modified instance inst2
+ - disk/1 -> remove
+Please don't forget that most parameters take effect only at the next (re)start of the instance initiated by ganeti; restarting from within the instance will not be enough.
+$ gnt-instance modify --disk remove inst2
+# exit=1
+! Failure: prerequisites not met for this operation:
+! error type: wrong_input, error details:
+! Cannot remove the last disk of an instance
+$ ls $GANETI_ROOTDIR/srv/ganeti/file-storage/inst2 | sed 's/^[-0-9a-f]*//'
+# exit=0
+.file.disk0
 $ gnt-instance modify --disk 0:mode=ro,name=data inst2
 # exit=0
 Modified instance inst2
@@ -195,8 +237,21 @@ $ gnt-instance info inst2 | grep -e 'access mode' -e 'name: data'
 $ gnt-instance modify -t plain inst2
 # exit=1
 ! Failure: prerequisites not met for this operation:
+! error type: wrong_state, error details:
+! Disk template 'plain' is not enabled for this cluster.
+$ gnt-instance modify -t drbd inst2
+# exit=1
+! Changing the disk template to a mirrored one requires specifying a secondary node
+$ gnt-instance modify -t file inst2
+# exit=1
+! Failure: prerequisites not met for this operation:
 ! error type: wrong_input, error details:
-! Changing the disk template of an instance is not supported yet
+! Instance already has disk template file
+$ gnt-instance modify -t diskless inst2
+# exit=1
+! Failure: prerequisites not met for this operation:
+! error type: wrong_input, error details:
+! Unsupported disk template conversion from file to diskless
 $ gnt-instance modify --offline inst1
 # exit=1
 ! Failure: prerequisites not met for this operation:
