@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.qemu, pytest.mark.root, pytest.mark.slow,
 
 _ADD = ("gnt-instance add -o noop --no-name-check --no-ip-check"
         " --ignore-ipolicy -s %s -t %s -n %s %s")
-DISK_SIZE = "256M"
+DISK_SIZE = "128M"
 DRBD_LINE = re.compile(r"^\s*(\d+): cs:(\S+) ro:(\S+)/(\S+) ds:(\S+)/(\S+)",
                        re.M)
 
@@ -66,9 +66,9 @@ def test_plain_instance_lives_in_the_guests_vg(nodevm_cluster, instance):
              if lv not in before)
   assert len(new) == 1, new
   ((lv_name, size), ) = new.items()
-  assert lv_name.endswith(".disk0") and size == 256.0
+  assert lv_name.endswith(".disk0") and size == 128.0
   # the node's free space (as the master reports it) went down by the size
-  assert free_before - _NodeFree(nodevm_cluster, "node2") == 256
+  assert free_before - _NodeFree(nodevm_cluster, "node2") == 128
   nodevm_cluster.Check("gnt-instance remove -f %s" % name)
   assert _Lvs(nodevm_cluster, "node2") == before
 
@@ -152,6 +152,72 @@ def test_drbd_failover(drbd):
   drbd.CheckRoles("node3", "node2")
   # what node2 wrote as primary, node3 reads as primary
   assert drbd.ReadDrbd("node3", len(drbd.marker)) == drbd.marker
+
+
+def _InstanceLvs(drbd, node):
+  """The instance's LVs on ``node``: {suffix (disk0_data, ...): name}."""
+  return dict((lv.rsplit(".", 1)[1], lv) for lv in _Lvs(drbd.cluster, node)
+              if lv not in drbd.lvs_before[node])
+
+
+def _ReadLv(drbd, node, lv_name):
+  return drbd.cluster.Guest(node).Check(
+    "dd if=/dev/xenvg/%s bs=4096 count=1 iflag=direct 2>/dev/null |"
+    " head -c %d" % (lv_name, len(drbd.marker)))
+
+
+def _LvUuids(drbd, node):
+  """{LV name: LVM's UUID of it} of the instance's LVs on ``node``."""
+  out = drbd.cluster.Guest(node).Check("lvs --noheadings -o lv_name,lv_uuid"
+                                       " xenvg")
+  return dict(line.split() for line in out.splitlines()
+              if line.strip() and line.split()[0] not in
+              drbd.lvs_before[node])
+
+
+def test_drbd_replace_secondary_disks(drbd):
+  # after the failover node2 is the secondary
+  old = _LvUuids(drbd, "node2")
+  primary_lvs = _LvUuids(drbd, "node3")
+  drbd.cluster.Check("gnt-instance replace-disks -s %s" % drbd.name,
+                     timeout=600)
+  # new volumes took the old ones' names (as in Ganeti); the old are gone
+  new = _LvUuids(drbd, "node2")
+  assert sorted(new) == sorted(old)
+  assert not set(new.values()) & set(old.values()), (old, new)
+  assert _LvUuids(drbd, "node3") == primary_lvs
+  new = _InstanceLvs(drbd, "node2")
+  drbd.CheckRoles("node3", "node2")
+  # the resync filled the new volume with the primary's data
+  assert _ReadLv(drbd, "node2", new["disk0_data"]) == drbd.marker
+
+
+def test_convert_drbd_to_plain(drbd):
+  drbd.cluster.Check("gnt-instance shutdown %s" % drbd.name, timeout=300)
+  drbd.cluster.Check("gnt-instance modify -t plain %s" % drbd.name,
+                     timeout=300)
+  assert drbd.Nodes() == ["node3", "plain", "ADMIN_down"]
+  lvs = _InstanceLvs(drbd, "node3")
+  assert sorted(lvs) == ["disk0_data"]
+  assert _InstanceLvs(drbd, "node2") == {}
+  for node in ("node2", "node3"):
+    assert _DrbdMinors(drbd.cluster, node) == {}
+  # the plain disk is the former DRBD data volume, data included
+  assert _ReadLv(drbd, "node3", lvs["disk0_data"]) == drbd.marker
+
+
+def test_convert_plain_to_drbd(drbd):
+  drbd.cluster.Check("gnt-instance modify -t drbd -n node2 %s" % drbd.name,
+                     timeout=600)
+  assert drbd.Nodes() == ["node3", "node2", "drbd", "ADMIN_down"]
+  for node in ("node2", "node3"):
+    assert sorted(_InstanceLvs(drbd, node)) == ["disk0_data", "disk0_meta"]
+    (_, state) = drbd.Minor(node)
+    assert (state[0], state[3], state[4]) == \
+      ("Connected", "UpToDate", "UpToDate"), (node, state)
+  # the conversion waited for the sync: the new secondary has the data
+  assert _ReadLv(drbd, "node2",
+                 _InstanceLvs(drbd, "node2")["disk0_data"]) == drbd.marker
 
 
 def test_drbd_instance_removal(drbd):
