@@ -298,6 +298,24 @@ class NodeVmCluster:
     """The control shell of guest ``name``."""
     return self.vms[name].shell
 
+  def CollectLogs(self, lines=2000):
+    """Copy the guests' Ganeti logs into the work directory (post-mortem).
+
+    @return: the work directory
+    """
+    for (name, vm) in self.vms.items():
+      if vm.shell is None:
+        continue
+      try:
+        (_, out) = vm.shell.Run("tail -n %d /var/log/ganeti/node-daemon.log"
+                                % lines, check=False, timeout=60)
+      except qemu.GuestError as err:
+        out = "(can't read the log: %s)" % err
+      with open(os.path.join(self.workdir, "%s-node-daemon.log" % name),
+                "w") as fh:
+        fh.write(out + "\n")
+    return self.workdir
+
   def GuestLog(self, name, log="node-daemon.log"):
     """The tail of a Ganeti log file in a guest (for failure reports)."""
     (_, out) = self.vms[name].shell.Run(
