@@ -215,8 +215,19 @@ def CalculateFileStorageDir(cfg, disk_template, op_dir, instance_name):
                                " not defined" % disk_template,
                                errors.ECODE_STATE)
   if op_dir:
+    if os.path.isabs(op_dir):
+      raise errors.OpPrereqError("File storage directory path not absolute",
+                                 errors.ECODE_INVAL)
     base = os.path.join(base, op_dir)
-  return os.path.normpath(os.path.join(base, instance_name))
+  path = os.path.normpath(os.path.join(base, instance_name))
+  root = os.path.normpath(cluster.file_storage_dir
+                          if disk_template == constants.DT_FILE
+                          else cluster.shared_file_storage_dir)
+  if not path.startswith(root.rstrip("/") + "/"):
+    raise errors.OpPrereqError("Invalid file storage directory '%s': not"
+                               " below %s" % (op_dir, root),
+                               errors.ECODE_INVAL)
+  return path
 
 
 def GenerateUniqueNames(lu, exts):

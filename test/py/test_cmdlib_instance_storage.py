@@ -525,3 +525,35 @@ def testCreateWipeFailureRemovesInstance(ctx):
   # synchronization was resumed
   assert [args[1] for (_, _, args) in
           ctx.transport.Find("blockdev_pause_resume_sync")] == [True, False]
+
+
+def testFileStorageDir(ctx):
+  cluster = ctx.cfg.GetClusterInfo()
+  cluster.file_storage_dir = "/srv/files"
+  calc = ist.CalculateFileStorageDir
+  assert calc(ctx.cfg, constants.DT_FILE, None, "i1") == "/srv/files/i1"
+  assert calc(ctx.cfg, constants.DT_FILE, "sub/x", "i1") == \
+    "/srv/files/sub/x/i1"
+  assert calc(ctx.cfg, constants.DT_SHARED_FILE, "s", "i1") == \
+    "/srv/ganeti/shared-file-storage/s/i1"
+  assert calc(ctx.cfg, constants.DT_PLAIN, "s", "i1") is None
+  for (op_dir, msg) in [
+      ("/etc", "File storage directory path not absolute"),
+      ("../..", "Invalid file storage directory '../..': not below"
+       " /srv/files")]:
+    with pytest.raises(errors.OpPrereqError) as err:
+      calc(ctx.cfg, constants.DT_FILE, op_dir, "i1")
+    assert err.value.args == (msg, errors.ECODE_INVAL)
+  cluster.file_storage_dir = ""
+  with pytest.raises(errors.OpPrereqError) as err:
+    calc(ctx.cfg, constants.DT_FILE, None, "i1")
+  assert err.value.args == ("Cluster file storage dir for 'file' storage"
+                            " type not defined", errors.ECODE_STATE)
+
+
+def testCreateDrbdRefusedWithExclusiveStorage(ctx):
+  ctx.cfg.GetNodeInfo(dt.N3).ndparams[constants.ND_EXCLUSIVE_STORAGE] = True
+  with pytest.raises(errors.OpPrereqError) as err:
+    dt.Exec(ctx, _CreateOp())
+  assert err.value.args == ("Disk template drbd not supported with exclusive"
+                            " storage", errors.ECODE_STATE)

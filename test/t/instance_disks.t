@@ -1,4 +1,5 @@
-# Instance disks: file and sharedfile instances through their whole life
+# Instance disks: file, sharedfile and ext instances through their whole life
+# (the virtual nodes share one directory for sharedfile disks)
 # (add, info, list, activate/deactivate, grow, recreate, remove), and bad
 # input that must leave nothing behind
 $ gnt-cluster modify --enabled-disk-templates file,sharedfile,diskless,drbd,ext
@@ -153,7 +154,7 @@ $ gnt-instance add -n node1 -t ext -s 1G -o noop --no-name-check --no-ip-check b
 ! Failure: prerequisites not met for this operation:
 ! error type: wrong_input, error details:
 ! Missing provider for template 'ext'
-$ gnt-instance add -n node1 -t file --disk 0:size=1G,adopt=/dev/null -o noop --no-name-check --no-ip-check bad1
+$ gnt-instance add -n node1 -t file --disk 0:adopt=/dev/null -o noop --no-name-check --no-ip-check bad1
 # exit=1
 ! Failure: prerequisites not met for this operation:
 ! error type: wrong_input, error details:
@@ -186,15 +187,6 @@ $ gnt-instance add -n node2 -t sharedfile -s 1G -o noop --no-name-check --no-ip-
 ! Failure: prerequisites not met for this operation:
 ! error type: wrong_input, error details:
 ! Instance allocation to group {{uuid}} (default) violates policy: Disk template sharedfile is not allowed (allowed templates: file, diskless)
-$ gnt-instance add -n node2 -t sharedfile -s 1G -o noop --no-name-check --no-ip-check --no-start --ignore-ipolicy s1
-# exit=1
-{{ts}} * disk 0, size 1.0G
-{{ts}} * creating instance disks...
-{{ts}}  - WARNING: Device creation failed
-! Failure: command execution error:
-! Failed to create directory '/srv/ganeti/shared-file-storage/s1' on node node2: Cannot create file storage directory '/srv/ganeti/shared-file-storage/s1': Path '/srv/ganeti/shared-file-storage/s1' is not acceptable for file storage. Acceptable paths: /srv/ganeti/file-storage
-$node2$ echo /srv/ganeti/shared-file-storage >> $GANETI_ROOTDIR/etc/ganeti/file-storage-paths
-# exit=0
 $ gnt-instance add -n node2:node3 -t sharedfile -s 1G -o noop --no-name-check --no-ip-check --no-start --ignore-ipolicy s1
 # exit=0
 {{ts}}  - WARNING: Secondary node will be ignored on non-mirrored disk template
@@ -214,7 +206,7 @@ $ gnt-instance info s1 | sed -n '/Disk template/,/UUID/p'
     - disk/0: sharedfile, size 1.0G
       access mode: rw
       logical_id: ['loop', '/srv/ganeti/shared-file-storage/s1/{{uuid}}.sharedfile.disk0']
-      on primary: {{*}}/node2/srv/ganeti/shared-file-storage/s1/{{uuid}}.sharedfile.disk0 (N/A:N/A)
+      on primary: {{*}}/shared-storage/srv/ganeti/shared-file-storage/s1/{{uuid}}.sharedfile.disk0 (N/A:N/A)
       name: None
       UUID: {{uuid}}
 $ gnt-instance list -o name,pnode,snodes,disk_template,disk.sizes s1
@@ -226,7 +218,7 @@ $ gnt-instance grow-disk --absolute s1 0 1536M
 {{ts}} Growing disk 0 of instance 's1' by 512M to 1.5G
 {{ts}}  - INFO: Waiting for instance s1 to sync disks
 {{ts}}  - INFO: Instance s1's disks are in sync
-$node2$ stat -c %s $GANETI_ROOTDIR/srv/ganeti/shared-file-storage/s1/*.sharedfile.disk0
+$node3$ stat -c %s $GANETI_ROOTDIR/../shared-storage/srv/ganeti/shared-file-storage/s1/*.sharedfile.disk0
 # exit=0
 1610612736
 $ gnt-instance remove -f s1
@@ -234,7 +226,7 @@ $ gnt-instance remove -f s1
 {{ts}}  - INFO: Shutting down instance s1 on node node2
 {{ts}}  - INFO: Removing block devices for instance s1
 {{ts}}  - INFO: Removing instance s1 out of cluster config
-$node2$ ls $GANETI_ROOTDIR/srv/ganeti/shared-file-storage
+$ ls $GANETI_ROOTDIR/../shared-storage/srv/ganeti/shared-file-storage
 # exit=0
 $ gnt-instance add -n node1 -t diskless -o noop --no-name-check --no-ip-check --no-start d1
 # exit=0
@@ -259,3 +251,53 @@ $ gnt-cluster modify --enabled-disk-templates file,sharedfile,drbd
 $ gnt-cluster verify --error-codes
 # exit=0
 ...
+$ gnt-instance add -n node1 -t ext --disk 0:size=1G,provider=pyganeti-file,loop=no -o noop --no-name-check --no-ip-check --no-start --ignore-ipolicy e1
+# exit=0
+{{ts}} * disk 0, size 1.0G
+{{ts}} * creating instance disks...
+{{ts}} adding instance e1 to cluster config
+{{ts}} adding disks to cluster config
+{{ts}}  - INFO: Waiting for instance e1 to sync disks
+{{ts}}  - INFO: Instance e1's disks are in sync
+{{ts}}  - INFO: Waiting for instance e1 to sync disks
+{{ts}}  - INFO: Instance e1's disks are in sync
+{{ts}} * running the instance OS create scripts...
+$ gnt-instance info e1 | sed -n '/Disk template/,/UUID/p'
+# exit=0
+  Disk template: ext
+  Disks: 
+    - disk/0: ext, size 1.0G
+      access mode: rw
+      logical_id: ['pyganeti-file', '{{uuid}}.ext.disk0']
+      on primary: {{*}}/extstorage-data/pyganeti-file/{{uuid}}.ext.disk0.img (N/A:N/A)
+      name: None
+      UUID: {{uuid}}
+$ gnt-instance grow-disk e1 0 1G
+# exit=0
+{{ts}} Growing disk 0 of instance 'e1' by 1.0G to 2.0G
+{{ts}}  - INFO: Waiting for instance e1 to sync disks
+{{ts}}  - INFO: Instance e1's disks are in sync
+$ stat -c %s $GANETI_ROOTDIR/../extstorage-data/pyganeti-file/*.ext.disk0.img
+# exit=0
+2147483648
+$ gnt-instance list -o name,disk_template,disk.sizes e1
+# exit=0
+Instance Disk_template Disk_sizes
+e1       ext           2048
+$ gnt-instance remove -f e1
+# exit=0
+{{ts}}  - INFO: Shutting down instance e1 on node node1
+{{ts}}  - INFO: Removing block devices for instance e1
+{{ts}}  - INFO: Removing instance e1 out of cluster config
+$ ls $GANETI_ROOTDIR/../extstorage-data/pyganeti-file
+# exit=0
+$ gnt-instance add -n node1 -t ext --disk 0:size=1G,provider=nosuchprovider -o noop --no-name-check --no-ip-check --no-start --ignore-ipolicy e2
+# exit=1
+{{ts}} * disk 0, size 1.0G
+{{ts}} * creating instance disks...
+{{ts}}  - WARNING: Device creation failed
+! Failure: command execution error:
+! Can't create block device <Disk ext ('nosuchprovider', '{{uuid}}.ext.disk0') size=1024> on node node1 for instance e2: Can't create block device: Directory for External Storage Provider nosuchprovider not found in search path
+$ gnt-instance list --no-headers -o name
+# exit=0
+d1
