@@ -6,13 +6,18 @@ The master drives a live migration as: ``instance_migratable`` and
 the source until the status is no longer active, then
 ``instance_finalize_migration_src`` (source) and
 ``instance_finalize_migration_dst`` (target).  Each function here is one
-of these procedures; instances arrive as RPC dicts.
+of these procedures; instances arrive as RPC dicts.  Ballooning the
+memory of a running instance (``instance_balloon_memory``, used by
+``gnt-instance modify -m`` and before a migration to a node with less
+free memory) is here too.
 """
 
 import logging
 
+from ganeti import constants
 from ganeti import errors
 from ganeti.backend import _Fail
+from ganeti.backend import bdev
 from ganeti.backend import instance as backend_instance
 
 
@@ -38,12 +43,28 @@ def MigrationInfo(instance):
     _Fail("Failed to fetch migration information: %s", err, exc=True)
 
 
+def _ExtMirrored(instance):
+  return any(bdev._ToDisk(d).dev_type in constants.DTS_EXT_MIRROR
+             for d in instance.disks_info or [])
+
+
 def AcceptInstance(instance, info, target):
-  """Target side: prepare to receive the instance."""
+  """Target side: prepare to receive the instance.
+
+  Disks of externally mirrored templates are not active on the target:
+  they are linked here (and the links removed again on failure).
+  """
   (instance, hyper) = _HvFor(instance)
+  if _ExtMirrored(instance):
+    try:
+      bdev.GatherAndLinkBlockDevs(instance)
+    except errors.BlockDeviceError as err:
+      _Fail("Block device error: %s", err, exc=True)
   try:
     hyper.AcceptInstance(instance, info, target)
   except errors.HypervisorError as err:
+    if _ExtMirrored(instance):
+      bdev.RemoveBlockDevLinks(instance.name, instance.disks_info)
     _Fail("Failed to accept instance: %s", err, exc=True)
   return None
 
@@ -89,3 +110,17 @@ def GetMigrationStatus(instance):
     return hyper.GetMigrationStatus(instance).ToDict()
   except errors.HypervisorError as err:
     _Fail("Failed to get migration status: %s", err, exc=True)
+
+
+def InstanceBalloonMemory(instance, memory):
+  """Set the runtime memory of a running instance (nothing if stopped)."""
+  (instance, hyper) = _HvFor(instance)
+  if instance.name not in hyper.ListInstances(hvparams=instance.hvparams):
+    logging.info("Instance %s is not running, cannot balloon",
+                 instance.name)
+    return None
+  try:
+    hyper.BalloonInstanceMemory(instance, memory)
+  except errors.HypervisorError as err:
+    _Fail("Failed to balloon instance memory: %s", err, exc=True)
+  return None

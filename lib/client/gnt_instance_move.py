@@ -217,14 +217,11 @@ _TARGET_NODE_OPT = cli_option(
   help="Target node for shared-storage instances")
 _IALLOCATOR_OPT = cli_option(
   "-I", "--iallocator", dest="iallocator", default=None, metavar="<NAME>",
-  help="Select the target node automatically using the <NAME> iallocator"
-  " plugin")
+  help="Let the iallocator <NAME> choose the target node")
 _CLEANUP_OPT = cli_option(
   "--cleanup", dest="cleanup", default=False, action="store_true",
-  help="Instead of performing the migration/failover, try to recover from"
-  " a failed cleanup. This is safe to run even if the instance is healthy,"
-  " but it will create extra replication traffic and disrupt briefly the"
-  " replication (like during the migration/failover")
+  help="Recover from a failed migration instead of migrating: find the"
+  " node the instance runs on, record it and reconnect the disks")
 
 _MODIFY_OPTS = [
   cli_option("-B", "--backend-parameters", dest="beparams", type="keyval",
@@ -296,27 +293,27 @@ COMMANDS = {
               [FORCE_OPT,
                cli_option("--non-live", dest="live", default=True,
                           action="store_false",
-                          help="Do a non-live migration (this usually means"
-                          " freeze the instance, save the state, transfer"
-                          " and only then resume running on the secondary"
-                          " node). Also see the --migration-mode option."),
+                          help="Freeze the instance during the transfer"
+                          " instead of migrating it live (same as"
+                          " --migration-mode=non-live)"),
                cli_option("--migration-mode", dest="migration_mode",
                           default=None,
                           choices=sorted(constants.HT_MIGRATION_MODES),
-                          help="Override default migration mode (choose"
-                          " either live or non-live"),
+                          help="Migration mode, live or non-live (default:"
+                          " the hypervisor's migration_mode parameter)"),
                _CLEANUP_OPT, _TARGET_NODE_OPT, _IALLOCATOR_OPT,
                cli_option("--allow-failover", dest="allow_failover",
                           action="store_true", default=False,
-                          help="If migration is not possible fallback to"
-                          " failover"),
+                          help="Fail over instead when the instance cannot"
+                          " be migrated (e.g. it is stopped)"),
                IGNORE_IPOLICY_OPT,
                cli_option("--ignore-hvversions", dest="ignore_hvversions",
                           action="store_true", default=False,
                           help="Ignore incompatible hypervisor versions"),
                cli_option("--no-runtime-changes", dest="allow_runtime_chgs",
                           default=True, action="store_false",
-                          help="Don't allow runtime changes")] + _COMMON,
+                          help="Do not change the instance at runtime (e.g."
+                          " balloon its memory) to make it fit the target")] + _COMMON,
               "[-f] <instance>", "Migrate instance to its secondary node"
               " (only for mirrored instances)"),
   "move": (MoveInstance, _ARGS_ONE_INSTANCE,

@@ -427,11 +427,10 @@ class _Migrater:
                                  " target node %s (have %dMB, need %dMB)" %
                                  (instance.name, target_name,
                                   self.tgt_free_mem, self.current_mem))
-      raise errors.OpExecError("Not enough free memory on target node %s"
-                               " for instance %s (have %dMB, need %dMB) and"
-                               " memory ballooning is not supported yet" %
-                               (target_name, instance.name,
-                                self.tgt_free_mem, self.current_mem))
+      fb("* setting instance memory to %s" % self.tgt_free_mem)
+      res = self.rpc.call_instance_balloon_memory(source_uuid, instance,
+                                                  self.tgt_free_mem)
+      res.Raise("Cannot modify instance runtime memory")
     result = self.rpc.call_migration_info(source_uuid, instance)
     if result.fail_msg:
       msg = ("Failed fetching source migration information from %s: %s" %
@@ -505,6 +504,18 @@ class _Migrater:
       self._GoStandalone(nodes)
       self._GoReconnect(nodes, False)
       self._WaitUntilSync(nodes)
+    if self.cfg.GetInstanceDiskTemplate(instance.uuid) in (constants.DT_RBD,
+                                                           constants.DT_EXT):
+      # shared volumes stay mapped on the source otherwise
+      fb("* unmapping instance's disks from %s" %
+         self.cfg.GetNodeName(source_uuid))
+      for disk in self.cfg.GetInstanceDisks(instance.uuid):
+        res = self.rpc.call_blockdev_shutdown(source_uuid, disk)
+        if res.fail_msg:
+          self.lu.LogWarning("Could not shutdown block device %s on node"
+                             " %s: %s", disk.iv_name,
+                             self.cfg.GetNodeName(source_uuid),
+                             res.fail_msg)
     fb("* done")
 
   def _ExecCleanup(self):

@@ -90,6 +90,8 @@ def VerifyNicModification(op, params):
 def VerifyDiskModification(op, params):
   """Check the parameters of a disk modify (mode, name)."""
   if op == constants.DDM_MODIFY:
+    if constants.IDISK_SIZE in params:
+      raise _Inval("Disk size change not possible, use grow-disk")
     unknown = sorted(set(params) - set([constants.IDISK_MODE,
                                         constants.IDISK_NAME]))
     if unknown:

@@ -21,6 +21,7 @@ from ganeti.cmdlib.base import LogicalUnit, ExpandNodeUuidAndName
 from ganeti.cmdlib.cluster_params import (ForceParamTypes, GetUpdatedParams,
                                           _HvParamTypes)
 from ganeti.cmdlib import instance_mods as im
+from ganeti.cmdlib import instance_move_utils as mu
 from ganeti.cmdlib import instance_ops
 from ganeti.cmdlib import instance_set_params_disks as spd
 from ganeti.cmdlib import instance_set_params_template as tmpl
@@ -91,9 +92,6 @@ class LUInstanceSetParams(LogicalUnit):
     op.disks = im.CheckMods("disk", op.disks, None,
                             spd.VerifyDiskModification)
     tmpl.CheckArguments(self)
-    if op.runtime_mem:
-      raise _Inval("Changing the runtime memory of an instance is not"
-                   " supported yet")
     if op.pnode:
       raise _Inval("Setting a new primary node is not supported yet; use"
                    " 'gnt-instance move', 'failover' or 'migrate'")
@@ -189,6 +187,32 @@ class LUInstanceSetParams(LogicalUnit):
                                    " missing on its primary node" % missing,
                                    errors.ECODE_NORES)
 
+  def _CheckRuntimeMemory(self, instance, cluster, pnode_uuid):
+    """The instance must run; the new memory fit minmem..maxmem."""
+    op = self.op
+    instance_ops.CheckInstanceState(self, instance,
+                                    [constants.ADMINST_UP,
+                                     constants.ADMINST_DOWN],
+                                    msg="can't change runtime memory")
+    hvparams = cluster.hvparams.get(instance.hypervisor, {})
+    info = self.rpc.call_instance_info(pnode_uuid, instance.name,
+                                       instance.hypervisor, hvparams)
+    info.Raise("Error checking node %s" % self.cfg.GetNodeName(pnode_uuid))
+    if not info.payload:
+      raise errors.OpPrereqError("Instance %s is not running" %
+                                 instance.name, errors.ECODE_STATE)
+    minmem = self.be_new[constants.BE_MINMEM]
+    maxmem = self.be_new[constants.BE_MAXMEM]
+    if not op.force and not minmem <= op.runtime_mem <= maxmem:
+      raise _Inval("Instance %s must have memory between %d and %d MB of"
+                   " memory unless --force is given" %
+                   (instance.name, minmem, maxmem))
+    delta = op.runtime_mem - int(info.payload["memory"])
+    if delta > 0:
+      mu.CheckNodeFreeMemory(self, pnode_uuid, "ballooning memory for"
+                             " instance %s" % instance.name, delta,
+                             instance.hypervisor, hvparams)
+
   def _CheckHvParams(self, instance, cluster):
     op = self.op
     types = dict((k, v) for (k, v) in
@@ -281,6 +305,8 @@ class LUInstanceSetParams(LogicalUnit):
       self.disk_mods = spd.DiskChanges(self, instance, op.disks)
     if self.be_new is None:
       self.be_new = cluster.FillBE(instance)
+    if op.runtime_mem:
+      self._CheckRuntimeMemory(instance, cluster, pnode_uuid)
     self._CheckIPolicy(instance, cluster, pnode_uuid)
 
   # Hooks ---------------------------------------------------------------
@@ -309,6 +335,11 @@ class LUInstanceSetParams(LogicalUnit):
       feedback_fn("WARNING: %s" % warn)
     result = []
     instance = self.instance
+    if op.runtime_mem:
+      res = self.rpc.call_instance_balloon_memory(instance.primary_node,
+                                                  instance, op.runtime_mem)
+      res.Raise("Cannot modify instance runtime memory")
+      result.append(("runtime_memory", op.runtime_mem))
     if op.disk_template:
       result.extend(tmpl.Convert(self, instance, feedback_fn))
       instance = self.instance = self.cfg.GetInstanceInfo(instance.uuid)

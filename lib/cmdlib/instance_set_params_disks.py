@@ -33,7 +33,8 @@ def VerifyDiskModification(op, params):
   """Check one disk change's parameters (no cluster state)."""
   if op == constants.DDM_ADD:
     if constants.IDISK_SIZE not in params:
-      raise _Inval("Missing size for new disk")
+      raise _Inval("Required disk parameter '%s' missing" %
+                   constants.IDISK_SIZE)
     unknown = sorted(set(params) - _ADD_KEYS)
     if unknown and constants.IDISK_PROVIDER not in params:
       raise _Inval("Unknown disk parameter(s): %s" %

@@ -134,6 +134,9 @@ CALLS = [
   ("instance_get_migration_status", False, TMO_SLOW,
    [("instance", ED_INST_DICT)],
    "Source: migration status dict: status, transferred_ram, total_ram"),
+  ("instance_balloon_memory", False, TMO_NORMAL,
+   [("instance", ED_INST_DICT), ("memory", None)],
+   "Set the runtime memory (MiB) of a running instance"),
   ("blockdev_read_chunk", False, TMO_NORMAL,
    [("disk", ED_SINGLE_DISK_DICT_DP), ("offset", None), ("length", None)],
    "Read length bytes at offset of a disk: [size of the disk in bytes,"

@@ -20,8 +20,8 @@ from ganeti import http
 from ganeti import pathutils
 from ganeti import serializer
 from ganeti.backend import bdev
-from ganeti.backend import bdev_children
 from ganeti.backend import disk_copy
+from ganeti.backend import bdev_children
 from ganeti.backend import drbd as backend_drbd
 from ganeti.backend import files
 from ganeti.backend import hooks
@@ -63,6 +63,7 @@ PROCEDURES = {
   "instance_migrate": migration.MigrateInstance,
   "instance_finalize_migration_src": migration.FinalizeMigrationSource,
   "instance_get_migration_status": migration.GetMigrationStatus,
+  "instance_balloon_memory": migration.InstanceBalloonMemory,
   "blockdev_read_chunk": disk_copy.BlockdevReadChunk,
   "blockdev_write_chunk": disk_copy.BlockdevWriteChunk,
   "blockdev_create": bdev.BlockdevCreate,

@@ -419,3 +419,70 @@ def testMoveChecks(ctx):
                                                  compress="lzma"))
   assert err.args[0].startswith("Compression tool 'lzma' is not among the"
                                 " enabled ones")
+
+
+def _PreHookEnv(ctx):
+  return [c for c in ctx.transport.Find("hooks_runner")
+          if c[2][1] == "pre"][0][2]
+
+
+def testFailoverAndMoveHooks(ctx, monkeypatch):
+  _Exec(ctx, opcodes.OpInstanceFailover(instance_name="instance1",
+                                        shutdown_timeout=30))
+  (hpath, _, env) = _PreHookEnv(ctx)
+  assert hpath == "instance-failover"
+  assert env["GANETI_OLD_PRIMARY"] == "node1.example.com"
+  assert env["GANETI_NEW_PRIMARY"] == "node3.example.com"
+  assert env["GANETI_OLD_SECONDARY"] == "node3.example.com"
+  assert env["GANETI_NEW_SECONDARY"] == "node1.example.com"
+  assert env["GANETI_SHUTDOWN_TIMEOUT"] == "30"
+  assert env["GANETI_IGNORE_CONSISTENCY"] == "False"
+  ctx.transport.calls[:] = []
+  _AddInstance(ctx, "file1", constants.DT_FILE, size=1)
+  _FakeDisks(ctx, 1024 * 1024).data[dt.N1_NAME] = bytearray(1024 * 1024)
+  _Exec(ctx, opcodes.OpInstanceMove(instance_name="file1",
+                                    target_node="node3"))
+  (hpath, _, env) = _PreHookEnv(ctx)
+  assert hpath == "instance-move"
+  assert env["GANETI_TARGET_NODE"] == "node3.example.com"
+  assert env["GANETI_INSTANCE_PRIMARY"] == "node1.example.com"
+
+
+def testMigrationBalloonsToFitTarget(ctx):
+  _AddInstance(ctx, "dl1", constants.DT_DISKLESS,
+               beparams={constants.BE_MINMEM: 1024,
+                         constants.BE_MAXMEM: 8192})
+  ctx.transport.handlers["instance_info"] = lambda node, args: (
+    True, {"memory": 8192, "vcpus": 1, "state": "running", "time": 1})
+  cbs = test_mcpu.Callbacks()
+  _Exec(ctx, opcodes.OpInstanceMigrate(instance_name="dl1",
+                                       target_node="node2"), cbs)
+  assert "* setting instance memory to 4096" in _Lines(cbs)
+  (call, ) = ctx.transport.Find("instance_balloon_memory")
+  assert (call[1], call[2][1]) == (dt.N1_NAME, 4096)
+  with pytest.raises(errors.OpExecError) as err:
+    _Exec(ctx, opcodes.OpInstanceMigrate(instance_name="dl1",
+                                         target_node="node3",
+                                         allow_runtime_changes=False))
+  assert str(err.value).startswith("Memory ballooning not allowed and not"
+                                   " enough free memory")
+
+
+def testFailoverFromOfflinePrimary(ctx):
+  node1 = ctx.cfg.GetNodeInfo(N1)
+  node1.offline = True
+  ctx.cfg.Update(node1)
+  cbs = test_mcpu.Callbacks()
+  _Exec(ctx, opcodes.OpInstanceFailover(instance_name="instance1",
+                                        ignore_consistency=True), cbs)
+  assert ctx.cfg.GetInstanceInfo(I1).primary_node == N3
+  lines = _Lines(cbs)
+  assert any(line.startswith(" - WARNING: Could not shutdown instance"
+                             " instance1.example.com on node"
+                             " node1.example.com, proceeding anyway")
+             for line in lines)
+  # nothing was sent to the offline node
+  assert dt.N1_NAME not in [c[1] for c in ctx.transport.calls
+                            if c[0] != "hooks_runner"]
+  assert [c[1] for c in ctx.transport.Find("instance_start")] == \
+    [dt.N3_NAME]

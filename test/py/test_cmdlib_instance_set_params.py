@@ -201,9 +201,11 @@ def testDiskModify(ctx):
   assert result == [("disk.mode/0", "ro"), ("disk.name/0", "root")]
   disk = ctx.cfg.GetInstanceDisks(I3)[0]
   assert (disk.mode, disk.name) == ("ro", "root")
-  assert _Error(ctx, disks=[[constants.DDM_MODIFY, 0, {"size": 5}]]) == (
+  assert _Error(ctx, disks=[[constants.DDM_MODIFY, 0, {"size": 5}]]) == \
+    "Disk size change not possible, use grow-disk"
+  assert _Error(ctx, disks=[[constants.DDM_MODIFY, 0, {"vg": "x"}]]) == (
     "Disk modification doesn't support additional arbitrary parameters:"
-    " size")
+    " vg")
 
 
 def testHooksSeeNewValues(ctx):
@@ -293,7 +295,7 @@ def testDiskRemoveNeedsStoppedInstance(ctx):
 
 def testDiskErrors(ctx):
   assert _Error(ctx, disks=[[constants.DDM_ADD, -1, {"mode": "rw"}]]) == \
-    "Missing size for new disk"
+    "Required disk parameter 'size' missing"
   assert _Error(ctx, disks=[[constants.DDM_ATTACH, -1, {"name": "x"}]]) == \
     "Attaching and detaching disks is not supported yet"
   ctx.cfg.MarkInstanceDown(I3)
@@ -411,3 +413,22 @@ def testConversionErrors(ctx):
                 disks=[[constants.DDM_MODIFY, 0, {"mode": "ro"}]]) == (
     "Disk template conversion and other disk changes not supported at the"
     " same time")
+
+
+def testRuntimeMemory(ctx):
+  ctx.transport.handlers["instance_info"] = lambda node, args: (
+    True, {"memory": 128, "vcpus": 1, "state": "running", "time": 1})
+  _Modify(ctx, beparams={"maxmem": 1024, "minmem": 128}, force=True)
+  assert _Modify(ctx, runtime_mem=512) == [("runtime_memory", 512)]
+  (call, ) = ctx.transport.Find("instance_balloon_memory")
+  assert (call[1], call[2][1]) == (dt.N2_NAME, 512)
+  assert _Error(ctx, runtime_mem=2048) == (
+    "Instance instance3.example.com must have memory between 128 and 1024"
+    " MB of memory unless --force is given")
+  # forced: the node must have the memory to grow (2048 MiB free)
+  msg = _Error(ctx, ecode=errors.ECODE_NORES, runtime_mem=4096, force=True)
+  assert msg.startswith("Not enough memory on node node2.example.com for"
+                        " ballooning memory for instance")
+  ctx.transport.handlers["instance_info"] = lambda node, args: (True, {})
+  assert _Error(ctx, ecode=errors.ECODE_STATE, runtime_mem=256) == \
+    "Instance instance3.example.com is not running"

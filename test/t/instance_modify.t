@@ -44,6 +44,25 @@ $ gnt-instance list -o name,be/maxmem,be/minmem,be/spindle_use,custom_beparams i
 # exit=0
 Instance ConfigMaxMem ConfigMinMem be/spindle_use CustomBackendParameters
 inst1            192M         128M              1 {'maxmem': 192, 'vcpus': 2, 'minmem': 128}
+$ gnt-instance modify -m 160 inst1
+# exit=0
+Modified instance inst1
+ - runtime_memory -> 160
+Please don't forget that most parameters take effect only at the next (re)start of the instance initiated by ganeti; restarting from within the instance will not be enough.
+$ gnt-instance list -o name,oper_ram,be/maxmem inst1
+# exit=0
+Instance Memory ConfigMaxMem
+inst1      160M         192M
+$ gnt-instance modify -m 512 inst1
+# exit=1
+! Failure: prerequisites not met for this operation:
+! error type: wrong_input, error details:
+! Instance inst1 must have memory between 128 and 192 MB of memory unless --force is given
+$ gnt-instance modify -m 256 inst2
+# exit=1
+! Failure: prerequisites not met for this operation:
+! error type: wrong_state, error details:
+! Instance inst2 is not running
 $ gnt-instance modify -B minmem=512 inst1
 # exit=1
 ! Failure: prerequisites not met for this operation:
@@ -200,7 +219,7 @@ $ gnt-instance modify --disk add:mode=rw inst2
 # exit=1
 ! Failure: prerequisites not met for this operation:
 ! error type: wrong_input, error details:
-! Missing size for new disk
+! Required disk parameter 'size' missing
 $ gnt-instance modify --disk attach:name=foo inst2
 # exit=1
 ! Failure: prerequisites not met for this operation:
