@@ -129,6 +129,9 @@ def test_drbd_instance_syncs(drbd):
       ["disk0_data", "disk0_meta"], (node, new)
   # the add waited for the initial sync: connected and up to date
   drbd.CheckRoles("node2", "node3")
+  # cluster verify checks the DRBD minors and volumes the nodes really have
+  result = drbd.cluster.Run("gnt-cluster verify")
+  assert result.exit_code == 0 and "ERROR" not in result.stdout, result
 
 
 def test_drbd_replicates_writes(drbd):

@@ -12,6 +12,7 @@ import pytest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
   os.path.abspath(__file__))), "support"))
 
+from nodevm import cluster  # noqa: E402
 from nodevm import images  # noqa: E402
 from nodevm import netns  # noqa: E402
 from nodevm import qemu  # noqa: E402
@@ -155,3 +156,12 @@ def testCleanupStaleNamespaces():
     for name in (stale, alive):
       subprocess.run(["ip", "netns", "del", name], capture_output=True,
                      check=False)
+
+
+def testMissingProgramsAreTheSkipReason(monkeypatch):
+  if os.geteuid() != 0:
+    pytest.skip("the root check comes first")
+  monkeypatch.setattr(qemu, "QEMU", "qemu-system-pyganeti-missing")
+  reason = cluster.MissingRequirements()
+  assert reason.startswith("missing programs: qemu-system-pyganeti-missing")
+  assert "qemu-system-x86" in reason     # names the Debian package
