@@ -42,11 +42,13 @@ def _NodeUuid(cfg, name):
 def RunRelocateAllocator(lu, name, instance, relocate_from):
   """Ask allocator ``name`` for a node replacing ``relocate_from``.
 
+  @param name: the allocator ("." or None: the cluster default)
   @param relocate_from: UUIDs of the nodes to move away from (the primary
       for a failover/migration, the secondary for replace-disks)
   @return: (UUID, name) of the chosen node
   @raise errors.OpPrereqError: the allocator found no node (ECODE_NORES)
   """
+  name = iallocator.ResolveName(lu.cfg, name)
   req = iallocator.IAReqRelocate(inst_uuid=instance.uuid,
                                  relocate_from_node_uuids=list(relocate_from))
   ial = iallocator.IAllocator(lu.cfg, lu.rpc, req)
@@ -65,6 +67,7 @@ def RunRecreateAllocator(lu, name, instance):
       (ECODE_NORES)
   """
   cfg = lu.cfg
+  name = iallocator.ResolveName(cfg, name)
   be_full = cfg.GetClusterInfo().FillBE(instance)
   disks = []
   for disk in cfg.GetInstanceDisks(instance.uuid):

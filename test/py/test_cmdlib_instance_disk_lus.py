@@ -594,3 +594,19 @@ def testRecreateAllocatorRefused(down, kwargs, answer, msg, code):
   assert ctx.cfg.GetWriteCount() == writes
   assert ctx.cfg.GetInstanceInfo(I1).primary_node == dt.N1
   assert ctx.transport.Find("blockdev_create") == []
+
+
+def testReplaceDefaultAllocatorShortcut(ctx):
+  """"-I ." is the cluster's default allocator."""
+  ctx.cfg.MarkInstanceDisksActive(I1)
+  cluster = ctx.cfg.GetClusterInfo()
+  cluster.default_iallocator = "my-default"
+  ctx.cfg.Update(cluster, None)
+  _AllocatorAnswers(ctx, {"success": False, "info": "full", "result": []})
+  with pytest.raises(errors.OpPrereqError) as err:
+    dt.Exec(ctx, _ReplaceOp(mode=constants.REPLACE_DISK_CHG,
+                            iallocator="."))
+  assert err.value.args == ("Can't compute nodes using iallocator"
+                            " 'my-default': full", errors.ECODE_NORES)
+  [(_, _, args)] = ctx.transport.Find("iallocator_runner")
+  assert args[0] == "my-default"
