@@ -131,6 +131,10 @@ def InitCluster(cluster_name, mac_prefix=None, master_netmask=None,
                                (hostname.ip, pathutils.ETC_HOSTS),
                                errors.ECODE_ENVIRON)
   clustername = netutils.GetHostname(name=cluster_name)
+  if default_iallocator:
+    # this node becomes the master: its search path is the one used
+    from ganeti.cmdlib import iallocator  # pylint: disable=C0415
+    iallocator.CheckAllocatorName(default_iallocator)
   enabled_hypervisors = enabled_hypervisors or [constants.HT_KVM]
   for hv in enabled_hypervisors:
     if hv not in constants.HYPER_TYPES:

@@ -15,6 +15,7 @@ from ganeti import objects
 from ganeti import opcodes
 from ganeti import utils
 from ganeti.cmdlib.base import LogicalUnit
+from ganeti.cmdlib import iallocator
 
 
 #: Parameters of the opcode this LU applies
@@ -333,6 +334,8 @@ class LUClusterSetParams(LogicalUnit):
     self.new_hidden_os = list(cluster.hidden_os or [])
     self.new_blacklisted_os = list(cluster.blacklisted_os or [])
     self._CheckEnabledDiskTemplates()
+    if op.default_iallocator:
+      iallocator.CheckAllocatorName(op.default_iallocator)
 
   def _CheckEnabledDiskTemplates(self):
     """New enabled disk templates: valid, and none in use is disabled."""

@@ -14,9 +14,12 @@ process (:mod:`ganeti.htools.simple`).  The cluster default
 allocator when no program of that name is installed.
 """
 
+import os
+
 from ganeti import constants
 from ganeti import errors
 from ganeti import ht
+from ganeti import pathutils
 from ganeti import serializer
 from ganeti import utils
 from ganeti.cmdlib import iallocator_data
@@ -246,6 +249,42 @@ class IAReqGroupChange(IARequestBase):
   def GetRequest(self, cfg):
     return {"instances": list(self.instances),
             "target_groups": list(self.target_groups)}
+
+
+def _SearchPath():
+  """The master's iallocator search path (this process runs there)."""
+  return pathutils.Get().IAllocatorSearchPath()
+
+
+def FindPlugin(name):
+  """Path of the allocator program ``name`` on the master, or None.
+
+  The rule of the master's ``iallocator_runner``: a plain name, found as
+  an executable file in the first directory of the search path having it.
+  """
+  if not name or "/" in name or name in (".", ".."):
+    return None
+  for directory in _SearchPath():
+    path = os.path.join(directory, name)
+    if os.path.isfile(path) and os.access(path, os.X_OK):
+      return path
+  return None
+
+
+def CheckAllocatorName(name):
+  """Fail unless ``name`` names an allocator the master can run.
+
+  Accepted: the built-in allocator, the default name (which falls back
+  to the built-in allocator when not installed), or a program in the
+  master's iallocator search path.
+
+  @raise errors.OpPrereqError: ECODE_INVAL
+  """
+  if name in (constants.IALLOCATOR_BUILTIN, constants.DEFAULT_IALLOCATOR):
+    return
+  if FindPlugin(name) is None:
+    raise errors.OpPrereqError("Invalid default iallocator script '%s'"
+                               " specified" % name, errors.ECODE_INVAL)
 
 
 def ResolveName(cfg, name):

@@ -8,6 +8,7 @@ from ganeti import locking
 from ganeti import utils
 from ganeti.cmdlib.base import LogicalUnit, ExpandNodeUuidAndName
 from ganeti.cmdlib import instance_disks as idisks
+from ganeti.cmdlib import instance_ialloc as ialloc
 from ganeti.cmdlib import instance_ops
 from ganeti.cmdlib import instance_storage as ist
 from ganeti.cmdlib import instance_utils as iu
@@ -256,10 +257,9 @@ class LUInstanceRecreateDisks(_DiskLU):
   def ExpandNames(self):
     _DiskLU.ExpandNames(self)
     if self.op.iallocator:
-      raise errors.OpPrereqError("Can't compute nodes using iallocator '%s':"
-                                 " iallocators are not supported yet; please"
-                                 " give the nodes with -n" %
-                                 self.op.iallocator, errors.ECODE_NORES)
+      # the allocator picks nodes of the primary node's group
+      self.needed_locks[locking.LEVEL_NODEGROUP] = []
+      self.needed_locks[locking.LEVEL_NODE_ALLOC] = locking.ALL_SET
     if self.op.nodes:
       uuids = []
       names = []
@@ -271,12 +271,21 @@ class LUInstanceRecreateDisks(_DiskLU):
       self.needed_locks[locking.LEVEL_NODE] = list(uuids)
       self.recalculate_locks[locking.LEVEL_NODE] = "append"
 
+  def DeclareLocks(self, level):
+    if self.op.iallocator and level in (locking.LEVEL_NODEGROUP,
+                                        locking.LEVEL_NODE):
+      ialloc.DeclareGroupLocks(self, level, primary_only=True)
+    else:
+      _DiskLU.DeclareLocks(self, level)
+
   def BuildHooksEnv(self):
     return iu.BuildInstanceHookEnv(self.cfg, self.instance)
 
   def CheckPrereq(self):
     instance = self.cfg.GetInstanceInfo(self.op.instance_uuid)
     all_nodes = list(self.cfg.GetInstanceNodes(instance.uuid))
+    if self.op.iallocator:
+      ialloc.CheckGroupLocks(self, instance.uuid, primary_only=True)
     template = self.cfg.GetInstanceDiskTemplate(instance.uuid)
     if self.op.node_uuids:
       if len(self.op.node_uuids) != len(all_nodes):
@@ -292,12 +301,14 @@ class LUInstanceRecreateDisks(_DiskLU):
       primary_node = self.op.node_uuids[0]
     else:
       primary_node = instance.primary_node
-    iu.CheckNodeOnline(self, primary_node)
+    if not self.op.iallocator:
+      iu.CheckNodeOnline(self, primary_node)
     if template == constants.DT_DISKLESS:
       raise errors.OpPrereqError("Instance '%s' has no disks" %
                                  self.op.instance_name, errors.ECODE_INVAL)
     old_pnode = self.cfg.GetNodeInfo(instance.primary_node)
-    if not (self.op.node_uuids and old_pnode.offline):
+    if not ((self.op.node_uuids or self.op.iallocator) and
+            old_pnode.offline):
       instance_ops.CheckInstanceState(self, instance,
                                       instance_ops.INSTANCE_NOT_RUNNING,
                                       msg="cannot recreate disks")
@@ -310,11 +321,22 @@ class LUInstanceRecreateDisks(_DiskLU):
     if maxidx >= ndisks:
       raise errors.OpPrereqError("Invalid disk index '%s'" % maxidx,
                                  errors.ECODE_INVAL)
-    if self.op.node_uuids and sorted(self.disks) != list(range(ndisks)):
+    if (self.op.node_uuids or self.op.iallocator) and \
+        sorted(self.disks) != list(range(ndisks)):
       raise errors.OpPrereqError("Can't recreate disks partially and"
                                  " change the nodes at the same time",
                                  errors.ECODE_INVAL)
     self.instance = instance
+    if self.op.iallocator:
+      (self.op.node_uuids, self.op.nodes) = \
+        ialloc.RunRecreateAllocator(self, self.op.iallocator, instance)
+      if len(self.op.node_uuids) != len(all_nodes):
+        raise errors.OpPrereqError("Iallocator '%s' returned %d nodes, but"
+                                   " instance %s has %d" %
+                                   (self.op.iallocator,
+                                    len(self.op.node_uuids), instance.name,
+                                    len(all_nodes)), errors.ECODE_FAULT)
+      ialloc.ReleaseAllocLocks(self, self.op.node_uuids)
     node_uuids = self.op.node_uuids or all_nodes
     excl_stor = any(ist.ExclusiveStorage(self.cfg, n) for n in node_uuids)
     for params in self.disks.values():

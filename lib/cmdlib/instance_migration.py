@@ -18,6 +18,7 @@ from ganeti import locking
 from ganeti import utils
 from ganeti.cmdlib.base import LogicalUnit, ExpandNodeUuidAndName
 from ganeti.cmdlib import instance_disks as idisks
+from ganeti.cmdlib import instance_ialloc as ialloc
 from ganeti.cmdlib import instance_move_utils as mu
 from ganeti.cmdlib import instance_utils as iu
 
@@ -38,10 +39,18 @@ def _ExpandNamesForMigration(lu):
   lu.recalculate_locks[locking.LEVEL_NODE] = "replace"
   lu.needed_locks[locking.LEVEL_NODE_RES] = []
   lu.recalculate_locks[locking.LEVEL_NODE_RES] = "replace"
+  # only needed (declared) for an externally mirrored instance whose
+  # target an iallocator chooses
+  lu.needed_locks[locking.LEVEL_NODE_ALLOC] = []
 
 
 def _DeclareLocksForMigration(lu, level):
-  if level == locking.LEVEL_NODE:
+  if level == locking.LEVEL_NODE_ALLOC:
+    instance = lu.cfg.GetInstanceInfo(lu.op.instance_uuid)
+    if lu.cfg.GetInstanceDiskTemplate(instance.uuid) in \
+        constants.DTS_EXT_MIRROR and lu.op.target_node_uuid is None:
+      lu.needed_locks[locking.LEVEL_NODE_ALLOC] = locking.ALL_SET
+  elif level == locking.LEVEL_NODE:
     instance = lu.cfg.GetInstanceInfo(lu.op.instance_uuid)
     template = lu.cfg.GetInstanceDiskTemplate(instance.uuid)
     if template in constants.DTS_EXT_MIRROR:
@@ -119,8 +128,9 @@ class _Migrater:
     if template in constants.DTS_EXT_MIRROR:
       mu.CheckIAllocatorOrNode(lu, "iallocator", "target_node")
       if op.iallocator:
-        mu.RefuseIAllocator(op.iallocator)
-      self.target_node_uuid = op.target_node_uuid
+        self._RunAllocator(instance)
+      else:
+        self.target_node_uuid = op.target_node_uuid
       if self.target_node_uuid == instance.primary_node:
         raise errors.OpPrereqError("Cannot migrate instance %s to its primary"
                                    " (%s)" % (instance.name,
@@ -144,6 +154,10 @@ class _Migrater:
     target = cfg.GetNodeInfo(self.target_node_uuid)
     mu.CheckTargetNodeIPolicy(lu, instance, target,
                               ignore=self.ignore_ipolicy)
+    if op.iallocator and template in constants.DTS_EXT_MIRROR:
+      # only the source and the chosen target stay locked
+      ialloc.ReleaseAllocLocks(lu, [instance.primary_node,
+                                    self.target_node_uuid])
     bep = cluster.FillBE(instance)
     hvparams = cluster.hvparams.get(instance.hypervisor, {})
     if (not self.cleanup and
@@ -202,6 +216,14 @@ class _Migrater:
                    cfg.GetNodeName(instance.primary_node), prereq=True)
       if remote.payload:
         self.current_mem = int(remote.payload["memory"])
+
+  def _RunAllocator(self, instance):
+    """Let the allocator choose the target node (relocate request)."""
+    lu = self.lu
+    (self.target_node_uuid, name) = ialloc.RunRelocateAllocator(
+      lu, lu.op.iallocator, instance, [instance.primary_node])
+    lu.LogInfo("Selected nodes for instance %s via iallocator %s: %s",
+               instance.name, lu.op.iallocator, name)
 
   # Execution ---------------------------------------------------------------
   def Exec(self, feedback_fn):

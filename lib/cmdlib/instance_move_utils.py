@@ -28,14 +28,6 @@ def CheckIAllocatorOrNode(lu, iallocator_slot, node_slot):
                                  " iallocator", errors.ECODE_INVAL)
 
 
-def RefuseIAllocator(name):
-  """Computing a target node by iallocator is not available here yet."""
-  raise errors.OpPrereqError("Can't compute nodes using iallocator '%s':"
-                             " iallocators are not supported yet; please"
-                             " give a node with -n" % name,
-                             errors.ECODE_NORES)
-
-
 def CheckNodeFreeMemory(lu, node_uuid, reason, requested, hvname, hvparams):
   """Fail unless ``node_uuid`` has ``requested`` MiB free; return free MiB.
 

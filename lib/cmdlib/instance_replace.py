@@ -21,6 +21,7 @@ from ganeti import objects
 from ganeti import utils
 from ganeti.cmdlib.base import LogicalUnit, ExpandNodeUuidAndName
 from ganeti.cmdlib import instance_disks as idisks
+from ganeti.cmdlib import instance_ialloc as ialloc
 from ganeti.cmdlib import instance_ops
 from ganeti.cmdlib import instance_storage as ist
 from ganeti.cmdlib import instance_utils as iu
@@ -50,11 +51,6 @@ class LUInstanceReplaceDisks(LogicalUnit):
 
   def ExpandNames(self):
     self._ExpandAndLockInstance()
-    if self.op.iallocator is not None:
-      raise errors.OpPrereqError("Can't compute nodes using iallocator '%s':"
-                                 " iallocators are not supported yet; please"
-                                 " give the new node with -n" %
-                                 self.op.iallocator, errors.ECODE_NORES)
     if self.op.remote_node is not None:
       (self.op.remote_node_uuid, self.op.remote_node) = \
         ExpandNodeUuidAndName(self.cfg, self.op.remote_node_uuid,
@@ -65,10 +61,17 @@ class LUInstanceReplaceDisks(LogicalUnit):
     else:
       self.needed_locks[locking.LEVEL_NODE] = []
       self.recalculate_locks[locking.LEVEL_NODE] = "replace"
+      if self.op.iallocator is not None:
+        # the allocator picks a node of the instance's groups
+        self.needed_locks[locking.LEVEL_NODEGROUP] = []
+        self.needed_locks[locking.LEVEL_NODE_ALLOC] = locking.ALL_SET
     self.needed_locks[locking.LEVEL_NODE_RES] = []
 
   def DeclareLocks(self, level):
-    if level == locking.LEVEL_NODE:
+    if self.op.iallocator is not None and level in (locking.LEVEL_NODEGROUP,
+                                                    locking.LEVEL_NODE):
+      ialloc.DeclareGroupLocks(self, level)
+    elif level == locking.LEVEL_NODE:
       self._LockInstancesNodes()
     elif level == locking.LEVEL_NODE_RES:
       self.needed_locks[locking.LEVEL_NODE_RES] = \
@@ -102,6 +105,13 @@ class LUInstanceReplaceDisks(LogicalUnit):
                                  " expected one secondary but found %d" %
                                  len(secondaries), errors.ECODE_FAULT)
     secondary_uuid = secondaries[0]
+    if self.op.iallocator is not None:
+      ialloc.CheckGroupLocks(self, instance.uuid)
+      (self.op.remote_node_uuid, self.op.remote_node) = \
+        ialloc.RunRelocateAllocator(self, self.op.iallocator, instance,
+                                    [secondary_uuid])
+      self.LogInfo("Selected new secondary for instance '%s': %s",
+                   instance.name, self.op.remote_node)
     remote_uuid = self.op.remote_node_uuid
     self.new_node_uuid = None
     self.disks = list(self.op.disks)
@@ -179,6 +189,8 @@ class LUInstanceReplaceDisks(LogicalUnit):
                               self.target_node_uuid) if n is not None)
     ReleaseNodeLocks(self, locking.LEVEL_NODE, keep=touched)
     ReleaseNodeLocks(self, locking.LEVEL_NODE_RES, keep=touched)
+    if self.glm.is_owned(locking.LEVEL_NODE_ALLOC):
+      self.glm.release(locking.LEVEL_NODE_ALLOC)
     self.touched_nodes = touched
 
   def _CheckDisksActivated(self):

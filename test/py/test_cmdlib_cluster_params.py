@@ -166,3 +166,29 @@ def testHooksPath(ctx):  # noqa: F811
   hooks = ctx.transport.Find("hooks_runner")
   phases = [c[2][1] for c in hooks if c[2][0] == "cluster-modify"]
   assert phases == ["pre", "post"]
+
+
+def testDefaultIallocatorMustExist(ctx, tmp_path, monkeypatch):  # noqa: F811
+  """Built-in names always; a plugin only when the master has it."""
+  import os
+  from ganeti.cmdlib import iallocator
+  plugins = tmp_path / "iallocators"
+  plugins.mkdir()
+  monkeypatch.setattr(iallocator, "_SearchPath", lambda: [str(plugins)])
+  writes = ctx.cfg.GetWriteCount()
+  assert _Inval(ctx, default_iallocator="my-alloc") == \
+    "Invalid default iallocator script 'my-alloc' specified"
+  script = plugins / "my-alloc"
+  script.write_text("#!/bin/sh\n")
+  # present but not executable: not a plugin either
+  assert _Inval(ctx, default_iallocator="my-alloc").startswith(
+    "Invalid default iallocator script")
+  assert ctx.cfg.GetWriteCount() == writes
+  os.chmod(str(script), 0o755)
+  for name in ("my-alloc", constants.IALLOCATOR_BUILTIN,
+               constants.DEFAULT_IALLOCATOR):
+    _Exec(ctx, opcodes.OpClusterSetParams(default_iallocator=name))
+    assert _Cluster(ctx).default_iallocator == name
+  # the empty name unsets the default, without any check
+  _Exec(ctx, opcodes.OpClusterSetParams(default_iallocator=""))
+  assert _Cluster(ctx).default_iallocator == ""

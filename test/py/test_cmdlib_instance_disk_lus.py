@@ -445,3 +445,168 @@ def testGrowDiskWipesOnlyTheNewSpace(ctx):
     utils.FormatUnit(new_size, "h") in lines
   assert any("Disk size is not an even multiple of 1 MiB" in line
              for line in lines)
+
+
+# iallocators choose the nodes -------------------------------------------------
+def _AllocatorAnswers(ctx, answer):
+  """iallocator_runner answers ``answer``; returns the requests seen."""
+  import json
+  requests = []
+
+  def run(node, args):
+    requests.append(json.loads(args[1])["request"])
+    return (True, json.dumps(answer))
+  ctx.transport.handlers["iallocator_runner"] = run
+  return requests
+
+
+def _FullNodeInfo(ctx, free_mem=4096):
+  """node_info with the memory data the built-in allocator needs."""
+  lvm_info = [{"type": constants.ST_LVM_VG, "name": "xenvg",
+               "storage_free": dt.VG_FREE, "storage_size": 2 * dt.VG_FREE}]
+  hv_info = {"memory_total": 8192, "memory_free": free_mem,
+             "memory_dom0": 512, "cpu_total": 4, "cpu_dom0": 1}
+  ctx.transport.handlers["node_info"] = \
+    lambda node, args: (True, ["bootid", lvm_info, [hv_info]])
+
+
+def testReplaceNewSecondaryByAllocator(ctx):
+  ctx.cfg.MarkInstanceDisksActive(I1)
+  requests = _AllocatorAnswers(ctx, {"success": True, "info": "",
+                                     "result": [dt.N2_NAME]})
+  cbs = test_mcpu.Callbacks()
+  dt.Exec(ctx, _ReplaceOp(mode=constants.REPLACE_DISK_CHG,
+                          iallocator="my-alloc"), cbs)
+  assert [(r["type"], r["relocate_from"]) for r in requests] == [
+    (constants.IALLOCATOR_MODE_RELOC, [dt.N3_NAME])]
+  assert ctx.cfg.GetInstanceSecondaryNodes(I1) == [dt.N2]
+  assert (" - INFO: Selected new secondary for instance"
+          " 'instance1.example.com': node2.example.com"
+          in dt.FeedbackLines(cbs))
+
+
+def testReplaceNewSecondaryBuiltin(ctx):
+  ctx.cfg.MarkInstanceDisksActive(I1)
+  _FullNodeInfo(ctx)
+  dt.Exec(ctx, _ReplaceOp(mode=constants.REPLACE_DISK_CHG,
+                          iallocator=constants.IALLOCATOR_BUILTIN))
+  # node2 is the only node that is neither primary nor secondary
+  assert ctx.cfg.GetInstanceSecondaryNodes(I1) == [dt.N2]
+
+
+@pytest.mark.parametrize("answer,msg,code", [
+  ({"success": False, "info": "nothing fits", "result": []},
+   "Can't compute nodes using iallocator 'my-alloc': nothing fits",
+   errors.ECODE_NORES),
+  ({"success": True, "info": "", "result": [dt.N1_NAME]},
+   "The specified node is the primary node of the instance",
+   errors.ECODE_INVAL),
+])
+def testReplaceAllocatorRefused(ctx, answer, msg, code):
+  ctx.cfg.MarkInstanceDisksActive(I1)
+  _AllocatorAnswers(ctx, answer)
+  writes = ctx.cfg.GetWriteCount()
+  with pytest.raises(errors.OpPrereqError) as err:
+    dt.Exec(ctx, _ReplaceOp(mode=constants.REPLACE_DISK_CHG,
+                            iallocator="my-alloc"))
+  assert err.value.args == (msg, code)
+  assert ctx.cfg.GetWriteCount() == writes
+  assert ctx.cfg.GetInstanceSecondaryNodes(I1) == [dt.N3]
+  assert ctx.transport.Find("blockdev_create") == []
+
+
+def testReplaceAllocatorLocks(ctx):
+  """The instance's group and its nodes, then only the touched nodes."""
+  from ganeti import locking
+  import json
+  ctx.cfg.MarkInstanceDisksActive(I1)
+  seen = {}
+
+  def run(node, args):
+    seen["during"] = (sorted(ctx.glm.list_owned(locking.LEVEL_NODE)),
+                      ctx.glm.is_owned(locking.LEVEL_NODE_ALLOC),
+                      sorted(ctx.glm.list_owned(locking.LEVEL_NODEGROUP)))
+    return (True, json.dumps({"success": True, "info": "",
+                              "result": [dt.N2_NAME]}))
+
+  def create(node, args):
+    seen.setdefault("after", (
+      sorted(ctx.glm.list_owned(locking.LEVEL_NODE)),
+      ctx.glm.is_owned(locking.LEVEL_NODE_ALLOC)))
+    return (True, args[0]["logical_id"])
+  ctx.transport.handlers["iallocator_runner"] = run
+  ctx.transport.handlers["blockdev_create"] = create
+  dt.Exec(ctx, _ReplaceOp(mode=constants.REPLACE_DISK_CHG,
+                          iallocator="my-alloc"))
+  group = ctx.cfg.GetNodeInfo(dt.N1).group
+  assert seen["during"] == (sorted([dt.N1, dt.N2, dt.N3]), True, [group])
+  # the old secondary stays locked: its storage is removed at the end
+  assert seen["after"] == (sorted([dt.N1, dt.N2, dt.N3]), False)
+
+
+def testRecreateByAllocator(down):
+  ctx = down
+  requests = _AllocatorAnswers(ctx, {"success": True, "info": "",
+                                     "result": [dt.N2_NAME, dt.N3_NAME]})
+  cbs = test_mcpu.Callbacks()
+  dt.Exec(ctx, opcodes.OpInstanceRecreateDisks(instance_name="instance1",
+                                               iallocator="my-alloc"), cbs)
+  [request] = requests
+  assert request["type"] == constants.IALLOCATOR_MODE_ALLOC
+  assert (request["name"], request["disk_template"],
+          request["required_nodes"]) == (INST1, constants.DT_DRBD8, 2)
+  assert [d["size"] for d in request["disks"]] == [1024]
+  inst = ctx.cfg.GetInstanceInfo(I1)
+  assert inst.primary_node == dt.N2
+  assert ctx.cfg.GetInstanceSecondaryNodes(I1) == [dt.N3]
+  assert (" - INFO: Selected nodes for instance instance1.example.com via"
+          " iallocator my-alloc: node2.example.com, node3.example.com"
+          in dt.FeedbackLines(cbs))
+
+
+def testRecreateByBuiltinAllocator(down):
+  ctx = down
+  _FullNodeInfo(ctx)
+  dt.Exec(ctx, opcodes.OpInstanceRecreateDisks(
+    instance_name="instance1", iallocator=constants.IALLOCATOR_BUILTIN))
+  nodes = ctx.cfg.GetInstanceNodes(I1)
+  assert len(nodes) == 2 and len(set(nodes)) == 2
+
+
+@pytest.mark.parametrize("kwargs,answer,msg,code", [
+  ({}, {"success": False, "info": "no two nodes", "result": []},
+   "Can't compute nodes using iallocator 'my-alloc': no two nodes",
+   errors.ECODE_NORES),
+  ({"nodes": ["node2", "node3"]}, None,
+   "Give either the iallocator or the new nodes, not both",
+   errors.ECODE_INVAL),
+])
+def testRecreateAllocatorRefused(down, kwargs, answer, msg, code):
+  ctx = down
+  requests = _AllocatorAnswers(ctx, answer)
+  writes = ctx.cfg.GetWriteCount()
+  with pytest.raises(errors.OpPrereqError) as err:
+    dt.Exec(ctx, opcodes.OpInstanceRecreateDisks(
+      instance_name="instance1", iallocator="my-alloc", **kwargs))
+  assert err.value.args == (msg, code)
+  if answer is None:
+    assert requests == []
+  assert ctx.cfg.GetWriteCount() == writes
+  assert ctx.cfg.GetInstanceInfo(I1).primary_node == dt.N1
+  assert ctx.transport.Find("blockdev_create") == []
+
+
+def testReplaceDefaultAllocatorShortcut(ctx):
+  """"-I ." is the cluster's default allocator."""
+  ctx.cfg.MarkInstanceDisksActive(I1)
+  cluster = ctx.cfg.GetClusterInfo()
+  cluster.default_iallocator = "my-default"
+  ctx.cfg.Update(cluster, None)
+  _AllocatorAnswers(ctx, {"success": False, "info": "full", "result": []})
+  with pytest.raises(errors.OpPrereqError) as err:
+    dt.Exec(ctx, _ReplaceOp(mode=constants.REPLACE_DISK_CHG,
+                            iallocator="."))
+  assert err.value.args == ("Can't compute nodes using iallocator"
+                            " 'my-default': full", errors.ECODE_NORES)
+  [(_, _, args)] = ctx.transport.Find("iallocator_runner")
+  assert args[0] == "my-default"

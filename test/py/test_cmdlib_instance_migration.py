@@ -486,3 +486,121 @@ def testFailoverFromOfflinePrimary(ctx):
                             if c[0] != "hooks_runner"]
   assert [c[1] for c in ctx.transport.Find("instance_start")] == \
     [dt.N3_NAME]
+
+
+# Target chosen by an iallocator ----------------------------------------------
+def _AllocatorAnswer(ctx, answer):
+  """Every iallocator_runner call answers ``answer`` (a dict)."""
+  import json
+  ctx.transport.handlers["iallocator_runner"] = \
+    lambda node, args: (True, json.dumps(answer))
+
+
+def _AllocatorNodeInfo(ctx, free_mem):
+  """node_info for both the memory check and the allocator's input."""
+  hv_info = dict(_HV_INFO, memory_free=free_mem, memory_dom0=512,
+                 cpu_total=4, cpu_dom0=1)
+  ctx.transport.handlers["node_info"] = \
+    lambda node, args: (True, ["id", [], [hv_info]])
+
+
+@pytest.mark.parametrize("opclass", [opcodes.OpInstanceMigrate,
+                                     opcodes.OpInstanceFailover])
+def testExternalMirrorTargetByPlugin(ctx, opclass):
+  dl1 = _AddInstance(ctx, "dl1", constants.DT_DISKLESS)
+  _AllocatorAnswer(ctx, {"success": True, "info": "",
+                         "result": [dt.N2_NAME]})
+  cbs = test_mcpu.Callbacks()
+  _Exec(ctx, opclass(instance_name="dl1", iallocator="my-alloc"), cbs)
+  assert ctx.cfg.GetInstanceInfo(dl1).primary_node == N2
+  [(_, node, args)] = ctx.transport.Find("iallocator_runner")
+  assert node == dt.N1_NAME and args[0] == "my-alloc"
+  request = __import__("json").loads(args[1])["request"]
+  assert request["type"] == constants.IALLOCATOR_MODE_RELOC
+  assert request["relocate_from"] == [dt.N1_NAME]
+  assert request["name"] == "dl1"
+  msgs = [str(f[-1]) for f in cbs.feedback]
+  assert " - INFO: Selected nodes for instance dl1 via iallocator my-alloc:" \
+    " node2.example.com" in msgs
+
+
+def testExternalMirrorClusterDefaultBuiltin(ctx):
+  """No -n and no -I: the cluster default (here the built-in one)."""
+  dl1 = _AddInstance(ctx, "dl1", constants.DT_DISKLESS)
+  cluster = ctx.cfg.GetClusterInfo()
+  cluster.default_iallocator = constants.IALLOCATOR_BUILTIN
+  ctx.cfg.Update(cluster, None)
+  _AllocatorNodeInfo(ctx, 4096)
+  cbs = test_mcpu.Callbacks()
+  _Exec(ctx, opcodes.OpInstanceFailover(instance_name="dl1"), cbs)
+  target = ctx.cfg.GetInstanceInfo(dl1).primary_node
+  assert target in (N2, N3)
+  msgs = [str(f[-1]) for f in cbs.feedback]
+  assert (" - INFO: Selected nodes for instance dl1 via iallocator"
+          " pyganeti-simple:"
+          " %s" % ctx.cfg.GetNodeName(target)) in msgs
+  assert not ctx.transport.Find("iallocator_runner")
+
+
+def testExternalMirrorAllocatorFails(ctx):
+  dl1 = _AddInstance(ctx, "dl1", constants.DT_DISKLESS)
+  _AllocatorAnswer(ctx, {"success": False, "info": "no room at all",
+                         "result": []})
+  writes = ctx.cfg.GetWriteCount()
+  err = _PrereqError(ctx, opcodes.OpInstanceMigrate(instance_name="dl1",
+                                                    iallocator="my-alloc"))
+  assert err.args == ("Can't compute nodes using iallocator 'my-alloc':"
+                      " no room at all", errors.ECODE_NORES)
+  assert ctx.cfg.GetWriteCount() == writes
+  assert ctx.cfg.GetInstanceInfo(dl1).primary_node == N1
+  assert not ctx.transport.Find("instance_shutdown")
+  assert not ctx.transport.Find("migration_info")
+
+
+def testExternalMirrorBuiltinFindsNothing(ctx):
+  dl1 = _AddInstance(ctx, "dl1", constants.DT_DISKLESS)
+  _AllocatorNodeInfo(ctx, 16)
+  err = _PrereqError(ctx, opcodes.OpInstanceFailover(
+    instance_name="dl1", iallocator=constants.IALLOCATOR_BUILTIN))
+  assert err.args[1] == errors.ECODE_NORES
+  assert err.args[0].startswith("Can't compute nodes using iallocator"
+                                " 'pyganeti-simple': ")
+  assert ctx.cfg.GetInstanceInfo(dl1).primary_node == N1
+
+
+def testExternalMirrorAllocatorPicksPrimary(ctx):
+  """An answer naming the current primary is refused, nothing changes."""
+  dl1 = _AddInstance(ctx, "dl1", constants.DT_DISKLESS)
+  _AllocatorAnswer(ctx, {"success": True, "info": "",
+                         "result": [dt.N1_NAME]})
+  err = _PrereqError(ctx, opcodes.OpInstanceMigrate(instance_name="dl1",
+                                                    iallocator="my-alloc"))
+  assert err.args == ("Cannot migrate instance dl1 to its primary"
+                      " (node1.example.com)", errors.ECODE_STATE)
+  assert ctx.cfg.GetInstanceInfo(dl1).primary_node == N1
+
+
+def testExternalMirrorAllocatorLocks(ctx):
+  """All node locks and the node allocation lock while the allocator
+  runs; afterwards only the source and the target stay locked."""
+  _AddInstance(ctx, "dl1", constants.DT_DISKLESS)
+  seen = {}
+
+  def answer(node, args):
+    import json
+    seen["during"] = (sorted(ctx.glm.list_owned(locking.LEVEL_NODE)),
+                      ctx.glm.is_owned(locking.LEVEL_NODE_ALLOC))
+    return (True, json.dumps({"success": True, "info": "",
+                              "result": [dt.N3_NAME]}))
+
+  def instance_info(node, args):
+    seen["after"] = (sorted(ctx.glm.list_owned(locking.LEVEL_NODE)),
+                     ctx.glm.is_owned(locking.LEVEL_NODE_ALLOC))
+    return (True, {"memory": 128, "vcpus": 1, "state": "running",
+                   "time": 1})
+  ctx.transport.handlers["iallocator_runner"] = answer
+  ctx.transport.handlers["instance_info"] = instance_info
+  _Exec(ctx, opcodes.OpInstanceMigrate(instance_name="dl1",
+                                       iallocator="my-alloc"))
+  assert seen["during"] == (sorted([N1, N2, N3]), True)
+  assert seen["after"] == (sorted([N1, N3]), False)

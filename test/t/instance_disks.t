@@ -113,12 +113,37 @@ $ gnt-instance replace-disks f1
 ! Failure: prerequisites not met for this operation:
 ! error type: wrong_input, error details:
 ! One and only one of the -p, -s, -a, -n and -I options must be passed
+$ gnt-instance recreate-disks -I nosuch-alloc f1
+# exit=1
+! Failure: command execution error:
+! Failure while running the iallocator script: iallocator module 'nosuch-alloc' not found in the search path
+$ gnt-instance recreate-disks -I pyganeti-simple -n node2 f1
+# exit=1
+! Failure: prerequisites not met for this operation:
+! error type: wrong_input, error details:
+! At most one of either --nodes or --iallocator can be passed
+$ gnt-instance recreate-disks -I pyganeti-simple f1
+# exit=0
+{{ts}}  - INFO: Selected nodes for instance f1 via iallocator pyganeti-simple: node2
+{{ts}}  - WARNING: Changing the instance's nodes, you will have to remove any disks left on the older nodes manually
+$ gnt-instance list -o name,pnode,disk.sizes f1
+# exit=0
+Instance Primary_node Disk_sizes
+f1       node2        2048,2048
+$node2$ stat -c %s $GANETI_ROOTDIR/srv/ganeti/file-storage/f1/*.file.disk0 $GANETI_ROOTDIR/srv/ganeti/file-storage/f1/*.file.disk1
+# exit=0
+2147483648
+2147483648
+$ rm -r $GANETI_ROOTDIR/srv/ganeti/file-storage/f1
+# exit=0
 $ gnt-instance remove -f f1
 # exit=0
-{{ts}}  - INFO: Shutting down instance f1 on node node1
+{{ts}}  - INFO: Shutting down instance f1 on node node2
 {{ts}}  - INFO: Removing block devices for instance f1
 {{ts}}  - INFO: Removing instance f1 out of cluster config
 $ ls $GANETI_ROOTDIR/srv/ganeti/file-storage
+# exit=0
+$node2$ ls $GANETI_ROOTDIR/srv/ganeti/file-storage
 # exit=0
 $ gnt-instance add -n node1 -t drbd -s 1G -o noop --no-name-check --no-ip-check bad1
 # exit=1

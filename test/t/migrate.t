@@ -59,10 +59,28 @@ $ gnt-instance migrate -f -n nosuch inst1
 ! error type: unknown_entity, error details:
 ! Node 'nosuch' not known
 $ gnt-instance migrate -f inst1
+# exit=0
+{{ts}}  - INFO: No iallocator 'hail' installed, using the built-in allocator 'pyganeti-simple'
+{{ts}}  - INFO: Selected nodes for instance inst1 via iallocator hail: node2
+{{ts}} Migrating instance inst1
+{{ts}} * checking disk consistency between source and target
+{{ts}} * preparing node2 to accept the instance
+{{ts}} * migrating instance to node2
+{{ts}} * starting memory transfer
+{{ts}} * memory transfer complete
+{{ts}} * done
+$ gnt-instance list -o name,pnode,status inst1
+# exit=0
+Instance Primary_node Status
+inst1    node2        running
+$ gnt-instance migrate -f -I nosuch-alloc inst1
 # exit=1
-! Failure: prerequisites not met for this operation:
-! error type: insufficient_resources, error details:
-! Can't compute nodes using iallocator 'hail': iallocators are not supported yet; please give a node with -n
+! Failure: command execution error:
+! Failure while running the iallocator script: iallocator module 'nosuch-alloc' not found in the search path
+$ gnt-instance list -o name,pnode,status inst1
+# exit=0
+Instance Primary_node Status
+inst1    node2        running
 $ gnt-instance migrate -f --non-live --migration-mode=live -n node1 inst1
 # exit=1
 ! Failure: prerequisites not met for this operation:

@@ -6,7 +6,11 @@
 # (least loaded node; drained nodes skipped; instance policy), by the
 # test plugin (its answer, the last node name, is used), failing
 # allocators (nothing is created), gnt-debug iallocator (input message and
-# answers), then an installed "hail" and a built-in cluster default.
+# answers), then an installed "hail" and a built-in cluster default;
+# finally migrate and failover of a diskless instance with -I and with
+# the cluster default (the relocate request: the built-in allocator and
+# the test plugin, which picks the last free node by name) and
+# gnt-cluster modify -I checking that the allocator exists.
 $ gnt-cluster info | grep 'default instance allocator:'
 # exit=0
   default instance allocator: hail
@@ -203,3 +207,82 @@ $ gnt-instance add -t diskless -o noop --no-name-check --no-ip-check inst8
 {{ts}} adding instance inst8 to cluster config
 {{ts}} adding disks to cluster config
 {{ts}} * starting instance...
+$ gnt-instance migrate -f -I pyganeti-test-alloc inst1
+# exit=0
+{{ts}}  - INFO: Selected nodes for instance inst1 via iallocator pyganeti-test-alloc: node3
+{{ts}} Migrating instance inst1
+{{ts}} * checking disk consistency between source and target
+{{ts}} * preparing node3 to accept the instance
+{{ts}} * migrating instance to node3
+{{ts}} * starting memory transfer
+{{ts}} * memory transfer complete
+{{ts}} * done
+$ gnt-instance list -o name,pnode,status inst1
+# exit=0
+Instance Primary_node Status
+inst1    node3        running
+$ gnt-instance failover -f inst1
+# exit=0
+{{ts}}  - INFO: Selected nodes for instance inst1 via iallocator pyganeti-simple: node2
+{{ts}} Failover instance inst1
+{{ts}} * checking disk consistency between source and target
+{{ts}} * shutting down instance on source node
+{{ts}} * deactivating the instance's disks on source node
+{{ts}} * activating the instance's disks on target node node2
+{{ts}} * starting the instance on the target node node2
+$ gnt-instance list -o name,pnode,status inst1
+# exit=0
+Instance Primary_node Status
+inst1    node2        running
+$ gnt-instance migrate -f -I pyganeti-simple inst1
+# exit=0
+{{ts}}  - INFO: Selected nodes for instance inst1 via iallocator pyganeti-simple: node1
+{{ts}} Migrating instance inst1
+{{ts}} * checking disk consistency between source and target
+{{ts}} * preparing node1 to accept the instance
+{{ts}} * migrating instance to node1
+{{ts}} * starting memory transfer
+{{ts}} * memory transfer complete
+{{ts}} * done
+$ gnt-instance add -n node1 -t diskless -o noop --no-name-check --no-ip-check refuse1 >/dev/null
+# exit=0
+$ gnt-instance migrate -f -I pyganeti-test-alloc refuse1
+# exit=1
+! Failure: prerequisites not met for this operation:
+! error type: insufficient_resources, error details:
+! Can't compute nodes using iallocator 'pyganeti-test-alloc': test allocator refuses to relocate refuse1
+$ gnt-instance failover -f -I pyganeti-test-alloc refuse1
+# exit=1
+! Failure: prerequisites not met for this operation:
+! error type: insufficient_resources, error details:
+! Can't compute nodes using iallocator 'pyganeti-test-alloc': test allocator refuses to relocate refuse1
+$ gnt-instance list -o name,pnode,status refuse1
+# exit=0
+Instance Primary_node Status
+refuse1  node1        running
+$ gnt-cluster modify -I nosuch
+# exit=1
+! Failure: prerequisites not met for this operation:
+! error type: wrong_input, error details:
+! Invalid default iallocator script 'nosuch' specified
+$ gnt-cluster info | grep 'default instance allocator:'
+# exit=0
+  default instance allocator: pyganeti-simple
+$ gnt-cluster modify -I pyganeti-test-alloc
+# exit=0
+$ gnt-instance failover -f inst1
+# exit=0
+{{ts}}  - INFO: Selected nodes for instance inst1 via iallocator pyganeti-test-alloc: node3
+{{ts}} Failover instance inst1
+{{ts}} * checking disk consistency between source and target
+{{ts}} * shutting down instance on source node
+{{ts}} * deactivating the instance's disks on source node
+{{ts}} * activating the instance's disks on target node node3
+{{ts}} * starting the instance on the target node node3
+$ gnt-instance list -o name,pnode,status inst1
+# exit=0
+Instance Primary_node Status
+inst1    node3        running
+$node3$ ls $GANETI_ROOTDIR/var/run/ganeti/fake-hypervisor | grep -x inst1
+# exit=0
+inst1
