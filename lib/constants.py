@@ -543,3 +543,15 @@ LUXI_DEF_RWTO = 60
 LUXI_WFJC_TIMEOUT = 29
 LUXI_EOM = b"\x03"
 NODE_MAX_CLOCK_SKEW = 150
+
+# LXC hypervisor (hv_lxc): hvparam names and LXC's container states
+HV_CPU_MASK = "cpu_mask"
+HV_LXC_DEVICES = "devices"
+HV_LXC_DROP_CAPABILITIES = "drop_capabilities"
+HV_LXC_EXTRA_CGROUPS = "extra_cgroups"
+HV_LXC_EXTRA_CONFIG = "extra_config"
+HV_LXC_NUM_TTYS = "num_ttys"
+HV_LXC_STARTUP_TIMEOUT = "startup_timeout"
+LXC_STATE_RUNNING = "RUNNING"
+LXC_STATE_STOPPED = "STOPPED"
+LXC_STATE_FROZEN = "FROZEN"
