@@ -306,6 +306,9 @@ class LXCHypervisor(hv_base.BaseHypervisor):
                                    " than one disk attached to it. Please"
                                    " create this instance anew with fewer"
                                    " disks.")
+    if name in self.ListInstances():
+      raise errors.HypervisorError("Failed to start instance %s: already"
+                                   " running" % name)
     missing = self._MissingCgroups(instance.hvparams)
     if missing:
       raise errors.HypervisorError("The cgroup subsystems %s are not"
