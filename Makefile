@@ -26,7 +26,7 @@ deps:
 	  if ! dpkg -s ganeti-os-noop >/dev/null 2>&1; then \
 	    apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      --no-install-recommends ganeti-os-noop iproute2 util-linux lxc busybox-static e2fsprogs; \
+	      --no-install-recommends ganeti-os-noop iproute2 util-linux lxc busybox-static e2fsprogs fdisk; \
 	  fi; \
 	fi
 

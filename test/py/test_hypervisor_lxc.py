@@ -11,6 +11,7 @@ from ganeti import errors
 from ganeti import objects
 from ganeti.hypervisor import GetHypervisorClass
 from ganeti.hypervisor import hv_lxc
+from ganeti.hypervisor.hv_lxc import rootfs
 from ganeti.utils import process
 
 pytestmark = pytest.mark.unit
@@ -39,6 +40,7 @@ class FakeNode:
     self.calls = []
     self.running = set()
     self.fail = {}
+    self.partitioned = False
     self.proc = tmp_path / "proc"
     self.proc.mkdir()
     self.sysfs = tmp_path / "sys-block"
@@ -83,6 +85,10 @@ class FakeNode:
       if argv[-1] == "cpuset.cpus":
         return _Ok("0-1\n")
       return _Ok()
+    if cmd == "sfdisk":
+      if self.partitioned:
+        return _Ok(_Data("sfdisk-json-dos.txt"))
+      return _Fail(_Data("sfdisk-json-none.err"))
     if cmd == "losetup" and "--find" in argv:
       loop = self.dev / "loop3"
       loop.write_text("")
@@ -168,8 +174,9 @@ def testStartFromFileImageAndStop(hv, node, tmp_path):
   hv.StartInstance(_Instance(), _Disk(image), False)
   mpoint = str(tmp_path / "run" / "lxc" / "instance" / "inst1" / "rootfs")
   loop = str(node.dev / "loop3")
-  assert node.calls[:2] == [
-    ["losetup", "--find", "--show", "--partscan", str(image)],
+  assert node.calls[:3] == [
+    ["sfdisk", "--json", str(image)],
+    ["losetup", "--find", "--show", str(image)],
     ["mount", loop, mpoint]]
   assert mpoint in (node.proc / "mounts").read_text()
   del node.calls[:]
@@ -190,8 +197,28 @@ def testReadOnlyDisk(hv, node, tmp_path):
   image = tmp_path / "disk0"
   image.write_bytes(b"\0")
   hv.StartInstance(_Instance(), _Disk(image, mode="ro"), False)
-  assert node.calls[0][-2:] == ["--read-only", str(image)]
-  assert node.calls[1][:3] == ["mount", "-o", "ro"]
+  assert node.calls[1][-2:] == ["--read-only", str(image)]
+  assert node.calls[2][:3] == ["mount", "-o", "ro"]
+
+
+def testPartitionedImage(hv, node, tmp_path):
+  """The first partition of the recorded table: sectors 2048 + 38912."""
+  node.partitioned = True
+  image = tmp_path / "disk0"
+  image.write_bytes(b"\0")
+  hv.StartInstance(_Instance(), _Disk(image), False)
+  assert node.calls[1] == ["losetup", "--find", "--show", "--offset",
+                           str(2048 * 512), "--sizelimit", str(38912 * 512),
+                           str(image)]
+
+
+def testParseSfdiskJson():
+  assert rootfs.ParseSfdiskJson(_Data("sfdisk-json-dos.txt")) == \
+    (1048576, 19922944)
+  assert rootfs.ParseSfdiskJson(
+    '{"partitiontable": {"label": "gpt", "partitions": []}}') is None
+  with pytest.raises(errors.HypervisorError, match="partition table"):
+    rootfs.ParseSfdiskJson("sfdisk: bad")
 
 
 def testForcedStop(hv, node, tmp_path):

@@ -220,3 +220,27 @@ def testStartupFailureCleansUp(tmp_path, hv_dirs):
   assert not _Mounted(mountpoint)
   assert _LoopsOf(image) == ""
   assert not os.path.exists(os.path.join(hv.LxcPath(), name, "stash"))
+
+
+def testPartitionedImage(tmp_path, hv_dirs):
+  """A disk with a partition table: its first partition is the root."""
+  name = "lxcpart%d" % os.getpid()
+  root = lxc_rootfs.MakeRootfs(str(tmp_path / "rootfs"))
+  image = str(tmp_path / "disk0")
+  try:
+    lxc_rootfs.MakeImage(image, root, partitioned=True)
+  except (RuntimeError, FileNotFoundError) as err:
+    pytest.skip("can't build a partitioned image: %s" % err)
+  hv = hv_lxc.LXCHypervisor(**hv_dirs)
+  inst = _Instance(name)
+  hv.StartInstance(inst, [(objects.Disk(mode="rw"), image, None)], False)
+  mountpoint = os.path.join(hv.LxcPath(), name, "rootfs")
+  try:
+    marker = os.path.join(mountpoint, "tmp", "marker")
+    assert _WaitFor(lambda: _ReadMarker(marker), what="boot marker") == [
+      "UP %s none" % name]
+    pid = hv.GetInstanceInfo(name)[1]
+  finally:
+    hv.StopInstance(inst, timeout=20)
+  _NoLeftovers(hv, name, pid, mountpoint)
+  assert _LoopsOf(image) == ""

@@ -72,15 +72,31 @@ def MakeRootfs(root, boot_script=None):
   return root
 
 
-def MakeImage(path, root, size_mb=16):
+def _Check(argv, **kwargs):
+  proc = subprocess.run(argv, capture_output=True, text=True, **kwargs)
+  if proc.returncode != 0:
+    raise RuntimeError("%s failed: %s" % (argv[0], proc.stderr))
+
+
+def MakeImage(path, root, size_mb=16, partitioned=False):
   """An ext2 file system image at ``path`` holding directory ``root``.
 
-  @raise RuntimeError: mke2fs can't build it
+  With ``partitioned``, the image gets an MBR partition table whose one
+  partition (from 1 MiB) holds the file system.
+
+  @raise RuntimeError: mke2fs or sfdisk can't build it
   """
-  with open(path, "wb") as fh:
+  fs_path = path + ".fs" if partitioned else path
+  with open(fs_path, "wb") as fh:
     fh.truncate(size_mb * 1024 * 1024)
-  proc = subprocess.run(["mke2fs", "-q", "-F", "-t", "ext2", "-d", root,
-                         path], capture_output=True, text=True)
-  if proc.returncode != 0:
-    raise RuntimeError("mke2fs failed: %s" % proc.stderr)
+  _Check(["mke2fs", "-q", "-F", "-t", "ext2", "-d", root, fs_path])
+  if partitioned:
+    with open(path, "wb") as fh:
+      fh.truncate((size_mb + 2) * 1024 * 1024)
+    _Check(["sfdisk", "-q", path], input="start=2048, size=%d, type=83\n" %
+           (size_mb * 2048))
+    with open(fs_path, "rb") as src, open(path, "r+b") as dst:
+      dst.seek(1024 * 1024)
+      shutil.copyfileobj(src, dst)
+    os.unlink(fs_path)
   return path

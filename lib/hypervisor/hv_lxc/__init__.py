@@ -325,8 +325,7 @@ class LXCHypervisor(hv_base.BaseHypervisor):
     os.makedirs(inst_dir, mode=0o750, exist_ok=True)
     os.makedirs(self._LogDir(), mode=0o750, exist_ok=True)
     stash = rootfs.Prepare(self._RootRunner, disk_path,
-                           self._MountPoint(name), read_only=read_only,
-                           sysfs_block=self._sysfs_block)
+                           self._MountPoint(name), read_only=read_only)
     stash["maxmem"] = int(instance.beparams[constants.BE_MAXMEM])
     try:
       self._SaveStash(name, stash)

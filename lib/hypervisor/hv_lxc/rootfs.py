@@ -1,23 +1,21 @@
 """The root file system of a container: the instance's first disk.
 
 A disk that is a directory is used as it is.  A file disk image or a block
-device is attached to a loop device (with its partitions scanned) and its
-first partition, or the whole device when it has no partition table, is
-mounted on a per-instance directory.  What was set up is recorded in a
+device is attached to a loop device, over its first partition when it has
+a partition table (as OS definitions like instance-debootstrap write) or
+whole otherwise, and mounted on a per-instance directory.  What was set up is recorded in a
 "stash" dict, which is all :func:`Release` needs to undo it, so the driver
 keeps it in a file next to the container's configuration.
 """
 
+import json
 import os
-import time
 
 from ganeti import errors
 
 STASH_ROOTFS = "rootfs"
 STASH_MOUNTPOINT = "mountpoint"
 STASH_LOOP = "loop_device"
-
-_PARTITION_WAIT = 5.0
 
 
 def _Run(runner, argv, what):
@@ -31,26 +29,43 @@ def _Run(runner, argv, what):
   return result
 
 
-def _FirstPartition(loop_dev: str, sysfs_block: str = "/sys/block"):
-  """Device node of the first partition of ``loop_dev``, or None."""
-  base = os.path.basename(loop_dev)
-  if os.path.isdir(os.path.join(sysfs_block, base, base + "p1")):
-    return loop_dev + "p1"
-  return None
+def ParseSfdiskJson(text: str):
+  """(start, size) in bytes of the first partition in ``sfdisk --json``
+  output, or None when the table has no partition.
+
+  @raise errors.HypervisorError: not sfdisk's JSON
+  """
+  try:
+    table = json.loads(text)["partitiontable"]
+    sector = int(table.get("sectorsize", 512))
+    parts = table.get("partitions") or []
+    if not parts:
+      return None
+    first = min(parts, key=lambda p: int(p["start"]))
+    return (int(first["start"]) * sector, int(first["size"]) * sector)
+  except (ValueError, KeyError, TypeError) as err:
+    raise errors.HypervisorError("Can't parse the partition table: %s" % err)
 
 
-def _WaitForNode(path: str, timeout: float = _PARTITION_WAIT) -> bool:
-  deadline = time.monotonic() + timeout
-  while not os.path.exists(path):
-    if time.monotonic() > deadline:
-      return False
-    time.sleep(0.05)
-  return True
+def FirstPartition(runner, disk_path: str):
+  """(offset, size) in bytes of the disk's first partition, or None if it
+  has no partition table (a bare file system)."""
+  try:
+    result = runner(["sfdisk", "--json", disk_path])
+  except (errors.OpExecError, errors.HypervisorError):
+    # no sfdisk (Debian package fdisk): the disk is taken whole
+    return None
+  if result.failed:
+    # sfdisk fails on a disk without a (recognized) partition table
+    return None
+  return ParseSfdiskJson(result.stdout)
 
 
-def Prepare(runner, disk_path: str, mountpoint: str, read_only: bool = False,
-            sysfs_block: str = "/sys/block"):
+def Prepare(runner, disk_path: str, mountpoint: str, read_only: bool = False):
   """Make ``disk_path`` available as a root directory.
+
+  A disk with a partition table contributes its first partition (a loop
+  device over that byte range), a bare one all of it.
 
   @param runner: callable(argv) -> RunResult running commands
   @return: stash dict; its L{STASH_ROOTFS} is the container's root directory
@@ -61,7 +76,10 @@ def Prepare(runner, disk_path: str, mountpoint: str, read_only: bool = False,
     return {STASH_ROOTFS: disk_path}
   if not os.path.exists(disk_path):
     raise errors.HypervisorError("Root disk %s does not exist" % disk_path)
-  argv = ["losetup", "--find", "--show", "--partscan"]
+  argv = ["losetup", "--find", "--show"]
+  part = FirstPartition(runner, disk_path)
+  if part is not None:
+    argv.extend(["--offset", str(part[0]), "--sizelimit", str(part[1])])
   if read_only:
     argv.append("--read-only")
   result = _Run(runner, argv + [disk_path],
@@ -69,18 +87,19 @@ def Prepare(runner, disk_path: str, mountpoint: str, read_only: bool = False,
   loop_dev = result.stdout.strip()
   stash = {STASH_LOOP: loop_dev}
   try:
-    source = _FirstPartition(loop_dev, sysfs_block) or loop_dev
-    if not _WaitForNode(source):
-      raise errors.HypervisorError("Device %s did not appear" % source)
     os.makedirs(mountpoint, exist_ok=True)
     margv = ["mount"]
     if read_only:
       margv.extend(["-o", "ro"])
-    _Run(runner, margv + [source, mountpoint],
-         "Can't mount %s (from %s) on %s" % (source, disk_path, mountpoint))
+    _Run(runner, margv + [loop_dev, mountpoint],
+         "Can't mount %s (from %s) on %s" % (loop_dev, disk_path, mountpoint))
   except BaseException:
     _Run(runner, ["losetup", "--detach", loop_dev],
          "Can't detach loop device %s" % loop_dev)
+    try:
+      os.rmdir(mountpoint)
+    except OSError:
+      pass
     raise
   stash[STASH_MOUNTPOINT] = mountpoint
   stash[STASH_ROOTFS] = mountpoint
