@@ -193,6 +193,21 @@ def testStartFromFileImageAndStop(hv, node, tmp_path):
   hv.CleanupInstance("inst1")
 
 
+def testStaleStashReleasedBeforeStart(hv, node, tmp_path):
+  """A container that died by itself left its disk mounted: a new start
+  releases it first instead of mounting the disk twice."""
+  image = tmp_path / "disk0"
+  image.write_bytes(b"\0")
+  hv.StartInstance(_Instance(), _Disk(image), False)
+  node.running.clear()          # init exited, nobody cleaned up
+  del node.calls[:]
+  hv.StartInstance(_Instance(), _Disk(image), False)
+  assert node.Commands()[:5] == ["lxc-ls", "umount", "losetup", "sfdisk",
+                                 "losetup"]
+  mounts = (node.proc / "mounts").read_text()
+  assert mounts.count("rootfs") == 1
+
+
 def testReadOnlyDisk(hv, node, tmp_path):
   image = tmp_path / "disk0"
   image.write_bytes(b"\0")

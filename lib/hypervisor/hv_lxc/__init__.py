@@ -324,6 +324,8 @@ class LXCHypervisor(hv_base.BaseHypervisor):
     log_file = self._LogFile(instance)
     os.makedirs(inst_dir, mode=0o750, exist_ok=True)
     os.makedirs(self._LogDir(), mode=0o750, exist_ok=True)
+    # a container that died on its own left its disk mounted: release it
+    self.CleanupInstance(name)
     stash = rootfs.Prepare(self._RootRunner, disk_path,
                            self._MountPoint(name), read_only=read_only)
     stash["maxmem"] = int(instance.beparams[constants.BE_MAXMEM])
