@@ -28,6 +28,12 @@ deps:
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	      --no-install-recommends ganeti-os-noop iproute2 util-linux lxc busybox-static e2fsprogs fdisk; \
 	  fi; \
+	  if ! dpkg -s qemu-system-x86 socat busybox-static >/dev/null 2>&1; then \
+	    apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      --no-install-recommends qemu-system-x86 qemu-utils socat \
+	      busybox-static kmod; \
+	  fi; \
 	fi
 
 $(STAMP): setup.py requirements.txt requirements-dev.txt

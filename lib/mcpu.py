@@ -224,7 +224,7 @@ class Processor:
           result = self._LockAndExecLU(lu, locking.LEVEL_CLUSTER + 1,
                                        calc_timeout)
         finally:
-          self.context.cfg.ReleaseTemporary()
+          self.context.cfg.ReleaseTemporary(self._ec_id)
       finally:
         if self._enable_locks:
           self.context.glm.release(locking.LEVEL_CLUSTER)

@@ -690,6 +690,65 @@ class OpInstanceDeactivateDisks(OpCode):
   OP_RESULT = ht.TNone
 
 
+class OpInstanceRecreateDisks(OpCode):
+  """Recreate an instance's disks (all, or the given indices/changes)."""
+  _TDiskChanges = ht.TAnd(
+    ht.TListOrTuple, ht.TItems([ht.TNonNegativeInt, ht.TMaybeDict]),
+    ht.WithDesc("Length2")(lambda v: len(v) == 2))
+  OP_DSC_FIELD = "instance_name"
+  OP_PARAMS = [
+    PInstanceName, PInstanceUuid,
+    ("disks", list,
+     ht.TOr(ht.TListOf(ht.TNonNegativeInt), ht.TListOf(_TDiskChanges)),
+     "List of disk indexes (deprecated) or a list of tuples containing a"
+     " disk index and a possibly empty dictionary with disk parameter"
+     " changes"),
+    ("nodes", list, ht.TListOf(ht.TNonEmptyString),
+     "New instance nodes, if relocation is desired"),
+    ("node_uuids", None, ht.TMaybeListOf(ht.TNonEmptyString),
+     "New instance node UUIDs, if relocation is desired"),
+    ("iallocator", None, ht.TMaybeString,
+     "Iallocator for deciding new nodes"),
+  ]
+  OP_RESULT = ht.TNone
+
+
+class OpInstanceReplaceDisks(OpCode):
+  """Replace the disks of a DRBD instance."""
+  OP_DSC_FIELD = "instance_name"
+  OP_PARAMS = [
+    PInstanceName, PInstanceUuid,
+    ("early_release", False, ht.TBool,
+     "Whether to release locks as soon as possible"),
+    PIgnoreIpolicy,
+    ("mode", REQUIRED, ht.TElemOf(constants.REPLACE_MODES),
+     "Replacement mode"),
+    ("disks", list, ht.TListOf(ht.TNonNegativeInt),
+     "Disk indexes"),
+    ("remote_node", None, ht.TMaybeString, "New secondary node"),
+    ("remote_node_uuid", None, ht.TMaybeString, "New secondary node UUID"),
+    ("iallocator", None, ht.TMaybeString,
+     "Iallocator for deciding the new secondary node"),
+  ]
+  OP_RESULT = ht.TNone
+
+
+class OpInstanceGrowDisk(OpCode):
+  """Grow a disk of an instance."""
+  OP_DSC_FIELD = "instance_name"
+  OP_PARAMS = [
+    PInstanceName, PInstanceUuid, PWaitForSync,
+    ("disk", REQUIRED, ht.TInt, "Disk index"),
+    ("amount", REQUIRED, ht.TNonNegativeInt,
+     "Amount of disk space to add (megabytes)"),
+    ("absolute", False, ht.TBool,
+     "Whether the amount parameter is an absolute target or a relative"
+     " one"),
+    PIgnoreIpolicy,
+  ]
+  OP_RESULT = ht.TNone
+
+
 class OpInstanceConsole(OpCode):
   OP_DSC_FIELD = "instance_name"
   OP_PARAMS = [PInstanceName, PInstanceUuid]
@@ -735,6 +794,39 @@ class OpTestJqueue(OpCode):
     ("log_messages", list, ht.TListOf(ht.TString),
      "'OpTestJQueue' only: log messages"),
     ("fail", False, ht.TBool, "'OpTestJQueue' only: fail the opcode"),
+  ]
+
+
+class OpTestAllocator(OpCode):
+  """Build an iallocator input message and possibly run an allocator."""
+  OP_DSC_FIELD = "iallocator"
+  OP_PARAMS = [
+    ("direction", REQUIRED,
+     ht.TElemOf(constants.VALID_IALLOCATOR_DIRECTIONS),
+     "'in' (show the input message) or 'out' (run the allocator)"),
+    ("mode", REQUIRED, ht.TElemOf(constants.VALID_IALLOCATOR_MODES),
+     "Request type"),
+    ("name", REQUIRED, ht.TNonEmptyString, "Instance name"),
+    ("nics", None, ht.TMaybeListOf(ht.TDictOf(
+      ht.TElemOf([constants.INIC_MAC, constants.INIC_IP, "bridge"]),
+      ht.TMaybeString)), "NICs (dicts of mac, ip, bridge)"),
+    ("disks", None, ht.TMaybe(ht.TList), "Disks (dicts of size, mode)"),
+    ("hypervisor", None, ht.TMaybeString, "Hypervisor"),
+    ("iallocator", None, ht.TMaybeString, "Iallocator to run"),
+    ("tags", list, ht.TListOf(ht.TNonEmptyString), "Instance tags"),
+    ("memory", None, ht.TMaybe(ht.TNonNegativeInt), "Memory (MiB)"),
+    ("vcpus", None, ht.TMaybe(ht.TNonNegativeInt), "Number of VCPUs"),
+    ("os", None, ht.TMaybeString, "Operating system"),
+    ("disk_template", None, ht.TMaybeString, "Disk template"),
+    ("instances", None, ht.TMaybeListOf(ht.TNonEmptyString),
+     "Instances (change-group, node-evacuate)"),
+    ("evac_mode", None, ht.TMaybe(ht.TElemOf(constants.NODE_EVAC_MODES)),
+     "Node evacuation mode"),
+    ("target_groups", None, ht.TMaybeListOf(ht.TNonEmptyString),
+     "Target node groups (change-group)"),
+    ("spindle_use", 1, ht.TNonNegativeInt, "Spindles used by the instance"),
+    ("count", 1, ht.TNonNegativeInt, "Instances to place (multi-allocate)"),
+    ("group_name", None, ht.TMaybeString, "Node group to allocate in"),
   ]
 
 

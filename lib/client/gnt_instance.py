@@ -1,14 +1,20 @@
 """gnt-instance: instance administration."""
 
+import shlex
+import subprocess
+
 from ganeti import cli
 from ganeti import cli_query
 from ganeti import constants
 from ganeti import errors
 from ganeti import opcodes
+from ganeti import ssh
 from ganeti import utils
 from ganeti.cli import (ToStdout, ToStderr, SubmitOrSend, GetClient,
                         PrintGenericInfo, FormatParamsDictInfo)
 from ganeti.cli_opts import *  # noqa: F401,F403 pylint: disable=W0401,W0614
+from ganeti.client import gnt_instance_disks
+from ganeti.client import instance_disk_info
 
 _LIST_DEF_FIELDS = ["name", "hypervisor", "os", "pnode", "status",
                     "oper_ram"]
@@ -31,7 +37,12 @@ def _ParseDisks(opts):
       raise errors.OpPrereqError("Invalid disk specification for disk %d" %
                                  didx, errors.ECODE_INVAL)
     ddict = dict(ddict)
-    if constants.IDISK_SIZE in ddict:
+    if constants.IDISK_ADOPT in ddict:
+      if constants.IDISK_SIZE in ddict:
+        raise errors.OpPrereqError("Only one of 'size' and 'adopt' allowed"
+                                   " for disk %d" % didx, errors.ECODE_INVAL)
+      ddict[constants.IDISK_SIZE] = 0
+    elif constants.IDISK_SIZE in ddict:
       try:
         ddict[constants.IDISK_SIZE] = utils.ParseUnit(
           ddict[constants.IDISK_SIZE])
@@ -280,32 +291,22 @@ def ConnectToInstanceConsole(opts, args):
   elif kind == constants.CONS_SPICE:
     ToStdout("Instance %s has SPICE listening on %s:%s",
              console["instance"], console["host"], console["port"])
+  elif kind == constants.CONS_SSH:
+    cmd = ssh.BuildInteractiveCmd(cli.GetClient().QueryConfigValues(
+      ["cluster_name"])[0], console["host"], console["user"],
+      console["command"])
+    if opts.show_command:
+      ToStdout("%s", shlex.join(cmd))
+    else:
+      result = subprocess.run(cmd, check=False)
+      if result.returncode != 0:
+        raise errors.OpExecError("Connection to console of instance %s"
+                                 " failed, exit code %s" %
+                                 (console["instance"], result.returncode))
   else:
     raise errors.OpExecError("Console kind '%s' is not supported by this"
                              " client" % kind)
   return constants.EXIT_SUCCESS
-
-
-def _FormatDiskDetails(disk, roman=False):
-  dev_type = disk["dev_type"]
-  txt = "%s, size %s" % (dev_type, utils.FormatUnit(disk["size"], "h"))
-  data = [("access mode", disk["mode"])]
-  if disk.get("logical_id"):
-    data.append(("logical_id", str(disk["logical_id"])))
-  pstatus = disk.get("pstatus")
-  if pstatus:
-    path = pstatus.get("dev_path")
-    major = pstatus.get("major")
-    minor = pstatus.get("minor")
-    data.append(("on primary", "%s (%s:%s)" %
-                 (path, major if major is not None else "N/A",
-                  minor if minor is not None else "N/A")))
-  else:
-    data.append(("on primary", "(not found)" if pstatus is None
-                 else "N/A"))
-  data.append(("name", str(disk.get("name"))))
-  data.append(("UUID", disk["uuid"]))
-  return (txt, data)
 
 
 def ShowInstanceConfig(opts, args):
@@ -342,10 +343,8 @@ def ShowInstanceConfig(opts, args):
         ("mode", str(mode)), ("link", str(link)), ("vlan", str(vlan)),
         ("network", str(network)), ("UUID", str(uuid)),
         ("name", str(name))])
-    disks = []
-    for disk in instance["disks"]:
-      (txt, data) = _FormatDiskDetails(disk)
-      disks.append([(disk["iv_name"], txt)] + data)
+    disks = [instance_disk_info.FormatBlockDevInfo(idx, True, disk)
+             for (idx, disk) in enumerate(instance["disks"])]
     be_actual = dict(instance["be_actual"])
     be_actual[constants.BE_MEMORY] = be_actual[constants.BE_MAXMEM]
     be_inst = dict(instance["be_instance"])
@@ -559,6 +558,8 @@ commands = {
                   "<instance_name> tag...",
                   "Remove tags from given instance"),
 }
+
+commands.update(gnt_instance_disks.commands)
 
 aliases = {"start": "startup", "stop": "shutdown", "show": "info"}
 

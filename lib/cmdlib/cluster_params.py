@@ -23,7 +23,7 @@ _SUPPORTED = frozenset([
   "osparams", "candidate_pool_size", "maintain_node_health",
   "prealloc_wipe_disks", "nicparams", "ndparams", "default_iallocator",
   "mac_prefix", "hidden_os", "blacklisted_os", "modify_etc_hosts",
-  "max_running_jobs", "max_tracked_jobs",
+  "max_running_jobs", "max_tracked_jobs", "enabled_disk_templates",
 ])
 
 _MAC_PREFIX_RE = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){2}$")
@@ -329,6 +329,27 @@ class LUClusterSetParams(LogicalUnit):
 
     self.new_hidden_os = list(cluster.hidden_os or [])
     self.new_blacklisted_os = list(cluster.blacklisted_os or [])
+    self._CheckEnabledDiskTemplates()
+
+  def _CheckEnabledDiskTemplates(self):
+    """New enabled disk templates: valid, and none in use is disabled."""
+    templates = self.op.enabled_disk_templates
+    if templates is None:
+      return
+    if not templates:
+      raise _Inval("Cannot disable all disk templates")
+    invalid = [t for t in templates if t not in constants.DISK_TEMPLATES]
+    if invalid:
+      raise _Inval("Invalid disk template(s): %s" %
+                   utils.CommaJoin(invalid))
+    for disabled in set(self.cluster.enabled_disk_templates) - \
+        set(templates):
+      for inst_uuid in self.cfg.GetInstanceList():
+        if self.cfg.GetInstanceDiskTemplate(inst_uuid) == disabled:
+          raise errors.OpPrereqError("Cannot disable disk template '%s',"
+                                     " because there is at least one"
+                                     " instance using it." % disabled,
+                                     errors.ECODE_STATE)
 
   def Exec(self, feedback_fn):
     cluster = self.cluster
@@ -362,6 +383,8 @@ class LUClusterSetParams(LogicalUnit):
         setattr(cluster, attr, value)
     if op.default_iallocator is not None:
       cluster.default_iallocator = op.default_iallocator
+    if op.enabled_disk_templates is not None:
+      cluster.enabled_disk_templates = list(op.enabled_disk_templates)
 
     self.cfg.Update(cluster, feedback_fn)
 

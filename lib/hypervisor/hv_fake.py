@@ -125,6 +125,13 @@ class FakeHypervisor(hv_base.BaseHypervisor):
     result["hv_version"] = (0, 0)
     return result
 
+  @classmethod
+  def GetInstanceConsole(cls, instance, primary_node, node_group, hvparams,
+                         beparams):
+    """The console of a fake instance: a message only (as Ganeti's)."""
+    return {"instance": instance.name, "kind": constants.CONS_MESSAGE,
+            "message": "Console not available for fake hypervisor"}
+
   def Verify(self, hvparams=None):
     """The state directory must be usable."""
     fdir = self._Dir()

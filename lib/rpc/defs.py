@@ -41,6 +41,8 @@ ED_SINGLE_DISK_DICT_DP = "single_disk_dict_dp"
 ED_COMPRESS = "compress"
 ED_FILE_DETAILS = "file_details"
 ED_QUEUE_PATH = "queue_path"
+#: [[disk, new logical id], ...] (blockdev_rename); disks as per node
+ED_BLOCKDEV_RENAME = "blockdev_rename"
 
 TMO_URGENT = 60
 TMO_FAST = 5 * 60
@@ -154,9 +156,8 @@ CALLS = [
    [("cf_bdev", ED_SINGLE_DISK_DICT_DP), ("amount", None), ("dryrun", None),
     ("backingstore", None), ("excl_stor", None)],
    "Grow a block device by amount MiB (dryrun: only check)"),
-  ("blockdev_rename", False, TMO_NORMAL, [("devlist", None)],
-   "Rename block devices; devlist is [[disk dict, new logical id], ...]"
-   " (the caller sends the disk dicts)"),
+  ("blockdev_rename", False, TMO_NORMAL, [("devlist", ED_BLOCKDEV_RENAME)],
+   "Rename block devices; devlist is [[disk dict, new logical id], ...]"),
   ("blockdev_snapshot", False, TMO_NORMAL,
    [("cf_bdev", ED_SINGLE_DISK_DICT_DP)],
    "Snapshot a block device; returns the snapshot's logical id"),
@@ -179,6 +180,12 @@ CALLS = [
   ("blockdev_pause_resume_sync", False, TMO_NORMAL,
    [("disks", ED_DISKS_DICT_DP), ("pause", None)],
    "Pause or resume the resync of disks: list of [success, message]"),
+  ("blockdev_addchildren", False, TMO_NORMAL,
+   [("bdev", ED_SINGLE_DISK_DICT_DP), ("ndevs", ED_DISKS_DICT_DP)],
+   "Attach new child devices (DRBD: data and meta LVs) to a device"),
+  ("blockdev_removechildren", False, TMO_NORMAL,
+   [("bdev", ED_SINGLE_DISK_DICT_DP), ("ndevs", ED_DISKS_DICT_DP)],
+   "Detach child devices (DRBD: its local storage) from a device"),
   ("lv_list", True, TMO_URGENT, [("vg_name", None)],
    "Logical volumes: {\"vg/lv\": [size, inactive, online]}"),
   ("vg_list", True, TMO_URGENT, [], "Volume groups: {name: size in MiB}"),
@@ -201,6 +208,10 @@ CALLS = [
    "Run hooks scripts: list of [script, status, output]"),
   ("test_delay", True, _TestDelayTimeout, [("duration", None)],
    "Sleep for a while"),
+  ("iallocator_runner", False, TMO_NORMAL,
+   [("name", None), ("idata", None)],
+   "Run the iallocator script 'name' on the input message text idata;"
+   " returns its standard output"),
   # Job queue replication
   ("jobqueue_update", True, TMO_URGENT,
    [("file_name", ED_QUEUE_PATH), ("content", ED_COMPRESS)],

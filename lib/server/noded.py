@@ -20,9 +20,11 @@ from ganeti import http
 from ganeti import pathutils
 from ganeti import serializer
 from ganeti.backend import bdev
+from ganeti.backend import bdev_children
 from ganeti.backend import drbd as backend_drbd
 from ganeti.backend import files
 from ganeti.backend import hooks
+from ganeti.backend import iallocator
 from ganeti.backend import instance
 from ganeti.backend import jstore
 from ganeti.backend import node
@@ -77,6 +79,8 @@ PROCEDURES = {
   "blockdev_getdimensions": bdev.BlockdevGetdimensions,
   "blockdev_setinfo": bdev.BlockdevSetinfo,
   "blockdev_pause_resume_sync": bdev.BlockdevPauseResumeSync,
+  "blockdev_addchildren": bdev_children.BlockdevAddchildren,
+  "blockdev_removechildren": bdev_children.BlockdevRemovechildren,
   "lv_list": storage_units.LvList,
   "vg_list": storage_units.VgList,
   "node_volumes": storage_units.NodeVolumes,
@@ -86,6 +90,7 @@ PROCEDURES = {
   "os_validate": backend_os.ValidateOS,
   "hooks_runner": hooks.RunHooks,
   "test_delay": node.TestDelay,
+  "iallocator_runner": iallocator.RunIAllocator,
   "jobqueue_update": jstore.JobQueueUpdate,
   "jobqueue_purge": jstore.JobQueuePurge,
   "jobqueue_rename": jstore.JobQueueRename,
