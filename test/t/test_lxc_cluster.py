@@ -93,6 +93,10 @@ def testLxcInstanceLifecycle(lxc_cluster):
                          " oper_state,oper_ram,hypervisor lxc1").split()
   assert fields == ["Y", "128M", "lxc"]
 
+  # the console: lxc-console on the primary node, with its LXC path
+  console = cluster.Check("gnt-instance console --show-cmd lxc1")
+  assert "lxc-console -P %s -n lxc1" % lxcpath in console
+
   cluster.Check("gnt-instance reboot lxc1")
   vcluster.WaitFor(lambda: len(_Marker(cluster)) == 2, what="second boot")
   assert _Status(cluster) == "running"
