@@ -26,7 +26,9 @@ deps:
 	  if ! dpkg -s ganeti-os-noop >/dev/null 2>&1; then \
 	    apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      --no-install-recommends ganeti-os-noop iproute2 util-linux lxc busybox-static e2fsprogs fdisk; \
+	      --no-install-recommends ganeti-os-noop iproute2 util-linux \
+	      ganeti-instance-debootstrap \
+	      lxc busybox-static e2fsprogs fdisk; \
 	  fi; \
 	  if ! dpkg -s qemu-system-x86 socat busybox-static >/dev/null 2>&1; then \
 	    apt-get update -qq && \

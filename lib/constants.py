@@ -657,6 +657,29 @@ HV_KVM_SCSI_CONTROLLER_TYPE = "scsi_controller_type"
 HV_VNET_HDR = "vnet_hdr"
 INSTANCE_REBOOT_ALLOWED = "reboot"
 INSTANCE_REBOOT_EXIT = "exit"
+# Instance modify, failover, migrate, move (engineer "instops")
+DDM_MODIFY = "modify"
+DDM_ATTACH = "attach"
+DDM_DETACH = "detach"
+DDMS_VALUES = frozenset([DDM_ADD, DDM_REMOVE, DDM_MODIFY, DDM_ATTACH,
+                         DDM_DETACH])
+HT_MIGRATION_LIVE = "live"
+HT_MIGRATION_NONLIVE = "non-live"
+HT_MIGRATION_MODES = frozenset([HT_MIGRATION_LIVE, HT_MIGRATION_NONLIVE])
+HV_MIGRATION_COMPLETED = "completed"
+HV_MIGRATION_ACTIVE = "active"
+HV_MIGRATION_FAILED = "failed"
+HV_MIGRATION_CANCELLED = "cancelled"
+HV_MIGRATION_VALID_STATUSES = frozenset([
+  HV_MIGRATION_COMPLETED, HV_MIGRATION_ACTIVE, HV_MIGRATION_FAILED,
+  HV_MIGRATION_CANCELLED])
+HV_MIGRATION_FAILED_STATUSES = frozenset([HV_MIGRATION_FAILED,
+                                          HV_MIGRATION_CANCELLED])
+# disk templates whose data "move" copies node to node (Ganeti's)
+DTS_COPYABLE = frozenset([DT_FILE, DT_PLAIN])
+# hypervisors able to hotplug devices
+HVS_HOTPLUG = frozenset([HT_KVM])
+IEC_NONE = "none"
 
 # LXC hypervisor (hv_lxc): hvparam names (cpu_mask is HV_CPU_MASK above)
 # and LXC's container states

@@ -11,6 +11,8 @@ import os
 
 from ganeti import constants
 from ganeti import errors
+from ganeti import objects
+from ganeti import osparams
 from ganeti import pathutils
 from ganeti import query
 from ganeti import utils
@@ -311,9 +313,11 @@ def DiagnoseOSRaw(cfg, rpc):
       (name, path, status, diagnose, variants, params, api_versions) = \
         entry[:7]
       trusted = entry[7] if len(entry) > 7 else True
+      # variants and API versions stay in the order of the OS's files
+      # (gnt-os diagnose prints them so)
       all_os.setdefault(name, {}).setdefault(node.uuid, []).append(
-        (path, status, diagnose, set(variants or []),
-         [tuple(p) for p in params or []], set(api_versions or []),
+        (path, status, diagnose, list(variants or []),
+         [tuple(p) for p in params or []], list(api_versions or []),
          trusted))
   return (nodes, all_os)
 
@@ -333,12 +337,14 @@ def _OsContext(cfg, rpc):
     for node_uuid in node_uuids:
       entries = per_node.get(node_uuid)
       node_status[node_uuid] = [
-        [e[0], e[1], e[2], sorted(e[3]), e[4], sorted(e[5])]
+        [e[0], e[1], e[2], list(e[3]), e[4], list(e[5]), e[6]]
         for e in entries or []]
       if not entries or not entries[0][1]:
         valid = False
         continue
       (_, _, _, nvar, nparams, napi, ntrusted) = entries[0]
+      nvar = set(nvar)
+      napi = set(napi)
       variants = nvar if variants is None else variants & nvar
       pset = set(nparams)
       parameters = pset if parameters is None else parameters & pset
@@ -488,8 +494,12 @@ def InstanceQueryData(cfg, rpc, inst_uuids, static):
       "hv_instance": inst.hvparams, "hv_actual": cluster.FillHV(inst,
                                                                  True),
       "be_instance": inst.beparams, "be_actual": cluster.FillBE(inst),
-      "os_instance": inst.osparams,
-      "os_actual": cluster.SimpleFillOS(inst.os, inst.osparams),
+      "os_instance": osparams.WithMaskedPrivate(inst.osparams,
+                                                inst.osparams_private),
+      "os_actual": osparams.WithMaskedPrivate(
+        cluster.SimpleFillOS(inst.os, inst.osparams),
+        objects.FillDict(cluster.osparams_private_cluster.get(
+          objects.OS.GetName(inst.os)) or {}, inst.osparams_private or {})),
       "serial_no": inst.serial_no, "mtime": inst.mtime,
       "ctime": inst.ctime, "uuid": inst.uuid,
     }

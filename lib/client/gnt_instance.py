@@ -13,6 +13,7 @@ from ganeti import utils
 from ganeti.cli import (ToStdout, ToStderr, SubmitOrSend, GetClient,
                         PrintGenericInfo, FormatParamsDictInfo)
 from ganeti.cli_opts import *  # noqa: F401,F403 pylint: disable=W0401,W0614
+from ganeti.client import gnt_instance_move
 from ganeti.client import gnt_instance_disks
 from ganeti.client import instance_disk_info
 
@@ -118,6 +119,8 @@ def AddInstance(opts, args):
     file_storage_dir=opts.file_storage_dir, file_driver=opts.file_driver,
     iallocator=opts.iallocator, hypervisor=hypervisor, hvparams=hvparams,
     beparams=beparams, osparams=opts.osparams, mode=constants.INSTANCE_CREATE,
+    osparams_private=opts.osparams_private,
+    osparams_secret=opts.osparams_secret,
     os_type=opts.os, force_variant=opts.force_variant,
     start=opts.start, no_install=opts.no_install,
     identify_defaults=False, ignore_ipolicy=opts.ignore_ipolicy,
@@ -241,7 +244,9 @@ def ReinstallInstance(opts, args):
   for name in inames:
     op = opcodes.OpInstanceReinstall(instance_name=name, os_type=opts.os,
                                      force_variant=opts.force_variant,
-                                     osparams=opts.osparams)
+                                     osparams=opts.osparams,
+                                     osparams_private=opts.osparams_private,
+                                     osparams_secret=opts.osparams_secret)
     jex.QueueJob(name, op)
   results = jex.WaitOrShow(not opts.submit_only)
   if all(status for (status, _) in results):
@@ -411,6 +416,7 @@ _ADD_OPTS = [
              help="Hypervisor and hypervisor options"),
   cli_option("-O", "--os-parameters", dest="osparams", type="keyval",
              default={}, help="OS parameters"),
+  OSPARAMS_PRIVATE_OPT, OSPARAMS_SECRET_OPT,
   cli_option("--file-storage-dir", dest="file_storage_dir", default=None,
              help="Relative path under default cluster-wide file storage"
              " dir to store file-based disks"),
@@ -509,7 +515,8 @@ commands = {
                             help="Force an unknown variant"),
                  cli_option("-O", "--os-parameters", dest="osparams",
                             type="keyval", default={},
-                            help="OS parameters")] + _MULTI_OPTS,
+                            help="OS parameters"),
+                 OSPARAMS_PRIVATE_OPT, OSPARAMS_SECRET_OPT] + _MULTI_OPTS,
                 "[-f] <instance>", "Reinstall a stopped instance"),
   "rename": (RenameInstance,
              [ArgInstance(min=1, max=1), ArgHost(min=1, max=1)],
@@ -559,6 +566,8 @@ commands = {
                   "Remove tags from given instance"),
 }
 
+# modify, failover, migrate, move
+commands.update(gnt_instance_move.COMMANDS)
 commands.update(gnt_instance_disks.commands)
 
 aliases = {"start": "startup", "stop": "shutdown", "show": "info"}

@@ -24,6 +24,7 @@ _SUPPORTED = frozenset([
   "prealloc_wipe_disks", "nicparams", "ndparams", "default_iallocator",
   "mac_prefix", "hidden_os", "blacklisted_os", "modify_etc_hosts",
   "max_running_jobs", "max_tracked_jobs", "enabled_disk_templates",
+  "osparams_private_cluster",
 ])
 
 _MAC_PREFIX_RE = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){2}$")
@@ -300,6 +301,8 @@ class LUClusterSetParams(LogicalUnit):
         else:
           self.new_osp.pop(os_name, None)
 
+    self._CheckOsParams()
+
     self.new_beparams = None
     if op.beparams:
       self.new_beparams = objects.FillDict(
@@ -351,6 +354,20 @@ class LUClusterSetParams(LogicalUnit):
                                      " instance using it." % disabled,
                                      errors.ECODE_STATE)
 
+  def _CheckOsParams(self):
+    """Private per-OS defaults; the verify script of changed OSes."""
+    from ganeti.cmdlib import os_params  # pylint: disable=C0415
+    op = self.op
+    cluster = self.cluster
+    self.new_osp_private = os_params.UpdateClusterOsParams(
+      cluster.osparams_private_cluster or {}, op.osparams_private_cluster)
+    changed = set(op.osparams or {}) | set(op.osparams_private_cluster or {})
+    os_params.CheckClusterOsParams(
+      self, cluster,
+      dict((n, p) for (n, p) in self.new_osp.items() if n in changed),
+      dict((n, p) for (n, p) in self.new_osp_private.items()
+           if n in changed))
+
   def Exec(self, feedback_fn):
     cluster = self.cluster
     op = self.op
@@ -361,6 +378,8 @@ class LUClusterSetParams(LogicalUnit):
       cluster.os_hvp = self.new_os_hvp
     if op.osparams is not None:
       cluster.osparams = self.new_osp
+    if op.osparams_private_cluster is not None:
+      cluster.osparams_private_cluster = self.new_osp_private
     if self.new_beparams is not None:
       cluster.beparams[constants.VALUE_DEFAULT] = self.new_beparams
     if self.new_nicparams is not None:

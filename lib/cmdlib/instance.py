@@ -12,6 +12,7 @@ from ganeti.cmdlib import allocator
 from ganeti.cmdlib import instance_utils as iu
 from ganeti.cmdlib import instance_disks as idisks
 from ganeti.cmdlib import instance_storage as ist
+from ganeti.cmdlib import os_params
 
 
 class LUInstanceCreate(LogicalUnit):
@@ -166,8 +167,14 @@ class LUInstanceCreate(LogicalUnit):
                                    (group.uuid, group.name,
                                     utils.CommaJoin(viol)),
                                    errors.ECODE_INVAL)
+    os_params.CheckOSNotBlacklisted(cluster, op.os_type)
     if not op.no_install or op.disk_template == constants.DT_DISKLESS:
       iu.CheckOSImage(self, pnode.uuid, op.os_type, op.force_variant)
+      os_params.CheckOSParams(self, True, [pnode.uuid], op.os_type,
+                              os_params.FillOsParams(
+                                cluster, op.os_type, op.osparams,
+                                op.osparams_private, op.osparams_secret),
+                              op.force_variant)
     self.nics = []
     for nic in op.nics:
       params = {}

@@ -10,6 +10,7 @@ from ganeti import netutils
 from ganeti.cmdlib.base import LogicalUnit, NoHooksLU
 from ganeti.cmdlib import instance_utils as iu
 from ganeti.cmdlib import instance_disks as idisks
+from ganeti.cmdlib import os_params
 
 # admin states an operation accepts (Ganeti's INSTANCE_* lists)
 INSTANCE_DOWN = [constants.ADMINST_DOWN]
@@ -105,10 +106,17 @@ class LUInstanceReinstall(_OneInstanceLU):
     if self.op.os_type is not None:
       iu.CheckOSImage(self, instance.primary_node, self.op.os_type,
                       self.op.force_variant)
-    osparams = dict(instance.osparams or {})
-    osparams.update(self.op.osparams or {})
-    self.os_inst = osparams
-    self.os_secret = dict(self.op.osparams_secret or {})
+    # the parameters given here apply to this reinstall only
+    (public, private) = os_params.UpdateInstanceOsParams(instance, self.op)
+    self.os_public = public
+    self.os_private = private
+    os_name = self.op.os_type or instance.os
+    cluster = self.cfg.GetClusterInfo()
+    self.os_inst = os_params.FillOsParams(cluster, os_name, public, private,
+                                          self.op.osparams_secret)
+    os_params.CheckOSParams(self, True,
+                            list(self.cfg.GetInstanceNodes(instance.uuid)),
+                            os_name, self.os_inst, self.op.force_variant)
 
   def Exec(self, feedback_fn):
     instance = self.instance
@@ -120,9 +128,13 @@ class LUInstanceReinstall(_OneInstanceLU):
     iu.StartInstanceDisks(self, instance)
     try:
       feedback_fn("Running the instance OS create scripts...")
-      override = dict(self.os_inst, **self.os_secret)
+      # this run's parameters, not saved in the configuration
+      os_instance = instance.Copy()
+      os_instance.osparams = self.os_public
+      os_instance.osparams_private = self.os_private
       result = self.rpc.call_instance_os_add(
-        instance.primary_node, (instance, override), True,
+        instance.primary_node,
+        (os_instance, dict(self.op.osparams_secret or {})), True,
         self.op.debug_level)
       result.Raise("Could not install OS for instance %s on node %s" %
                    (instance.name,

@@ -112,19 +112,9 @@ def CheckNodeVmCapable(lu, node_uuid):
 
 
 def CheckOSImage(lu, node_uuid, os_name, force_variant):
-  """Check the OS exists and is valid on the node."""
-  result = lu.rpc.call_os_get(node_uuid, os_name.split("+", 1)[0])
-  result.Raise("OS '%s' not in supported OS list for node %s" %
-               (os_name, lu.cfg.GetNodeName(node_uuid)), prereq=True,
-               ecode=errors.ECODE_INVAL)
-  os_obj = result.payload or {}
-  variants = os_obj.get("supported_variants") or []
-  variant = os_name.split("+", 1)[1] if "+" in os_name else ""
-  if not force_variant and variants and variant and variant not in variants:
-    raise errors.OpPrereqError("Unsupported OS variant", errors.ECODE_INVAL)
-  if not force_variant and variants and not variant:
-    raise errors.OpPrereqError("OS name must include a variant",
-                               errors.ECODE_INVAL)
+  """Check the OS exists and is valid on the node (and its variant)."""
+  from ganeti.cmdlib import os_params  # pylint: disable=C0415
+  os_params.CheckNodeHasOS(lu, node_uuid, os_name, force_variant)
 
 
 def StartInstanceDisks(lu, instance, force=None):

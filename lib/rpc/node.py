@@ -15,6 +15,7 @@ import zlib
 
 from ganeti import constants
 from ganeti import netutils
+from ganeti import objects
 from ganeti import pathutils
 from ganeti import serializer
 from ganeti import vcluster
@@ -71,6 +72,14 @@ class RpcRunner:
     idict["hvparams"] = cluster.FillHV(instance)
     idict["beparams"] = cluster.FillBE(instance)
     idict["osparams"] = cluster.SimpleFillOS(instance.os, instance.osparams)
+    # private parameters: the cluster's private defaults for the OS (unless
+    # the instance sets the parameter publicly), then the instance's own
+    idict["osparams_private"] = objects.FillDict(
+      objects.FillDict(cluster.osparams_private_cluster.get(
+        objects.OS.GetName(instance.os)) or {},
+        cluster.osparams_private_cluster.get(instance.os) or {},
+        skip_keys=list(instance.osparams or {})),
+      instance.osparams_private or {})
     disks = cfg.GetInstanceDisks(instance.uuid)
     idict["disks_info"] = [self._DiskDict(d, node) for d in disks]
     idict["disk_template"] = cfg.GetInstanceDiskTemplate(instance.uuid)

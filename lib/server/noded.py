@@ -20,6 +20,7 @@ from ganeti import http
 from ganeti import pathutils
 from ganeti import serializer
 from ganeti.backend import bdev
+from ganeti.backend import disk_copy
 from ganeti.backend import bdev_children
 from ganeti.backend import drbd as backend_drbd
 from ganeti.backend import files
@@ -27,6 +28,7 @@ from ganeti.backend import hooks
 from ganeti.backend import iallocator
 from ganeti.backend import instance
 from ganeti.backend import jstore
+from ganeti.backend import migration
 from ganeti.backend import node
 from ganeti.backend import os as backend_os
 from ganeti.backend import storage_units
@@ -55,6 +57,16 @@ PROCEDURES = {
   "instance_reboot": instance.InstanceReboot,
   "instance_os_add": backend_os.InstanceOsAdd,
   "instance_run_rename": backend_os.RunRenameInstance,
+  "instance_migratable": migration.GetInstanceMigratable,
+  "migration_info": migration.MigrationInfo,
+  "accept_instance": migration.AcceptInstance,
+  "instance_finalize_migration_dst": migration.FinalizeMigrationDst,
+  "instance_migrate": migration.MigrateInstance,
+  "instance_finalize_migration_src": migration.FinalizeMigrationSource,
+  "instance_get_migration_status": migration.GetMigrationStatus,
+  "instance_balloon_memory": migration.InstanceBalloonMemory,
+  "blockdev_read_chunk": disk_copy.BlockdevReadChunk,
+  "blockdev_write_chunk": disk_copy.BlockdevWriteChunk,
   "blockdev_create": bdev.BlockdevCreate,
   "blockdev_remove": bdev.BlockdevRemove,
   "blockdev_assemble": bdev.BlockdevAssemble,

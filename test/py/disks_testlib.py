@@ -37,6 +37,7 @@ def _DefaultHandlers():
     "hooks_runner": lambda node, args: (True, []),
     "instance_info": lambda node, args: (True, {}),
     "instance_list": lambda node, args: (True, []),
+    "os_validate": lambda node, args: (True, True),
     "os_get": lambda node, args: (True, {"name": args[0],
                                          "supported_variants": []}),
     "node_info": lambda node, args: (True, ["bootid", lvm_info, [{}]]),

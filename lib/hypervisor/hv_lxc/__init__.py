@@ -532,7 +532,7 @@ class LXCHypervisor(hv_base.BaseHypervisor):
     raise errors.HypervisorError("Powercycle is not supported by the LXC"
                                  " hypervisor")
 
-  def MigrateInstance(self, *args, **kwargs):
+  def MigrateInstance(self, cluster_name, instance, target, live):
     raise errors.HypervisorError("Migration is not supported by the LXC"
                                  " hypervisor")
 
