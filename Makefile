@@ -25,7 +25,8 @@ man man-check: $(STAMP)
 # debootstrap, mkfs.ext4, a static busybox and kmod
 DEB_DEPS = ganeti-os-noop iproute2 util-linux procps \
   ganeti-instance-debootstrap \
-  qemu-system-x86 qemu-utils socat debootstrap e2fsprogs busybox-static kmod
+  qemu-system-x86 qemu-utils socat debootstrap e2fsprogs busybox-static kmod \
+  lxc fdisk
 deps:
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  if ! dpkg -s $(DEB_DEPS) >/dev/null 2>&1; then \

@@ -680,3 +680,15 @@ DTS_COPYABLE = frozenset([DT_FILE, DT_PLAIN])
 # hypervisors able to hotplug devices
 HVS_HOTPLUG = frozenset([HT_KVM])
 IEC_NONE = "none"
+
+# LXC hypervisor (hv_lxc): hvparam names (cpu_mask is HV_CPU_MASK above)
+# and LXC's container states
+HV_LXC_DEVICES = "devices"
+HV_LXC_DROP_CAPABILITIES = "drop_capabilities"
+HV_LXC_EXTRA_CGROUPS = "extra_cgroups"
+HV_LXC_EXTRA_CONFIG = "extra_config"
+HV_LXC_NUM_TTYS = "num_ttys"
+HV_LXC_STARTUP_TIMEOUT = "startup_timeout"
+LXC_STATE_RUNNING = "RUNNING"
+LXC_STATE_STOPPED = "STOPPED"
+LXC_STATE_FROZEN = "FROZEN"
