@@ -20,6 +20,7 @@ from ganeti import utils
 from ganeti.cmdlib.base import LogicalUnit, ExpandNodeUuidAndName
 from ganeti.cmdlib.cluster_params import (ForceParamTypes, GetUpdatedParams,
                                           _HvParamTypes)
+from ganeti.cmdlib import hv_params as hvp_check
 from ganeti.cmdlib import instance_mods as im
 from ganeti.cmdlib import instance_move_utils as mu
 from ganeti.cmdlib import instance_ops
@@ -282,6 +283,8 @@ class LUInstanceSetParams(LogicalUnit):
     self.hv_inst = None
     if op.hvparams:
       self._CheckHvParams(instance, cluster)
+      hvp_check.CheckHVParams(self, node_uuids, instance.hypervisor,
+                              self.hv_new)
     self.os_inst = None
     self._CheckOs(instance, pnode_uuid, node_uuids)
     if op.offline:

@@ -243,6 +243,10 @@ CALLS = [
    "Run hooks scripts: list of [script, status, output]"),
   ("test_delay", True, _TestDelayTimeout, [("duration", None)],
    "Sleep for a while"),
+  ("hypervisor_validate_params", True, TMO_NORMAL,
+   [("hvname", None), ("hvparams", None)],
+   "Check a hypervisor's full parameters on the node (syntax, then"
+   " validity there); fails with the hypervisor's message"),
   ("iallocator_runner", False, TMO_NORMAL,
    [("name", None), ("idata", None)],
    "Run the iallocator script 'name' on the input message text idata;"
