@@ -43,6 +43,8 @@ ED_FILE_DETAILS = "file_details"
 ED_QUEUE_PATH = "queue_path"
 #: [[disk, new logical id], ...] (blockdev_rename); disks as per node
 ED_BLOCKDEV_RENAME = "blockdev_rename"
+#: a disk (as ED_SINGLE_DISK_DICT_DP) or a NIC (its ToDict())
+ED_DEVICE_DICT = "device_dict"
 
 TMO_URGENT = 60
 TMO_FAST = 5 * 60
@@ -134,6 +136,14 @@ CALLS = [
   ("instance_get_migration_status", False, TMO_SLOW,
    [("instance", ED_INST_DICT)],
    "Source: migration status dict: status, transferred_ram, total_ram"),
+  ("hotplug_device", False, TMO_NORMAL,
+   [("instance", ED_INST_DICT), ("action", None), ("dev_type", None),
+    ("device", ED_DEVICE_DICT), ("extra", None), ("seq", None)],
+   "Hot-add, -remove or -modify a disk or NIC of a running instance"
+   " (action hotadd/hotremove/hotmod, dev_type disk/nic; extra is"
+   " [link, uri] of an added disk)"),
+  ("hotplug_supported", False, TMO_NORMAL, [("instance", ED_INST_DICT)],
+   "Fail unless devices of the running instance can be hotplugged"),
   ("instance_balloon_memory", False, TMO_NORMAL,
    [("instance", ED_INST_DICT), ("memory", None)],
    "Set the runtime memory (MiB) of a running instance"),

@@ -25,6 +25,7 @@ from ganeti.backend import bdev_children
 from ganeti.backend import drbd as backend_drbd
 from ganeti.backend import files
 from ganeti.backend import hooks
+from ganeti.backend import hotplug
 from ganeti.backend import hv_params
 from ganeti.backend import iallocator
 from ganeti.backend import instance
@@ -103,6 +104,8 @@ PROCEDURES = {
   "os_validate": backend_os.ValidateOS,
   "hooks_runner": hooks.RunHooks,
   "test_delay": node.TestDelay,
+  "hotplug_device": hotplug.HotplugDevice,
+  "hotplug_supported": hotplug.HotplugSupported,
   "hypervisor_validate_params": hv_params.ValidateHVParams,
   "iallocator_runner": iallocator.RunIAllocator,
   "jobqueue_update": jstore.JobQueueUpdate,
