@@ -41,9 +41,6 @@ def HotplugDevice(instance, action, dev_type, device, extra, seq):
   if action not in constants.HOTPLUG_ALL_ACTIONS:
     _Fail("Unknown hotplug action '%s'", action)
   hyper = _Hypervisor(instance)
-  if not hasattr(hyper, "VerifyHotplugSupport"):
-    _Fail("Hotplug is not supported: the %s hypervisor cannot hotplug"
-          " devices", instance.hypervisor)
   try:
     hyper.VerifyHotplugSupport(instance, action, dev_type)
   except errors.HotplugError as err:
@@ -70,9 +67,6 @@ def HotplugSupported(instance):
   """
   instance = _Instance(instance)
   hyper = _Hypervisor(instance)
-  if not hasattr(hyper, "HotplugSupported"):
-    _Fail("Hotplug is not supported: the %s hypervisor cannot hotplug"
-          " devices", instance.hypervisor)
   try:
     hyper.HotplugSupported(instance)
   except errors.HotplugError as err:

@@ -183,8 +183,8 @@ def testOfflineOnline(ctx):
 
 
 def testHotplug(ctx):
-  reason = ("Hotplug is not supported: the xen-pvm hypervisor cannot"
-            " hotplug devices")
+  reason = ("Hotplug is not supported: Hotplug is not supported by this"
+            " hypervisor")
   ctx.transport.handlers["hotplug_supported"] = \
     lambda node, args: (False, reason)
   msg = _Error(ctx, ecode=errors.ECODE_STATE, hotplug=True,
