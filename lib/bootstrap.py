@@ -13,6 +13,7 @@ import time
 
 from ganeti import constants
 from ganeti import errors
+from ganeti import hypervisor
 from ganeti import netutils
 from ganeti import objects
 from ganeti import pathutils
@@ -107,6 +108,29 @@ def WaitForMasterd(timeout=_DAEMON_WAIT):
                            " seconds: %s" % (timeout, last_err))
 
 
+def _CheckInitHvParams(enabled_hypervisors, full_hvparams):
+  """Check the new cluster's hypervisor parameters on this (master) node.
+
+  Every hypervisor's parameters get the syntax check, as in Ganeti (those
+  whose code is not installed here are skipped unless enabled); the enabled
+  hypervisors' parameters are also validated on this node, which is the
+  only node of the cluster yet (noded is not running, so this is done
+  locally rather than through the ``hypervisor_validate_params`` RPC).
+
+  @raise errors.HypervisorError: a parameter is wrong
+  """
+  for hv_name in sorted(full_hvparams):
+    try:
+      hv_class = hypervisor.GetHypervisorClass(hv_name)
+    except errors.HypervisorError:
+      if hv_name in enabled_hypervisors:
+        raise
+      continue
+    hv_class.CheckParameterSyntax(full_hvparams[hv_name])
+    if hv_name in enabled_hypervisors:
+      hv_class().ValidateParameters(full_hvparams[hv_name])
+
+
 def InitCluster(cluster_name, mac_prefix=None, master_netmask=None,
                 master_netdev=None, file_storage_dir=None,
                 shared_file_storage_dir=None, enabled_hypervisors=None,
@@ -158,6 +182,7 @@ def InitCluster(cluster_name, mac_prefix=None, master_netmask=None,
   full_hvparams = copy.deepcopy(constants.HVC_DEFAULTS)
   for hv, params in (hvparams or {}).items():
     full_hvparams[hv].update(params)
+  _CheckInitHvParams(enabled_hypervisors, full_hvparams)
   full_ipolicy = copy.deepcopy(constants.IPOLICY_DEFAULTS)
   full_ipolicy[constants.IPOLICY_DTS] = list(enabled_disk_templates)
   if ipolicy:

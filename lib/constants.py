@@ -679,6 +679,15 @@ HV_MIGRATION_FAILED_STATUSES = frozenset([HV_MIGRATION_FAILED,
 DTS_COPYABLE = frozenset([DT_FILE, DT_PLAIN])
 # hypervisors able to hotplug devices
 HVS_HOTPLUG = frozenset([HT_KVM])
+# hotplug_device: device kinds and actions (Ganeti's values)
+HOTPLUG_TARGET_DISK = "disk"
+HOTPLUG_TARGET_NIC = "nic"
+HOTPLUG_ALL_TARGETS = frozenset([HOTPLUG_TARGET_DISK, HOTPLUG_TARGET_NIC])
+HOTPLUG_ACTION_ADD = "hotadd"
+HOTPLUG_ACTION_REMOVE = "hotremove"
+HOTPLUG_ACTION_MODIFY = "hotmod"
+HOTPLUG_ALL_ACTIONS = frozenset([HOTPLUG_ACTION_ADD, HOTPLUG_ACTION_REMOVE,
+                                 HOTPLUG_ACTION_MODIFY])
 IEC_NONE = "none"
 
 # LXC hypervisor (hv_lxc): hvparam names (cpu_mask is HV_CPU_MASK above)

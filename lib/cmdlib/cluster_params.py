@@ -16,6 +16,7 @@ from ganeti import opcodes
 from ganeti import utils
 from ganeti.cmdlib.base import LogicalUnit
 from ganeti.cmdlib import iallocator
+from ganeti.cmdlib import hv_params as hvp_check
 
 
 #: Parameters of the opcode this LU applies
@@ -250,6 +251,30 @@ class LUClusterSetParams(LogicalUnit):
     mn = self.cfg.GetMasterNode()
     return ([mn], [mn])
 
+  def _CheckNewHvParams(self):
+    """Validate changed hypervisor parameters on every node.
+
+    As Ganeti: a hypervisor's parameters are checked if they change or it
+    is newly enabled, each OS's overrides of ``os_hvp`` on top of the new
+    cluster values.  Only enabled hypervisors are checked (the others'
+    parameters are not used and their code may be absent from the nodes).
+    """
+    op = self.op
+    nodes = list(self.cfg.GetAllNodesInfo())
+    old_hvs = set(self.cluster.enabled_hypervisors)
+    for hv_name in self.new_enabled_hvs:
+      if hv_name in (op.hvparams or {}) or hv_name not in old_hvs:
+        hvp_check.CheckHVParams(self, nodes, hv_name,
+                                self.new_hvparams[hv_name])
+    if op.os_hvp:
+      for os_name in sorted(op.os_hvp):
+        for (hv_name, hv_dict) in self.new_os_hvp.get(os_name, {}).items():
+          if hv_name not in self.new_enabled_hvs:
+            continue
+          hvp_check.CheckHVParams(
+            self, nodes, hv_name,
+            objects.FillDict(self.new_hvparams.get(hv_name, {}), hv_dict))
+
   def CheckPrereq(self):
     cluster = self.cluster = self.cfg.GetClusterInfo()
     op = self.op
@@ -287,6 +312,8 @@ class LUClusterSetParams(LogicalUnit):
             os_entry.pop(hv_name, None)
         if not os_entry:
           del self.new_os_hvp[os_name]
+
+    self._CheckNewHvParams()
 
     # per-OS parameters
     self.new_osp = copy.deepcopy(cluster.osparams)

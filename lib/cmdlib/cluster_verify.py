@@ -129,11 +129,8 @@ class LUClusterVerifyConfig(NoHooksLU, _VerifyErrors):
         self._ErrorIf(True, ECLUSTERCERT, None, msg, code=errcode)
     feedback_fn("* Verifying hypervisor parameters")
     cluster = self.cfg.GetClusterInfo()
-    for hv in cluster.enabled_hypervisors:
-      for key in cluster.hvparams.get(hv, {}):
-        if key not in constants.HVC_DEFAULTS.get(hv, {}):
-          self._ErrorIf(True, ECLUSTERCFG, None,
-                        "hypervisor %s has unknown parameter %s", hv, key)
+    self._VerifyHVP(GetAllHypervisorParameters(
+      cluster, self.cfg.GetAllInstancesInfo().values()))
     feedback_fn("* Verifying all nodes belong to an existing group")
     groups = self.cfg.GetAllNodeGroupsInfo()
     dangling = [n.name for n in self.cfg.GetAllNodesInfo().values()
@@ -148,6 +145,54 @@ class LUClusterVerifyConfig(NoHooksLU, _VerifyErrors):
                   "the following instances have a non-existing primary-node:"
                   " %s", utils.CommaJoin(dangling_inst))
     return not self.bad
+
+  def _VerifyHVP(self, hvp_data):
+    """Report parameter names a hypervisor does not have (ECLUSTERCFG).
+
+    Ganeti runs the hypervisor classes' syntax check here; cmdlib cannot
+    reach them (DESIGN.md section 2), so this checks the names (with the
+    messages of Ganeti's type and syntax checks) and the nodes check the
+    values (``hvparms`` of node_verify, reported as ENODEHV).  Ganeti's
+    message names the source and the hypervisor the other way round.
+    """
+    known = set()
+    for defaults in constants.HVC_DEFAULTS.values():
+      known.update(defaults)
+    for (source, hv_name, hv_params) in hvp_data:
+      own = constants.HVC_DEFAULTS.get(hv_name, {})
+      for key in sorted(hv_params):
+        if key not in known:
+          err = "Unknown parameter '%s'" % key
+        elif key not in own:
+          err = "Parameter '%s' is not supported" % key
+        else:
+          continue
+        self._ErrorIf(True, ECLUSTERCFG, None,
+                      "hypervisor %s parameters syntax check (source %s):"
+                      " %s", source, hv_name, err)
+        break
+
+
+def GetAllHypervisorParameters(cluster, instances):
+  """[source, hypervisor, full parameters] for every set in use.
+
+  The sources are ``cluster`` (each enabled hypervisor), ``os NAME`` (an
+  OS's overrides on top of the cluster values) and ``instance NAME`` (an
+  instance with parameters of its own, fully filled); only enabled
+  hypervisors are listed.
+  """
+  enabled = list(cluster.enabled_hypervisors)
+  data = [["cluster", hv, cluster.GetHVDefaults(hv)] for hv in enabled]
+  for os_name in sorted(cluster.os_hvp or {}):
+    for (hv, params) in sorted(cluster.os_hvp[os_name].items()):
+      if params and hv in enabled:
+        data.append(["os %s" % os_name, hv,
+                     cluster.GetHVDefaults(hv, os_name=os_name)])
+  for inst in sorted(instances, key=lambda i: utils.NiceSortKey(i.name)):
+    if inst.hvparams and inst.hypervisor in enabled:
+      data.append(["instance %s" % inst.name, inst.hypervisor,
+                   cluster.FillHV(inst)])
+  return data
 
 
 def _Answered(res):
@@ -226,6 +271,8 @@ class LUClusterVerifyGroup(LogicalUnit, _VerifyErrors):
                         for n in all_nodes.values() if not n.offline],
       "nodesetup": None,
       "time": None,
+      "hvparms": GetAllHypervisorParameters(
+        cluster, self.cfg.GetAllInstancesInfo().values()),
     }
     hvparams = dict((hv, cluster.hvparams.get(hv, {}))
                     for hv in cluster.enabled_hypervisors)
@@ -320,6 +367,11 @@ class LUClusterVerifyGroup(LogicalUnit, _VerifyErrors):
     for hv, msg in (data.get("hypervisor") or {}).items():
       self._ErrorIf(msg, ENODEHV, name, "hypervisor %s verify failure: '%s'",
                     hv, msg)
+    hvp_result = data.get("hvparms")
+    if node.vm_capable and isinstance(hvp_result, list):
+      for (source, hv, msg) in hvp_result:
+        self._ErrorIf(True, ENODEHV, name, "hypervisor %s parameter verify"
+                      " failure (source %s): %s", hv, source, msg)
     failed = data.get("nodelist") or {}
     for other, msg in sorted(failed.items()):
       self._ErrorIf(True, ENODENET, name,
@@ -340,8 +392,15 @@ class LUClusterVerifyGroup(LogicalUnit, _VerifyErrors):
       self._ErrorIf(True, ENODESETUP, name, "node setup error: %s", msg)
     instances = data.get("instancelist")
     if isinstance(instances, list):
-      for iname in instances:
-        running[iname] = node.uuid
+      for iname in utils.NiceSort(instances):
+        running.setdefault(iname, set()).add(node.uuid)
+        inst = self.cfg.GetInstanceInfoByName(iname)
+        if inst is None:
+          self._ErrorIf(True, ENODEORPHANINSTANCE, name,
+                        "node is running unknown instance %s", iname)
+        elif inst.primary_node != node.uuid:
+          self._ErrorIf(True, EINSTANCEWRONGNODE, inst.name,
+                        "instance should not run on node %s", name)
     elif instances is not None:
       self._ErrorIf(True, ENODEHV, name, "hypervisor error: %s", instances)
 
@@ -349,15 +408,11 @@ class LUClusterVerifyGroup(LogicalUnit, _VerifyErrors):
     pnode = self.cfg.GetNodeInfo(inst.primary_node)
     if pnode.offline or pnode.uuid in self.unreachable:
       return
-    on_node = running.get(inst.name)
+    on_nodes = running.get(inst.name, set())
     if inst.admin_state == constants.ADMINST_UP:
-      self._ErrorIf(on_node is None, EINSTANCEDOWN, inst.name,
-                    "instance not running on its primary node %s",
+      self._ErrorIf(inst.primary_node not in on_nodes, EINSTANCEDOWN,
+                    inst.name, "instance not running on its primary node %s",
                     pnode.name)
-    if on_node is not None and on_node != inst.primary_node:
-      self._ErrorIf(True, EINSTANCEWRONGNODE, inst.name,
-                    "instance is running on the wrong node %s",
-                    self.cfg.GetNodeName(on_node))
     group = self.cfg.GetNodeGroup(pnode.group)
     ipolicy = cluster.SimpleFillIPolicy(group.ipolicy or {})
     bep = cluster.FillBE(inst)

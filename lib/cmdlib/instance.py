@@ -10,6 +10,7 @@ from ganeti.cmdlib.base import (LogicalUnit, NoHooksLU,
                                 ExpandNodeUuidAndName)
 from ganeti.cmdlib import allocator
 from ganeti.cmdlib import instance_import
+from ganeti.cmdlib import hv_params as hvp_check
 from ganeti.cmdlib import instance_utils as iu
 from ganeti.cmdlib import instance_disks as idisks
 from ganeti.cmdlib import instance_storage as ist
@@ -157,6 +158,12 @@ class LUInstanceCreate(LogicalUnit):
     iu.CheckNodeVmCapable(self, pnode.uuid)
     self.pnode = pnode
     self._CheckSecondary(pnode)
+    hv_nodes = [pnode.uuid]
+    if op.disk_template in constants.DTS_INT_MIRROR and op.snode_uuid:
+      hv_nodes.append(op.snode_uuid)
+    hvp_check.CheckHVParams(self, hv_nodes, self.hv_name,
+                            cluster.SimpleFillHV(self.hv_name, op.os_type,
+                                                 op.hvparams))
     self.instance_file_storage_dir = ist.CalculateFileStorageDir(
       self.cfg, op.disk_template, op.file_storage_dir, op.instance_name)
     self._CheckStorage(pnode)

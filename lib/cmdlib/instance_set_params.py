@@ -20,6 +20,7 @@ from ganeti import utils
 from ganeti.cmdlib.base import LogicalUnit, ExpandNodeUuidAndName
 from ganeti.cmdlib.cluster_params import (ForceParamTypes, GetUpdatedParams,
                                           _HvParamTypes)
+from ganeti.cmdlib import hv_params as hvp_check
 from ganeti.cmdlib import instance_mods as im
 from ganeti.cmdlib import instance_move_utils as mu
 from ganeti.cmdlib import instance_ops
@@ -127,21 +128,43 @@ class LUInstanceSetParams(LogicalUnit):
 
   # Checks ----------------------------------------------------------------
   def _CheckHotplug(self):
+    """Ask the primary node whether the instance's devices can be hotplugged.
+
+    With --hotplug a refusal fails the job (ECODE_STATE, Ganeti's message
+    repeats the node's reason); with --hotplug-if-possible it is a warning
+    and the modification goes on without hotplugging.
+    """
     op = self.op
     if not (op.hotplug or op.hotplug_if_possible):
+      op.hotplug = False
       return
-    hv = self.instance.hypervisor
-    if hv in constants.HVS_HOTPLUG:
-      fail = ("Hotplug of devices is not implemented for the %s hypervisor"
-              " yet" % hv)
-    else:
-      fail = "Hotplug is not supported by the %s hypervisor" % hv
+    result = self.rpc.call_hotplug_supported(self.instance.primary_node,
+                                             self.instance)
+    if not result.fail_msg:
+      op.hotplug = True
+      return
     if op.hotplug:
-      raise errors.OpPrereqError("Hotplug is not possible: %s" % fail,
-                                 errors.ECODE_STATE)
-    self.LogWarning(fail)
+      result.Raise("Hotplug is not possible: %s" % result.fail_msg,
+                   prereq=True, ecode=errors.ECODE_STATE)
+    self.LogWarning(result.fail_msg)
     op.hotplug = False
     self.LogInfo("Modification will take place without hotplugging.")
+
+  def HotplugDevice(self, action, dev_type, device, extra, seq):
+    """Hotplug one device on the primary node; a failure is a warning.
+
+    @return: the change note, ``hotplug:done`` or ``hotplug:failed``
+    """
+    self.LogInfo("Trying to hotplug device...")
+    result = self.rpc.call_hotplug_device(self.instance.primary_node,
+                                          self.instance, action, dev_type,
+                                          device, extra, seq)
+    if result.fail_msg:
+      self.LogWarning("Could not hotplug device: %s" % result.fail_msg)
+      self.LogInfo("Continuing execution..")
+      return "hotplug:failed"
+    self.LogInfo("Hotplug done.")
+    return "hotplug:done"
 
   def _CheckBeParams(self, instance, cluster, pnode_uuid):
     op = self.op
@@ -282,6 +305,8 @@ class LUInstanceSetParams(LogicalUnit):
     self.hv_inst = None
     if op.hvparams:
       self._CheckHvParams(instance, cluster)
+      hvp_check.CheckHVParams(self, node_uuids, instance.hypervisor,
+                              self.hv_new)
     self.os_inst = None
     self._CheckOs(instance, pnode_uuid, node_uuids)
     if op.offline:
@@ -329,6 +354,32 @@ class LUInstanceSetParams(LogicalUnit):
     return (nl, nl)
 
   # Execution -------------------------------------------------------------
+  def _HotplugNics(self, instance):
+    """Hot-remove, -add and -modify the NICs changed by this operation.
+
+    Removed NICs go first (at their old index), then added and modified
+    ones at their new index; failures are warnings.
+    """
+    old = dict((n.uuid, (idx, n)) for (idx, n) in enumerate(instance.nics))
+    new_uuids = set(n.uuid for n in self.new_nics)
+    self.instance = instance
+    changes = []
+    for (uuid, (idx, nic)) in sorted(old.items(), key=lambda x: x[1][0]):
+      if uuid not in new_uuids:
+        changes.append(("nic/%d" % idx, self.HotplugDevice(
+          constants.HOTPLUG_ACTION_REMOVE, constants.HOTPLUG_TARGET_NIC, nic,
+          None, idx)))
+    for (idx, nic) in enumerate(self.new_nics):
+      if nic.uuid not in old:
+        changes.append(("nic.%d" % idx, self.HotplugDevice(
+          constants.HOTPLUG_ACTION_ADD, constants.HOTPLUG_TARGET_NIC, nic,
+          None, idx)))
+      elif nic.ToDict() != old[nic.uuid][1].ToDict():
+        changes.append(("nic/%d" % idx, self.HotplugDevice(
+          constants.HOTPLUG_ACTION_MODIFY, constants.HOTPLUG_TARGET_NIC, nic,
+          None, idx)))
+    return changes
+
   def Exec(self, feedback_fn):
     op = self.op
     for warn in self.warn:
@@ -347,8 +398,10 @@ class LUInstanceSetParams(LogicalUnit):
       result.extend(self.disk_mods.Apply(feedback_fn))
       instance = self.instance = self.cfg.GetInstanceInfo(instance.uuid)
     if self.new_nics is not None:
+      hot_changes = self._HotplugNics(instance) if op.hotplug else []
       instance.nics = self.new_nics
       result.extend(self.nic_changes)
+      result.extend(hot_changes)
     if op.hvparams:
       instance.hvparams = self.hv_inst
       result.extend(("hv/%s" % k, v) for (k, v) in op.hvparams.items())

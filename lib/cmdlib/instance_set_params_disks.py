@@ -157,12 +157,42 @@ class DiskChanges:
       self.cfg.ReturnPorts(lu.allocated_ports)
       raise
     self.cfg.AddInstanceDisk(inst.uuid, disk, idx)
-    return [("disk/%d" % idx, "add:size=%s,mode=%s" % (disk.size,
-                                                       disk.mode))]
+    changes = [("disk/%d" % idx, "add:size=%s,mode=%s" % (disk.size,
+                                                          disk.mode))]
+    if lu.op.hotplug:
+      changes.extend(self._HotAdd(disk, idx))
+    return changes
+
+  def _HotAdd(self, disk, idx):
+    """Assemble the new disk on the primary node and hotplug it."""
+    lu = self.lu
+    inst = lu.instance = self.cfg.GetInstanceInfo(self.instance.uuid)
+    res = lu.rpc.call_blockdev_assemble(inst.primary_node, disk, inst, True,
+                                        idx)
+    if res.fail_msg:
+      lu.LogWarning("Can't assemble newly created disk %d: %s", idx,
+                    res.fail_msg)
+      return [("disk/%d" % idx, "assemble:failed")]
+    (_, link_name, uri) = res.payload
+    return [("disk/%d" % idx, lu.HotplugDevice(
+      constants.HOTPLUG_ACTION_ADD, constants.HOTPLUG_TARGET_DISK, disk,
+      [link_name, uri], idx))]
 
   def _Remove(self, disk):
     inst = self.cfg.GetInstanceInfo(self.instance.uuid)
     idx = inst.disks.index(disk.uuid)
+    hotmsg = None
+    if self.lu.op.hotplug:
+      self.lu.instance = inst
+      hotmsg = self.lu.HotplugDevice(constants.HOTPLUG_ACTION_REMOVE,
+                                     constants.HOTPLUG_TARGET_DISK, disk,
+                                     None, idx)
+      for (node_uuid, ndisk) in ist.ComputeNodeTree(disk, inst.primary_node):
+        res = self.lu.rpc.call_blockdev_shutdown(node_uuid, ndisk)
+        if res.fail_msg:
+          self.lu.LogWarning("Could not shutdown disk/%d on node '%s': %s",
+                             idx, self.cfg.GetNodeName(node_uuid),
+                             res.fail_msg)
     for (node_uuid, ndisk) in ist.ComputeNodeTree(disk, inst.primary_node):
       res = self.lu.rpc.call_blockdev_remove(node_uuid, ndisk)
       if res.fail_msg:
@@ -172,7 +202,10 @@ class DiskChanges:
     if disk.dev_type == constants.DT_DRBD8 and disk.logical_id[2]:
       self.cfg.ReturnPorts([disk.logical_id[2]])
     self.cfg.RemoveInstanceDisk(inst.uuid, disk.uuid)
-    return [("disk/%d" % idx, "remove")]
+    changes = [("disk/%d" % idx, "remove")]
+    if hotmsg:
+      changes.append(("disk/%d" % idx, hotmsg))
+    return changes
 
   def _Modify(self, disk, params, feedback_fn):
     inst = self.cfg.GetInstanceInfo(self.instance.uuid)

@@ -129,6 +129,28 @@ class BaseHypervisor:
     raise errors.HypervisorError("Migration is not supported by the %s"
                                  " hypervisor" % type(self).__name__)
 
+  # Hotplug: by default not possible (Ganeti's messages); a hypervisor
+  # that can overrides all five methods
+
+  def HotplugSupported(self, instance):
+    """Raise errors.HotplugError unless devices of the running instance
+    can be hotplugged."""
+    raise errors.HotplugError("Hotplug is not supported by this hypervisor")
+
+  def VerifyHotplugSupport(self, instance, action, dev_type):
+    """Raise errors.HotplugError unless ``action`` on a ``dev_type``
+    device of the running instance is possible."""
+    raise errors.HotplugError("Hotplug is not supported.")
+
+  def HotAddDevice(self, instance, dev_type, device, extra, seq):
+    raise errors.HotplugError("Hotplug is not supported.")
+
+  def HotDelDevice(self, instance, dev_type, device, extra, seq):
+    raise errors.HotplugError("Hotplug is not supported.")
+
+  def HotModDevice(self, instance, dev_type, device, extra, seq):
+    raise errors.HotplugError("Hotplug is not supported.")
+
   @classmethod
   def GetAncillaryFiles(cls):
     return (cls.ANCILLARY_FILES, cls.ANCILLARY_FILES_OPT)

@@ -48,6 +48,8 @@ ED_IMPEXP_IO = "impexp_io"
 ED_FINALIZE_EXPORT_DISKS = "finalize_export_disks"
 #: [[disk, new logical id], ...] (blockdev_rename); disks as per node
 ED_BLOCKDEV_RENAME = "blockdev_rename"
+#: a disk (as ED_SINGLE_DISK_DICT_DP) or a NIC (its ToDict())
+ED_DEVICE_DICT = "device_dict"
 
 TMO_URGENT = 60
 TMO_FAST = 5 * 60
@@ -139,6 +141,14 @@ CALLS = [
   ("instance_get_migration_status", False, TMO_SLOW,
    [("instance", ED_INST_DICT)],
    "Source: migration status dict: status, transferred_ram, total_ram"),
+  ("hotplug_device", False, TMO_NORMAL,
+   [("instance", ED_INST_DICT), ("action", None), ("dev_type", None),
+    ("device", ED_DEVICE_DICT), ("extra", None), ("seq", None)],
+   "Hot-add, -remove or -modify a disk or NIC of a running instance"
+   " (action hotadd/hotremove/hotmod, dev_type disk/nic; extra is"
+   " [link, uri] of an added disk)"),
+  ("hotplug_supported", False, TMO_NORMAL, [("instance", ED_INST_DICT)],
+   "Fail unless devices of the running instance can be hotplugged"),
   ("instance_balloon_memory", False, TMO_NORMAL,
    [("instance", ED_INST_DICT), ("memory", None)],
    "Set the runtime memory (MiB) of a running instance"),
@@ -272,6 +282,10 @@ CALLS = [
    "Run hooks scripts: list of [script, status, output]"),
   ("test_delay", True, _TestDelayTimeout, [("duration", None)],
    "Sleep for a while"),
+  ("hypervisor_validate_params", True, TMO_NORMAL,
+   [("hvname", None), ("hvparams", None)],
+   "Check a hypervisor's full parameters on the node (syntax, then"
+   " validity there); fails with the hypervisor's message"),
   ("iallocator_runner", False, TMO_NORMAL,
    [("name", None), ("idata", None)],
    "Run the iallocator script 'name' on the input message text idata;"

@@ -30,7 +30,7 @@ _COMPRESS_THRESHOLD = 512
 NODE_DEPENDENT_ENCODERS = frozenset([
   defs.ED_INST_DICT, defs.ED_INST_DICT_HVP_BEP_DP, defs.ED_INST_DICT_OSP_DP,
   defs.ED_DISKS_DICT_DP, defs.ED_SINGLE_DISK_DICT_DP,
-  defs.ED_BLOCKDEV_RENAME, defs.ED_IMPEXP_IO])
+  defs.ED_BLOCKDEV_RENAME, defs.ED_IMPEXP_IO, defs.ED_DEVICE_DICT])
 
 
 def EncodeCompressed(data):
@@ -120,6 +120,10 @@ class RpcRunner:
       return [self._DiskDict(d, node) for d in value]
     if encoder == defs.ED_SINGLE_DISK_DICT_DP:
       return self._DiskDict(value, node)
+    if encoder == defs.ED_DEVICE_DICT:
+      if isinstance(value, objects.Disk):
+        return self._DiskDict(value, node)
+      return value.ToDict()
     if encoder == defs.ED_BLOCKDEV_RENAME:
       return [[self._DiskDict(disk, node), list(new_id)]
               for (disk, new_id) in value]

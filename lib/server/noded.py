@@ -26,6 +26,8 @@ from ganeti.backend import drbd as backend_drbd
 from ganeti.backend import export
 from ganeti.backend import files
 from ganeti.backend import hooks
+from ganeti.backend import hotplug
+from ganeti.backend import hv_params
 from ganeti.backend import iallocator
 from ganeti.backend import impexp
 from ganeti.backend import instance
@@ -113,6 +115,9 @@ PROCEDURES = {
   "finalize_export": export.FinalizeExport,
   "hooks_runner": hooks.RunHooks,
   "test_delay": node.TestDelay,
+  "hotplug_device": hotplug.HotplugDevice,
+  "hotplug_supported": hotplug.HotplugSupported,
+  "hypervisor_validate_params": hv_params.ValidateHVParams,
   "iallocator_runner": iallocator.RunIAllocator,
   "jobqueue_update": jstore.JobQueueUpdate,
   "jobqueue_purge": jstore.JobQueuePurge,

@@ -183,16 +183,21 @@ def testOfflineOnline(ctx):
 
 
 def testHotplug(ctx):
+  reason = ("Hotplug is not supported: Hotplug is not supported by this"
+            " hypervisor")
+  ctx.transport.handlers["hotplug_supported"] = \
+    lambda node, args: (False, reason)
   msg = _Error(ctx, ecode=errors.ECODE_STATE, hotplug=True,
                nics=[[constants.DDM_ADD, -1, {}]])
-  assert msg == ("Hotplug is not possible: Hotplug is not supported by the"
-                 " xen-pvm hypervisor")
+  # Ganeti repeats the node's reason
+  assert msg == "Hotplug is not possible: %s: %s" % (reason, reason)
   cbs = test_mcpu.Callbacks()
   _Modify(ctx, cbs, hotplug_if_possible=True,
           nics=[[constants.DDM_ADD, -1, {}]])
   assert dt.FeedbackLines(cbs)[:2] == [
-    " - WARNING: Hotplug is not supported by the xen-pvm hypervisor",
+    " - WARNING: %s" % reason,
     " - INFO: Modification will take place without hotplugging."]
+  assert not ctx.transport.Find("hotplug_device")
 
 
 def testDiskModify(ctx):

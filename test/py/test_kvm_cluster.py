@@ -143,13 +143,50 @@ def test_bad_hvparam_rejected(kvm_cluster):
   assert "kvm3" not in c.Check("gnt-instance list --no-headers -o name")
 
 
-def test_bad_hvparam_value_fails_at_start(kvm_cluster):
+def test_bad_hvparam_value_rejected_on_the_node(kvm_cluster):
   c = kvm_cluster
-  c.Check("gnt-instance add -n node1 -t diskless -o noop --no-name-check"
-          " --no-ip-check --no-nics --ignore-ipolicy --no-start"
-          " -H kvm:boot_order=cdrom kvm4")
-  result = c.Run("gnt-instance startup kvm4")
+  result = c.Run("gnt-instance add -n node1 -t diskless -o noop"
+                 " --no-name-check --no-ip-check --no-nics --ignore-ipolicy"
+                 " --no-start -H kvm:boot_order=cdrom kvm4")
   assert result.exit_code == 1
-  assert "Cannot boot from cdrom without an ISO path" in result.stderr
+  assert ("Hypervisor parameter validation failed on node node1: Cannot"
+          " boot from cdrom without an ISO path") in result.stderr
+  assert "kvm4" not in c.Check("gnt-instance list --no-headers -o name")
   assert _KvmDirs(c).List() == []
-  c.Check("gnt-instance remove -f kvm4")
+  result = c.Run("gnt-cluster modify -H kvm:kernel_path=/nonexistent/vmlinuz")
+  assert result.exit_code == 1
+  assert ("Hypervisor parameter validation failed on node node1: Parameter"
+          " 'kernel_path' fails validation") in result.stderr
+  assert "/nonexistent/vmlinuz" not in c.Check("gnt-cluster info")
+
+
+def _QmpBlockDevices(cluster, name):
+  from ganeti.hypervisor.hv_kvm import qmp
+  with qmp.QmpConnection(_KvmDirs(cluster).Ctrl(name, "qmp")) as conn:
+    return [b.get("qdev") or b.get("device")
+            for b in conn.Execute("query-block")]
+
+
+def test_disk_hotplug(kvm_cluster):
+  c = kvm_cluster
+  c.Check("gnt-instance add -n node1 -t file -s 1G --no-nics"
+          " --ignore-ipolicy -o noop --no-name-check --no-ip-check"
+          " --no-start kvm5")
+  c.Check("gnt-instance startup kvm5")
+  reader = _Serial(c, "kvm5")
+  reader.WaitFor(guest.READY_MARKER, BOOT_TIMEOUT)
+  before = _QmpBlockDevices(c, "kvm5")
+  out = c.Check("gnt-instance modify --hotplug --ignore-ipolicy --disk add:size=1G kvm5")
+  assert " - disk/1 -> add:size=1024,mode=rw" in out
+  assert " - disk/1 -> hotplug:done" in out
+  after = _QmpBlockDevices(c, "kvm5")
+  assert len(after) == len(before) + 1
+  new = set(after) - set(before)
+  assert len(new) == 1 and "disk-" in (list(new)[0] or ""), after
+  # and out again, without stopping the instance
+  out = c.Check("gnt-instance modify --hotplug --ignore-ipolicy --disk remove kvm5")
+  assert " - disk/1 -> hotplug:done" in out
+  assert len(_QmpBlockDevices(c, "kvm5")) == len(before)
+  assert _Status(c, "kvm5") == "running"
+  c.Check("gnt-instance shutdown --timeout=60 kvm5")
+  c.Check("gnt-instance remove -f kvm5")

@@ -188,10 +188,10 @@ $ gnt-instance modify --hotplug --net add inst1
 # exit=1
 ! Failure: prerequisites not met for this operation:
 ! error type: wrong_state, error details:
-! Hotplug is not possible: Hotplug is not supported by the fake hypervisor
+! Hotplug is not possible: Hotplug is not supported: Hotplug is not supported by this hypervisor: Hotplug is not supported: Hotplug is not supported by this hypervisor
 $ gnt-instance modify --hotplug-if-possible --net add inst1
 # exit=0
-{{ts}}  - WARNING: Hotplug is not supported by the fake hypervisor
+{{ts}}  - WARNING: Hotplug is not supported: Hotplug is not supported by this hypervisor
 {{ts}}  - INFO: Modification will take place without hotplugging.
 Modified instance inst1
  - nic.1 -> add:mac={{mac}},ip=None,mode=bridged,link=xen-br0,network=None
