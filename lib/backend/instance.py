@@ -11,7 +11,7 @@ from ganeti import constants
 from ganeti import errors
 from ganeti import hypervisor
 from ganeti import objects
-from ganeti.backend import _Fail
+from ganeti.backend import RPCFail, _Fail
 from ganeti.backend import bdev
 
 
@@ -115,7 +115,17 @@ def InstanceShutdown(instance, timeout, reason=None):
   try:
     hyper.StopInstance(instance, timeout=timeout)
   except errors.HypervisorError as err:
-    _Fail("Failed to stop instance '%s': %s", instance.name, err)
+    # as Ganeti: a clean stop that fails is followed by a forced one
+    logging.warning("Failed to soft stop instance %s: %s", instance.name,
+                    err)
+  if instance.name in hyper.ListInstances(hvparams=instance.hvparams):
+    try:
+      hyper.StopInstance(instance, force=True)
+    except errors.HypervisorError as err:
+      _Fail("Failed to force stop instance '%s': %s", instance.name, err)
+    if instance.name in hyper.ListInstances(hvparams=instance.hvparams):
+      _Fail("Could not shutdown instance '%s' even by destroy",
+            instance.name)
   try:
     hyper.CleanupInstance(instance.name)
   except errors.HypervisorError as err:
@@ -131,12 +141,19 @@ def InstanceReboot(instance, reboot_type, shutdown_timeout, reason=None):
   hyper = _GetHv(instance.hypervisor)
   if instance.name not in hyper.ListInstances(hvparams=instance.hvparams):
     _Fail("Cannot reboot instance %s that is not running", instance.name)
-  if reboot_type in (constants.INSTANCE_REBOOT_SOFT,
-                     constants.INSTANCE_REBOOT_HARD):
+  if reboot_type == constants.INSTANCE_REBOOT_SOFT:
     try:
       hyper.RebootInstance(instance)
     except errors.HypervisorError as err:
       _Fail("Failed to soft reboot instance '%s': %s", instance.name, err)
+  elif reboot_type == constants.INSTANCE_REBOOT_HARD:
+    # the instance is stopped and started again by the hypervisor layer
+    # (not rebooted from inside), as Ganeti does
+    try:
+      InstanceShutdown(instance, shutdown_timeout, reason)
+      StartInstance([instance, {}, {}], False, reason)
+    except RPCFail as err:
+      _Fail("Failed to hard reboot instance '%s': %s", instance.name, err)
   elif reboot_type == constants.INSTANCE_REBOOT_FULL:
     InstanceShutdown(instance, shutdown_timeout, reason)
     StartInstance([instance, {}, {}], False, reason)

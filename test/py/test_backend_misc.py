@@ -175,3 +175,47 @@ def test_fake_hypervisor(vnode):
   with pytest.raises(errors.HypervisorError):
     GetHypervisor("fake").CheckParameterSyntax({"migration_mode": "x"})
   GetHypervisor("fake").CheckParameterSyntax({"migration_mode": "live"})
+
+
+class _StubbornHv:
+  """A hypervisor whose clean stop fails and whose reboot is refused."""
+
+  def __init__(self):
+    self.running = {"i2"}
+    self.calls = []
+
+  def ListInstances(self, hvparams=None):
+    return sorted(self.running)
+
+  def StopInstance(self, inst, force=False, retry=False, name=None,
+                   timeout=None):
+    self.calls.append(("stop", force))
+    if not force:
+      raise errors.HypervisorError("guest ignores the ACPI button")
+    self.running.discard(inst.name)
+
+  def StartInstance(self, inst, block_devices, startup_paused):
+    self.calls.append(("start", startup_paused))
+    self.running.add(inst.name)
+
+  def CleanupInstance(self, name):
+    self.calls.append(("cleanup", name))
+
+  def RebootInstance(self, inst):
+    raise errors.HypervisorError("reboot from inside is not allowed")
+
+
+def test_shutdown_forces_and_hard_reboot_restarts(vnode, monkeypatch):
+  """Ganeti's backend semantics: a failed clean stop is followed by a
+  forced one; a hard reboot is a stop and a start (never the guest's own
+  reboot), a soft one the hypervisor's reboot."""
+  hv = _StubbornHv()
+  monkeypatch.setattr(instance, "_GetHv", lambda name: hv)
+  inst = {"name": "i2", "hypervisor": "fake", "hvparams": {},
+          "beparams": {"maxmem": 128, "vcpus": 1}, "disks_info": []}
+  instance.InstanceReboot(inst, "hard", 10)
+  assert hv.calls == [("stop", False), ("stop", True), ("cleanup", "i2"),
+                      ("start", False)]
+  assert hv.running == {"i2"}
+  with pytest.raises(backend.RPCFail, match="Failed to soft reboot"):
+    instance.InstanceReboot(inst, "soft", 10)
