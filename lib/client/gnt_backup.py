@@ -7,7 +7,6 @@ from ganeti import errors
 from ganeti import impexpd
 from ganeti import opcodes
 from ganeti import qlang
-from ganeti import utils
 from ganeti.cli import SubmitOrSend, GetClient
 from ganeti.cli_opts import *  # noqa: F401,F403 pylint: disable=W0401,W0614
 from ganeti.client import gnt_instance
@@ -51,21 +50,6 @@ def ExportInstance(opts, args):
   return 0
 
 
-def _ImportBeparams(opts):
-  beparams = dict(opts.beparams)
-  for key in (constants.BE_MAXMEM, constants.BE_MINMEM, constants.BE_MEMORY):
-    if key in beparams:
-      beparams[key] = utils.ParseUnit(beparams[key])
-  for key in (constants.BE_VCPUS, constants.BE_SPINDLE_USE):
-    if key in beparams:
-      try:
-        beparams[key] = int(beparams[key])
-      except ValueError:
-        raise errors.OpPrereqError("Invalid value for backend parameter"
-                                   " '%s'" % key, errors.ECODE_INVAL)
-  return beparams
-
-
 def ImportInstance(opts, args):
   """Create an instance from an export (OP_INSTANCE_CREATE, mode import)."""
   if opts.disk_template == constants.DT_DISKLESS and \
@@ -94,7 +78,7 @@ def ImportInstance(opts, args):
     wait_for_sync=opts.wait_for_sync,
     file_storage_dir=opts.file_storage_dir, file_driver=opts.file_driver,
     iallocator=opts.iallocator, hypervisor=hypervisor, hvparams=hvparams,
-    beparams=_ImportBeparams(opts), osparams=opts.osparams,
+    beparams=gnt_instance.ParseBeparams(opts.beparams), osparams=opts.osparams,
     mode=constants.INSTANCE_IMPORT, os_type=None, force_variant=False,
     start=False, no_install=None, src_node=opts.src_node,
     src_path=opts.src_dir, compress=opts.compress,

@@ -80,6 +80,22 @@ def _ParseNics(opts):
   return nics
 
 
+def ParseBeparams(beparams):
+  """The -B values with sizes and numbers converted (Ganeti's client)."""
+  beparams = dict(beparams)
+  for key in (constants.BE_MAXMEM, constants.BE_MINMEM, constants.BE_MEMORY):
+    if key in beparams:
+      beparams[key] = utils.ParseUnit(beparams[key])
+  for key in (constants.BE_VCPUS, constants.BE_SPINDLE_USE):
+    if key in beparams:
+      try:
+        beparams[key] = int(beparams[key])
+      except ValueError:
+        raise errors.OpPrereqError("Invalid value for backend parameter"
+                                   " '%s'" % key, errors.ECODE_INVAL)
+  return beparams
+
+
 def AddInstance(opts, args):
   instance = args[0]
   if opts.disk_template == constants.DT_DISKLESS:
@@ -100,17 +116,7 @@ def AddInstance(opts, args):
   hvparams = {}
   if opts.hypervisor:
     hypervisor, hvparams = opts.hypervisor
-  beparams = dict(opts.beparams)
-  for key in (constants.BE_MAXMEM, constants.BE_MINMEM, constants.BE_MEMORY):
-    if key in beparams:
-      beparams[key] = utils.ParseUnit(beparams[key])
-  for key in (constants.BE_VCPUS, constants.BE_SPINDLE_USE):
-    if key in beparams:
-      try:
-        beparams[key] = int(beparams[key])
-      except ValueError:
-        raise errors.OpPrereqError("Invalid value for backend parameter"
-                                   " '%s'" % key, errors.ECODE_INVAL)
+  beparams = ParseBeparams(opts.beparams)
   op = opcodes.OpInstanceCreate(
     instance_name=instance, disks=disks, disk_template=opts.disk_template,
     nics=_ParseNics(opts), conflicts_check=opts.conflicts_check,
