@@ -1,0 +1,137 @@
+"""End to end: live migration and failover of a real kvm guest between the
+two nodes of a virtual cluster, through gnt-instance.
+
+The diskless instance boots the test guest (test/support/guest.py) with
+``tick=1``: its init prints its uptime on the serial console every second.
+``gnt-instance migrate -f -n node2`` must move the running guest: the
+console on node2 goes on counting from where node1 stopped, no second boot
+marker appears, and node1's qemu process is gone. ``gnt-instance failover
+-f -n node1`` then shuts the guest down and boots it again on node1 (a new
+boot marker, the uptime starts over).
+"""
+
+import os
+import re
+import signal
+import sys
+
+import pytest
+
+_SUPPORT = os.path.join(os.path.dirname(os.path.dirname(
+  os.path.abspath(__file__))), "support")
+sys.path.insert(0, _SUPPORT)
+import guest  # noqa: E402
+import vcluster  # noqa: E402
+from serial import SerialReader  # noqa: E402
+
+from ganeti.hypervisor.hv_kvm import runtime  # noqa: E402
+from ganeti.tools import vcluster_setup  # noqa: E402
+
+pytestmark = [pytest.mark.qemu, pytest.mark.slow, pytest.mark.cluster]
+
+BOOT_TIMEOUT = 90
+_TICK_RE = re.compile(re.escape(guest.TICK_MARKER) + r" uptime=([0-9.]+)")
+
+
+def _KvmDirs(cluster, node):
+  return runtime.RuntimeDirs(os.path.join(
+    cluster.NodeRoot(node), "var/run/ganeti/kvm-hypervisor"))
+
+
+def _KillLeftovers(cluster):
+  for node in cluster.nodes:
+    dirs = _KvmDirs(cluster, node)
+    for name in dirs.List():
+      (_, pid, alive) = runtime.InstancePid(dirs, name)
+      if alive:
+        os.kill(pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="module")
+def kvm2(tmp_path_factory):
+  reason = guest.Available()
+  if reason:
+    pytest.skip(reason)
+  if vcluster.FindOs("noop") is None:
+    pytest.skip(vcluster.NOOP_MISSING)
+  (kernel, initrd) = guest.Guest()
+  cluster = vcluster.VirtualCluster(str(tmp_path_factory.mktemp("kvmm")),
+                                    nodes=2)
+  hvparams = ("kvm:kvm_flag=disabled,kernel_path=%s,initrd_path=%s,"
+              "root_path=,kernel_args=quiet panic=-1 tick=1" %
+              (kernel, initrd))
+  try:
+    vcluster_setup.Up(cluster.basedir, cluster.count, cluster.prefix,
+                      extra_init_args=["--enabled-hypervisors=kvm",
+                                       "-H", hvparams])
+    yield cluster
+  finally:
+    _KillLeftovers(cluster)
+    cluster.Stop()
+
+
+def _Ticks(text, start=0):
+  return [float(m.group(1)) for m in _TICK_RE.finditer(text, start)]
+
+
+def _WaitTickAfter(reader, timeout=60):
+  """Wait for a complete tick line on ``reader``; return its uptime."""
+  vcluster.WaitFor(lambda: _Ticks(reader.text), timeout=timeout,
+                   what="a tick on %s" % reader.path)
+  return _Ticks(reader.text)[0]
+
+
+def _Gone(pid):
+  """True once ``pid`` has exited and been reaped."""
+  return not os.path.exists("/proc/%d" % pid)
+
+
+def _Where(cluster, name):
+  return cluster.Check("gnt-instance list --no-headers -o pnode,status %s" %
+                       name).split()
+
+
+def test_migrate_and_failover(kvm2):
+  c = kvm2
+  c.Check("gnt-instance add -n node1 -t diskless -o noop --no-name-check"
+          " --no-ip-check --no-nics --ignore-ipolicy --no-start mig1")
+  c.Check("gnt-instance startup mig1")
+  reader1 = SerialReader(_KvmDirs(c, "node1").Ctrl("mig1", "serial"))
+  reader1.WaitFor(guest.READY_MARKER, BOOT_TIMEOUT)
+  reader1.WaitFor(guest.TICK_MARKER, 30)
+  (_, src_pid, alive) = runtime.InstancePid(_KvmDirs(c, "node1"), "mig1")
+  assert alive
+
+  c.Check("gnt-instance migrate -f -n node2 mig1")
+  assert _Where(c, "mig1") == ["node2", "running"]
+  before = max(_Ticks(reader1.text))
+  # the source qemu is gone: its console closed, its pid and files too
+  vcluster.WaitFor(lambda: not runtime.InstancePid(
+    _KvmDirs(c, "node1"), "mig1")[2], timeout=30, what="source qemu exit")
+  assert _KvmDirs(c, "node1").List() == []
+  vcluster.WaitFor(lambda: _Gone(src_pid), timeout=30,
+                   what="source qemu pid %d gone" % src_pid)
+  (_, dst_pid, alive) = runtime.InstancePid(_KvmDirs(c, "node2"), "mig1")
+  assert alive and dst_pid != src_pid
+
+  # the same guest on node2: it counts on, it did not boot again
+  reader2 = SerialReader(_KvmDirs(c, "node2").Ctrl("mig1", "serial"))
+  after = _WaitTickAfter(reader2)
+  assert after >= before
+  assert guest.MARKER not in reader2.text
+  out = c.Check("gnt-instance list --no-headers -o oper_state,oper_ram mig1")
+  assert out.split() == ["Y", "128M"]
+
+  # failover back: a shutdown and a fresh boot on node1
+  c.Check("gnt-instance failover -f -n node1 mig1")
+  assert _Where(c, "mig1") == ["node1", "running"]
+  assert _KvmDirs(c, "node2").List() == []
+  reader3 = SerialReader(_KvmDirs(c, "node1").Ctrl("mig1", "serial"))
+  reader3.WaitFor(guest.READY_MARKER, BOOT_TIMEOUT)
+  first = _WaitTickAfter(reader3)
+  assert first < max(_Ticks(reader2.text))
+  assert guest.MARKER in reader3.text
+
+  c.Check("gnt-instance shutdown --timeout=60 mig1")
+  assert _KvmDirs(c, "node1").List() == []
+  c.Check("gnt-instance remove -f mig1")
