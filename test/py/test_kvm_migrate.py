@@ -1,7 +1,8 @@
 """End to end: live migration and failover of a real kvm guest between the
 two nodes of a virtual cluster, through gnt-instance.
 
-The diskless instance boots the test guest (test/support/guest.py) with
+The instance (diskless, or with a sharedfile disk: the virtual nodes share
+one directory for those) boots the test guest (test/support/guest.py) with
 ``tick=1``: its init prints its uptime on the serial console every second.
 ``gnt-instance migrate -f -n node2`` must move the running guest: the
 console on node2 goes on counting from where node1 stopped, no second boot
@@ -91,16 +92,32 @@ def _Where(cluster, name):
                        name).split()
 
 
-def test_migrate_and_failover(kvm2):
+def _DiskFiles(cluster, node, name):
+  """The disk files in the runtime file and the qemu command line."""
+  dirs = _KvmDirs(cluster, node)
+  (_, _, _, disks) = runtime.LoadRuntime(runtime.ReadRuntime(dirs, name))
+  (_, pid, _) = runtime.InstancePid(dirs, name)
+  argv = runtime.ProcessCmdline(pid)
+  return ([d[1] for d in disks],
+          [a.split(",")[0][len("file="):] for a in argv
+           if a.startswith("file=")])
+
+
+@pytest.mark.parametrize("template", ["diskless", "sharedfile"])
+def test_migrate_and_failover(kvm2, template):
   c = kvm2
-  c.Check("gnt-instance add -n node1 -t diskless -o noop --no-name-check"
-          " --no-ip-check --no-nics --ignore-ipolicy --no-start mig1")
+  c.Check("gnt-cluster modify --enabled-disk-templates diskless,sharedfile")
+  disks = "-s 1G" if template == "sharedfile" else ""
+  c.Check("gnt-instance add -n node1 -t %s %s -o noop --no-name-check"
+          " --no-ip-check --no-nics --ignore-ipolicy --no-start mig1" %
+          (template, disks))
   c.Check("gnt-instance startup mig1")
   reader1 = SerialReader(_KvmDirs(c, "node1").Ctrl("mig1", "serial"))
   reader1.WaitFor(guest.READY_MARKER, BOOT_TIMEOUT)
   reader1.WaitFor(guest.TICK_MARKER, 30)
   (_, src_pid, alive) = runtime.InstancePid(_KvmDirs(c, "node1"), "mig1")
   assert alive
+  src_disks = _DiskFiles(c, "node1", "mig1")
 
   c.Check("gnt-instance migrate -f -n node2 mig1")
   assert _Where(c, "mig1") == ["node2", "running"]
@@ -113,6 +130,10 @@ def test_migrate_and_failover(kvm2):
                    what="source qemu pid %d gone" % src_pid)
   (_, dst_pid, alive) = runtime.InstancePid(_KvmDirs(c, "node2"), "mig1")
   assert alive and dst_pid != src_pid
+  # the target opened the same shared files (as the target node sees them)
+  assert _DiskFiles(c, "node2", "mig1") == src_disks
+  assert len(src_disks[0]) == (1 if template == "sharedfile" else 0)
+  assert src_disks[0] == src_disks[1]
 
   # the same guest on node2: it counts on, it did not boot again
   reader2 = SerialReader(_KvmDirs(c, "node2").Ctrl("mig1", "serial"))
