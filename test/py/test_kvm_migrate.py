@@ -14,6 +14,7 @@ boot marker, the uptime starts over).
 import os
 import re
 import signal
+import socket
 import sys
 
 import pytest
@@ -25,6 +26,7 @@ import guest  # noqa: E402
 import vcluster  # noqa: E402
 from serial import SerialReader  # noqa: E402
 
+from ganeti import constants  # noqa: E402
 from ganeti.hypervisor.hv_kvm import runtime  # noqa: E402
 from ganeti.tools import vcluster_setup  # noqa: E402
 
@@ -156,3 +158,39 @@ def test_migrate_and_failover(kvm2, template):
   c.Check("gnt-instance shutdown --timeout=60 mig1")
   assert _KvmDirs(c, "node1").List() == []
   c.Check("gnt-instance remove -f mig1")
+
+
+def test_migrate_target_port_busy(kvm2):
+  """A target that cannot listen: the job fails, the guest runs on."""
+  c = kvm2
+  c.Check("gnt-instance add -n node1 -t diskless -o noop --no-name-check"
+          " --no-ip-check --no-nics --ignore-ipolicy --no-start mig2")
+  c.Check("gnt-instance startup mig2")
+  reader = SerialReader(_KvmDirs(c, "node1").Ctrl("mig2", "serial"))
+  reader.WaitFor(guest.READY_MARKER, BOOT_TIMEOUT)
+  (_, src_pid, _) = runtime.InstancePid(_KvmDirs(c, "node1"), "mig2")
+  ip = c.Check("gnt-node list --no-headers -o pip node2").strip()
+  # a cluster-wide parameter (no hv/ field): the default
+  port = constants.HVC_DEFAULTS[constants.HT_KVM][constants.HV_MIGRATION_PORT]
+  busy = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+  try:
+    busy.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    busy.bind((ip, port))
+    busy.listen(1)
+    result = c.Run("gnt-instance migrate -f -n node2 mig2")
+  finally:
+    busy.close()
+  assert result.exit_code == 1, result
+  assert "Could not pre-migrate instance mig2" in result.stderr
+  assert "Address already in use" in result.stderr
+  assert "Pre-migration failed, aborting" in result.stdout
+  assert _Where(c, "mig2") == ["node1", "running"]
+  assert _KvmDirs(c, "node2").List() == []
+  assert runtime.InstancePid(_KvmDirs(c, "node1"), "mig2")[1:] == \
+    (src_pid, True)
+  # still the same guest, still running (it counts on)
+  seen = len(reader.text)
+  vcluster.WaitFor(lambda: _Ticks(reader.text, seen), timeout=30,
+                   what="a tick after the failed migration")
+  c.Check("gnt-instance shutdown --timeout=60 mig2")
+  c.Check("gnt-instance remove -f mig2")
