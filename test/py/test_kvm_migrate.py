@@ -4,7 +4,8 @@ two nodes of a virtual cluster, through gnt-instance.
 The instance (diskless, or with a sharedfile disk: the virtual nodes share
 one directory for those) boots the test guest (test/support/guest.py) with
 ``tick=1``: its init prints its uptime on the serial console every second.
-``gnt-instance migrate -f -n node2`` must move the running guest: the
+``gnt-instance migrate -f -n node2`` (live, and ``--non-live``) must move
+the running guest: the
 console on node2 goes on counting from where node1 stopped, no second boot
 marker appears, and node1's qemu process is gone. ``gnt-instance failover
 -f -n node1`` then shuts the guest down and boots it again on node1 (a new
@@ -105,8 +106,9 @@ def _DiskFiles(cluster, node, name):
            if a.startswith("file=")])
 
 
-@pytest.mark.parametrize("template", ["diskless", "sharedfile"])
-def test_migrate_and_failover(kvm2, template):
+@pytest.mark.parametrize("template,mode", [
+  ("diskless", ""), ("sharedfile", ""), ("diskless", "--non-live")])
+def test_migrate_and_failover(kvm2, template, mode):
   c = kvm2
   c.Check("gnt-cluster modify --enabled-disk-templates diskless,sharedfile")
   disks = "-s 1G" if template == "sharedfile" else ""
@@ -121,7 +123,7 @@ def test_migrate_and_failover(kvm2, template):
   assert alive
   src_disks = _DiskFiles(c, "node1", "mig1")
 
-  c.Check("gnt-instance migrate -f -n node2 mig1")
+  c.Check("gnt-instance migrate -f %s -n node2 mig1" % mode)
   assert _Where(c, "mig1") == ["node2", "running"]
   before = max(_Ticks(reader1.text))
   # the source qemu is gone: its console closed, its pid and files too
