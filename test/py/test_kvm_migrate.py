@@ -5,9 +5,9 @@ The instance (diskless, or with a sharedfile disk: the virtual nodes share
 one directory for those) boots the test guest (test/support/guest.py) with
 ``tick=1``: its init prints its uptime on the serial console every second.
 ``gnt-instance migrate -f -n node2`` (live, and ``--non-live``) must move
-the running guest: the
-console on node2 goes on counting from where node1 stopped, no second boot
-marker appears, and node1's qemu process is gone. ``gnt-instance failover
+the running guest: the console on node2 goes on counting from where node1
+stopped, no second boot marker appears, and node1's qemu process is gone.
+A target that cannot listen fails the job and leaves the guest running. ``gnt-instance failover
 -f -n node1`` then shuts the guest down and boots it again on node1 (a new
 boot marker, the uptime starts over).
 """
