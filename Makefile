@@ -71,6 +71,7 @@ check-fast: $(STAMP)
 bench: $(STAMP)
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VPY) bench/bench_jobs.py
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VPY) bench/bench_list.py
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VPY) bench/bench_kvm.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -22,13 +22,20 @@ FINAL = frozenset(constants.JOBS_FINALIZED)
 
 
 @contextlib.contextmanager
-def Cluster(nodes=3, keep=False):
-  """A fresh virtual cluster in a temporary directory, stopped on exit."""
+def Cluster(nodes=3, keep=False, init_args=None):
+  """A fresh virtual cluster in a temporary directory, stopped on exit.
+
+  @param init_args: extra ``gnt-cluster init`` arguments (a list)
+  """
   tmp = tempfile.mkdtemp(prefix="pyganeti-bench-")
   cluster = vcluster.VirtualCluster(os.path.join(tmp, "vc"), nodes=nodes,
                                     prefix=vcluster.PickPrefix())
   start = time.monotonic()
-  cluster.Start()
+  if init_args:
+    vcluster.vcluster_setup.Up(cluster.basedir, cluster.count,
+                               cluster.prefix, extra_init_args=init_args)
+  else:
+    cluster.Start()
   print("cluster up in %.1f s (%s, prefix %s)" %
         (time.monotonic() - start, cluster.basedir, cluster.prefix))
   try:

@@ -21,6 +21,10 @@ The guest's /init reads ``guest=<mode>`` from the kernel command line:
   peer, print :data:`NET_OK_MARKER` or :data:`NET_FAIL_MARKER`, then wait
   for the power button as by default.
 
+With ``tick=1`` on the kernel command line (any mode), a background loop
+also prints ``TICK_MARKER uptime=<seconds>`` every second: a guest that
+keeps running (live migration) goes on counting where it was.
+
 Use :func:`Available` to skip tests with a clear reason.
 """
 
@@ -38,6 +42,7 @@ READY_MARKER = "PYGANETI-GUEST-ACPI-READY"
 SHUTDOWN_MARKER = "PYGANETI-GUEST-POWERDOWN"
 NET_OK_MARKER = "PYGANETI-GUEST-NET-OK"
 NET_FAIL_MARKER = "PYGANETI-GUEST-NET-FAIL"
+TICK_MARKER = "PYGANETI-GUEST-TICK"
 
 QEMU = "qemu-system-x86_64"
 _MODULES = ["virtio_pci", "virtio_blk", "virtio_net", "button", "evdev"]
@@ -148,6 +153,9 @@ exec </dev/console >/dev/console 2>&1
 arg() { for w in $(cat /proc/cmdline); do case "$w" in "$1"=*) echo "${w#*=}";; esac; done; }
 for m in %(modules)s; do modprobe "$m" 2>/dev/null; done
 echo "%(marker)s mode=$(arg guest) uptime=$(cut -d' ' -f1 /proc/uptime)"
+if [ "$(arg tick)" = 1 ]; then
+  (while true; do echo "%(tick)s uptime=$(cut -d' ' -f1 /proc/uptime)"; sleep 1; done) &
+fi
 case "$(arg guest)" in
   poweroff) sync; poweroff -f ;;
   net)
@@ -184,7 +192,8 @@ def Initramfs():
   """Path of the cached busybox initramfs (built once)."""
   script = _INIT % {"modules": " ".join(_MODULES), "marker": MARKER,
                     "ready": READY_MARKER, "shutdown": SHUTDOWN_MARKER,
-                    "net_ok": NET_OK_MARKER, "net_fail": NET_FAIL_MARKER}
+                    "net_ok": NET_OK_MARKER, "net_fail": NET_FAIL_MARKER,
+                    "tick": TICK_MARKER}
   # a changed /init gets a new file
   digest = hashlib.sha256(script.encode()).hexdigest()[:12]
   out = os.path.join(CacheDir(), "initramfs-%s.cpio.gz" % digest)
