@@ -389,6 +389,20 @@ class XenPvmHypervisor(XenHypervisor):
     super().CheckParameterSyntax(hvparams)
     P.CheckPvmExtra(hvparams)
 
+  def ValidateParameters(self, hvparams):
+    """Node checks; only the boot method in use must exist here (the
+    kernel without a boot loader, the boot loader with one)."""
+    unused = (P.KERNEL_PATH if hvparams.get(P.USE_BOOTLOADER)
+              else P.BOOTLOADER_PATH)
+    for (name, (required, _, _, check_fn, errstr)) in \
+        self.PARAMETERS.items():
+      value = hvparams.get(name)
+      if name == unused or check_fn is None or (not required and not value):
+        continue
+      if not check_fn(value):
+        _Fail("Parameter '%s' fails validation: %s (current value: '%s')",
+              name, errstr, value)
+
 
 class XenHvmHypervisor(XenHypervisor):
   """xen-hvm: fully virtualized domains (emulated devices, VNC)."""
