@@ -26,7 +26,14 @@ deps:
 	  if ! dpkg -s ganeti-os-noop >/dev/null 2>&1; then \
 	    apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      --no-install-recommends ganeti-os-noop iproute2 util-linux; \
+	      --no-install-recommends ganeti-os-noop iproute2 util-linux \
+	      ganeti-instance-debootstrap; \
+	  fi; \
+	  if ! dpkg -s qemu-system-x86 socat busybox-static >/dev/null 2>&1; then \
+	    apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      --no-install-recommends qemu-system-x86 qemu-utils socat \
+	      busybox-static kmod; \
 	  fi; \
 	fi
 

@@ -348,3 +348,16 @@ NODE_FORCE_JOIN_OPT = cli_option("--force-join", dest="force_join",
                                  default=False, action="store_true",
                                  help="Force the joining of a node")
 
+
+# OS parameters (private and secret kinds; see cmdlib.os_params)
+OSPARAMS_PRIVATE_OPT = cli_option("--os-parameters-private",
+                                  dest="osparams_private", type="keyval",
+                                  default={},
+                                  help="Private OS parameters (stored, but"
+                                  " never shown or logged)")
+OSPARAMS_SECRET_OPT = cli_option("--os-parameters-secret",
+                                 dest="osparams_secret", type="keyval",
+                                 default={},
+                                 help="Secret OS parameters (neither shown,"
+                                 " logged nor stored; give them with every"
+                                 " operation that needs them)")

@@ -167,6 +167,8 @@ CONS_SPICE = "spice"
 CONS_MESSAGE = "msg"
 CONS_ALL = frozenset([CONS_SSH, CONS_VNC, CONS_SPICE, CONS_MESSAGE])
 
+#: Hypervisors whose instances get a network port (VNC/SPICE display)
+HTS_REQ_PORT = frozenset([HT_XEN_HVM, HT_KVM])
 HYPER_TYPES = frozenset([HT_XEN_PVM, HT_FAKE, HT_XEN_HVM, HT_KVM, HT_CHROOT,
                          HT_LXC])
 
@@ -490,6 +492,30 @@ LAST_DRBD_PORT = 14999
 DEFAULT_MAX_RUNNING_JOBS = 20
 DEFAULT_MAX_TRACKED_JOBS = 25
 DEFAULT_IALLOCATOR = "hail"
+# iallocator plugins (doc/iallocator.rst); the search path is below the
+# node root in a virtual cluster (pathutils.Paths.IAllocatorSearchPath)
+IALLOCATOR_SEARCH_PATH = ["/usr/local/lib/ganeti/iallocators",
+                          "/usr/lib/ganeti/iallocators"]
+IALLOCATOR_BUILTIN = "pyganeti-simple"
+DEFAULT_IALLOCATOR_SHORTCUT = "."
+IALLOCATOR_DIR_IN = "in"
+IALLOCATOR_DIR_OUT = "out"
+VALID_IALLOCATOR_DIRECTIONS = frozenset([IALLOCATOR_DIR_IN,
+                                         IALLOCATOR_DIR_OUT])
+IALLOCATOR_MODE_ALLOC = "allocate"
+IALLOCATOR_MODE_ALLOCATE_SECONDARY = "allocate-secondary"
+IALLOCATOR_MODE_MULTI_ALLOC = "multi-allocate"
+IALLOCATOR_MODE_RELOC = "relocate"
+IALLOCATOR_MODE_CHG_GROUP = "change-group"
+IALLOCATOR_MODE_NODE_EVAC = "node-evacuate"
+VALID_IALLOCATOR_MODES = frozenset([
+  IALLOCATOR_MODE_ALLOC, IALLOCATOR_MODE_ALLOCATE_SECONDARY,
+  IALLOCATOR_MODE_MULTI_ALLOC, IALLOCATOR_MODE_RELOC,
+  IALLOCATOR_MODE_CHG_GROUP, IALLOCATOR_MODE_NODE_EVAC])
+NODE_EVAC_PRI = "primary-only"
+NODE_EVAC_SEC = "secondary-only"
+NODE_EVAC_ALL = "all"
+NODE_EVAC_MODES = frozenset([NODE_EVAC_PRI, NODE_EVAC_SEC, NODE_EVAC_ALL])
 IEC_ALL = ["gzip", "gzip-fast", "gzip-slow"]
 SSHK_RSA = "rsa"
 SSH_KEY_BITS = 2048
@@ -510,6 +536,24 @@ DDP_LOCAL_IP = "local-ip"
 DDP_REMOTE_IP = "remote-ip"
 DDP_LOCAL_MINOR = "local-minor"
 DDP_REMOTE_MINOR = "remote-minor"
+
+# Instance disks on the master (engineer "disks")
+DRBD_META_SIZE = 128  # MiB
+BLOCKDEV_DRIVER_MANUAL = "manual"
+IDISK_PARAMS = frozenset(IDISK_PARAMS_TYPES)
+DTS_GROWABLE = frozenset([DT_PLAIN, DT_DRBD8, DT_FILE, DT_SHARED_FILE,
+                          DT_RBD, DT_EXT, DT_GLUSTER])
+DTS_MAY_ADOPT = frozenset([DT_PLAIN, DT_BLOCK])
+DTS_MUST_ADOPT = frozenset([DT_BLOCK])
+DTS_NO_FREE_SPACE_CHECK = frozenset([DT_FILE, DT_SHARED_FILE, DT_RBD,
+                                     DT_EXT, DT_GLUSTER, DT_BLOCK])
+DTS_LVM = frozenset([DT_PLAIN, DT_DRBD8])
+REPLACE_DISK_PRI = "replace_on_primary"
+REPLACE_DISK_SEC = "replace_on_secondary"
+REPLACE_DISK_CHG = "replace_new_secondary"
+REPLACE_DISK_AUTO = "replace_auto"
+REPLACE_MODES = frozenset([REPLACE_DISK_PRI, REPLACE_DISK_SEC,
+                           REPLACE_DISK_CHG, REPLACE_DISK_AUTO])
 
 # Node roles
 NR_MASTER = "M"
@@ -543,3 +587,96 @@ LUXI_DEF_RWTO = 60
 LUXI_WFJC_TIMEOUT = 29
 LUXI_EOM = b"\x03"
 NODE_MAX_CLOCK_SKEW = 150
+
+# Hypervisor parameter names (kvm; Ganeti's HV_* names).  The values each
+# takes are in ganeti.hypervisor.hv_kvm.kvm_constants.
+HV_KVM_PATH = "kvm_path"
+HV_KERNEL_PATH = "kernel_path"
+HV_INITRD_PATH = "initrd_path"
+HV_KERNEL_ARGS = "kernel_args"
+HV_ROOT_PATH = "root_path"
+HV_ACPI = "acpi"
+HV_SERIAL_CONSOLE = "serial_console"
+HV_SERIAL_SPEED = "serial_speed"
+HV_VNC_BIND_ADDRESS = "vnc_bind_address"
+HV_VNC_TLS = "vnc_tls"
+HV_VNC_X509 = "vnc_x509_path"
+HV_VNC_X509_VERIFY = "vnc_x509_verify"
+HV_VNC_PASSWORD_FILE = "vnc_password_file"
+HV_KVM_SPICE_BIND = "spice_bind"
+HV_KVM_SPICE_IP_VERSION = "spice_ip_version"
+HV_KVM_SPICE_PASSWORD_FILE = "spice_password_file"
+HV_KVM_SPICE_LOSSLESS_IMG_COMPR = "spice_image_compression"
+HV_KVM_SPICE_JPEG_IMG_COMPR = "spice_jpeg_wan_compression"
+HV_KVM_SPICE_ZLIB_GLZ_IMG_COMPR = "spice_zlib_glz_wan_compression"
+HV_KVM_SPICE_STREAMING_VIDEO_DETECTION = "spice_streaming_video"
+HV_KVM_SPICE_AUDIO_COMPR = "spice_playback_compression"
+HV_KVM_SPICE_USE_TLS = "spice_use_tls"
+HV_KVM_SPICE_TLS_CIPHERS = "spice_tls_ciphers"
+HV_KVM_SPICE_USE_VDAGENT = "spice_use_vdagent"
+HV_KEYMAP = "keymap"
+HV_CDROM_IMAGE_PATH = "cdrom_image_path"
+HV_KVM_CDROM2_IMAGE_PATH = "cdrom2_image_path"
+HV_KVM_FLOPPY_IMAGE_PATH = "floppy_image_path"
+HV_BOOT_ORDER = "boot_order"
+HV_NIC_TYPE = "nic_type"
+HV_DISK_TYPE = "disk_type"
+HV_KVM_CDROM_DISK_TYPE = "cdrom_disk_type"
+HV_USB_MOUSE = "usb_mouse"
+HV_MIGRATION_PORT = "migration_port"
+HV_MIGRATION_BANDWIDTH = "migration_bandwidth"
+HV_MIGRATION_DOWNTIME = "migration_downtime"
+HV_MIGRATION_MODE = "migration_mode"
+HV_KVM_MIGRATION_CAPS = "migration_caps"
+HV_USE_LOCALTIME = "use_localtime"
+HV_DISK_CACHE = "disk_cache"
+HV_DISK_AIO = "disk_aio"
+HV_DISK_DISCARD = "disk_discard"
+HV_SECURITY_MODEL = "security_model"
+HV_SECURITY_DOMAIN = "security_domain"
+HV_KVM_FLAG = "kvm_flag"
+HV_VHOST_NET = "vhost_net"
+HV_VIRTIO_NET_QUEUES = "virtio_net_queues"
+HV_KVM_USE_CHROOT = "use_chroot"
+HV_KVM_USER_SHUTDOWN = "user_shutdown"
+HV_KVM_USE_GUEST_AGENT = "use_guest_agent"
+HV_MEM_PATH = "mem_path"
+HV_REBOOT_BEHAVIOR = "reboot_behavior"
+HV_CPU_MASK = "cpu_mask"
+HV_CPU_TYPE = "cpu_type"
+HV_CPU_CORES = "cpu_cores"
+HV_CPU_THREADS = "cpu_threads"
+HV_CPU_SOCKETS = "cpu_sockets"
+HV_SOUNDHW = "soundhw"
+HV_USB_DEVICES = "usb_devices"
+HV_VGA = "vga"
+HV_KVM_EXTRA = "kvm_extra"
+HV_KVM_MACHINE_VERSION = "machine_version"
+HV_KVM_PCI_RESERVATIONS = "kvm_pci_reservations"
+HV_KVM_SCSI_CONTROLLER_TYPE = "scsi_controller_type"
+HV_VNET_HDR = "vnet_hdr"
+INSTANCE_REBOOT_ALLOWED = "reboot"
+INSTANCE_REBOOT_EXIT = "exit"
+# Instance modify, failover, migrate, move (engineer "instops")
+DDM_MODIFY = "modify"
+DDM_ATTACH = "attach"
+DDM_DETACH = "detach"
+DDMS_VALUES = frozenset([DDM_ADD, DDM_REMOVE, DDM_MODIFY, DDM_ATTACH,
+                         DDM_DETACH])
+HT_MIGRATION_LIVE = "live"
+HT_MIGRATION_NONLIVE = "non-live"
+HT_MIGRATION_MODES = frozenset([HT_MIGRATION_LIVE, HT_MIGRATION_NONLIVE])
+HV_MIGRATION_COMPLETED = "completed"
+HV_MIGRATION_ACTIVE = "active"
+HV_MIGRATION_FAILED = "failed"
+HV_MIGRATION_CANCELLED = "cancelled"
+HV_MIGRATION_VALID_STATUSES = frozenset([
+  HV_MIGRATION_COMPLETED, HV_MIGRATION_ACTIVE, HV_MIGRATION_FAILED,
+  HV_MIGRATION_CANCELLED])
+HV_MIGRATION_FAILED_STATUSES = frozenset([HV_MIGRATION_FAILED,
+                                          HV_MIGRATION_CANCELLED])
+# disk templates whose data "move" copies node to node (Ganeti's)
+DTS_COPYABLE = frozenset([DT_FILE, DT_PLAIN])
+# hypervisors able to hotplug devices
+HVS_HOTPLUG = frozenset([HT_KVM])
+IEC_NONE = "none"

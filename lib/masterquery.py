@@ -5,13 +5,18 @@ they read the in-memory configuration and, only when the requested fields
 need it, ask the nodes over RPC (in parallel) for live data.
 """
 
+import inspect
 import logging
+import os
 
 from ganeti import constants
 from ganeti import errors
+from ganeti import objects
+from ganeti import osparams
 from ganeti import pathutils
 from ganeti import query
 from ganeti import utils
+from ganeti import vcluster
 
 _NAMEFIELDS = {
   query.QR_INSTANCE: "name", query.QR_NODE: "name", query.QR_GROUP: "name",
@@ -131,7 +136,8 @@ def _InstanceContext(cfg, rpc, wanted, names):
   live_data = {}
   bad_nodes = []
   wrongnode = []
-  if query.IQ_LIVE in wanted and instances:
+  # the console of an instance is known only while it runs
+  if (query.IQ_LIVE in wanted or query.IQ_CONSOLES in wanted) and instances:
     pnodes = sorted(set(i.primary_node for i in instances) - set(offline))
     hvs = list(cluster.enabled_hypervisors)
     hvparams = dict((hv, cluster.hvparams.get(hv, {})) for hv in hvs)
@@ -154,13 +160,57 @@ def _InstanceContext(cfg, rpc, wanted, names):
           wrongnode.append(inst.uuid)
   disk_usage = None
   if query.IQ_DISKUSAGE in wanted:
-    disk_usage = dict((i.uuid, sum(d.size for d in cfg.GetInstanceDisks(
-      i.uuid))) for i in instances)
+    from ganeti.cmdlib.iallocator_data import ComputeDiskSize
+    disk_usage = dict(
+      (i.uuid, ComputeDiskSize(cfg.GetInstanceDiskTemplate(i.uuid),
+                               [{constants.IDISK_SIZE: d.size}
+                                for d in cfg.GetInstanceDisks(i.uuid)]))
+      for i in instances)
+  console = None
+  if query.IQ_CONSOLES in wanted:
+    console = dict((i.uuid, InstanceConsole(cfg, i)) for i in instances
+                   if i.uuid in live_data)
   return query.InstanceQueryData(
     instances, cluster, disk_usage=disk_usage, offline_node_uuids=offline,
     bad_node_uuids=bad_nodes, live_data=live_data, wrongnode_inst=wrongnode,
-    console=None, nodes=nodes, groups=cfg.GetAllNodeGroupsInfo(),
+    console=console, nodes=nodes, groups=cfg.GetAllNodeGroupsInfo(),
     networks=dict(cfg.GetConfigData().networks), disks=cfg.GetAllDisksInfo())
+
+
+def InstanceConsole(cfg, instance):
+  """The console description (a dict) of a running instance, or None.
+
+  The hypervisor class describes it (``GetInstanceConsole``, a class
+  method computing it from the instance and its filled parameters, as in
+  Ganeti); hypervisors that can't, or aren't available, give None.
+  """
+  from ganeti import hypervisor
+  try:
+    hv_class = hypervisor.GetHypervisorClass(instance.hypervisor)
+  except errors.HypervisorError:
+    return None
+  static = inspect.getattr_static(hv_class, "GetInstanceConsole", None)
+  if static is None:
+    return None
+  if isinstance(static, (classmethod, staticmethod)):
+    describe = hv_class.GetInstanceConsole
+  else:
+    # computed by an instance of the driver (its paths are this node's)
+    describe = hv_class().GetInstanceConsole
+  cluster = cfg.GetClusterInfo()
+  node = cfg.GetNodeInfo(instance.primary_node)
+  group = cfg.GetNodeGroup(node.group) if node is not None else None
+  console = describe(instance, node, group, cluster.FillHV(instance),
+                     cluster.FillBE(instance))
+  if console and console.get("command") and vcluster.IsVirtual() and \
+      node is not None:
+    # A virtual node's files live below its own root: the paths the
+    # master computed below its root name the primary node's instead
+    master_root = vcluster.GetEnv()[0]
+    node_root = os.path.join(vcluster.GetBaseDir(), node.name)
+    console["command"] = [arg.replace(master_root + "/", node_root + "/")
+                          for arg in console["command"]]
+  return console
 
 
 def _StorageUnit(cluster):
@@ -263,9 +313,11 @@ def DiagnoseOSRaw(cfg, rpc):
       (name, path, status, diagnose, variants, params, api_versions) = \
         entry[:7]
       trusted = entry[7] if len(entry) > 7 else True
+      # variants and API versions stay in the order of the OS's files
+      # (gnt-os diagnose prints them so)
       all_os.setdefault(name, {}).setdefault(node.uuid, []).append(
-        (path, status, diagnose, set(variants or []),
-         [tuple(p) for p in params or []], set(api_versions or []),
+        (path, status, diagnose, list(variants or []),
+         [tuple(p) for p in params or []], list(api_versions or []),
          trusted))
   return (nodes, all_os)
 
@@ -285,12 +337,14 @@ def _OsContext(cfg, rpc):
     for node_uuid in node_uuids:
       entries = per_node.get(node_uuid)
       node_status[node_uuid] = [
-        [e[0], e[1], e[2], sorted(e[3]), e[4], sorted(e[5])]
+        [e[0], e[1], e[2], list(e[3]), e[4], list(e[5]), e[6]]
         for e in entries or []]
       if not entries or not entries[0][1]:
         valid = False
         continue
       (_, _, _, nvar, nparams, napi, ntrusted) = entries[0]
+      nvar = set(nvar)
+      napi = set(napi)
       variants = nvar if variants is None else variants & nvar
       pset = set(nparams)
       parameters = pset if parameters is None else parameters & pset
@@ -408,6 +462,7 @@ def ConfigValues(cfg, context, fields):
 
 def InstanceQueryData(cfg, rpc, inst_uuids, static):
   """OP_INSTANCE_QUERY_DATA: {name: detailed dict} for gnt-instance info."""
+  from ganeti import masterquery_disks
   cluster = cfg.GetClusterInfo()
   result = {}
   for uuid in inst_uuids:
@@ -422,20 +477,9 @@ def InstanceQueryData(cfg, rpc, inst_uuids, static):
                                      inst.hypervisor, cluster.FillHV(inst))
         res.Raise("Error checking node %s" % pnode.name)
         run_state = "up" if res.payload else "down"
-    disks = cfg.GetInstanceDisks(uuid)
-    disk_info = []
-    for disk in disks:
-      dev_pstatus = None
-      if not static and not pnode.offline:
-        dres = rpc.call_blockdev_find(inst.primary_node, disk)
-        if not dres.fail_msg:
-          dev_pstatus = dres.payload
-      disk_info.append({
-        "iv_name": disk.iv_name, "dev_type": disk.dev_type,
-        "logical_id": list(disk.logical_id or []),
-        "pstatus": dev_pstatus, "sstatus": None, "children": [],
-        "mode": disk.mode, "size": disk.size, "spindles": disk.spindles,
-        "name": disk.name, "uuid": disk.uuid})
+    disk_info = [masterquery_disks.ComputeDiskStatus(
+                   cfg, rpc, inst, None, disk, static or pnode.offline)
+                 for disk in cfg.GetInstanceDisks(uuid)]
     group = cfg.GetNodeGroup(pnode.group)
     result[inst.name] = {
       "name": inst.name, "config_state": inst.admin_state,
@@ -450,8 +494,12 @@ def InstanceQueryData(cfg, rpc, inst_uuids, static):
       "hv_instance": inst.hvparams, "hv_actual": cluster.FillHV(inst,
                                                                  True),
       "be_instance": inst.beparams, "be_actual": cluster.FillBE(inst),
-      "os_instance": inst.osparams,
-      "os_actual": cluster.SimpleFillOS(inst.os, inst.osparams),
+      "os_instance": osparams.WithMaskedPrivate(inst.osparams,
+                                                inst.osparams_private),
+      "os_actual": osparams.WithMaskedPrivate(
+        cluster.SimpleFillOS(inst.os, inst.osparams),
+        objects.FillDict(cluster.osparams_private_cluster.get(
+          objects.OS.GetName(inst.os)) or {}, inst.osparams_private or {})),
       "serial_no": inst.serial_no, "mtime": inst.mtime,
       "ctime": inst.ctime, "uuid": inst.uuid,
     }

@@ -15,6 +15,7 @@ from ganeti import errors
 from ganeti import hooksmaster
 from ganeti import locking
 from ganeti import opcodes
+from ganeti import osparams
 from ganeti.cmdlib import base as cmdlib_base
 from ganeti.jqueue.execution import LockAcquireTimeout
 
@@ -202,6 +203,7 @@ class Processor:
     lu_class = _GetLUMap().get(op.__class__)
     if lu_class is None:
       raise errors.OpCodeUnknown("Unknown opcode")
+    osparams.CheckNotRedacted(op)
     if timeout is None:
       calc_timeout = lambda: None  # noqa: E731
     else:
@@ -224,7 +226,7 @@ class Processor:
           result = self._LockAndExecLU(lu, locking.LEVEL_CLUSTER + 1,
                                        calc_timeout)
         finally:
-          self.context.cfg.ReleaseTemporary()
+          self.context.cfg.ReleaseTemporary(self._ec_id)
       finally:
         if self._enable_locks:
           self.context.glm.release(locking.LEVEL_CLUSTER)

@@ -98,6 +98,11 @@ class Paths:
     from ganeti import constants
     return [self._prefix(p) for p in constants.ES_SEARCH_PATH]
 
+  def IAllocatorSearchPath(self):
+    """The iallocator search path, below the node root if virtual."""
+    from ganeti import constants
+    return [self._prefix(p) for p in constants.IALLOCATOR_SEARCH_PATH]
+
 
 _cache_lock = threading.Lock()
 _cache = {}

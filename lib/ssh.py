@@ -71,3 +71,26 @@ class SshRunner:
       raise errors.OpExecError("SSH to %s failed: %s" % (address, err))
     finally:
       client.close()
+
+
+def BuildInteractiveCmd(cluster_name, host, user, command, port=None):
+  """The argv that runs ``command`` (a list) on ``host`` with a terminal.
+
+  As Ganeti's console connection: OpenSSH with the cluster's known hosts
+  file, batch mode, no escape character and a forced tty.  In a virtual
+  cluster every node is this machine, so the command itself is returned.
+  """
+  if vcluster.IsVirtual():
+    return list(command)
+  import shlex
+  from ganeti import pathutils
+  known_hosts = pathutils.Get().SSH_KNOWN_HOSTS_FILE
+  argv = ["ssh", "-oEscapeChar=none", "-oBatchMode=yes", "-l%s" % user,
+          "-q", "-oUserKnownHostsFile=%s" % known_hosts,
+          "-oGlobalKnownHostsFile=%s" % known_hosts,
+          "-oCheckHostIp=no", "-oHashKnownHosts=no",
+          "-oHostKeyAlias=%s" % cluster_name, "-tt"]
+  if port:
+    argv.append("-p%d" % port)
+  argv.extend([host, shlex.join(command)])
+  return argv

@@ -8,6 +8,7 @@ executables (plus ``verify`` for API 20); ``variants.list`` is optional;
 ``parameters.list`` is required for API 20.
 """
 
+import errno
 import logging
 import os
 import stat
@@ -34,10 +35,18 @@ OS_VALIDATE_PARAMETERS = "parameters"
 OS_VALIDATE_CALLS = frozenset([OS_VALIDATE_PARAMETERS])
 HOOKS_PATH = "/sbin:/bin:/usr/sbin:/usr/bin"
 _TAIL_LINES = 20
+#: the disk parameter choosing kernel- or userspace access (Ganeti's names)
+_LDP_ACCESS = "access"
+_DISK_USERSPACE = "userspace"
 
 
 class _OSError(Exception):
   """An OS directory is not a valid OS definition (message = diagnose)."""
+
+
+def _ErrnoName(err):
+  """``ENOENT`` and the like (Ganeti's utils.ErrnoOrStr)."""
+  return errno.errorcode.get(err.errno, str(err)) if err.errno else str(err)
 
 
 def _ReadLines(path):
@@ -99,15 +108,15 @@ def _LoadOS(name, os_dir):
       st = os.stat(path)
     except OSError as err:
       if needed:
-        raise _OSError("Script '%s' under path '%s' is missing (%s)" %
-                       (script, os_dir, err.strerror))
+        raise _OSError("File '%s' under path '%s' is missing (%s)" %
+                       (script, os_dir, _ErrnoName(err)))
       files[script] = None
       continue
     if not stat.S_ISREG(st.st_mode):
-      raise _OSError("Script '%s' under path '%s' is not a regular file" %
+      raise _OSError("File '%s' under path '%s' is not a regular file" %
                      (script, os_dir))
     if not st.st_mode & stat.S_IXUSR:
-      raise _OSError("Script '%s' under path '%s' is not executable" %
+      raise _OSError("File '%s' under path '%s' is not executable" %
                      (script, os_dir))
     files[script] = path
   variants = []
@@ -125,6 +134,9 @@ def _LoadOS(name, os_dir):
   parameters = []
   if max_api >= constants.OS_API_V20:
     pfile = os.path.join(os_dir, OS_PARAMETERS_FILE)
+    if not os.path.exists(pfile):
+      raise _OSError("File '%s' under path '%s' is missing (ENOENT)" %
+                     (OS_PARAMETERS_FILE, os_dir))
     try:
       lines = _ReadLines(pfile)
     except OSError as err:
@@ -164,24 +176,24 @@ def OSFromDisk(name):
 
 
 def DiagnoseOS():
-  """All OS directories of the search path (first occurrence wins).
+  """All OS directories of the search path, in search-path order.
 
+  A name found in several search directories is reported for each; the
+  first is the one in use, the master shows the others as hidden.
   @return: list of [name, path, status, diagnose, variants, parameters,
       api_versions, trusted]
 
   """
   result = []
-  seen = set()
   for base in pathutils.Get().OsSearchPath():
     try:
-      names = sorted(os.listdir(base))
+      names = sorted(n for n in os.listdir(base) if not n.startswith("."))
     except OSError:
       continue
     for name in names:
       os_dir = os.path.join(base, name)
-      if name in seen or not os.path.isdir(os_dir):
+      if not os.path.isdir(os_dir):
         continue
-      seen.add(name)
       try:
         inst_os = _LoadOS(name, os_dir)
       except _OSError as err:
@@ -209,14 +221,49 @@ def OSCoreEnv(os_name, inst_os, os_params, debug=0):
          "OS_NAME": inst_os.name,
          "DEBUG_LEVEL": "%d" % int(debug),
          "PATH": HOOKS_PATH}
-  if api_version >= constants.OS_API_V15:
-    variant = objects.OS.GetVariant(os_name)
-    if not variant and inst_os.supported_variants:
-      variant = inst_os.supported_variants[0]
-    env["OS_VARIANT"] = variant or ""
+  env["OS_VARIANT"] = _EnvVariant(os_name, inst_os, api_version)
   for (pname, pvalue) in (os_params or {}).items():
     env["OSP_%s" % pname.upper().replace("-", "_")] = str(pvalue)
   return env
+
+
+def _EnvVariant(os_name, inst_os, api_version):
+  """``OS_VARIANT``: always set, empty below API 15 or without variants.
+
+  The variant named in ``os_name`` (``os+variant``) wins; an OS that
+  declares variants gets its first one when none is named.
+  """
+  if api_version < constants.OS_API_V15 or not inst_os.supported_variants:
+    return ""
+  return (objects.OS.GetVariant(os_name) or inst_os.supported_variants[0])
+
+
+def InstanceOsParams(instance):
+  """All OS parameters of an instance as the scripts see them.
+
+  The public ones (already filled with the cluster defaults by the master)
+  overlaid with the private ones; secret ones travel as the RPC's override
+  and are merged by the caller.
+  """
+  params = dict(instance.osparams or {})
+  params.update(instance.osparams_private or {})
+  return params
+
+
+def _DiskUri(instance, disk):
+  """The userspace URI of a disk whose ``access`` disk parameter asks for it.
+
+  @return: the URI, or None for kernel-space access (the default)
+  """
+  if (disk.params or {}).get(_LDP_ACCESS) != _DISK_USERSPACE:
+    return None
+  try:
+    dev = bdev.FindDevice(disk)
+  except errors.BlockDeviceError as err:
+    _Fail("Cannot find disk %s: %s", disk.iv_name or disk.uuid, err)
+  if dev is None:
+    _Fail("Disk %s is not set up on this node", disk.iv_name or disk.uuid)
+  return dev.GetUserspaceAccessUri(instance.hypervisor)
 
 
 def _DiskPath(disk):
@@ -228,7 +275,8 @@ def OSEnvironment(instance, inst_os, debug=0):
 
   @param instance: L{objects.Instance} with disks_info and filled params
   """
-  env = OSCoreEnv(instance.os, inst_os, instance.osparams, debug=debug)
+  env = OSCoreEnv(instance.os, inst_os, InstanceOsParams(instance),
+                  debug=debug)
   hvp = instance.hvparams or {}
   env["INSTANCE_NAME"] = instance.name
   env["INSTANCE_OS"] = instance.os
@@ -247,6 +295,7 @@ def OSEnvironment(instance, inst_os, debug=0):
   for (idx, disk) in enumerate(disks):
     try:
       path = _DiskPath(disk)
+      uri = _DiskUri(instance, disk)
     except errors.BlockDeviceError as err:
       _Fail("Can't handle disk %d: %s", idx, err)
     if not os.path.exists(path):
@@ -255,6 +304,8 @@ def OSEnvironment(instance, inst_os, debug=0):
     env["DISK_%d_ACCESS" % idx] = disk.mode or constants.DISK_RDWR
     env["DISK_%d_UUID" % idx] = disk.uuid or ""
     env["DISK_%d_SIZE" % idx] = str(disk.size)
+    if uri:
+      env["DISK_%d_URI" % idx] = uri
     if disk.name:
       env["DISK_%d_NAME" % idx] = disk.name
     if "disk_type" in hvp:
@@ -288,8 +339,8 @@ def OSEnvironment(instance, inst_os, debug=0):
           sub = {"network": "SUBNET", "network6": "SUBNET6"}.get(
             key, key.upper())
           env["NIC_%d_NETWORK_%s" % (idx, sub)] = str(netinfo[key])
-      if netinfo.get("tags"):
-        env["NIC_%d_NETWORK_TAGS" % idx] = " ".join(netinfo["tags"])
+      # always set for a NIC in a network, even when empty (as Ganeti does)
+      env["NIC_%d_NETWORK_TAGS" % idx] = " ".join(netinfo.get("tags") or [])
     if "nic_type" in hvp:
       env["NIC_%d_FRONTEND_TYPE" % idx] = str(hvp["nic_type"])
   return env
@@ -328,13 +379,15 @@ def InstanceOsAdd(instance_osp, reinstall, debug):
   (inst_dict, osp_override) = instance_osp
   instance = _ToInstance(inst_dict)
   if osp_override:
-    instance.osparams = dict(instance.osparams or {}, **osp_override)
+    # secret (or temporary) parameters win over the stored private ones
+    instance.osparams_private = dict(instance.osparams_private or {},
+                                     **osp_override)
   inst_os = OSFromDisk(instance.os)
   env = OSEnvironment(instance, inst_os, debug)
   if reinstall:
     env["INSTANCE_REINSTALL"] = "1"
-  script = inst_os.create_script or inst_os.create_script_untrusted
-  logfile = InstanceLogName("add", inst_os.name, instance.name)
+  script = _TrustedCreateScript(inst_os)
+  logfile = InstanceLogName("add", instance.os, instance.name)
   result = process.RunCmd([script], env=env, reset_env=True,
                           cwd=inst_os.path, output=logfile)
   if result.failed:
@@ -345,6 +398,22 @@ def InstanceOsAdd(instance_osp, reinstall, debug):
     _Fail("OS create script failed (%s), last lines in the log file:\n%s",
           result.fail_reason, "\n".join(lines), log=False)
   return None
+
+
+def _TrustedCreateScript(inst_os):
+  """The ``create`` script; untrusted OSes are refused.
+
+  An OS with only ``create_untrusted`` (Ganeti 3.0) must be installed in
+  a safe, virtualized environment (an install image and a helper
+  instance), which this node does not provide; its script is never run
+  as root here.
+  @raise RPCFail: the OS is untrusted
+  """
+  if inst_os.create_script:
+    return inst_os.create_script
+  _Fail("OS '%s' is untrusted (it only has a %s script) and can only be"
+        " installed in a safe environment, which is not supported",
+        inst_os.name, OS_SCRIPT_CREATE_UNTRUSTED, log=False)
 
 
 def RunRenameInstance(instance, old_name, debug):
@@ -387,22 +456,49 @@ def ValidateOS(required, name, checks, params, force_variant=False):
   unknown = checks - OS_VALIDATE_CALLS
   if unknown:
     _Fail("Unknown checks required for OS %s: %s", name, sorted(unknown))
-  variant = objects.OS.GetVariant(name)
-  if (variant and inst_os.supported_variants and
-      variant not in inst_os.supported_variants and not force_variant):
-    _Fail("OS '%s' does not support variant '%s'", inst_os.name, variant)
+  if not force_variant:
+    CheckOSVariant(inst_os, name)
   if _ApiVersion(inst_os) < constants.OS_API_V20:
     return True
   if OS_VALIDATE_PARAMETERS in checks:
-    known = set(p[0] for p in inst_os.supported_parameters)
-    bad = sorted(set(params or {}) - known)
-    if bad:
-      _Fail("The following parameters are not supported by the OS %s: %s",
-            inst_os.name, ", ".join(bad))
+    CheckOSParameterNames(inst_os, params or {})
   env = OSCoreEnv(name, inst_os, params)
   result = process.RunCmd([inst_os.verify_script] + sorted(checks), env=env,
                           reset_env=True, cwd=inst_os.path)
   if result.failed:
+    logging.error("os validate command '%s' returned error: %s, output: %s",
+                  result.cmd, result.fail_reason, result.output)
     _Fail("OS validation script failed (%s), output: %s",
           result.fail_reason, result.output, log=False)
   return True
+
+
+def CheckOSVariant(inst_os, name):
+  """Check the variant part of ``name`` against what the OS declares.
+
+  An OS without variants takes none; an OS with variants needs one of them.
+  @raise RPCFail: with Ganeti's message
+  """
+  variant = objects.OS.GetVariant(name)
+  if not inst_os.supported_variants:
+    if variant:
+      _Fail("OS '%s' doesn't support variants ('%s' passed)", inst_os.name,
+            variant, log=False)
+    return
+  if not variant:
+    _Fail("OS name '%s' must include a variant", name, log=False)
+  if variant not in inst_os.supported_variants:
+    _Fail("OS '%s' doesn't support variant '%s'", inst_os.name, variant,
+          log=False)
+
+
+def CheckOSParameterNames(inst_os, params):
+  """Every parameter must be declared in the OS's ``parameters.list``.
+
+  @raise RPCFail: naming the unknown parameters (sorted)
+  """
+  known = set(p[0] for p in inst_os.supported_parameters)
+  bad = sorted(set(params) - known)
+  if bad:
+    _Fail("The following parameters are not supported by the OS %s: %s",
+          inst_os.name, ", ".join(bad), log=False)

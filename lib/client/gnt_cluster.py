@@ -287,12 +287,16 @@ def SetClusterParams(opts, args):
     maintain_node_health=opts.maintain_node_health,
     prealloc_wipe_disks=opts.prealloc_wipe_disks,
     modify_etc_hosts=opts.modify_etc_hosts,
-    default_iallocator=opts.default_iallocator)
+    default_iallocator=opts.default_iallocator,
+    enabled_disk_templates=(
+      [t for t in opts.enabled_disk_templates.split(",") if t]
+      if opts.enabled_disk_templates is not None else None))
   if all(getattr(op, name) is None for name in
          ("enabled_hypervisors", "hvparams", "beparams", "nicparams",
           "ndparams", "candidate_pool_size", "max_running_jobs",
           "max_tracked_jobs", "mac_prefix", "maintain_node_health",
-          "prealloc_wipe_disks", "modify_etc_hosts", "default_iallocator")):
+          "prealloc_wipe_disks", "modify_etc_hosts", "default_iallocator",
+          "enabled_disk_templates")):
     ToStderr("Please give at least one of the parameters.")
     return 1
   cli.SubmitOrSend(op, opts)
@@ -357,6 +361,8 @@ _INIT_OPTS = [
 _MODIFY_OPTS = [
   FORCE_OPT,
   _ENABLED_HV_OPT,
+  cli_option("--enabled-disk-templates", dest="enabled_disk_templates",
+             default=None, help="Comma-separated list of disk templates"),
   _HVLIST_OPT,
   _BACKEND_OPT,
   _NIC_PARAMS_OPT,

@@ -1,14 +1,21 @@
 """gnt-instance: instance administration."""
 
+import shlex
+import subprocess
+
 from ganeti import cli
 from ganeti import cli_query
 from ganeti import constants
 from ganeti import errors
 from ganeti import opcodes
+from ganeti import ssh
 from ganeti import utils
 from ganeti.cli import (ToStdout, ToStderr, SubmitOrSend, GetClient,
                         PrintGenericInfo, FormatParamsDictInfo)
 from ganeti.cli_opts import *  # noqa: F401,F403 pylint: disable=W0401,W0614
+from ganeti.client import gnt_instance_move
+from ganeti.client import gnt_instance_disks
+from ganeti.client import instance_disk_info
 
 _LIST_DEF_FIELDS = ["name", "hypervisor", "os", "pnode", "status",
                     "oper_ram"]
@@ -31,7 +38,12 @@ def _ParseDisks(opts):
       raise errors.OpPrereqError("Invalid disk specification for disk %d" %
                                  didx, errors.ECODE_INVAL)
     ddict = dict(ddict)
-    if constants.IDISK_SIZE in ddict:
+    if constants.IDISK_ADOPT in ddict:
+      if constants.IDISK_SIZE in ddict:
+        raise errors.OpPrereqError("Only one of 'size' and 'adopt' allowed"
+                                   " for disk %d" % didx, errors.ECODE_INVAL)
+      ddict[constants.IDISK_SIZE] = 0
+    elif constants.IDISK_SIZE in ddict:
       try:
         ddict[constants.IDISK_SIZE] = utils.ParseUnit(
           ddict[constants.IDISK_SIZE])
@@ -107,6 +119,8 @@ def AddInstance(opts, args):
     file_storage_dir=opts.file_storage_dir, file_driver=opts.file_driver,
     iallocator=opts.iallocator, hypervisor=hypervisor, hvparams=hvparams,
     beparams=beparams, osparams=opts.osparams, mode=constants.INSTANCE_CREATE,
+    osparams_private=opts.osparams_private,
+    osparams_secret=opts.osparams_secret,
     os_type=opts.os, force_variant=opts.force_variant,
     start=opts.start, no_install=opts.no_install,
     identify_defaults=False, ignore_ipolicy=opts.ignore_ipolicy,
@@ -230,7 +244,9 @@ def ReinstallInstance(opts, args):
   for name in inames:
     op = opcodes.OpInstanceReinstall(instance_name=name, os_type=opts.os,
                                      force_variant=opts.force_variant,
-                                     osparams=opts.osparams)
+                                     osparams=opts.osparams,
+                                     osparams_private=opts.osparams_private,
+                                     osparams_secret=opts.osparams_secret)
     jex.QueueJob(name, op)
   results = jex.WaitOrShow(not opts.submit_only)
   if all(status for (status, _) in results):
@@ -280,32 +296,22 @@ def ConnectToInstanceConsole(opts, args):
   elif kind == constants.CONS_SPICE:
     ToStdout("Instance %s has SPICE listening on %s:%s",
              console["instance"], console["host"], console["port"])
+  elif kind == constants.CONS_SSH:
+    cmd = ssh.BuildInteractiveCmd(cli.GetClient().QueryConfigValues(
+      ["cluster_name"])[0], console["host"], console["user"],
+      console["command"])
+    if opts.show_command:
+      ToStdout("%s", shlex.join(cmd))
+    else:
+      result = subprocess.run(cmd, check=False)
+      if result.returncode != 0:
+        raise errors.OpExecError("Connection to console of instance %s"
+                                 " failed, exit code %s" %
+                                 (console["instance"], result.returncode))
   else:
     raise errors.OpExecError("Console kind '%s' is not supported by this"
                              " client" % kind)
   return constants.EXIT_SUCCESS
-
-
-def _FormatDiskDetails(disk, roman=False):
-  dev_type = disk["dev_type"]
-  txt = "%s, size %s" % (dev_type, utils.FormatUnit(disk["size"], "h"))
-  data = [("access mode", disk["mode"])]
-  if disk.get("logical_id"):
-    data.append(("logical_id", str(disk["logical_id"])))
-  pstatus = disk.get("pstatus")
-  if pstatus:
-    path = pstatus.get("dev_path")
-    major = pstatus.get("major")
-    minor = pstatus.get("minor")
-    data.append(("on primary", "%s (%s:%s)" %
-                 (path, major if major is not None else "N/A",
-                  minor if minor is not None else "N/A")))
-  else:
-    data.append(("on primary", "(not found)" if pstatus is None
-                 else "N/A"))
-  data.append(("name", str(disk.get("name"))))
-  data.append(("UUID", disk["uuid"]))
-  return (txt, data)
 
 
 def ShowInstanceConfig(opts, args):
@@ -342,10 +348,8 @@ def ShowInstanceConfig(opts, args):
         ("mode", str(mode)), ("link", str(link)), ("vlan", str(vlan)),
         ("network", str(network)), ("UUID", str(uuid)),
         ("name", str(name))])
-    disks = []
-    for disk in instance["disks"]:
-      (txt, data) = _FormatDiskDetails(disk)
-      disks.append([(disk["iv_name"], txt)] + data)
+    disks = [instance_disk_info.FormatBlockDevInfo(idx, True, disk)
+             for (idx, disk) in enumerate(instance["disks"])]
     be_actual = dict(instance["be_actual"])
     be_actual[constants.BE_MEMORY] = be_actual[constants.BE_MAXMEM]
     be_inst = dict(instance["be_instance"])
@@ -412,6 +416,7 @@ _ADD_OPTS = [
              help="Hypervisor and hypervisor options"),
   cli_option("-O", "--os-parameters", dest="osparams", type="keyval",
              default={}, help="OS parameters"),
+  OSPARAMS_PRIVATE_OPT, OSPARAMS_SECRET_OPT,
   cli_option("--file-storage-dir", dest="file_storage_dir", default=None,
              help="Relative path under default cluster-wide file storage"
              " dir to store file-based disks"),
@@ -510,7 +515,8 @@ commands = {
                             help="Force an unknown variant"),
                  cli_option("-O", "--os-parameters", dest="osparams",
                             type="keyval", default={},
-                            help="OS parameters")] + _MULTI_OPTS,
+                            help="OS parameters"),
+                 OSPARAMS_PRIVATE_OPT, OSPARAMS_SECRET_OPT] + _MULTI_OPTS,
                 "[-f] <instance>", "Reinstall a stopped instance"),
   "rename": (RenameInstance,
              [ArgInstance(min=1, max=1), ArgHost(min=1, max=1)],
@@ -559,6 +565,10 @@ commands = {
                   "<instance_name> tag...",
                   "Remove tags from given instance"),
 }
+
+# modify, failover, migrate, move
+commands.update(gnt_instance_move.COMMANDS)
+commands.update(gnt_instance_disks.commands)
 
 aliases = {"start": "startup", "stop": "shutdown", "show": "info"}
 

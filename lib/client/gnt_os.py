@@ -49,7 +49,8 @@ def DiagnoseOS(opts, args):
       nodes_hidden[node_name] = []
       if node_info:
         (fo_path, fo_status, fo_msg, fo_variants, fo_params,
-         fo_api) = node_info.pop(0)
+         fo_api) = node_info[0][:6]
+        fo_trusted = node_info.pop(0)[6:7] != [False]
         fo_msg = "%s (path: %s)" % (_OsStatus(fo_status, fo_msg), fo_path)
         if fo_api:
           max_os_api = max(fo_api)
@@ -69,12 +70,12 @@ def DiagnoseOS(opts, args):
               [p[0] for p in fo_params])
           else:
             fo_msg += " [no parameters]"
-        fo_msg += " [trusted]"
+        fo_msg += " [trusted]" if fo_trusted else " [untrusted]"
         if fo_status:
           nodes_valid[node_name] = fo_msg
         else:
           nodes_bad[node_name] = fo_msg
-        for hpath, hstatus, hmsg, _, _, _ in node_info:
+        for (hpath, hstatus, hmsg) in (e[:3] for e in node_info):
           nodes_hidden[node_name].append("    [hidden] path: %s, status: %s" %
                                          (hpath, _OsStatus(hstatus, hmsg)))
       else:
@@ -166,6 +167,8 @@ def ModifyOS(opts, args):
   os_name = args[0]
   os_hvp = {os_name: dict(opts.hvparams)} if opts.hvparams else None
   osp = {os_name: opts.osparams} if opts.osparams else None
+  osp_private = ({os_name: opts.osparams_private}
+                 if opts.osparams_private else None)
   ohid = None
   if opts.hidden is not None:
     ohid = [(constants.DDM_ADD if opts.hidden else constants.DDM_REMOVE,
@@ -174,11 +177,12 @@ def ModifyOS(opts, args):
   if opts.blacklisted is not None:
     oblk = [(constants.DDM_ADD if opts.blacklisted else constants.DDM_REMOVE,
              os_name)]
-  if not (os_hvp or osp or ohid or oblk):
+  if not (os_hvp or osp or osp_private or ohid or oblk):
     ToStderr("At least one of OS parameters or hypervisor parameters"
              " must be passed")
     return 1
   op = opcodes.OpClusterSetParams(os_hvp=os_hvp, osparams=osp,
+                                  osparams_private_cluster=osp_private,
                                   hidden_os=ohid, blacklisted_os=oblk)
   SubmitOrSend(op, opts)
   return 0
@@ -212,7 +216,8 @@ commands = {
   "info": (ShowOSInfo, [ArgOs()], [PRIORITY_OPT], "",
            "Show detailed information about operating systems"),
   "modify": (ModifyOS, ARGS_ONE_OS,
-             [_HVLIST_OPT, _OSPARAMS_OPT, DRY_RUN_OPT, PRIORITY_OPT,
+             [_HVLIST_OPT, _OSPARAMS_OPT, OSPARAMS_PRIVATE_OPT, DRY_RUN_OPT,
+              PRIORITY_OPT,
               _HID_OS_OPT, _BLK_OS_OPT, SUBMIT_OPT, PRINT_JOBID_OPT],
              "", "Modify the OS parameters"),
 }

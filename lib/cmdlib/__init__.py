@@ -16,6 +16,14 @@ from ganeti.cmdlib.instance import (  # noqa: F401
 from ganeti.cmdlib.instance_ops import (  # noqa: F401
   LUInstanceReinstall, LUInstanceRename, LUInstanceActivateDisks,
   LUInstanceDeactivateDisks, LUInstanceConsole)
+from ganeti.cmdlib.instance_set_params import LUInstanceSetParams  # noqa
+from ganeti.cmdlib.instance_migration import (  # noqa: F401
+  LUInstanceFailover, LUInstanceMigrate)
+from ganeti.cmdlib.instance_move import LUInstanceMove  # noqa: F401
+from ganeti.cmdlib.instance_disk_lus import (  # noqa: F401
+  LUInstanceGrowDisk, LUInstanceRecreateDisks)
+from ganeti.cmdlib.instance_replace import LUInstanceReplaceDisks  # noqa
 from ganeti.cmdlib.misc import (  # noqa: F401
   LUTagsGet, LUTagsSet, LUTagsDel, LUTagsSearch, LUTestDelay, LUTestJqueue,
   LUOsDiagnose)
+from ganeti.cmdlib.allocator import LUTestAllocator  # noqa: F401

@@ -23,7 +23,8 @@ _SUPPORTED = frozenset([
   "osparams", "candidate_pool_size", "maintain_node_health",
   "prealloc_wipe_disks", "nicparams", "ndparams", "default_iallocator",
   "mac_prefix", "hidden_os", "blacklisted_os", "modify_etc_hosts",
-  "max_running_jobs", "max_tracked_jobs",
+  "max_running_jobs", "max_tracked_jobs", "enabled_disk_templates",
+  "osparams_private_cluster",
 ])
 
 _MAC_PREFIX_RE = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){2}$")
@@ -300,6 +301,8 @@ class LUClusterSetParams(LogicalUnit):
         else:
           self.new_osp.pop(os_name, None)
 
+    self._CheckOsParams()
+
     self.new_beparams = None
     if op.beparams:
       self.new_beparams = objects.FillDict(
@@ -329,6 +332,41 @@ class LUClusterSetParams(LogicalUnit):
 
     self.new_hidden_os = list(cluster.hidden_os or [])
     self.new_blacklisted_os = list(cluster.blacklisted_os or [])
+    self._CheckEnabledDiskTemplates()
+
+  def _CheckEnabledDiskTemplates(self):
+    """New enabled disk templates: valid, and none in use is disabled."""
+    templates = self.op.enabled_disk_templates
+    if templates is None:
+      return
+    if not templates:
+      raise _Inval("Cannot disable all disk templates")
+    invalid = [t for t in templates if t not in constants.DISK_TEMPLATES]
+    if invalid:
+      raise _Inval("Invalid disk template(s): %s" %
+                   utils.CommaJoin(invalid))
+    for disabled in set(self.cluster.enabled_disk_templates) - \
+        set(templates):
+      for inst_uuid in self.cfg.GetInstanceList():
+        if self.cfg.GetInstanceDiskTemplate(inst_uuid) == disabled:
+          raise errors.OpPrereqError("Cannot disable disk template '%s',"
+                                     " because there is at least one"
+                                     " instance using it." % disabled,
+                                     errors.ECODE_STATE)
+
+  def _CheckOsParams(self):
+    """Private per-OS defaults; the verify script of changed OSes."""
+    from ganeti.cmdlib import os_params  # pylint: disable=C0415
+    op = self.op
+    cluster = self.cluster
+    self.new_osp_private = os_params.UpdateClusterOsParams(
+      cluster.osparams_private_cluster or {}, op.osparams_private_cluster)
+    changed = set(op.osparams or {}) | set(op.osparams_private_cluster or {})
+    os_params.CheckClusterOsParams(
+      self, cluster,
+      dict((n, p) for (n, p) in self.new_osp.items() if n in changed),
+      dict((n, p) for (n, p) in self.new_osp_private.items()
+           if n in changed))
 
   def Exec(self, feedback_fn):
     cluster = self.cluster
@@ -340,6 +378,8 @@ class LUClusterSetParams(LogicalUnit):
       cluster.os_hvp = self.new_os_hvp
     if op.osparams is not None:
       cluster.osparams = self.new_osp
+    if op.osparams_private_cluster is not None:
+      cluster.osparams_private_cluster = self.new_osp_private
     if self.new_beparams is not None:
       cluster.beparams[constants.VALUE_DEFAULT] = self.new_beparams
     if self.new_nicparams is not None:
@@ -362,6 +402,8 @@ class LUClusterSetParams(LogicalUnit):
         setattr(cluster, attr, value)
     if op.default_iallocator is not None:
       cluster.default_iallocator = op.default_iallocator
+    if op.enabled_disk_templates is not None:
+      cluster.enabled_disk_templates = list(op.enabled_disk_templates)
 
     self.cfg.Update(cluster, feedback_fn)
 

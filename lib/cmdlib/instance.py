@@ -1,7 +1,5 @@
 """Instance LUs: create, remove, startup, shutdown, reboot, query data."""
 
-import os
-
 from ganeti import constants
 from ganeti import errors
 from ganeti import locking
@@ -10,9 +8,11 @@ from ganeti import objects
 from ganeti import utils
 from ganeti.cmdlib.base import (LogicalUnit, NoHooksLU,
                                 ExpandNodeUuidAndName)
+from ganeti.cmdlib import allocator
 from ganeti.cmdlib import instance_utils as iu
-
-_SUPPORTED_TEMPLATES = frozenset([constants.DT_DISKLESS, constants.DT_FILE])
+from ganeti.cmdlib import instance_disks as idisks
+from ganeti.cmdlib import instance_storage as ist
+from ganeti.cmdlib import os_params
 
 
 class LUInstanceCreate(LogicalUnit):
@@ -48,20 +48,14 @@ class LUInstanceCreate(LogicalUnit):
                                  errors.ECODE_INVAL)
     if op.disk_template != constants.DT_DISKLESS and not op.disks:
       raise errors.OpPrereqError("No disks specified", errors.ECODE_INVAL)
-    self.disk_sizes = []
-    for idx, disk in enumerate(op.disks):
-      size = disk.get(constants.IDISK_SIZE)
-      if size is None:
-        raise errors.OpPrereqError("Missing disk size", errors.ECODE_INVAL)
-      try:
-        self.disk_sizes.append(int(size))
-      except (TypeError, ValueError):
-        raise errors.OpPrereqError("Invalid disk size '%s'" % size,
-                                   errors.ECODE_INVAL)
-      mode = disk.get(constants.IDISK_MODE, constants.DISK_RDWR)
-      if mode not in constants.DISK_ACCESS_SET:
-        raise errors.OpPrereqError("Invalid disk access mode '%s'" % mode,
-                                   errors.ECODE_INVAL)
+    self.adopt_disks = ist.CheckAdoption(op.disks, op.disk_template,
+                                         op.iallocator, op.mode)
+    if not op.file_driver and op.disk_template in constants.DTS_FILEBASED:
+      op.file_driver = constants.FD_LOOP
+    self.disks = ist.ComputeDisks(
+      op.disks, op.disk_template,
+      self.cfg.GetClusterInfo().volume_group_name)
+    self.disk_sizes = [d[constants.IDISK_SIZE] for d in self.disks]
     if len(op.nics) > constants.MAX_NICS:
       raise errors.OpPrereqError("Too many NICs", errors.ECODE_INVAL)
     if len(op.disks) > constants.MAX_DISKS:
@@ -73,25 +67,28 @@ class LUInstanceCreate(LogicalUnit):
       raise errors.OpPrereqError("Instance '%s' is already in the cluster" %
                                  self.op.instance_name, errors.ECODE_EXISTS)
     self.add_locks[locking.LEVEL_INSTANCE] = self.op.instance_name
-    if not self.op.pnode:
-      ial = self.op.iallocator or self.cfg.GetClusterInfo().default_iallocator
-      if not ial:
-        raise errors.OpPrereqError("No node given and no default instance"
-                                   " allocator", errors.ECODE_INVAL)
-      raise errors.OpPrereqError("Can't compute nodes using iallocator '%s':"
-                                 " iallocators are not supported yet;"
-                                 " please give a node with -n" % ial,
-                                 errors.ECODE_NORES)
+    if allocator.ExpandInstanceCreateNames(self):
+      return
     (self.op.pnode_uuid, self.op.pnode) = ExpandNodeUuidAndName(
       self.cfg, self.op.pnode_uuid, self.op.pnode)
-    self.needed_locks[locking.LEVEL_NODE] = [self.op.pnode_uuid]
-    self.needed_locks[locking.LEVEL_NODE_RES] = [self.op.pnode_uuid]
+    nodelist = [self.op.pnode_uuid]
+    if self.op.snode is not None:
+      (self.op.snode_uuid, self.op.snode) = ExpandNodeUuidAndName(
+        self.cfg, self.op.snode_uuid, self.op.snode)
+      nodelist.append(self.op.snode_uuid)
+    self.needed_locks[locking.LEVEL_NODE] = list(nodelist)
+    self.needed_locks[locking.LEVEL_NODE_RES] = list(nodelist)
+
+  def DeclareLocks(self, level):
+    allocator.DeclareInstanceCreateLocks(self, level)
 
   def BuildHooksEnv(self):
     op = self.op
     env = {"ADD_MODE": op.mode, "INSTANCE_NAME": op.instance_name,
            "OP_TARGET": op.instance_name,
-           "INSTANCE_PRIMARY": op.pnode, "INSTANCE_SECONDARY": "",
+           "INSTANCE_PRIMARY": op.pnode,
+           "INSTANCE_SECONDARY": " ".join(self.cfg.GetNodeNames(
+             self.secondaries)),
            "INSTANCE_OS_TYPE": op.os_type or "",
            "INSTANCE_STATUS": constants.ADMINST_UP if op.start
            else constants.ADMINST_DOWN,
@@ -101,15 +98,18 @@ class LUInstanceCreate(LogicalUnit):
            "INSTANCE_NIC_COUNT": len(op.nics)}
     for key, value in self.be_full.items():
       env["INSTANCE_BE_%s" % key] = value
-    for idx, size in enumerate(self.disk_sizes):
-      env["INSTANCE_DISK%d_SIZE" % idx] = size
+    for idx, disk in enumerate(self.disks):
+      env["INSTANCE_DISK%d_SIZE" % idx] = disk[constants.IDISK_SIZE]
+      env["INSTANCE_DISK%d_MODE" % idx] = disk[constants.IDISK_MODE]
+      env["INSTANCE_DISK%d_NAME" % idx] = disk[constants.IDISK_NAME] or ""
     return env
 
   def BuildHooksNodes(self):
-    nl = [self.cfg.GetMasterNode(), self.op.pnode_uuid]
+    nl = [self.cfg.GetMasterNode(), self.op.pnode_uuid] + self.secondaries
     return (nl, nl)
 
   def CheckPrereq(self):
+    allocator.RunInstanceCreateAllocator(self)
     op = self.op
     cluster = self.cfg.GetClusterInfo()
     self.hv_name = op.hypervisor or cluster.enabled_hypervisors[0]
@@ -125,9 +125,6 @@ class LUInstanceCreate(LogicalUnit):
                                  " cluster. Enabled disk templates are: %s" %
                                  (op.disk_template,
                                   ",".join(cluster.enabled_disk_templates)))
-    if op.disk_template not in _SUPPORTED_TEMPLATES:
-      raise errors.OpPrereqError("Disk template '%s' is not supported yet" %
-                                 op.disk_template, errors.ECODE_INVAL)
     if not op.os_type:
       raise errors.OpPrereqError("No guest OS or OS image specified",
                                  errors.ECODE_INVAL)
@@ -152,6 +149,10 @@ class LUInstanceCreate(LogicalUnit):
     iu.CheckNodeNotDrained(self, pnode.uuid)
     iu.CheckNodeVmCapable(self, pnode.uuid)
     self.pnode = pnode
+    self._CheckSecondary(pnode)
+    self.instance_file_storage_dir = ist.CalculateFileStorageDir(
+      self.cfg, op.disk_template, op.file_storage_dir, op.instance_name)
+    self._CheckStorage(pnode)
     group = self.cfg.GetNodeGroup(pnode.group)
     ipolicy = cluster.SimpleFillIPolicy(group.ipolicy or {})
     if not op.ignore_ipolicy:
@@ -166,8 +167,14 @@ class LUInstanceCreate(LogicalUnit):
                                    (group.uuid, group.name,
                                     utils.CommaJoin(viol)),
                                    errors.ECODE_INVAL)
+    os_params.CheckOSNotBlacklisted(cluster, op.os_type)
     if not op.no_install or op.disk_template == constants.DT_DISKLESS:
       iu.CheckOSImage(self, pnode.uuid, op.os_type, op.force_variant)
+      os_params.CheckOSParams(self, True, [pnode.uuid], op.os_type,
+                              os_params.FillOsParams(
+                                cluster, op.os_type, op.osparams,
+                                op.osparams_private, op.osparams_secret),
+                              op.force_variant)
     self.nics = []
     for nic in op.nics:
       params = {}
@@ -190,35 +197,92 @@ class LUInstanceCreate(LogicalUnit):
                                    network=None, nicparams=params,
                                    uuid=self.cfg.GenerateUniqueID()))
 
-  def _GenerateDisks(self, instance_uuid):
+  def _CheckSecondary(self, pnode):
+    """Check the secondary node of a mirrored template; set secondaries."""
     op = self.op
-    disks = []
-    if op.disk_template == constants.DT_FILE:
-      cluster = self.cfg.GetClusterInfo()
-      base = op.file_storage_dir or cluster.file_storage_dir
-      if op.file_storage_dir and not os.path.isabs(op.file_storage_dir):
-        base = os.path.join(cluster.file_storage_dir, op.file_storage_dir)
-      self.file_dir = os.path.join(base, op.instance_name)
-      driver = op.file_driver or constants.FD_DEFAULT
-      for idx, size in enumerate(self.disk_sizes):
-        spec = op.disks[idx]
-        path = "%s/%s.file.disk%d" % (self.file_dir,
-                                      self.cfg.GenerateUniqueID(), idx)
-        disks.append(objects.Disk(
-          dev_type=constants.DT_FILE, size=size,
-          logical_id=(driver, path), iv_name="disk/%d" % idx,
-          mode=spec.get(constants.IDISK_MODE, constants.DISK_RDWR),
-          name=spec.get(constants.IDISK_NAME), params={},
-          nodes=[self.pnode.uuid], uuid=self.cfg.GenerateUniqueID()))
-    return disks
+    self.secondaries = []
+    if op.disk_template in constants.DTS_INT_MIRROR:
+      if op.snode_uuid is None:
+        raise errors.OpPrereqError("The networked disk templates need"
+                                   " a mirror node", errors.ECODE_INVAL)
+      if op.snode_uuid == pnode.uuid:
+        raise errors.OpPrereqError("The secondary node cannot be the"
+                                   " primary node", errors.ECODE_INVAL)
+      iu.CheckNodeOnline(self, op.snode_uuid)
+      iu.CheckNodeNotDrained(self, op.snode_uuid)
+      iu.CheckNodeVmCapable(self, op.snode_uuid)
+      self.secondaries.append(op.snode_uuid)
+      snode = self.cfg.GetNodeInfo(op.snode_uuid)
+      if pnode.group != snode.group:
+        self.LogWarning("The primary and secondary nodes are in two"
+                        " different node groups; the disk parameters"
+                        " from the first disk's node group will be"
+                        " used")
+    elif op.snode_uuid is not None:
+      self.LogWarning("Secondary node will be ignored on non-mirrored disk"
+                      " template")
+      op.snode_uuid = None
+      op.snode = None
+
+  def _CheckStorage(self, pnode):
+    """Exclusive storage, free space and adoption checks."""
+    op = self.op
+    nodes = [pnode.uuid] + self.secondaries
+    excl_stor = any(ist.ExclusiveStorage(self.cfg, n) for n in nodes)
+    if excl_stor and op.disk_template == constants.DT_DRBD8:
+      raise errors.OpPrereqError("Disk template %s not supported with"
+                                 " exclusive storage" % op.disk_template,
+                                 errors.ECODE_STATE)
+    for disk in self.disks:
+      ist.CheckSpindlesExclusiveStorage(disk, excl_stor, True)
+    if self.adopt_disks:
+      ist.CheckAdoptedDisks(self, pnode, self.disks, op.disk_template)
+    else:
+      ist.CheckNodesFreeDiskPerVG(
+        self, nodes, ist.ComputeDiskSizePerVG(op.disk_template, self.disks))
+    self.disk_sizes = [d[constants.IDISK_SIZE] for d in self.disks]
+
+  def _RemoveDegradedDisks(self, feedback_fn, instance, disk_abort=False):
+    """Wait for the mirrors; remove the instance if they are degraded (or
+    if ``disk_abort`` says an earlier step failed)."""
+    disks = self.cfg.GetInstanceDisks(instance.uuid)
+    if disk_abort:
+      pass
+    elif self.op.wait_for_sync:
+      disk_abort = not idisks.WaitForSync(self, instance)
+    elif any(d.dev_type in constants.DTS_INT_MIRROR for d in disks):
+      feedback_fn("* checking mirrors status")
+      disk_abort = not idisks.WaitForSync(self, instance, oneshot=True)
+    else:
+      disk_abort = False
+    if disk_abort:
+      ist.RemoveDisks(self, instance)
+      self.cfg.RemoveInstance(instance.uuid)
+      self.remove_locks[locking.LEVEL_INSTANCE] = instance.name
+      raise errors.OpExecError("There are some degraded disks for"
+                               " this instance")
 
   def Exec(self, feedback_fn):
     op = self.op
-    instance_uuid = self.cfg.GenerateUniqueID()
-    disks = self._GenerateDisks(instance_uuid)
-    for idx, disk in enumerate(disks):
-      feedback_fn("* disk %d, size %s" %
-                  (idx, utils.FormatUnit(disk.size, "h")))
+    instance_uuid = self.cfg.GenerateUniqueID(self.proc.GetECId())
+    group = self.cfg.GetNodeGroup(self.pnode.group)
+    full_dparams = self.cfg.GetClusterInfo().SimpleFillDP(
+      group.diskparams or {}).get(op.disk_template, {})
+    self.allocated_ports = []
+    try:
+      disks = ist.GenerateDiskTemplate(
+        self, op.disk_template, instance_uuid, self.pnode.uuid,
+        self.secondaries, self.disks, self.instance_file_storage_dir,
+        op.file_driver, 0, feedback_fn, full_dparams)
+    except Exception:
+      self.cfg.ReleaseDRBDMinors(instance_uuid)
+      self.cfg.ReturnPorts(self.allocated_ports)
+      raise
+    network_port = None
+    if self.hv_name in constants.HTS_REQ_PORT:
+      # VNC/SPICE display port, from the same pool as DRBD's
+      network_port = self.cfg.AllocatePort()
+      self.allocated_ports.append(network_port)
     instance = objects.Instance(
       name=op.instance_name, uuid=instance_uuid, os=op.os_type,
       primary_node=self.pnode.uuid, nics=self.nics, disks=[],
@@ -227,26 +291,25 @@ class LUInstanceCreate(LogicalUnit):
       osparams_private=dict(op.osparams_private),
       admin_state=constants.ADMINST_DOWN,
       admin_state_source=constants.ADMIN_SOURCE, disks_active=False,
-      network_port=None, tags=set(op.tags))
-    feedback_fn("* creating instance disks...")
-    if disks:
-      result = self.rpc.call_file_storage_dir_create(self.pnode.uuid,
-                                                     self.file_dir)
-      result.Raise("Failed to create directory '%s' on node %s" %
-                   (self.file_dir, self.pnode.name))
-    created = []
+      network_port=network_port, tags=set(op.tags))
     try:
-      for disk in disks:
-        result = self.rpc.call_blockdev_create(
-          self.pnode.uuid, disk, disk.size, op.instance_name, True,
-          "originstname+%s" % op.instance_name, False)
-        result.Raise("Can't create block device %s on node %s" %
-                     (disk.iv_name, self.pnode.name))
-        created.append(disk)
-    except errors.OpExecError:
-      self.LogWarning("Creation of disk failed, removing created disks")
-      for disk in created:
-        self.rpc.call_blockdev_remove(self.pnode.uuid, disk)
+      if self.adopt_disks:
+        ist.AdoptDisks(self, instance, disks, self.disks)
+      else:
+        feedback_fn("* creating instance disks...")
+        try:
+          ist.CreateDisks(self, instance, disks,
+                          file_storage_dir=self.instance_file_storage_dir)
+        except errors.OpExecError:
+          self.LogWarning("Device creation failed")
+          raise
+    except Exception:
+      self.cfg.ReleaseDRBDMinors(instance_uuid)
+      self.cfg.ReturnPorts(self.allocated_ports)
+      if disks and disks[0].dev_type in constants.DTS_FILEBASED and \
+          not self.adopt_disks:
+        self.rpc.call_file_storage_dir_remove(self.pnode.uuid,
+                                              self.instance_file_storage_dir)
       raise
     feedback_fn("adding instance %s to cluster config" % op.instance_name)
     self.cfg.AddInstance(instance, disks, self.proc.GetECId())
@@ -255,13 +318,21 @@ class LUInstanceCreate(LogicalUnit):
     feedback_fn("adding disks to cluster config")
     instance = self.cfg.GetInstanceInfo(instance_uuid)
     if disks:
-      for _ in range(2):
-        self.LogInfo("Waiting for instance %s to sync disks",
-                     instance.name)
-        self.LogInfo("Instance %s's disks are in sync", instance.name)
+      disk_abort = False
+      if not self.adopt_disks and \
+          self.cfg.GetClusterInfo().prealloc_wipe_disks:
+        feedback_fn("* wiping instance disks...")
+        try:
+          idisks.WipeDisks(self, instance)
+        except errors.OpExecError as err:
+          self.LogWarning("Wiping instance disks failed (%s)", err)
+          disk_abort = True
+      # as Ganeti: once after wiping, once after imaging the disks
+      self._RemoveDegradedDisks(feedback_fn, instance, disk_abort)
+      self._RemoveDegradedDisks(feedback_fn, instance)
     if disks and not op.no_install:
       feedback_fn("* running the instance OS create scripts...")
-      iu.StartInstanceDisks(self, instance)
+      idisks.StartInstanceDisks(self, instance)
       try:
         result = self.rpc.call_instance_os_add(
           self.pnode.uuid, (instance, op.osparams_secret or {}), False,
@@ -270,12 +341,12 @@ class LUInstanceCreate(LogicalUnit):
                      (instance.name, self.pnode.name))
       finally:
         if not op.start:
-          iu.ShutdownInstanceDisks(self, instance)
+          idisks.ShutdownInstanceDisks(self, instance)
     if op.start:
       instance = self.cfg.MarkInstanceUp(instance.uuid)
       feedback_fn("* starting instance...")
       if disks and not instance.disks_active:
-        iu.StartInstanceDisks(self, instance)
+        idisks.StartInstanceDisks(self, instance)
       result = self.rpc.call_instance_start(self.pnode.uuid,
                                             (instance, None, None), False,
                                             op.reason)
@@ -470,25 +541,8 @@ class LUInstanceRemove(_InstanceOpLU):
                                  " %s" % (instance.name,
                                           self.cfg.GetNodeName(pnode),
                                           result.fail_msg))
-    self.LogInfo("Removing block devices for instance %s", instance.name)
-    disks = self.cfg.GetInstanceDisks(instance.uuid)
-    all_ok = True
-    for disk in disks:
-      for node in disk.nodes or [pnode]:
-        result = self.rpc.call_blockdev_remove(node, disk)
-        if result.fail_msg:
-          self.LogWarning("Could not remove disk %s on node %s: %s",
-                          disk.iv_name, self.cfg.GetNodeName(node),
-                          result.fail_msg)
-          all_ok = False
-    if disks and disks[0].dev_type == constants.DT_FILE:
-      file_dir = os.path.dirname(disks[0].logical_id[1])
-      result = self.rpc.call_file_storage_dir_remove(pnode, file_dir)
-      if result.fail_msg:
-        self.LogWarning("Could not remove directory '%s': %s", file_dir,
-                        result.fail_msg)
-        all_ok = False
-    if not all_ok and not self.op.ignore_failures:
+    if not ist.RemoveDisks(self, instance,
+                           ignore_failures=self.op.ignore_failures):
       raise errors.OpExecError("Can't remove instance's disks")
     self.LogInfo("Removing instance %s out of cluster config", instance.name)
     self.cfg.RemoveInstance(instance.uuid)

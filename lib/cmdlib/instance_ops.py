@@ -2,7 +2,6 @@
 
 import logging
 import os
-import time
 
 from ganeti import constants
 from ganeti import errors
@@ -10,19 +9,15 @@ from ganeti import locking
 from ganeti import netutils
 from ganeti.cmdlib.base import LogicalUnit, NoHooksLU
 from ganeti.cmdlib import instance_utils as iu
+from ganeti.cmdlib import instance_disks as idisks
+from ganeti.cmdlib import os_params
 
 # admin states an operation accepts (Ganeti's INSTANCE_* lists)
 INSTANCE_DOWN = [constants.ADMINST_DOWN]
 INSTANCE_NOT_RUNNING = [constants.ADMINST_DOWN, constants.ADMINST_OFFLINE]
 
-_SYNC_RETRIES = 10
-_SYNC_RETRY_DELAY = 6
-
 # The console of each hypervisor the master can describe without asking
 # the node; the fake hypervisor has only a message.
-_FAKE_CONSOLE_MESSAGE = "Console not available for fake hypervisor"
-
-
 def CheckInstanceState(lu, instance, req_states, msg=None):
   """Fail unless the instance's admin state is in req_states.
 
@@ -55,69 +50,13 @@ def CheckInstanceState(lu, instance, req_states, msg=None):
 
 
 def AssembleInstanceDisks(lu, instance, ignore_size=False):
-  """Assemble the disks on the primary node.
-
-  @return: (disks_ok, [(node name, iv_name, device path)])
-  """
-  # marked first, so the watcher does not shut them down meanwhile
-  lu.cfg.MarkInstanceDisksActive(instance.uuid)
-  pnode = instance.primary_node
-  pnode_name = lu.cfg.GetNodeName(pnode)
-  disks_ok = True
-  device_info = []
-  for idx, disk in enumerate(lu.cfg.GetInstanceDisks(instance.uuid)):
-    dev_path = None
-    result = lu.rpc.call_blockdev_assemble(pnode, disk, instance, True, idx)
-    if result.fail_msg:
-      lu.LogWarning("Could not prepare block device %s on node %s"
-                    " (is_primary=True, pass=2): %s", disk.iv_name,
-                    pnode_name, result.fail_msg)
-      disks_ok = False
-    else:
-      dev_path = result.payload[0]
-    device_info.append((pnode_name, disk.iv_name, dev_path))
-  if not disks_ok:
-    lu.cfg.MarkInstanceDisksInactive(instance.uuid)
-  return (disks_ok, device_info)
+  """Assemble the disks on all nodes (see instance_disks)."""
+  return idisks.AssembleInstanceDisks(lu, instance, ignore_size=ignore_size)
 
 
 def WaitForSync(lu, instance):
   """Wait until the instance's disks are in sync; False if degraded."""
-  disks = lu.cfg.GetInstanceDisks(instance.uuid)
-  if not disks:
-    return True
-  lu.LogInfo("Waiting for instance %s to sync disks", instance.name)
-  node_uuid = instance.primary_node
-  node_name = lu.cfg.GetNodeName(node_uuid)
-  retries = 0
-  while True:
-    result = lu.rpc.call_blockdev_getmirrorstatus(node_uuid, disks)
-    if result.fail_msg:
-      lu.LogWarning("Can't get any data from node %s: %s", node_name,
-                    result.fail_msg)
-      retries += 1
-      if retries >= _SYNC_RETRIES:
-        raise errors.OpExecError("Can't contact node %s for mirror data,"
-                                 " aborting." % node_name)
-      time.sleep(_SYNC_RETRY_DELAY)
-      continue
-    done = True
-    degraded = False
-    for (disk, (success, mstat)) in zip(disks, result.payload):
-      if not success:
-        lu.LogWarning("Can't compute data for node %s/%s", node_name,
-                      disk.iv_name)
-        continue
-      sync_percent = mstat.get("sync_percent")
-      degraded = degraded or (mstat.get("is_degraded") and
-                              sync_percent is None)
-      if sync_percent is not None:
-        done = False
-    if done:
-      break
-    time.sleep(1)
-  lu.LogInfo("Instance %s's disks are in sync", instance.name)
-  return not degraded
+  return idisks.WaitForSync(lu, instance)
 
 
 class _OneInstanceLU(LogicalUnit):
@@ -167,10 +106,17 @@ class LUInstanceReinstall(_OneInstanceLU):
     if self.op.os_type is not None:
       iu.CheckOSImage(self, instance.primary_node, self.op.os_type,
                       self.op.force_variant)
-    osparams = dict(instance.osparams or {})
-    osparams.update(self.op.osparams or {})
-    self.os_inst = osparams
-    self.os_secret = dict(self.op.osparams_secret or {})
+    # the parameters given here apply to this reinstall only
+    (public, private) = os_params.UpdateInstanceOsParams(instance, self.op)
+    self.os_public = public
+    self.os_private = private
+    os_name = self.op.os_type or instance.os
+    cluster = self.cfg.GetClusterInfo()
+    self.os_inst = os_params.FillOsParams(cluster, os_name, public, private,
+                                          self.op.osparams_secret)
+    os_params.CheckOSParams(self, True,
+                            list(self.cfg.GetInstanceNodes(instance.uuid)),
+                            os_name, self.os_inst, self.op.force_variant)
 
   def Exec(self, feedback_fn):
     instance = self.instance
@@ -182,9 +128,13 @@ class LUInstanceReinstall(_OneInstanceLU):
     iu.StartInstanceDisks(self, instance)
     try:
       feedback_fn("Running the instance OS create scripts...")
-      override = dict(self.os_inst, **self.os_secret)
+      # this run's parameters, not saved in the configuration
+      os_instance = instance.Copy()
+      os_instance.osparams = self.os_public
+      os_instance.osparams_private = self.os_private
       result = self.rpc.call_instance_os_add(
-        instance.primary_node, (instance, override), True,
+        instance.primary_node,
+        (os_instance, dict(self.op.osparams_secret or {})), True,
         self.op.debug_level)
       result.Raise("Could not install OS for instance %s on node %s" %
                    (instance.name,
@@ -353,8 +303,9 @@ class LUInstanceConsole(_NoHooksInstanceLU):
                                (instance.name, state))
     logging.debug("Connecting to console of %s on %s", instance.name,
                   self.cfg.GetNodeName(node_uuid))
-    if instance.hypervisor != constants.HT_FAKE:
+    from ganeti import masterquery
+    console = masterquery.InstanceConsole(self.cfg, instance)
+    if console is None:
       raise errors.OpExecError("Console of hypervisor '%s' is not supported"
-                               " yet" % instance.hypervisor)
-    return {"instance": instance.name, "kind": constants.CONS_MESSAGE,
-            "message": _FAKE_CONSOLE_MESSAGE}
+                               % instance.hypervisor)
+    return console

@@ -112,41 +112,19 @@ def CheckNodeVmCapable(lu, node_uuid):
 
 
 def CheckOSImage(lu, node_uuid, os_name, force_variant):
-  """Check the OS exists and is valid on the node."""
-  result = lu.rpc.call_os_get(node_uuid, os_name.split("+", 1)[0])
-  result.Raise("OS '%s' not in supported OS list for node %s" %
-               (os_name, lu.cfg.GetNodeName(node_uuid)), prereq=True,
-               ecode=errors.ECODE_INVAL)
-  os_obj = result.payload or {}
-  variants = os_obj.get("supported_variants") or []
-  variant = os_name.split("+", 1)[1] if "+" in os_name else ""
-  if not force_variant and variants and variant and variant not in variants:
-    raise errors.OpPrereqError("Unsupported OS variant", errors.ECODE_INVAL)
-  if not force_variant and variants and not variant:
-    raise errors.OpPrereqError("OS name must include a variant",
-                               errors.ECODE_INVAL)
+  """Check the OS exists and is valid on the node (and its variant)."""
+  from ganeti.cmdlib import os_params  # pylint: disable=C0415
+  os_params.CheckNodeHasOS(lu, node_uuid, os_name, force_variant)
 
 
-def StartInstanceDisks(lu, instance):
-  """Assemble the instance's disks on its primary node."""
-  disks = lu.cfg.GetInstanceDisks(instance.uuid)
-  for idx, disk in enumerate(disks):
-    result = lu.rpc.call_blockdev_assemble(instance.primary_node, disk,
-                                           instance, True, idx)
-    result.Raise("Cannot activate block device %d of instance %s" %
-                 (idx, instance.name))
-  if disks:
-    lu.cfg.MarkInstanceDisksActive(instance.uuid)
+def StartInstanceDisks(lu, instance, force=None):
+  """Assemble the instance's disks on all its nodes (see instance_disks)."""
+  from ganeti.cmdlib import instance_disks
+  instance_disks.StartInstanceDisks(lu, instance, force)
 
 
 def ShutdownInstanceDisks(lu, instance, ignore_failures=False):
-  disks = lu.cfg.GetInstanceDisks(instance.uuid)
-  for disk in disks:
-    for node in disk.nodes or [instance.primary_node]:
-      result = lu.rpc.call_blockdev_shutdown(node, disk)
-      if result.fail_msg and not ignore_failures:
-        lu.LogWarning("Could not shutdown block device %s on node %s: %s",
-                      disk.iv_name, lu.cfg.GetNodeName(node),
-                      result.fail_msg)
-  if disks:
-    lu.cfg.MarkInstanceDisksInactive(instance.uuid)
+  """Shut the instance's disks down on all nodes (see instance_disks)."""
+  from ganeti.cmdlib import instance_disks
+  return instance_disks.ShutdownInstanceDisks(lu, instance,
+                                              ignore_primary=ignore_failures)

@@ -20,6 +20,8 @@ from ganeti import objects
 from ganeti import pathutils
 from ganeti import serializer
 from ganeti import utils
+from ganeti.config import drbd as _drbd
+from ganeti.config import instance_disks as _instance_disks
 from ganeti.config import verify as _verify
 from ganeti.config.ssconfvalues import ComputeSsconfValues
 
@@ -77,7 +79,8 @@ def _MatchNameComponentIgnoreCase(key, name_list):
   return None
 
 
-class ConfigWriter:
+class ConfigWriter(_drbd.DRBDConfigMixin,
+                   _instance_disks.InstanceDisksConfigMixin):
   """Owner of the cluster configuration.
 
   ``distribute_fn(config_bytes, ssconf_values_or_None)`` is called after
@@ -95,6 +98,7 @@ class ConfigWriter:
     self._my_hostname = my_hostname
     self._temporary_ids = set()
     self._temporary_macs = set()
+    self._InitDRBD()
     self._last_cluster_serial = -1
     self._file_id = None
     self._write_count = 0
@@ -166,7 +170,8 @@ class ConfigWriter:
 
   # Verification ------------------------------------------------------
   def _UnlockedVerifyConfig(self):
-    return _verify.VerifyConfigData(self._config_data)
+    return (_verify.VerifyConfigData(self._config_data) +
+            _drbd.VerifyDRBD(self._config_data))
 
   def VerifyConfig(self):
     with self._lock:
@@ -244,10 +249,16 @@ class ConfigWriter:
           return mac
       raise errors.ConfigurationError("Can't generate unique MAC")
 
-  def ReleaseTemporary(self):
+  def ReleaseTemporary(self, ec_id=None):
+    """Drop the reservations made while running a job.
+
+    DRBD minors and secrets are reserved per execution context: only those
+    of ``ec_id`` go (all of them when it is None).
+    """
     with self._lock:
       self._temporary_ids.clear()
       self._temporary_macs.clear()
+      self._ReleaseDRBDTemporary(ec_id)
 
   def Update(self, target, feedback_fn=None):
     """Write back an object that was modified in place."""
@@ -505,6 +516,8 @@ class ConfigWriter:
       instance.ctime = instance.mtime = now
       self._config_data.instances[instance.uuid] = instance
       self._config_data.cluster.serial_no += 1
+      # the minors are in the configuration now
+      self.ReleaseDRBDMinors(instance.uuid)
       self._WriteConfig()
 
   def RemoveInstance(self, inst_uuid):
@@ -514,6 +527,13 @@ class ConfigWriter:
         raise errors.ConfigurationError("Unknown instance '%s'" % inst_uuid)
       for disk_uuid in inst.disks:
         self._config_data.disks.pop(disk_uuid, None)
+      if inst.network_port is not None:
+        # the instance's console/VNC port goes back to the pool
+        cluster = self._config_data.cluster
+        pool = list(cluster.tcpudp_port_pool or [])
+        if inst.network_port not in pool:
+          pool.append(inst.network_port)
+        cluster.tcpudp_port_pool = pool
       self._config_data.cluster.serial_no += 1
       self._WriteConfig()
 

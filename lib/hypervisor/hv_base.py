@@ -20,6 +20,25 @@ def ParamInSet(required: bool, my_set):
   return (required, fn, err, None, None)
 
 
+class MigrationStatus:
+  """State of a running migration, as the source hypervisor sees it.
+
+  @ivar status: one of constants.HV_MIGRATION_VALID_STATUSES
+  @ivar transferred_ram: MiB sent so far (or None)
+  @ivar total_ram: MiB to send (or None)
+
+  """
+
+  def __init__(self, status, transferred_ram=None, total_ram=None):
+    self.status = status
+    self.transferred_ram = transferred_ram
+    self.total_ram = total_ram
+
+  def ToDict(self):
+    return {"status": self.status, "transferred_ram": self.transferred_ram,
+            "total_ram": self.total_ram}
+
+
 class BaseHypervisor:
   """Abstract hypervisor.
 
@@ -74,6 +93,41 @@ class BaseHypervisor:
 
   def PowercycleNode(self, hvparams=None):
     raise NotImplementedError
+
+  # Migration, in the order the master drives it: MigrationInfo (source),
+  # AcceptInstance (target), MigrateInstance (source), GetMigrationStatus
+  # (source, polled until not active), FinalizeMigrationSource (source),
+  # FinalizeMigrationDst (target).  Hypervisors that cannot migrate keep
+  # these defaults (and CAN_MIGRATE = False).
+  def MigrationInfo(self, instance):
+    """Opaque text the target needs to accept ``instance`` (source side)."""
+    raise errors.HypervisorError("Migration is not supported by the %s"
+                                 " hypervisor" % type(self).__name__)
+
+  def AcceptInstance(self, instance, info, target):
+    """Prepare to receive ``instance``; ``target`` is our own address."""
+    raise errors.HypervisorError("Migration is not supported by the %s"
+                                 " hypervisor" % type(self).__name__)
+
+  def MigrateInstance(self, cluster_name, instance, target, live):
+    """Start sending ``instance`` to the node at address ``target``."""
+    raise errors.HypervisorError("Migration is not supported by the %s"
+                                 " hypervisor" % type(self).__name__)
+
+  def GetMigrationStatus(self, instance):
+    """The :class:`MigrationStatus` of the migration of ``instance``."""
+    raise errors.HypervisorError("Migration is not supported by the %s"
+                                 " hypervisor" % type(self).__name__)
+
+  def FinalizeMigrationSource(self, instance, success, live):
+    """After the transfer: stop the source copy (success) or resume it."""
+    raise errors.HypervisorError("Migration is not supported by the %s"
+                                 " hypervisor" % type(self).__name__)
+
+  def FinalizeMigrationDst(self, instance, info, success):
+    """After the transfer: run the target copy (success) or drop it."""
+    raise errors.HypervisorError("Migration is not supported by the %s"
+                                 " hypervisor" % type(self).__name__)
 
   @classmethod
   def GetAncillaryFiles(cls):

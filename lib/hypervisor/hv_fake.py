@@ -132,9 +132,10 @@ class FakeHypervisor(hv_base.BaseHypervisor):
     free = self.GetNodeInfo()["memory_free"]
     return max(minmem, min(maxmem, free))
 
-  def GetInstanceConsole(self, instance, primary_node, node_group=None,
-                         hvparams=None, beparams=None):
-    """Fake instances have no console: a message says so."""
+  @classmethod
+  def GetInstanceConsole(cls, instance, primary_node, node_group, hvparams,
+                         beparams):
+    """The console of a fake instance: a message only (as Ganeti's)."""
     return {"instance": instance.name, "kind": constants.CONS_MESSAGE,
             "message": "Console not available for fake hypervisor"}
 
@@ -153,14 +154,100 @@ class FakeHypervisor(hv_base.BaseHypervisor):
     raise errors.HypervisorError("Powercycle not supported by the fake"
                                  " hypervisor")
 
-  # Migration: the state file moves from source to target node
+  # Migration: the state file moves from the source node to the target.
+  # The master relays the state text (MigrationInfo on the source, then
+  # AcceptInstance on the target, kept as a hidden ".incoming-" file);
+  # MigrateInstance records the transfer in a hidden ".migration-" file on
+  # the source (a non-live migration freezes the source copy); the two
+  # finalize calls then make the target copy the running one and drop the
+  # source copy, or undo.  The state, including the start time, is carried
+  # over: a migrated instance keeps running, it is not rebooted.
+  @classmethod
+  def _AuxFile(cls, kind: str, name: str) -> str:
+    cls._File(name)  # name check
+    return os.path.join(cls._Dir(), ".%s-%s" % (kind, name))
+
+  @classmethod
+  def _ReadAux(cls, kind: str, name: str):
+    try:
+      return serializer.LoadJson(io.ReadFile(cls._AuxFile(kind, name)))
+    except FileNotFoundError:
+      return None
+
+  @classmethod
+  def _Write(cls, name: str, data, kind=None) -> None:
+    os.makedirs(cls._Dir(), exist_ok=True)
+    path = cls._File(name) if kind is None else cls._AuxFile(kind, name)
+    io.WriteFile(path, data=serializer.DumpJson(data))
+
   def MigrationInfo(self, instance):
-    return serializer.DumpJson(self._Read(instance.name)).decode("utf-8")
+    """The state of the running instance, as JSON text.
+
+    @raise errors.HypervisorError: the instance is not running here
+    """
+    data = self._Read(instance.name)
+    if data is None:
+      raise errors.HypervisorError("Instance %s is not running" %
+                                   instance.name)
+    return serializer.DumpJson(data).decode("utf-8")
 
   def AcceptInstance(self, instance, info, target):
-    os.makedirs(self._Dir(), exist_ok=True)
-    io.WriteFile(self._File(instance.name), data=info)
+    """Keep the incoming state until FinalizeMigrationDst."""
+    if self._Read(instance.name) is not None:
+      raise errors.HypervisorError("Instance %s is already running on this"
+                                   " node" % instance.name)
+    try:
+      data = serializer.LoadJson(info)
+    except (TypeError, ValueError) as err:
+      raise errors.HypervisorError("Invalid migration information for"
+                                   " instance %s: %s" % (instance.name, err))
+    if not isinstance(data, dict) or "memory" not in data:
+      raise errors.HypervisorError("Invalid migration information for"
+                                   " instance %s" % instance.name)
+    self._Write(instance.name, data, kind="incoming")
+
+  def MigrateInstance(self, cluster_name, instance, target, live):
+    """Send the instance; non-live freezes it first.  Completes at once."""
+    data = self._Read(instance.name)
+    if data is None:
+      raise errors.HypervisorError("Instance %s is not running" %
+                                   instance.name)
+    if not live:
+      data["frozen"] = True
+      self._Write(instance.name, data)
+    self._Write(instance.name, {
+      "status": constants.HV_MIGRATION_COMPLETED, "target": target,
+      "live": bool(live), "transferred_ram": int(data["memory"]),
+      "total_ram": int(data["memory"])}, kind="migration")
+
+  def GetMigrationStatus(self, instance):
+    status = self._ReadAux("migration", instance.name)
+    if status is None:
+      return hv_base.MigrationStatus(constants.HV_MIGRATION_FAILED)
+    return hv_base.MigrationStatus(status["status"],
+                                   status.get("transferred_ram"),
+                                   status.get("total_ram"))
 
   def FinalizeMigrationSource(self, instance, success, live):
+    """Success: the source copy goes away.  Failure: it runs on."""
+    io.RemoveFile(self._AuxFile("migration", instance.name))
     if success:
       io.RemoveFile(self._File(instance.name))
+      return
+    data = self._Read(instance.name)
+    if data is not None and data.pop("frozen", None):
+      self._Write(instance.name, data)
+
+  def FinalizeMigrationDst(self, instance, info, success):
+    """Success: the received state becomes the running instance."""
+    incoming = self._AuxFile("incoming", instance.name)
+    if not success:
+      io.RemoveFile(incoming)
+      return
+    data = self._ReadAux("incoming", instance.name)
+    if data is None:
+      raise errors.HypervisorError("No incoming migration of instance %s" %
+                                   instance.name)
+    data.pop("frozen", None)
+    self._Write(instance.name, data)
+    io.RemoveFile(incoming)

@@ -23,6 +23,7 @@ import time
 from ganeti import constants
 from ganeti import errors
 from ganeti import opcodes
+from ganeti import osparams
 from ganeti import serializer
 from ganeti import utils
 
@@ -126,7 +127,7 @@ class QueuedOpCode:
   def Serialize(self):
     """The job-file dict of this opcode (keys in Ganeti's order)."""
     return {
-      "input": self.input.__getstate__(),
+      "input": osparams.RedactOpState(self.input.__getstate__()),
       "status": self.status,
       "result": self.result,
       "log": [[s, list(ts), t, m] for (s, ts, t, m) in self.log],
@@ -300,7 +301,8 @@ class QueuedJob:
       elif fname == "archived":
         row.append(self.archived)
       elif fname == "ops":
-        row.append([op.input.__getstate__() for op in self.ops])
+        row.append([osparams.RedactOpState(op.input.__getstate__())
+                    for op in self.ops])
       elif fname == "opresult":
         row.append([op.result for op in self.ops])
       elif fname == "opstatus":

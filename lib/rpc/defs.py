@@ -41,6 +41,8 @@ ED_SINGLE_DISK_DICT_DP = "single_disk_dict_dp"
 ED_COMPRESS = "compress"
 ED_FILE_DETAILS = "file_details"
 ED_QUEUE_PATH = "queue_path"
+#: [[disk, new logical id], ...] (blockdev_rename); disks as per node
+ED_BLOCKDEV_RENAME = "blockdev_rename"
 
 TMO_URGENT = 60
 TMO_FAST = 5 * 60
@@ -110,6 +112,41 @@ CALLS = [
   ("instance_run_rename", False, TMO_SLOW,
    [("instance", ED_INST_DICT), ("old_name", None), ("debug", None)],
    "Run the OS rename script for an instance"),
+  # Migration (hypervisor side) and disk copy for move
+  ("instance_migratable", False, TMO_NORMAL, [("instance", ED_INST_DICT)],
+   "Check whether the instance can be migrated (it must be running)"),
+  ("migration_info", False, TMO_NORMAL, [("instance", ED_INST_DICT)],
+   "Source: the hypervisor's migration information (opaque text)"),
+  ("accept_instance", False, TMO_NORMAL,
+   [("instance", ED_INST_DICT), ("info", None), ("target", None)],
+   "Target: prepare to receive the instance (info from migration_info,"
+   " target is the target node's address)"),
+  ("instance_finalize_migration_dst", False, TMO_NORMAL,
+   [("instance", ED_INST_DICT), ("info", None), ("success", None)],
+   "Target: finish (or undo) receiving a migrated instance"),
+  ("instance_migrate", False, TMO_SLOW,
+   [("cluster_name", None), ("instance", ED_INST_DICT), ("target", None),
+    ("live", None)],
+   "Source: start migrating the instance to target (an address)"),
+  ("instance_finalize_migration_src", False, TMO_SLOW,
+   [("instance", ED_INST_DICT), ("success", None), ("live", None)],
+   "Source: finish (or undo) sending a migrated instance"),
+  ("instance_get_migration_status", False, TMO_SLOW,
+   [("instance", ED_INST_DICT)],
+   "Source: migration status dict: status, transferred_ram, total_ram"),
+  ("instance_balloon_memory", False, TMO_NORMAL,
+   [("instance", ED_INST_DICT), ("memory", None)],
+   "Set the runtime memory (MiB) of a running instance"),
+  ("blockdev_read_chunk", False, TMO_NORMAL,
+   [("disk", ED_SINGLE_DISK_DICT_DP), ("offset", None), ("length", None)],
+   "Read length bytes at offset of a disk: [size of the disk in bytes,"
+   " bytes read, data] with data null for a chunk of zeros, else"
+   " base64 of the zlib-compressed bytes"),
+  ("blockdev_write_chunk", False, TMO_NORMAL,
+   [("disk", ED_SINGLE_DISK_DICT_DP), ("offset", None), ("length", None),
+    ("data", None)],
+   "Write a chunk read by blockdev_read_chunk at offset of a disk (data"
+   " null: length zero bytes, left sparse)"),
   # Block devices and file storage
   ("blockdev_create", False, TMO_NORMAL,
    [("bdev", ED_SINGLE_DISK_DICT_DP), ("size", None), ("owner", None),
@@ -154,9 +191,8 @@ CALLS = [
    [("cf_bdev", ED_SINGLE_DISK_DICT_DP), ("amount", None), ("dryrun", None),
     ("backingstore", None), ("excl_stor", None)],
    "Grow a block device by amount MiB (dryrun: only check)"),
-  ("blockdev_rename", False, TMO_NORMAL, [("devlist", None)],
-   "Rename block devices; devlist is [[disk dict, new logical id], ...]"
-   " (the caller sends the disk dicts)"),
+  ("blockdev_rename", False, TMO_NORMAL, [("devlist", ED_BLOCKDEV_RENAME)],
+   "Rename block devices; devlist is [[disk dict, new logical id], ...]"),
   ("blockdev_snapshot", False, TMO_NORMAL,
    [("cf_bdev", ED_SINGLE_DISK_DICT_DP)],
    "Snapshot a block device; returns the snapshot's logical id"),
@@ -179,6 +215,12 @@ CALLS = [
   ("blockdev_pause_resume_sync", False, TMO_NORMAL,
    [("disks", ED_DISKS_DICT_DP), ("pause", None)],
    "Pause or resume the resync of disks: list of [success, message]"),
+  ("blockdev_addchildren", False, TMO_NORMAL,
+   [("bdev", ED_SINGLE_DISK_DICT_DP), ("ndevs", ED_DISKS_DICT_DP)],
+   "Attach new child devices (DRBD: data and meta LVs) to a device"),
+  ("blockdev_removechildren", False, TMO_NORMAL,
+   [("bdev", ED_SINGLE_DISK_DICT_DP), ("ndevs", ED_DISKS_DICT_DP)],
+   "Detach child devices (DRBD: its local storage) from a device"),
   ("lv_list", True, TMO_URGENT, [("vg_name", None)],
    "Logical volumes: {\"vg/lv\": [size, inactive, online]}"),
   ("vg_list", True, TMO_URGENT, [], "Volume groups: {name: size in MiB}"),
@@ -201,6 +243,10 @@ CALLS = [
    "Run hooks scripts: list of [script, status, output]"),
   ("test_delay", True, _TestDelayTimeout, [("duration", None)],
    "Sleep for a while"),
+  ("iallocator_runner", False, TMO_NORMAL,
+   [("name", None), ("idata", None)],
+   "Run the iallocator script 'name' on the input message text idata;"
+   " returns its standard output"),
   # Job queue replication
   ("jobqueue_update", True, TMO_URGENT,
    [("file_name", ED_QUEUE_PATH), ("content", ED_COMPRESS)],

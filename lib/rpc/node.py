@@ -15,13 +15,22 @@ import zlib
 
 from ganeti import constants
 from ganeti import netutils
+from ganeti import objects
 from ganeti import pathutils
 from ganeti import serializer
 from ganeti import vcluster
 from ganeti.rpc import defs
+from ganeti.rpc import disks as _disks
 from ganeti.rpc import transport
 
 _COMPRESS_THRESHOLD = 512
+
+#: encoders whose output depends on the node the call goes to (disk dicts
+#: carry per-node dynamic parameters, see ganeti.rpc.disks)
+NODE_DEPENDENT_ENCODERS = frozenset([
+  defs.ED_INST_DICT, defs.ED_INST_DICT_HVP_BEP_DP, defs.ED_INST_DICT_OSP_DP,
+  defs.ED_DISKS_DICT_DP, defs.ED_SINGLE_DISK_DICT_DP,
+  defs.ED_BLOCKDEV_RENAME])
 
 
 def EncodeCompressed(data):
@@ -56,15 +65,23 @@ class RpcRunner:
     self._resolver = resolver or _Resolver(cfg)
     self._client = transport.RpcClient(pathutils.Get().NODED_CERT_FILE)
 
-  def _InstDict(self, instance):
+  def _InstDict(self, instance, node=None):
     cfg = self._cfg
     cluster = cfg.GetClusterInfo()
     idict = instance.ToDict()
     idict["hvparams"] = cluster.FillHV(instance)
     idict["beparams"] = cluster.FillBE(instance)
     idict["osparams"] = cluster.SimpleFillOS(instance.os, instance.osparams)
+    # private parameters: the cluster's private defaults for the OS (unless
+    # the instance sets the parameter publicly), then the instance's own
+    idict["osparams_private"] = objects.FillDict(
+      objects.FillDict(cluster.osparams_private_cluster.get(
+        objects.OS.GetName(instance.os)) or {},
+        cluster.osparams_private_cluster.get(instance.os) or {},
+        skip_keys=list(instance.osparams or {})),
+      instance.osparams_private or {})
     disks = cfg.GetInstanceDisks(instance.uuid)
-    idict["disks_info"] = [self._DiskDict(d) for d in disks]
+    idict["disks_info"] = [self._DiskDict(d, node) for d in disks]
     idict["disk_template"] = cfg.GetInstanceDiskTemplate(instance.uuid)
     idict["secondary_nodes"] = cfg.GetNodeNames(
       cfg.GetInstanceSecondaryNodes(instance.uuid))
@@ -72,15 +89,19 @@ class RpcRunner:
       nic["nicparams"] = cluster.SimpleFillNIC(nic.get("nicparams") or {})
     return idict
 
-  def _DiskDict(self, disk):
-    ddict = disk.ToDict() if hasattr(disk, "ToDict") else dict(disk)
-    if self._cfg is not None:
-      cluster = self._cfg.GetClusterInfo()
-      ddict["params"] = dict(cluster.diskparams.get(ddict.get("dev_type"),
-                                                    {}))
-    return ddict
+  def _NodeUuid(self, node):
+    """The UUID of a node given by UUID or name (None if unknown)."""
+    cfg = self._cfg
+    if cfg is None or node is None:
+      return None
+    info = cfg.GetNodeInfo(node) or cfg.GetNodeInfoByName(node)
+    return info.uuid if info is not None else None
 
-  def _Encode(self, encoder, value):
+  def _DiskDict(self, disk, node=None):
+    """A disk's wire dict for ``node`` (filled and dynamic params)."""
+    return _disks.EncodeDisk(self._cfg, disk, self._NodeUuid(node))
+
+  def _Encode(self, encoder, value, node=None):
     if encoder is None:
       return value
     if encoder == defs.ED_OBJECT_DICT:
@@ -88,17 +109,20 @@ class RpcRunner:
     if encoder == defs.ED_OBJECT_DICT_LIST:
       return [v.ToDict() if hasattr(v, "ToDict") else v for v in value]
     if encoder == defs.ED_INST_DICT:
-      return self._InstDict(value)
+      return self._InstDict(value, node)
     if encoder == defs.ED_INST_DICT_HVP_BEP_DP:
       (inst, hvp, bep) = value
-      return [self._InstDict(inst), hvp or {}, bep or {}]
+      return [self._InstDict(inst, node), hvp or {}, bep or {}]
     if encoder == defs.ED_INST_DICT_OSP_DP:
       (inst, osp) = value
-      return [self._InstDict(inst), osp or {}]
+      return [self._InstDict(inst, node), osp or {}]
     if encoder in (defs.ED_DISKS_DICT_DP,):
-      return [self._DiskDict(d) for d in value]
+      return [self._DiskDict(d, node) for d in value]
     if encoder == defs.ED_SINGLE_DISK_DICT_DP:
-      return self._DiskDict(value)
+      return self._DiskDict(value, node)
+    if encoder == defs.ED_BLOCKDEV_RENAME:
+      return [[self._DiskDict(disk, node), list(new_id)]
+              for (disk, new_id) in value]
     if encoder == defs.ED_COMPRESS:
       return EncodeCompressed(value)
     if encoder == defs.ED_QUEUE_PATH:
@@ -127,11 +151,17 @@ class RpcRunner:
             st.st_mode & 0o7777, owner, group, st.st_atime, st.st_mtime]
 
   # Calling -------------------------------------------------------------
-  def _Call(self, name, nodes, timeout, encoded_args):
+  def _Call(self, name, nodes, timeout, encoded_args, encode_fn=None):
+    """Call ``name`` on ``nodes``.
+
+    ``encoded_args`` is the argument list for every node, unless
+    ``encode_fn(node)`` is given: then each node gets its own arguments
+    (disk dicts with that node's dynamic parameters).
+    """
     targets = {}
     keys = {}
     results = {}
-    body = serializer.DumpJson(encoded_args)
+    bodies = {}
     for node in nodes:
       (node_name, ip, offline) = self._resolver(node)
       if offline and name != "version":
@@ -140,6 +170,13 @@ class RpcRunner:
       # the transport names nodes in its messages: use names, not UUIDs
       targets[node_name] = (ip, self._port)
       keys[node_name] = node
+      if encode_fn is not None:
+        bodies[node_name] = serializer.DumpJson(encode_fn(node))
+    if encode_fn is None or len(set(bodies.values())) <= 1:
+      body = (list(bodies.values())[0] if bodies
+              else serializer.DumpJson(encoded_args))
+    else:
+      body = bodies
     if targets:
       for (node_name, result) in self._client.Call(name, targets, body,
                                                    timeout).items():
@@ -151,9 +188,17 @@ class RpcRunner:
     if len(args) != len(argdefs):
       raise TypeError("%s takes %d arguments, %d given" %
                       (name, len(argdefs), len(args)))
+    timeout = tmo(args) if callable(tmo) else tmo
+    if (not isinstance(nodes, dict) and self._cfg is not None and
+        any(enc in NODE_DEPENDENT_ENCODERS for (_, enc) in argdefs)):
+      def _EncodeFor(node):
+        return [self._Encode(enc, value, node)
+                for ((_, enc), value) in zip(argdefs, args)]
+      if multi:
+        return self._Call(name, list(nodes), timeout, None, _EncodeFor)
+      return self._Call(name, [nodes], timeout, None, _EncodeFor)[nodes]
     encoded = [self._Encode(enc, value)
                for ((_, enc), value) in zip(argdefs, args)]
-    timeout = tmo(args) if callable(tmo) else tmo
     if isinstance(nodes, dict):
       # explicit addresses ({name: ip}), e.g. job queue replication:
       # no config lookup, results always keyed by name
@@ -170,7 +215,8 @@ class RpcRunner:
     (for nodes that are not, or no longer, in the configuration)."""
     (_, multi, tmo, argdefs, _) = defs.CALLS_BY_NAME[name]
     assert not multi
-    encoded = [self._Encode(enc, value)
+    uuid = self._NodeUuid(node_name)
+    encoded = [self._Encode(enc, value, uuid)
                for ((_, enc), value) in zip(argdefs, args)]
     timeout = tmo(args) if callable(tmo) else tmo
     body = serializer.DumpJson(encoded)

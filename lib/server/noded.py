@@ -20,11 +20,15 @@ from ganeti import http
 from ganeti import pathutils
 from ganeti import serializer
 from ganeti.backend import bdev
+from ganeti.backend import disk_copy
+from ganeti.backend import bdev_children
 from ganeti.backend import drbd as backend_drbd
 from ganeti.backend import files
 from ganeti.backend import hooks
+from ganeti.backend import iallocator
 from ganeti.backend import instance
 from ganeti.backend import jstore
+from ganeti.backend import migration
 from ganeti.backend import node
 from ganeti.backend import os as backend_os
 from ganeti.backend import storage_units
@@ -53,6 +57,16 @@ PROCEDURES = {
   "instance_reboot": instance.InstanceReboot,
   "instance_os_add": backend_os.InstanceOsAdd,
   "instance_run_rename": backend_os.RunRenameInstance,
+  "instance_migratable": migration.GetInstanceMigratable,
+  "migration_info": migration.MigrationInfo,
+  "accept_instance": migration.AcceptInstance,
+  "instance_finalize_migration_dst": migration.FinalizeMigrationDst,
+  "instance_migrate": migration.MigrateInstance,
+  "instance_finalize_migration_src": migration.FinalizeMigrationSource,
+  "instance_get_migration_status": migration.GetMigrationStatus,
+  "instance_balloon_memory": migration.InstanceBalloonMemory,
+  "blockdev_read_chunk": disk_copy.BlockdevReadChunk,
+  "blockdev_write_chunk": disk_copy.BlockdevWriteChunk,
   "blockdev_create": bdev.BlockdevCreate,
   "blockdev_remove": bdev.BlockdevRemove,
   "blockdev_assemble": bdev.BlockdevAssemble,
@@ -77,6 +91,8 @@ PROCEDURES = {
   "blockdev_getdimensions": bdev.BlockdevGetdimensions,
   "blockdev_setinfo": bdev.BlockdevSetinfo,
   "blockdev_pause_resume_sync": bdev.BlockdevPauseResumeSync,
+  "blockdev_addchildren": bdev_children.BlockdevAddchildren,
+  "blockdev_removechildren": bdev_children.BlockdevRemovechildren,
   "lv_list": storage_units.LvList,
   "vg_list": storage_units.VgList,
   "node_volumes": storage_units.NodeVolumes,
@@ -86,6 +102,7 @@ PROCEDURES = {
   "os_validate": backend_os.ValidateOS,
   "hooks_runner": hooks.RunHooks,
   "test_delay": node.TestDelay,
+  "iallocator_runner": iallocator.RunIAllocator,
   "jobqueue_update": jstore.JobQueueUpdate,
   "jobqueue_purge": jstore.JobQueuePurge,
   "jobqueue_rename": jstore.JobQueueRename,

@@ -10,7 +10,8 @@ from ganeti.backend import os as bos
 
 pytestmark = pytest.mark.unit
 
-NOOP = "/tmp/noop/usr/share/ganeti/os/noop"
+# the Debian package ganeti-os-noop (make deps installs it)
+NOOP = "/usr/share/ganeti/os/noop"
 
 _CREATE = """#!/bin/sh
 env | sort > "$DISK_0_PATH.env"
@@ -97,12 +98,13 @@ def test_create_env_and_log(vnode):
   assert env["PATH"] == "/sbin:/bin:/usr/sbin:/usr/bin"
   assert "HOME" not in env
   logs = os.listdir(vnode.OS_LOG_DIR)
-  assert len(logs) == 1 and logs[0].startswith("add-synth-i1-")
+  # the log is named after the instance's OS as given (with its variant)
+  assert len(logs) == 1 and logs[0].startswith("add-synth+v2-i1-")
 
 
 def test_create_failure_has_log_tail(vnode):
   _MakeOS(vnode.OsSearchPath()[0])
-  (inst, _) = _Inst(vnode, "synth", {"exit_code": "4"})
+  (inst, _) = _Inst(vnode, "synth+v1", {"exit_code": "4"})
   with pytest.raises(backend.RPCFail) as exc:
     bos.InstanceOsAdd([inst, {}], False, 0)
   msg = str(exc.value)
@@ -115,9 +117,9 @@ def test_validate(vnode):
   assert bos.ValidateOS(True, "synth+v1", ["parameters"],
                         {"exit_code": "1"}) is True
   with pytest.raises(backend.RPCFail, match="not supported"):
-    bos.ValidateOS(True, "synth", ["parameters"], {"nope": "1"})
+    bos.ValidateOS(True, "synth+v1", ["parameters"], {"nope": "1"})
   with pytest.raises(backend.RPCFail, match="validation script failed"):
-    bos.ValidateOS(True, "synth", ["parameters"], {"exit_code": "bad"})
+    bos.ValidateOS(True, "synth+v1", ["parameters"], {"exit_code": "bad"})
   with pytest.raises(backend.RPCFail, match="variant"):
     bos.ValidateOS(True, "synth+v9", [], {})
   assert bos.ValidateOS(False, "missing", [], {}) is False

@@ -538,3 +538,20 @@ def testSsconfNiceSortAndEmpty(cfgw):
     "node1.example.com\nnode2.example.com"
   assert values["uid_pool"] == "1000\n2000-2010"
   assert values["cluster_tags"] == ""
+
+
+def testNetworkPortAllocatedAndReturned(cfgw):
+  """A kvm instance's display port comes from the pool and goes back."""
+  (inst, disk) = _NewInstance(cfgw)
+  cluster = cfgw.GetClusterInfo()
+  cluster.tcpudp_port_pool = []
+  cluster.highest_used_port = 11005
+  first = cfgw.AllocatePort()
+  assert first == 11006
+  inst.network_port = first
+  cfgw.AddInstance(inst, [disk])
+  cfgw.RemoveInstance(inst.uuid)
+  assert _OnDisk(cfgw)["cluster"]["tcpudp_port_pool"] == [first]
+  # the next allocation reuses it
+  assert cfgw.AllocatePort() == first
+  assert cfgw.GetClusterInfo().tcpudp_port_pool == []

@@ -78,7 +78,7 @@ def testBalloon(node):
 
 
 def testConsole(node):
-  assert node.GetInstanceConsole(_Inst(), "node1") == {
+  assert node.GetInstanceConsole(_Inst(), "node1", None, {}, {}) == {
     "instance": "f1", "kind": constants.CONS_MESSAGE,
     "message": "Console not available for fake hypervisor"}
 

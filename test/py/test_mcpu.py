@@ -44,6 +44,7 @@ class FakeTransport:
   def __init__(self):
     self.calls = []
     self.payloads = {"instance_info": {}, "hooks_runner": [],
+                     "os_validate": True,
                      "node_verify": {}}
     self.hook_results = {}  # phase -> payload for hooks_runner
     self.lock = threading.Lock()
@@ -163,6 +164,17 @@ def testValidationErrorReleasesLocks(ctx):
   with pytest.raises(errors.OpPrereqError):
     _Exec(ctx, opcodes.OpTestDelay(duration="x"))
   _AssertNoLocksHeld(ctx)
+
+
+def testRedactedSecretsRefused(ctx):
+  """A job read back from its file lost its secrets: it must not run."""
+  op = opcodes.OpInstanceReinstall(instance_name="instance3",
+                                   osparams_secret={"pw": "<redacted>"})
+  with pytest.raises(errors.OpPrereqError,
+                     match="Please re-submit secret parameters to job."):
+    _Exec(ctx, op)
+  _AssertNoLocksHeld(ctx)
+  assert ctx.transport.calls == []
 
 
 # Tags -------------------------------------------------------------------------

@@ -42,6 +42,27 @@ def FindOs(name):
   return None
 
 
+#: pyganeti's own test OS definitions (test/data/os; see its README)
+TEST_OS_DIR = os.path.join(TOP, "test", "data", "os")
+TEST_OSES = ("test-api10", "test-api15", "test-api20")
+
+
+def InstallTestOSes(root, names=TEST_OSES):
+  """Copy the test OS definitions into ``/srv/ganeti/os`` below ``root``.
+
+  ``root`` is a node's root directory (or "" for the real one); the
+  scripts are copied as files, so the node sees ordinary OS directories.
+  """
+  import shutil
+  from ganeti import constants
+  target = root + constants.OS_SEARCH_PATH[0]
+  os.makedirs(target, exist_ok=True)
+  for name in names:
+    dest = os.path.join(target, name)
+    if not os.path.exists(dest):
+      shutil.copytree(os.path.join(TEST_OS_DIR, name), dest)
+
+
 NOOP_MISSING = ("the 'noop' OS definition is not installed (Debian package"
                 " ganeti-os-noop; 'make check' installs it as root)")
 
@@ -84,6 +105,11 @@ class VirtualCluster:
 
   def Stop(self):
     vcluster_setup.Down(self.basedir)
+
+  def InstallTestOSes(self, names=TEST_OSES):
+    """Install the test OS definitions on every node of the cluster."""
+    for node in self.nodes:
+      InstallTestOSes(self.NodeRoot(node), names)
 
   def Env(self, node=None):
     env = vcluster_setup.NodeEnv(self.basedir, node or self.master)

@@ -21,6 +21,8 @@ def test_transcript(path, fresh_cluster):
     text = fh.read()
   if "-o noop" in text and vcluster.FindOs("noop") is None:
     pytest.skip(vcluster.NOOP_MISSING)
+  if "# setup: test-os" in text:
+    fresh_cluster.InstallTestOSes()
   blocks = transcript.Parse(text)
   assert blocks, "empty transcript"
   for block in blocks:
