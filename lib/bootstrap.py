@@ -107,6 +107,33 @@ def WaitForMasterd(timeout=_DAEMON_WAIT):
                            " seconds: %s" % (timeout, last_err))
 
 
+def _CheckInitHvParams(enabled_hypervisors, hvparams, full_hvparams):
+  """Type the given hvparams (in place) and check the syntax of those of
+  every enabled hypervisor (as Ganeti's cluster init does).
+
+  @raise errors.OpPrereqError: bad name, type or value
+  """
+  from ganeti import hypervisor
+  from ganeti.cmdlib import cluster_params
+  for (hv, params) in (hvparams or {}).items():
+    if hv not in constants.HYPER_TYPES:
+      raise errors.OpPrereqError("Invalid hypervisor '%s'" % hv,
+                                 errors.ECODE_INVAL)
+    cluster_params.ForceParamTypes("%s hypervisor" % hv, params,
+                                   cluster_params._HvParamTypes(hv))
+    full_hvparams[hv].update(params)
+  for hv in enabled_hypervisors:
+    try:
+      hv_class = hypervisor.GetHypervisorClass(hv)
+    except errors.HypervisorError:
+      continue  # not available on this node: its nodes will tell
+    try:
+      hv_class.CheckParameterSyntax(full_hvparams[hv])
+    except errors.HypervisorError as err:
+      raise errors.OpPrereqError("Invalid %s hypervisor parameters: %s" %
+                                 (hv, err), errors.ECODE_INVAL)
+
+
 def InitCluster(cluster_name, mac_prefix=None, master_netmask=None,
                 master_netdev=None, file_storage_dir=None,
                 shared_file_storage_dir=None, enabled_hypervisors=None,
@@ -154,6 +181,7 @@ def InitCluster(cluster_name, mac_prefix=None, master_netmask=None,
   full_hvparams = copy.deepcopy(constants.HVC_DEFAULTS)
   for hv, params in (hvparams or {}).items():
     full_hvparams[hv].update(params)
+  _CheckInitHvParams(enabled_hypervisors, hvparams, full_hvparams)
   full_ipolicy = copy.deepcopy(constants.IPOLICY_DEFAULTS)
   full_ipolicy[constants.IPOLICY_DTS] = list(enabled_disk_templates)
   if ipolicy:

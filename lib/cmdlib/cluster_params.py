@@ -14,6 +14,7 @@ from ganeti import locking
 from ganeti import objects
 from ganeti import opcodes
 from ganeti import utils
+from ganeti.cmdlib import hv_params
 from ganeti.cmdlib.base import LogicalUnit
 
 
@@ -286,6 +287,8 @@ class LUClusterSetParams(LogicalUnit):
             os_entry.pop(hv_name, None)
         if not os_entry:
           del self.new_os_hvp[os_name]
+    if op.hvparams or op.enabled_hypervisors is not None:
+      hv_params.CheckClusterHVParams(self, self.new_hvparams)
 
     # per-OS parameters
     self.new_osp = copy.deepcopy(cluster.osparams)

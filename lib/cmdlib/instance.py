@@ -9,6 +9,7 @@ from ganeti import utils
 from ganeti.cmdlib.base import (LogicalUnit, NoHooksLU,
                                 ExpandNodeUuidAndName)
 from ganeti.cmdlib import allocator
+from ganeti.cmdlib import hv_params
 from ganeti.cmdlib import instance_utils as iu
 from ganeti.cmdlib import instance_disks as idisks
 from ganeti.cmdlib import instance_storage as ist
@@ -150,6 +151,7 @@ class LUInstanceCreate(LogicalUnit):
     iu.CheckNodeVmCapable(self, pnode.uuid)
     self.pnode = pnode
     self._CheckSecondary(pnode)
+    hv_params.CheckInstanceHVParams(self, [pnode.uuid] + self.secondaries)
     self.instance_file_storage_dir = ist.CalculateFileStorageDir(
       self.cfg, op.disk_template, op.file_storage_dir, op.instance_name)
     self._CheckStorage(pnode)

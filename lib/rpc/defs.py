@@ -86,6 +86,9 @@ CALLS = [
    "Deactivate the master IP on the node"),
   ("bridges_exist", False, TMO_URGENT, [("bridges_list", None)],
    "Check whether the given bridges exist"),
+  ("hypervisor_validate_params", True, TMO_NORMAL,
+   [("hvname", None), ("hvparams", None)],
+   "Check filled hypervisor parameters (syntax and node facts)"),
   # Instances
   ("instance_info", False, TMO_URGENT,
    [("instance", None), ("hname", None), ("hvparams", None)],

@@ -25,6 +25,7 @@ from ganeti.backend import bdev_children
 from ganeti.backend import drbd as backend_drbd
 from ganeti.backend import files
 from ganeti.backend import hooks
+from ganeti.backend import hvparams
 from ganeti.backend import iallocator
 from ganeti.backend import instance
 from ganeti.backend import jstore
@@ -49,6 +50,7 @@ PROCEDURES = {
   "node_activate_master_ip": node.ActivateMasterIp,
   "node_deactivate_master_ip": node.DeactivateMasterIp,
   "bridges_exist": node.BridgesExist,
+  "hypervisor_validate_params": hvparams.ValidateHVParams,
   "instance_info": instance.GetInstanceInfo,
   "all_instances_info": instance.GetAllInstancesInfo,
   "instance_list": instance.GetInstanceList,
