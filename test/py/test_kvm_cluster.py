@@ -143,13 +143,14 @@ def test_bad_hvparam_rejected(kvm_cluster):
   assert "kvm3" not in c.Check("gnt-instance list --no-headers -o name")
 
 
-def test_bad_hvparam_value_fails_at_start(kvm_cluster):
+def test_bad_hvparam_value_rejected_at_add(kvm_cluster):
+  # as in Ganeti, the nodes check the filled parameters before the add
   c = kvm_cluster
-  c.Check("gnt-instance add -n node1 -t diskless -o noop --no-name-check"
-          " --no-ip-check --no-nics --ignore-ipolicy --no-start"
-          " -H kvm:boot_order=cdrom kvm4")
-  result = c.Run("gnt-instance startup kvm4")
+  result = c.Run("gnt-instance add -n node1 -t diskless -o noop"
+                 " --no-name-check --no-ip-check --no-nics --ignore-ipolicy"
+                 " --no-start -H kvm:boot_order=cdrom kvm4")
   assert result.exit_code == 1
-  assert "Cannot boot from cdrom without an ISO path" in result.stderr
+  assert ("Hypervisor parameter validation failed on node node1: Cannot"
+          " boot from cdrom without an ISO path") in result.stderr
   assert _KvmDirs(c).List() == []
-  c.Check("gnt-instance remove -f kvm4")
+  assert "kvm4" not in c.Check("gnt-instance list --no-headers -o name")
