@@ -380,3 +380,26 @@ def testValidateBootloaderOnlyWhenUsed(tmp_path):
     _Pvm().ValidateParameters(hvp)
   (tmp_path / "pygrub").write_text("#!/bin/sh\n")
   _Pvm().ValidateParameters(hvp)
+
+
+def testToolstackMissing(vnode, monkeypatch):
+  def _NoXl(argv, timeout=None):
+    raise errors.OpExecError("Can't execute '%s': No such file or directory"
+                             % " ".join(argv))
+  monkeypatch.setattr(xl, "runner", _NoXl)
+  with pytest.raises(errors.HypervisorError, match="Can't execute 'xl list'"):
+    _Pvm().ListInstances()
+  assert _Pvm().Verify() == ("Cannot run 'xl info': Can't execute 'xl info':"
+                             " No such file or directory")
+  with pytest.raises(errors.HypervisorError,
+                     match="Failed to start instance %s: Can't execute" %
+                     NAME):
+    _Pvm().StartInstance(T.MakeInstance(), [], False)
+  assert not os.path.exists(_CfgFile())
+
+
+def testToolstackMissingForReal(vnode, monkeypatch):
+  # the default runner really runs the program
+  monkeypatch.setenv("PATH", str(vnode.RUN_DIR))
+  with pytest.raises(errors.HypervisorError, match="Can't execute 'xl list'"):
+    _Pvm().ListInstances()

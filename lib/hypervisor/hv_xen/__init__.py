@@ -170,7 +170,7 @@ class XenHypervisor(hv_base.BaseHypervisor):
       return str(err)
     try:
       result = xl.RunXen(hvparams, ["info"])
-    except errors.OpExecError as err:
+    except errors.HypervisorError as err:
       return "Cannot run '%s info': %s" % (cmd, err)
     if result.failed:
       return "Cannot run '%s info': %s, %s" % (cmd, result.fail_reason,
@@ -206,7 +206,7 @@ class XenHypervisor(hv_base.BaseHypervisor):
     cfg_file = self._ConfigFileName(instance.name)
     try:
       result = xl.RunXen(hvparams, xl.CreateArgs(cfg_file, startup_paused))
-    except errors.OpExecError as err:
+    except errors.HypervisorError as err:
       self._RemoveConfigFile(instance.name)
       _Fail("Failed to start instance %s: %s", instance.name, err)
     if result.failed:

@@ -42,11 +42,17 @@ def XenCommand(hvparams) -> str:
 
 
 def RunXen(hvparams, args, timeout=None):
-  """Run ``<xen_cmd> args...`` through :data:`runner`; the RunResult."""
+  """Run ``<xen_cmd> args...`` through :data:`runner`; the RunResult.
+
+  @raise errors.HypervisorError: the toolstack could not be run at all
+  """
   argv = [XenCommand(hvparams)] + list(args)
-  if timeout is None:
-    return runner(argv)
-  return runner(argv, timeout=timeout)
+  try:
+    if timeout is None:
+      return runner(argv)
+    return runner(argv, timeout=timeout)
+  except errors.OpExecError as err:
+    raise errors.HypervisorError(str(err))
 
 
 def CreateArgs(config_file, startup_paused):
