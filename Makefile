@@ -20,20 +20,18 @@ MAN_RST2MAN = $(VPY) -c 'from docutils.core import publish_cmdline; publish_cmdl
 include Makefile.man
 man man-check: $(STAMP)
 
-# System packages (Debian): the noop OS definition, iproute2, flock (util-linux)
+# System packages (Debian): the noop OS definition, iproute2, flock
+# (util-linux); for the node-VM tests (test/nodevm, doc/nodevm.rst) qemu,
+# debootstrap, mkfs.ext4, a static busybox and kmod
+DEB_DEPS = ganeti-os-noop iproute2 util-linux procps \
+  ganeti-instance-debootstrap \
+  qemu-system-x86 qemu-utils socat debootstrap e2fsprogs busybox-static kmod
 deps:
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  if ! dpkg -s ganeti-os-noop >/dev/null 2>&1; then \
+	  if ! dpkg -s $(DEB_DEPS) >/dev/null 2>&1; then \
 	    apt-get update -qq && \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      --no-install-recommends ganeti-os-noop iproute2 util-linux \
-	      ganeti-instance-debootstrap; \
-	  fi; \
-	  if ! dpkg -s qemu-system-x86 socat busybox-static >/dev/null 2>&1; then \
-	    apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      --no-install-recommends qemu-system-x86 qemu-utils socat \
-	      busybox-static kmod; \
+	      --no-install-recommends $(DEB_DEPS); \
 	  fi; \
 	fi
 

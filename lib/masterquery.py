@@ -95,6 +95,8 @@ def _BuildContext(context, what, q):
     return query.JobQueryData(context.jqueue.GetJobsForQuery(job_ids))
   if what == query.QR_OS:
     return _OsContext(cfg, context.rpc)
+  if what == query.QR_EXPORT:
+    return ExportContext(cfg, context.rpc)
   if what == query.QR_CLUSTER:
     return query.ClusterQueryData(cfg.GetClusterInfo(),
                                   cfg.GetAllNodesInfo(),
@@ -355,6 +357,30 @@ def _OsContext(cfg, rpc):
       utils.NiceSort(variants or []), sorted(api_versions or []),
       sorted(parameters or []), node_status, trusted=trusted))
   return result
+
+
+def ExportList(cfg, rpc, node_uuids=None):
+  """{node name: sorted export names, or None if the node failed}."""
+  if node_uuids is None:
+    node_uuids = cfg.GetNodeList()
+  answers = rpc.call_export_list(node_uuids)
+  result = {}
+  for node_uuid in node_uuids:
+    res = answers[node_uuid]
+    name = cfg.GetNodeName(node_uuid)
+    result[name] = None if res.fail_msg else sorted(res.payload or [])
+  return result
+
+
+def ExportContext(cfg, rpc):
+  """Query(export) items: (node name, export name or None on failure)."""
+  items = []
+  for (node, exports) in ExportList(cfg, rpc).items():
+    if exports is None:
+      items.append((node, None))
+    else:
+      items.extend((node, name) for name in exports)
+  return items
 
 
 def DiagnoseOS(cfg, rpc, output_fields, names):

@@ -72,13 +72,20 @@ def MakeVirtualPath(path: str, rootdir: str = None) -> str:
 
 
 def LocalizeVirtualPath(path: str, rootdir: str = None) -> str:
-  """Inverse of :func:`MakeVirtualPath` on the receiving node."""
+  """Inverse of :func:`MakeVirtualPath` on the receiving node.
+
+  A node that is not virtual (a real machine in a cluster whose master is
+  a virtual node) takes a virtual path relative to its own ``/``.
+  """
   if rootdir is None:
     rootdir = GetEnv()[0]
   if not rootdir:
     if path.startswith(VIRT_PATH_PREFIX):
-      raise errors.ProgrammerError("Virtual path %r received outside a"
-                                   " virtual cluster" % path)
+      path = path[len(VIRT_PATH_PREFIX):]
+      if not os.path.isabs(path):
+        raise errors.ProgrammerError("Virtual path %r is not absolute" %
+                                     path)
+      return os.path.normpath(path)
     return path
   if not path.startswith(VIRT_PATH_PREFIX):
     raise errors.ProgrammerError("Path %r is not virtual" % path)

@@ -40,13 +40,14 @@ def AddNode(opts, args):
       ToStderr("Node %s already in the cluster (as %s) - please retry with"
                " '--readd'", node, node_exists)
       return 1
-  if not readd:
+  if not readd and opts.node_setup:
     ToStderr("-- WARNING -- \n"
              "Performing this operation is going to replace the ssh daemon"
              " keypair\non the target machine (%s) with the ones of the"
              " current one\nand grant full intra-cluster ssh root access"
              " to/from it\n", node)
-  nodesetup.PrepareNodeJoin(node, cl)
+  if opts.node_setup:
+    nodesetup.PrepareNodeJoin(node, cl)
   op = opcodes.OpNodeAdd(node_name=node, secondary_ip=opts.secondary_ip,
                          readd=opts.readd, group=opts.nodegroup,
                          vm_capable=opts.vm_capable, ndparams=opts.ndparams,

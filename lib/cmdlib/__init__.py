@@ -27,3 +27,5 @@ from ganeti.cmdlib.misc import (  # noqa: F401
   LUTagsGet, LUTagsSet, LUTagsDel, LUTagsSearch, LUTestDelay, LUTestJqueue,
   LUOsDiagnose)
 from ganeti.cmdlib.allocator import LUTestAllocator  # noqa: F401
+from ganeti.cmdlib.backup import (  # noqa: F401
+  LUBackupPrepare, LUBackupExport, LUBackupRemove, LUBackupQuery)

@@ -173,6 +173,9 @@ def RunInstanceCreateAllocator(lu):
     (op.snode_uuid, op.snode) = ExpandNodeUuidAndName(lu.cfg, None,
                                                       ial.result[1])
     keep.append(op.snode_uuid)
+  if op.mode == constants.INSTANCE_IMPORT and op.src_node_uuid:
+    # the export is read from its node
+    keep.append(op.src_node_uuid)
   _ReleaseUnneeded(lu, keep)
 
 

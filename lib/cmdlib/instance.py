@@ -10,6 +10,7 @@ from ganeti.cmdlib.base import (LogicalUnit, NoHooksLU,
                                 ExpandNodeUuidAndName)
 from ganeti.cmdlib import allocator
 from ganeti.cmdlib import hv_params
+from ganeti.cmdlib import instance_import
 from ganeti.cmdlib import instance_utils as iu
 from ganeti.cmdlib import instance_disks as idisks
 from ganeti.cmdlib import instance_storage as ist
@@ -28,7 +29,9 @@ class LUInstanceCreate(LogicalUnit):
       op.helper_startup_timeout = constants.HELPER_VM_STARTUP
     if op.helper_shutdown_timeout is None:
       op.helper_shutdown_timeout = constants.HELPER_VM_SHUTDOWN
-    if op.mode != constants.INSTANCE_CREATE:
+    if op.mode == constants.INSTANCE_IMPORT:
+      instance_import.CheckArguments(self)
+    elif op.mode != constants.INSTANCE_CREATE:
       raise errors.OpPrereqError("Instance import is not supported yet"
                                  " (mode '%s')" % op.mode,
                                  errors.ECODE_INVAL)
@@ -79,6 +82,8 @@ class LUInstanceCreate(LogicalUnit):
       nodelist.append(self.op.snode_uuid)
     self.needed_locks[locking.LEVEL_NODE] = list(nodelist)
     self.needed_locks[locking.LEVEL_NODE_RES] = list(nodelist)
+    if self.op.mode == constants.INSTANCE_IMPORT:
+      instance_import.ExpandNames(self)
 
   def DeclareLocks(self, level):
     allocator.DeclareInstanceCreateLocks(self, level)
@@ -103,6 +108,8 @@ class LUInstanceCreate(LogicalUnit):
       env["INSTANCE_DISK%d_SIZE" % idx] = disk[constants.IDISK_SIZE]
       env["INSTANCE_DISK%d_MODE" % idx] = disk[constants.IDISK_MODE]
       env["INSTANCE_DISK%d_NAME" % idx] = disk[constants.IDISK_NAME] or ""
+    if op.mode == constants.INSTANCE_IMPORT:
+      instance_import.BuildHooksEnv(self, env)
     return env
 
   def BuildHooksNodes(self):
@@ -332,7 +339,9 @@ class LUInstanceCreate(LogicalUnit):
       # as Ganeti: once after wiping, once after imaging the disks
       self._RemoveDegradedDisks(feedback_fn, instance, disk_abort)
       self._RemoveDegradedDisks(feedback_fn, instance)
-    if disks and not op.no_install:
+    if op.mode == constants.INSTANCE_IMPORT:
+      instance_import.ImportDisks(self, feedback_fn, instance)
+    elif disks and not op.no_install:
       feedback_fn("* running the instance OS create scripts...")
       idisks.StartInstanceDisks(self, instance)
       try:

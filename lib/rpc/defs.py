@@ -27,6 +27,9 @@ Argument shapes on the wire (what the backend functions receive):
 * ``ED_DISKS_DICT_DP``/``ED_OBJECT_DICT_LIST``: a list of such dicts;
 * ``ED_COMPRESS``: ``[encoding, data]`` with encoding 0 (plain text) or 1
   (zlib level 3, then base64);
+* ``ED_IMPEXP_IO``: ``[ieio, ieioargs]`` with disk objects in ieioargs
+  turned into disk dicts (see ``ganeti.backend.impexp``);
+* ``ED_FINALIZE_EXPORT_DISKS``: a list of disk dicts or ``false``;
 * ``ED_FILE_DETAILS``: ``[virtual_path, [enc, data], mode, owner, group,
   atime, mtime]`` for upload_file.
 """
@@ -41,6 +44,8 @@ ED_SINGLE_DISK_DICT_DP = "single_disk_dict_dp"
 ED_COMPRESS = "compress"
 ED_FILE_DETAILS = "file_details"
 ED_QUEUE_PATH = "queue_path"
+ED_IMPEXP_IO = "impexp_io"
+ED_FINALIZE_EXPORT_DISKS = "finalize_export_disks"
 #: [[disk, new logical id], ...] (blockdev_rename); disks as per node
 ED_BLOCKDEV_RENAME = "blockdev_rename"
 
@@ -240,6 +245,30 @@ CALLS = [
   ("os_validate", True, TMO_FAST,
    [("required", None), ("name", None), ("checks", None), ("params", None),
     ("force_variant", None)], "Validate an OS and its parameters"),
+  # Import/export (backup)
+  ("import_start", False, TMO_NORMAL,
+   [("opts", None), ("instance", ED_INST_DICT), ("component", None),
+    ("dest", ED_IMPEXP_IO)],
+   "Start an import helper; returns the transfer name"),
+  ("export_start", False, TMO_NORMAL,
+   [("opts", None), ("host", None), ("port", None),
+    ("instance", ED_INST_DICT), ("component", None),
+    ("source", ED_IMPEXP_IO)],
+   "Start an export helper; returns the transfer name"),
+  ("impexp_status", False, TMO_FAST, [("names", None)],
+   "Status dicts of transfers (null for unknown ones)"),
+  ("impexp_abort", False, TMO_NORMAL, [("name", None)],
+   "Abort a transfer"),
+  ("impexp_cleanup", False, TMO_NORMAL, [("name", None)],
+   "Stop a transfer's helper and remove its status directory"),
+  ("export_info", False, TMO_FAST, [("path", None)],
+   "The config.ini text of an export"),
+  ("export_list", True, TMO_FAST, [], "List the node's exports"),
+  ("export_remove", False, TMO_FAST, [("export", None)],
+   "Remove an export"),
+  ("finalize_export", False, TMO_NORMAL,
+   [("instance", ED_INST_DICT), ("snap_disks", ED_FINALIZE_EXPORT_DISKS)],
+   "Write an export's config.ini and move it into place"),
   # Hooks and misc
   ("hooks_runner", True, TMO_NORMAL,
    [("hpath", None), ("phase", None), ("env", None)],

@@ -30,7 +30,7 @@ _COMPRESS_THRESHOLD = 512
 NODE_DEPENDENT_ENCODERS = frozenset([
   defs.ED_INST_DICT, defs.ED_INST_DICT_HVP_BEP_DP, defs.ED_INST_DICT_OSP_DP,
   defs.ED_DISKS_DICT_DP, defs.ED_SINGLE_DISK_DICT_DP,
-  defs.ED_BLOCKDEV_RENAME])
+  defs.ED_BLOCKDEV_RENAME, defs.ED_IMPEXP_IO])
 
 
 def EncodeCompressed(data):
@@ -129,6 +129,12 @@ class RpcRunner:
       return vcluster.MakeVirtualPath(value)
     if encoder == defs.ED_FILE_DETAILS:
       return self._FileDetails(value)
+    if encoder == defs.ED_IMPEXP_IO:
+      (ieio, ieioargs) = value
+      return [ieio, [self._DiskDict(a, node) if hasattr(a, "ToDict") else a
+                     for a in ieioargs]]
+    if encoder == defs.ED_FINALIZE_EXPORT_DISKS:
+      return [self._DiskDict(d) if d else False for d in value]
     raise AssertionError("Unknown encoder %s" % encoder)
 
   @staticmethod

@@ -187,7 +187,22 @@ class MasterRequestHandler:
     return True
 
   def _ReqQueryExports(self, nodes, use_locking):
-    return {}
+    if use_locking:
+      raise errors.OpPrereqError("Sync queries are not allowed",
+                                 errors.ECODE_INVAL)
+    cfg = self.context.cfg
+    uuids = None
+    if nodes:
+      uuids = []
+      for name in nodes:
+        (uuid, _) = cfg.ExpandNodeName(name)
+        if uuid is None:
+          raise errors.OpPrereqError("Node '%s' not known" % name,
+                                     errors.ECODE_NOENT)
+        uuids.append(uuid)
+    result = masterquery.ExportList(cfg, self.context.rpc, uuids)
+    return dict((node, False if names is None else names)
+                for (node, names) in result.items())
 
 
 def CheckMasterd(options, args):

@@ -23,10 +23,12 @@ from ganeti.backend import bdev
 from ganeti.backend import disk_copy
 from ganeti.backend import bdev_children
 from ganeti.backend import drbd as backend_drbd
+from ganeti.backend import export
 from ganeti.backend import files
 from ganeti.backend import hooks
 from ganeti.backend import hvparams
 from ganeti.backend import iallocator
+from ganeti.backend import impexp
 from ganeti.backend import instance
 from ganeti.backend import jstore
 from ganeti.backend import migration
@@ -102,6 +104,15 @@ PROCEDURES = {
   "os_diagnose": backend_os.DiagnoseOS,
   "os_get": backend_os.GetOS,
   "os_validate": backend_os.ValidateOS,
+  "import_start": impexp.StartImport,
+  "export_start": impexp.StartExport,
+  "impexp_status": impexp.GetStatus,
+  "impexp_abort": impexp.Abort,
+  "impexp_cleanup": impexp.Cleanup,
+  "export_info": export.ExportInfo,
+  "export_list": export.ListExports,
+  "export_remove": export.RemoveExport,
+  "finalize_export": export.FinalizeExport,
   "hooks_runner": hooks.RunHooks,
   "test_delay": node.TestDelay,
   "iallocator_runner": iallocator.RunIAllocator,
