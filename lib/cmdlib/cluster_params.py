@@ -254,23 +254,21 @@ class LUClusterSetParams(LogicalUnit):
   def _CheckNewHvParams(self):
     """Validate changed hypervisor parameters on every node.
 
-    As Ganeti: a hypervisor's parameters are checked if they change or it
-    is newly enabled, each OS's overrides of ``os_hvp`` on top of the new
-    cluster values.  Only enabled hypervisors are checked (the others'
-    parameters are not used and their code may be absent from the nodes).
+    As Ganeti: a hypervisor's parameters are checked when they change
+    (enabled or not) or when it is in the new list of enabled
+    hypervisors; each OS's overrides of ``os_hvp`` on top of the new
+    cluster values.
     """
     op = self.op
     nodes = list(self.cfg.GetAllNodesInfo())
-    old_hvs = set(self.cluster.enabled_hypervisors)
-    for hv_name in self.new_enabled_hvs:
-      if hv_name in (op.hvparams or {}) or hv_name not in old_hvs:
+    for hv_name in sorted(self.new_hvparams):
+      if hv_name in (op.hvparams or {}) or \
+          hv_name in (op.enabled_hypervisors or []):
         hvp_check.CheckHVParams(self, nodes, hv_name,
                                 self.new_hvparams[hv_name])
     if op.os_hvp:
       for os_name in sorted(op.os_hvp):
         for (hv_name, hv_dict) in self.new_os_hvp.get(os_name, {}).items():
-          if hv_name not in self.new_enabled_hvs:
-            continue
           hvp_check.CheckHVParams(
             self, nodes, hv_name,
             objects.FillDict(self.new_hvparams.get(hv_name, {}), hv_dict))

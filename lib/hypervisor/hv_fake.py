@@ -81,11 +81,9 @@ class FakeHypervisor(hv_base.BaseHypervisor):
     if self._Read(instance.name) is not None:
       raise errors.HypervisorError("Failed to start instance %s: %s" %
                                    (instance.name, "already running"))
-    beparams = instance.beparams or {}
-    memory = beparams.get(constants.BE_MAXMEM,
-                          beparams.get(constants.BE_MEMORY, 128))
-    data = {"memory": int(memory),
-            "vcpus": int(beparams.get(constants.BE_VCPUS, 1)),
+    data = {"memory": self._StartupMemory(instance),
+            "vcpus": int((instance.beparams or {}).get(constants.BE_VCPUS,
+                                                       1)),
             "state": STATE_PAUSED if startup_paused else STATE_RUNNING,
             "start": time.time(),
             "disks": [path for (_, path, _) in block_devices]}
@@ -124,6 +122,15 @@ class FakeHypervisor(hv_base.BaseHypervisor):
     result["memory_free"] = max(0, result["memory_free"] - used)
     result["hv_version"] = (0, 0)
     return result
+
+  def _StartupMemory(self, instance):
+    """maxmem, but no more than the node has free (and at least minmem)."""
+    beparams = instance.beparams or {}
+    maxmem = int(beparams.get(constants.BE_MAXMEM,
+                              beparams.get(constants.BE_MEMORY, 128)))
+    minmem = int(beparams.get(constants.BE_MINMEM, maxmem))
+    free = self.GetNodeInfo()["memory_free"]
+    return max(minmem, min(maxmem, free))
 
   @classmethod
   def GetInstanceConsole(cls, instance, primary_node, node_group, hvparams,
