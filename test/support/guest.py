@@ -23,9 +23,7 @@ The guest's /init reads ``guest=<mode>`` from the kernel command line:
 
 With ``tick=1`` on the kernel command line (any mode), a background loop
 also prints ``TICK_MARKER uptime=<seconds>`` every second: a guest that
-keeps running (live migration) goes on counting where it was.  With
-``blocks=1`` it prints ``BLOCKS_MARKER [<block devices> ]`` (from
-/sys/block) at boot and whenever that list changes (hotplug).
+keeps running (live migration) goes on counting where it was.
 
 Use :func:`Available` to skip tests with a clear reason.
 """
@@ -45,7 +43,6 @@ SHUTDOWN_MARKER = "PYGANETI-GUEST-POWERDOWN"
 NET_OK_MARKER = "PYGANETI-GUEST-NET-OK"
 NET_FAIL_MARKER = "PYGANETI-GUEST-NET-FAIL"
 TICK_MARKER = "PYGANETI-GUEST-TICK"
-BLOCKS_MARKER = "PYGANETI-GUEST-BLOCKS"
 
 QEMU = "qemu-system-x86_64"
 _MODULES = ["virtio_pci", "virtio_blk", "virtio_net", "button", "evdev"]
@@ -159,13 +156,6 @@ echo "%(marker)s mode=$(arg guest) uptime=$(cut -d' ' -f1 /proc/uptime)"
 if [ "$(arg tick)" = 1 ]; then
   (while true; do echo "%(tick)s uptime=$(cut -d' ' -f1 /proc/uptime)"; sleep 1; done) &
 fi
-if [ "$(arg blocks)" = 1 ]; then
-  (old=; while true; do
-     now=$(ls /sys/block | grep -v '^loop' | tr '\n' ' ')
-     [ "$now" != "$old" ] && echo "%(blocks)s [$now]" && old=$now
-     sleep 0.2
-   done) &
-fi
 case "$(arg guest)" in
   poweroff) sync; poweroff -f ;;
   net)
@@ -203,7 +193,7 @@ def Initramfs():
   script = _INIT % {"modules": " ".join(_MODULES), "marker": MARKER,
                     "ready": READY_MARKER, "shutdown": SHUTDOWN_MARKER,
                     "net_ok": NET_OK_MARKER, "net_fail": NET_FAIL_MARKER,
-                    "tick": TICK_MARKER, "blocks": BLOCKS_MARKER}
+                    "tick": TICK_MARKER}
   # a changed /init gets a new file
   digest = hashlib.sha256(script.encode()).hexdigest()[:12]
   out = os.path.join(CacheDir(), "initramfs-%s.cpio.gz" % digest)
