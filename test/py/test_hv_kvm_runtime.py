@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -94,6 +95,11 @@ def test_instance_pid(tmp_path):
                            "import sys; sys.stdin.read()", "-name", "i1"],
                           stdin=subprocess.PIPE)
   try:
+    # until the child has exec'ed, its argv is still ours
+    deadline = time.monotonic() + 10
+    while b"-name" not in open("/proc/%d/cmdline" % proc.pid, "rb").read():
+      assert time.monotonic() < deadline, "child did not start"
+      time.sleep(0.01)
     with open(dirs.PidFile("i1"), "w") as fh:
       fh.write("%d\n" % proc.pid)
     assert runtime.InstancePid(dirs, "i1") == (dirs.PidFile("i1"),
