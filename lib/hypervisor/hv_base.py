@@ -39,6 +39,43 @@ class MigrationStatus:
             "total_ram": self.total_ram}
 
 
+#: the cpu_mask value meaning "no pinning"
+CPU_PINNING_ALL = "all"
+_CPU_RANGE_RE = re.compile(r"^(\d+)(?:-(\d+))?$")
+
+
+def ParseCpuMask(mask: str):
+  """The CPU numbers of one CPU mask: ``"5,0-2"`` -> ``[0, 1, 2, 5]``.
+
+  ``""`` and ``"all"`` mean no pinning and give ``[]``.  Shared by every
+  hypervisor's ``cpu_mask`` parameter (Ganeti's syntax).
+
+  @raise errors.HypervisorError: malformed mask (the message starts with
+    ``Invalid CPU mask``)
+  """
+  mask = (mask or "").strip()
+  if mask in ("", CPU_PINNING_ALL):
+    return []
+  cpus = set()
+  for part in mask.split(","):
+    match = _CPU_RANGE_RE.match(part.strip())
+    if not match:
+      raise errors.HypervisorError("Invalid CPU mask '%s': bad range '%s'" %
+                                   (mask, part))
+    lower = int(match.group(1))
+    upper = int(match.group(2)) if match.group(2) is not None else lower
+    if upper < lower:
+      raise errors.HypervisorError("Invalid CPU mask '%s': range '%s' is"
+                                   " reversed" % (mask, part))
+    cpus.update(range(lower, upper + 1))
+  return sorted(cpus)
+
+
+def ParseMultiCpuMask(mask: str):
+  """One :func:`ParseCpuMask` list per vCPU mask, separated by ``:``."""
+  return [ParseCpuMask(part) for part in (mask or "").split(":")]
+
+
 class BaseHypervisor:
   """Abstract hypervisor.
 

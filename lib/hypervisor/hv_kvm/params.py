@@ -51,30 +51,8 @@ OPT_VIRTIO_NET_QUEUES_CHECK = (
   "invalid number of queues (1 to %d)" % K.MAX_NET_QUEUES, None, None)
 
 
-def ParseCpuMask(mask):
-  """CPU numbers of one cpu_mask part ("all" gives []).
-
-  @raise errors.HypervisorError: malformed mask
-  """
-  if mask == K.CPU_PINNING_ALL:
-    return []
-  cpus = []
-  for part in mask.split(","):
-    (low, sep, high) = part.strip().partition("-")
-    try:
-      low_n = int(low)
-      high_n = int(high) if sep else low_n
-    except ValueError:
-      raise errors.HypervisorError("Invalid CPU mask '%s'" % mask)
-    if low_n < 0 or high_n < low_n:
-      raise errors.HypervisorError("Invalid CPU range '%s'" % part)
-    cpus.extend(range(low_n, high_n + 1))
-  return cpus
-
-
-def ParseMultiCpuMask(mask):
-  """One CPU list per vCPU (a single entry applies to all vCPUs)."""
-  return [ParseCpuMask(part) for part in mask.split(":")]
+ParseCpuMask = hv_base.ParseCpuMask
+ParseMultiCpuMask = hv_base.ParseMultiCpuMask
 
 
 def _CpuMaskOk(mask):

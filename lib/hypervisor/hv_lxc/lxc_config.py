@@ -10,6 +10,7 @@ import re
 
 from ganeti import constants
 from ganeti import errors
+from ganeti.hypervisor import hv_base
 
 # cgroup layouts of a node (which lxc.cgroup* keys the container limits use)
 CGROUP_V1 = 1
@@ -21,7 +22,6 @@ PTY_MAX = 255
 # Always-mounted kernel file systems of a container
 MOUNT_AUTO = "proc:mixed sys:ro cgroup:mixed"
 
-_CPU_RANGE_RE = re.compile(r"^(\d+)(?:-(\d+))?$")
 _DEVICE_RE = re.compile(r"^([abc])\s+(\d+|\*):(\d+|\*)\s+([rwm]+)$")
 _DEVICE_ALL_RE = re.compile(r"^a$")
 _CAPABILITY_RE = re.compile(r"^[a-z_]+$")
@@ -43,19 +43,7 @@ def ParseCpuMask(mask: str):
   if ":" in mask:
     raise errors.HypervisorError("Invalid CPU mask '%s': LXC containers take"
                                  " a single mask, not one per VCPU" % mask)
-  cpus = set()
-  for part in mask.split(","):
-    match = _CPU_RANGE_RE.match(part.strip())
-    if not match:
-      raise errors.HypervisorError("Invalid CPU mask '%s': bad range '%s'" %
-                                   (mask, part))
-    lower = int(match.group(1))
-    upper = int(match.group(2)) if match.group(2) is not None else lower
-    if upper < lower:
-      raise errors.HypervisorError("Invalid CPU mask '%s': range '%s' is"
-                                   " reversed" % (mask, part))
-    cpus.update(range(lower, upper + 1))
-  return sorted(cpus)
+  return hv_base.ParseCpuMask(mask)
 
 
 def IsValidCpuMask(mask: str) -> bool:

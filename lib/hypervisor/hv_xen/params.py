@@ -88,21 +88,7 @@ def ParseCpuMask(mask: str):
 
   @raise errors.HypervisorError: malformed mask
   """
-  mask = mask.strip()
-  if not mask or mask == CPU_PINNING_ALL:
-    return None
-  result = []
-  for item in mask.split(","):
-    (lo, sep, hi) = item.strip().partition("-")
-    try:
-      first = int(lo)
-      last = int(hi) if sep else first
-    except ValueError:
-      raise errors.HypervisorError("Invalid CPU ID value '%s'" % item)
-    if first < 0 or last < first:
-      raise errors.HypervisorError("Invalid CPU ID range '%s'" % item)
-    result.extend(range(first, last + 1))
-  return result
+  return hv_base.ParseCpuMask(mask) or None
 
 
 def ParseMultiCpuMask(mask: str):
