@@ -18,6 +18,7 @@ import time
 from ganeti import constants
 from ganeti import pathutils
 from ganeti import vcluster
+from ganeti.utils import process
 
 _TOP = os.path.dirname(os.path.dirname(os.path.dirname(
   os.path.abspath(__file__))))
@@ -166,20 +167,6 @@ def _PidsOf(root):
   return pids
 
 
-def _Alive(pid):
-  try:
-    os.kill(pid, 0)
-  except ProcessLookupError:
-    return False
-  except PermissionError:
-    return True
-  try:
-    with open("/proc/%d/stat" % pid) as fh:
-      return fh.read().split()[2] != "Z"
-  except OSError:
-    return False
-
-
 def Down(basedir):
   basedir = os.path.abspath(basedir)
   nodes_file = os.path.join(basedir, "nodes.list")
@@ -194,9 +181,9 @@ def Down(basedir):
   deadline = time.monotonic() + 10
   for node in nodes:
     for pid in _PidsOf(os.path.join(basedir, node)):
-      while _Alive(pid) and time.monotonic() < deadline:
+      while process.IsProcessAlive(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
-      if _Alive(pid):
+      if process.IsProcessAlive(pid):
         os.kill(pid, signal.SIGKILL)
   os.unlink(os.path.join(basedir, "env"))
   os.unlink(nodes_file)

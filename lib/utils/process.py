@@ -176,9 +176,12 @@ def RunParts(dir_name: str, env=None, reset_env: bool = False):
   return rr
 
 
-def IsProcessAlive(pid: int) -> bool:
-  """Whether a process with this PID exists (and is not a zombie)."""
-  if pid <= 0:
+def IsProcessAlive(pid) -> bool:
+  """Whether a process with this PID exists (and is not a zombie).
+
+  None or a non-positive PID (no pid file, an empty one) is no process.
+  """
+  if not pid or pid <= 0:
     return False
   try:
     with open("/proc/%d/status" % pid) as fh:

@@ -19,6 +19,7 @@ from ganeti import objects
 from ganeti import pathutils
 from ganeti import serializer
 from ganeti.utils import io
+from ganeti.utils import process
 
 _SUBDIRS = ("pid", "uid", "ctrl", "conf", "nic", "keymap", "chroot",
             "chroot-quarantine")
@@ -160,22 +161,8 @@ def ProcessCmdline(pid):
   return [arg.decode("utf-8", "replace") for arg in data.split(b"\0") if arg]
 
 
-def IsProcessAlive(pid):
-  if not pid:
-    return False
-  try:
-    os.kill(pid, 0)
-  except ProcessLookupError:
-    return False
-  except PermissionError:
-    return True
-  # a zombie is dead for our purposes
-  try:
-    with open("/proc/%d/stat" % pid) as fh:
-      stat = fh.read()
-    return stat.rpartition(")")[2].split()[0] != "Z"
-  except OSError:
-    return False
+#: whether a pid names a live (non-zombie) process
+IsProcessAlive = process.IsProcessAlive
 
 
 def InstancePid(dirs, name):
