@@ -10,7 +10,6 @@ software emulation; the marker on the node's serial console socket;
 
 import os
 import shlex
-import signal
 import sys
 
 import pytest
@@ -19,52 +18,25 @@ _SUPPORT = os.path.join(os.path.dirname(os.path.dirname(
   os.path.abspath(__file__))), "support")
 sys.path.insert(0, _SUPPORT)
 import guest  # noqa: E402
-import vcluster  # noqa: E402
+import kvm_vcluster  # noqa: E402
 from serial import SerialReader  # noqa: E402
 
 from ganeti import constants  # noqa: E402
 from ganeti.hypervisor.hv_kvm import runtime  # noqa: E402
-from ganeti.tools import vcluster_setup  # noqa: E402
 
 pytestmark = [pytest.mark.qemu, pytest.mark.slow, pytest.mark.cluster]
 
 BOOT_TIMEOUT = 90
 
 
-def _KvmDirs(cluster, node="node1"):
-  return runtime.RuntimeDirs(os.path.join(
-    cluster.NodeRoot(node), "var/run/ganeti/kvm-hypervisor"))
-
-
-def _KillLeftovers(cluster):
-  """Kill qemu processes this test's instances left (by their pid files)."""
-  dirs = _KvmDirs(cluster)
-  for name in dirs.List():
-    (_, pid, alive) = runtime.InstancePid(dirs, name)
-    if alive:
-      os.kill(pid, signal.SIGKILL)
+_KvmDirs = kvm_vcluster.KvmDirs
 
 
 @pytest.fixture(scope="module")
 def kvm_cluster(tmp_path_factory):
-  reason = guest.Available()
-  if reason:
-    pytest.skip(reason)
-  if vcluster.FindOs("noop") is None:
-    pytest.skip(vcluster.NOOP_MISSING)
-  (kernel, initrd) = guest.Guest()
-  cluster = vcluster.VirtualCluster(str(tmp_path_factory.mktemp("kvmc")),
-                                    nodes=1)
-  hvparams = ("kvm:kvm_flag=disabled,kernel_path=%s,initrd_path=%s,"
-              "root_path=,kernel_args=quiet panic=-1" % (kernel, initrd))
-  try:
-    vcluster_setup.Up(cluster.basedir, cluster.count, cluster.prefix,
-                      extra_init_args=["--enabled-hypervisors=kvm,fake",
-                                       "-H", hvparams])
+  with kvm_vcluster.Cluster(str(tmp_path_factory.mktemp("kvmc")), 1,
+                            "kvm,fake", "quiet panic=-1") as cluster:
     yield cluster
-  finally:
-    _KillLeftovers(cluster)
-    cluster.Stop()
 
 
 def _Serial(cluster, name):

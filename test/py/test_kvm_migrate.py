@@ -14,7 +14,6 @@ boot marker, the uptime starts over).
 
 import os
 import re
-import signal
 import socket
 import sys
 
@@ -24,12 +23,12 @@ _SUPPORT = os.path.join(os.path.dirname(os.path.dirname(
   os.path.abspath(__file__))), "support")
 sys.path.insert(0, _SUPPORT)
 import guest  # noqa: E402
+import kvm_vcluster  # noqa: E402
 import vcluster  # noqa: E402
 from serial import SerialReader  # noqa: E402
 
 from ganeti import constants  # noqa: E402
 from ganeti.hypervisor.hv_kvm import runtime  # noqa: E402
-from ganeti.tools import vcluster_setup  # noqa: E402
 
 pytestmark = [pytest.mark.qemu, pytest.mark.slow, pytest.mark.cluster]
 
@@ -37,41 +36,14 @@ BOOT_TIMEOUT = 90
 _TICK_RE = re.compile(re.escape(guest.TICK_MARKER) + r" uptime=([0-9.]+)")
 
 
-def _KvmDirs(cluster, node):
-  return runtime.RuntimeDirs(os.path.join(
-    cluster.NodeRoot(node), "var/run/ganeti/kvm-hypervisor"))
-
-
-def _KillLeftovers(cluster):
-  for node in cluster.nodes:
-    dirs = _KvmDirs(cluster, node)
-    for name in dirs.List():
-      (_, pid, alive) = runtime.InstancePid(dirs, name)
-      if alive:
-        os.kill(pid, signal.SIGKILL)
+_KvmDirs = kvm_vcluster.KvmDirs
 
 
 @pytest.fixture(scope="module")
 def kvm2(tmp_path_factory):
-  reason = guest.Available()
-  if reason:
-    pytest.skip(reason)
-  if vcluster.FindOs("noop") is None:
-    pytest.skip(vcluster.NOOP_MISSING)
-  (kernel, initrd) = guest.Guest()
-  cluster = vcluster.VirtualCluster(str(tmp_path_factory.mktemp("kvmm")),
-                                    nodes=2)
-  hvparams = ("kvm:kvm_flag=disabled,kernel_path=%s,initrd_path=%s,"
-              "root_path=,kernel_args=quiet panic=-1 tick=1" %
-              (kernel, initrd))
-  try:
-    vcluster_setup.Up(cluster.basedir, cluster.count, cluster.prefix,
-                      extra_init_args=["--enabled-hypervisors=kvm",
-                                       "-H", hvparams])
+  with kvm_vcluster.Cluster(str(tmp_path_factory.mktemp("kvmm")), 2,
+                            "kvm", "quiet panic=-1 tick=1") as cluster:
     yield cluster
-  finally:
-    _KillLeftovers(cluster)
-    cluster.Stop()
 
 
 def _Ticks(text, start=0):
