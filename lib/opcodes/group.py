@@ -1,0 +1,5 @@
+"""Opcodes of the group family."""
+
+from ganeti import constants  # noqa: F401
+from ganeti import ht  # noqa: F401
+from ganeti.opcodes.base import *  # noqa: F401,F403
