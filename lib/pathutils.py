@@ -75,6 +75,9 @@ class Paths:
     self.LOG_OS_DIR = self.OS_LOG_DIR
     self.LOG_BURNIN = self.LOG_DIR + "/burnin.log"
     self.BACKUP_DIR = self.DATA_DIR + "/backup"
+    # master IP setup script used with use_external_mip_script
+    self.EXTERNAL_MASTER_SETUP_SCRIPT = \
+      self.CONF_DIR + "/scripts/master-ip-setup"
 
   def Prefix(self, path: str) -> str:
     """Prefix an absolute path with this node's root (if virtual)."""

@@ -31,6 +31,7 @@ def GetAllowedUploadFiles(hypervisors=None):
     paths.RAPI_USERS_FILE,
     paths.CONFD_HMAC_KEY,
     paths.CLUSTER_DOMAIN_SECRET_FILE,
+    paths.EXTERNAL_MASTER_SETUP_SCRIPT,
     ])
   if not vcluster.IsVirtual():
     allowed.add(pathutils.ETC_HOSTS)

@@ -16,8 +16,8 @@ from ganeti import ssconf
 from ganeti import vcluster
 from ganeti.backend import RPCFail, _Fail
 from ganeti.backend import drbd as backend_drbd
-from ganeti.backend import hooks
 from ganeti.backend import jstore
+from ganeti.backend import master as _master
 from ganeti.backend import os as backend_os
 from ganeti.backend import storage_units as _storage_units
 from ganeti.storage import filestorage
@@ -43,9 +43,6 @@ NV_FILE_STORAGE_PATHS = "file-storage-paths"   # any -> [wrong paths]
 NV_FILE_STORAGE_PATH = "file-storage-path"     # dir -> None | error
 NV_SHARED_FILE_STORAGE_PATH = "shared-file-storage-path"  # same
 NV_CLIENT_CERT = "client-cert"    # any -> [0, sha1 digest] | [1, error]
-
-_MASTER_IP_STATE = "master-ip-state"
-
 
 def GetVersion():
   return constants.PROTOCOL_VERSION
@@ -300,66 +297,10 @@ def StopMasterDaemons():
   return None
 
 
-def _MasterIpEnv(params):
-  family = params.get("ip_family", constants.PRIMARY_IP_FAMILY_V4)
-  version = (constants.IP6_VERSION
-             if family == constants.PRIMARY_IP_FAMILY_V6
-             else constants.IP4_VERSION)
-  return {"MASTER_NETDEV": params["netdev"], "MASTER_IP": params["ip"],
-          "MASTER_NETMASK": str(params["netmask"]),
-          "CLUSTER_IP_VERSION": str(version)}
-
-
-def _RecordOnly(params):
-  return vcluster.IsVirtual() or params.get("netdev") == "lo"
-
-
-def ActivateMasterIp(master_params, use_external_mip_script):
-  """Bring up the master IP (with master-ip-turnup hooks).
-
-  In a virtual cluster or with netdev ``lo`` the state is only recorded
-  and the IP must already be local.
-  """
-  params = dict(master_params)
-  state_file = os.path.join(pathutils.Get().RUN_DIR, _MASTER_IP_STATE)
-
-  def _Action():
-    if _RecordOnly(params):
-      if not netutils.IsLocalAddress(params["ip"]):
-        _Fail("Master IP address %s is not configured on this node",
-              params["ip"])
-    else:
-      result = process.RunCmd(["ip", "address", "add", "%s/%s" %
-                               (params["ip"], params["netmask"]), "dev",
-                               params["netdev"], "label",
-                               "%s:0" % params["netdev"]])
-      if result.failed and "File exists" not in result.output:
-        _Fail("Can't activate master IP: %s", result.output)
-    os.makedirs(os.path.dirname(state_file), exist_ok=True)
-    with open(state_file, "w") as fh:
-      fh.write("%s\n" % params["ip"])
-  hooks.RunLocalHooks("master-ip-turnup", _MasterIpEnv(params), _Action)
-  return None
-
-
-def DeactivateMasterIp(master_params, use_external_mip_script):
-  """Take down the master IP (with master-ip-turndown hooks)."""
-  params = dict(master_params)
-  state_file = os.path.join(pathutils.Get().RUN_DIR, _MASTER_IP_STATE)
-
-  def _Action():
-    if not _RecordOnly(params):
-      result = process.RunCmd(["ip", "address", "del", "%s/%s" %
-                               (params["ip"], params["netmask"]), "dev",
-                               params["netdev"]])
-      if result.failed and "Cannot assign" not in result.output:
-        _Fail("Can't deactivate master IP: %s", result.output)
-    try:
-      os.unlink(state_file)
-    except FileNotFoundError:
-      pass
-  hooks.RunLocalHooks("master-ip-turndown", _MasterIpEnv(params), _Action)
-  return None
+# The master IP procedures live in ganeti.backend.master (the setup
+# script); noded's table names them here.
+ActivateMasterIp = _master.ActivateMasterIp
+DeactivateMasterIp = _master.DeactivateMasterIp
 
 
 def DemoteFromMC():

@@ -8,6 +8,7 @@ from ganeti import ssconf
 from ganeti import utils
 from ganeti.cli import (ToStdout, ToStderr, SubmitOpCode, GetClient)
 from ganeti.cli_opts import *  # noqa: F401,F403 pylint: disable=W0401,W0614
+from ganeti.client import gnt_cluster_master
 
 
 def InitCluster(opts, args):
@@ -428,6 +429,12 @@ commands = {
   "search-tags": (SearchTags, [ArgUnknown(min=1, max=1)], [PRIORITY_OPT],
                   "", "Searches the tags on all objects on the cluster for"
                   " a given pattern (regex)"),
+  # master role (ganeti.client.gnt_cluster_master)
+  "master-failover": gnt_cluster_master.COMMANDS["master-failover"],
+  "redist-conf": gnt_cluster_master.COMMANDS["redist-conf"],
+  "activate-master-ip": gnt_cluster_master.COMMANDS["activate-master-ip"],
+  "deactivate-master-ip":
+    gnt_cluster_master.COMMANDS["deactivate-master-ip"],
 }
 
 aliases = {"show": "info", "masterfailover": "master-failover"}

@@ -202,3 +202,9 @@ class OpOsDiagnose(OpCode):
      "Which operating systems to diagnose"),
   ]
   OP_RESULT = ht.TListOf(ht.TListOf(ht.TAny))
+
+
+# Master role (gnt-cluster redist-conf) -----------------------------------
+class OpClusterRedistConf(OpCode):
+  """Force a full push of the cluster configuration and ancillary files."""
+  OP_RESULT = ht.TNone

@@ -304,6 +304,11 @@ CALLS = [
    "Upload an allowed file to the node"),
   ("write_ssconf_files", True, TMO_NORMAL, [("values", None)],
    "Write the ssconf files: {key: value}"),
+  # Master role
+  ("node_change_master_netmask", False, TMO_FAST,
+   [("old_netmask", None), ("netmask", None), ("master_ip", None),
+    ("master_netdev", None)],
+   "Change the netmask of the (active) master IP"),
 ]
 
 CALLS_BY_NAME = dict((c[0], c) for c in CALLS)

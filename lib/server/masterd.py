@@ -12,7 +12,6 @@ import os
 import signal
 import sys
 import threading
-import time
 
 from ganeti import config
 from ganeti import constants
@@ -21,6 +20,7 @@ from ganeti import errors
 from ganeti import jqueue
 from ganeti import locking
 from ganeti import luxi
+from ganeti import masterfailover
 from ganeti import masterquery
 from ganeti import mcpu
 from ganeti import netutils
@@ -31,8 +31,8 @@ from ganeti import utils
 from ganeti.rpc import node as rpc_node
 from ganeti.server import luxiserver
 
-_VOTING_RETRIES = 6
-_VOTING_INTERVAL = 10
+_VOTING_RETRIES = masterfailover.VOTING_RETRIES
+_VOTING_INTERVAL = masterfailover.VOTING_INTERVAL
 
 
 class GanetiContext:
@@ -64,25 +64,7 @@ class GanetiContext:
 
   def _DistributeConfig(self, _config_txt, ssconf_values):
     """Push config.data to candidates and ssconf to online nodes."""
-    master = self.cfg.GetMasterNode()
-    nodes = self.cfg.GetAllNodesInfo()
-    candidates = [u for u, n in nodes.items()
-                  if n.master_candidate and not n.offline and u != master]
-    if candidates:
-      result = self.rpc.call_upload_file(candidates,
-                                         pathutils.Get().CLUSTER_CONF_FILE)
-      for uuid, res in result.items():
-        if res.fail_msg:
-          logging.error("Copy of file %s to node %s failed: %s",
-                        pathutils.Get().CLUSTER_CONF_FILE,
-                        self.cfg.GetNodeName(uuid), res.fail_msg)
-    if ssconf_values is not None:
-      online = [u for u, n in nodes.items() if not n.offline]
-      result = self.rpc.call_write_ssconf_files(online, ssconf_values)
-      for uuid, res in result.items():
-        if res.fail_msg:
-          logging.error("Error while writing ssconf files to node %s: %s",
-                        self.cfg.GetNodeName(uuid), res.fail_msg)
+    masterfailover.DistributeConfig(self.cfg, self.rpc, ssconf_values)
 
   # Called by LUs when nodes join, leave or change role
   def AddNode(self, node):
@@ -244,42 +226,7 @@ def CheckMasterd(options, args):
 
 def CheckAgreement():
   """Ask every node in the config who the master is (voting)."""
-  myself = netutils.Hostname.GetSysName()
-  cfg = config.ConfigWriter(offline=True)
-  nodes = [n for n in cfg.GetNodeList()
-           if cfg.GetNodeName(n) != myself]
-  if not nodes:
-    return True
-  runner = rpc_node.RpcRunner(cfg)
-  try:
-    for _ in range(_VOTING_RETRIES):
-      results = runner.call_master_info(nodes)
-      votes = {}
-      for res in results.values():
-        if res.fail_msg or not res.payload:
-          key = None
-        else:
-          key = res.payload[2]
-        votes[key] = votes.get(key, 0) + 1
-      answered = dict((k, v) for k, v in votes.items() if k is not None)
-      if not answered:
-        logging.critical("No node answered the master voting; retrying")
-        time.sleep(_VOTING_INTERVAL)
-        continue
-      top = max(answered.items(), key=lambda kv: kv[1])
-      if top[0] != myself:
-        logging.critical("It seems we are not the master (top-voted node"
-                         " is %s with %d votes)", top[0], top[1])
-        return False
-      against = sum(v for k, v in answered.items() if k != myself)
-      if top[1] < against:
-        logging.critical("Not enough votes for us to be master")
-        return False
-      return True
-    # nobody answered: treat as agreement, as Ganeti does after retries
-    return True
-  finally:
-    runner.Close()
+  return masterfailover.CheckAgreement(_VOTING_RETRIES, _VOTING_INTERVAL)
 
 
 def PrepMasterd(options, args):

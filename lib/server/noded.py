@@ -32,6 +32,7 @@ from ganeti.backend import iallocator
 from ganeti.backend import impexp
 from ganeti.backend import instance
 from ganeti.backend import jstore
+from ganeti.backend import master as backend_master
 from ganeti.backend import migration
 from ganeti.backend import node
 from ganeti.backend import os as backend_os
@@ -125,6 +126,8 @@ PROCEDURES = {
   "jobqueue_set_drain_flag": jstore.JobQueueSetDrainFlag,
   "upload_file": files.UploadFile,
   "write_ssconf_files": files.WriteSsconfFiles,
+  # master role (ganeti.backend.master)
+  "node_change_master_netmask": backend_master.ChangeMasterNetmask,
 }
 
 assert set(PROCEDURES) == set(defs.CALLS_BY_NAME), \
