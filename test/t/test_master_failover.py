@@ -1,0 +1,225 @@
+"""Master candidates and master failover on one 3-node virtual cluster.
+
+The tests run in order on the same cluster (the master moves around):
+candidates hold the master's config.data byte for byte after every change
+and ssconf matches on all online nodes; a failover while 20+ jobs wait
+loses none; a SIGKILLed master daemon is replaced by ``--no-voting`` and
+by a voted failover; an offline node (its daemon stopped) blocks nothing.
+"""
+
+import fcntl
+import os
+import shutil
+import signal
+import tempfile
+
+import pytest
+import vcluster
+
+from ganeti import constants
+from ganeti import jqueue
+from ganeti import luxi
+from ganeti import opcodes
+from ganeti import serializer
+
+pytestmark = [pytest.mark.cluster]
+
+FINAL = set(constants.JOBS_FINALIZED)
+
+
+@pytest.fixture(scope="module")
+def cluster():
+  tmp = tempfile.mkdtemp(prefix="pyganeti-mf-")
+  vc = vcluster.VirtualCluster(os.path.join(tmp, "vc"), nodes=3)
+  vc.Start()
+  vc.InstallTestOSes(["test-api20"])
+  try:
+    yield vc
+  finally:
+    vc.Stop()
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _Read(path):
+  try:
+    with open(path, "rb") as fh:
+      return fh.read()
+  except FileNotFoundError:
+    return None
+
+
+def _DataDir(vc, node):
+  return os.path.join(vc.NodeRoot(node), "var/lib/ganeti")
+
+
+def _Config(vc, node):
+  return _Read(os.path.join(_DataDir(vc, node), "config.data"))
+
+
+def _Ssconf(vc, node):
+  ddir = _DataDir(vc, node)
+  return dict((name, _Read(os.path.join(ddir, name)))
+              for name in os.listdir(ddir) if name.startswith("ssconf_"))
+
+
+def _Master(vc, node="node1"):
+  return vc.Check("gnt-cluster getmaster", node=node).strip()
+
+
+def _AssertInSync(vc, master, offline=()):
+  """Every online candidate has the master's config.data, every other
+  online node none; ssconf is the same on all online nodes."""
+  data = _Config(vc, master)
+  cfg = serializer.LoadJson(data)
+  assert cfg["nodes"][cfg["cluster"]["master_node"]]["name"] == master
+  ssconf = _Ssconf(vc, master)
+  assert ssconf["ssconf_master_node"] == ("%s\n" % master).encode()
+  for node in cfg["nodes"].values():
+    name = node["name"]
+    if name in offline:
+      continue
+    if node["master_candidate"]:
+      assert _Config(vc, name) == data, "config.data of %s differs" % name
+    else:
+      assert _Config(vc, name) is None, "%s is no candidate" % name
+    assert _Ssconf(vc, name) == ssconf, "ssconf of %s differs" % name
+
+
+def _Client(vc, node):
+  return luxi.Client(address=os.path.join(
+    vc.NodeRoot(node), "var/run/ganeti/socket/ganeti-master"))
+
+
+def _Gone(vc, node):
+  """Whether the masterd of ``node`` has exited (its pid file is free)."""
+  fd = os.open(vc.PidFile("ganeti-masterd", node), os.O_RDONLY)
+  try:
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+  except BlockingIOError:
+    return False
+  finally:
+    os.close(fd)
+  return True
+
+
+def _KillMasterd(vc, node):
+  pid = vc.DaemonPid("ganeti-masterd", node)
+  assert pid
+  os.kill(pid, signal.SIGKILL)
+  vcluster.WaitFor(lambda: _Gone(vc, node), timeout=30,
+                   what="masterd of %s gone" % node)
+
+
+def _AssertMasterWorks(vc, master):
+  for node in vc.nodes:
+    assert _Master(vc, node) == master
+  assert vc.Run("gnt-cluster master-ping", node=master).exit_code == 0
+  roles = vc.Check("gnt-node list --no-headers -o name,role", node=master)
+  assert "%s M" % master in roles.splitlines()
+  vc.Check("gnt-debug delay --no-master 0.01", node=master)
+  states = [os.path.exists(os.path.join(vc.NodeRoot(n),
+                                        "var/run/ganeti/master-ip-state"))
+            for n in vc.nodes]
+  assert states == [n == master for n in vc.nodes]
+
+
+def test_candidates_follow_every_change(cluster):
+  vc = cluster
+  _AssertInSync(vc, "node1")
+  steps = [
+    "gnt-cluster add-tags mf-tag",
+    "gnt-node add-tags node2 mf-node-tag",
+    "gnt-instance add -t diskless -o test-api20+default -n node2 --no-name-check"
+    " --no-ip-check --no-start mf-inst1",
+    "gnt-node modify -C no node3",
+    "gnt-node modify -C yes node3",
+    "gnt-cluster redist-conf",
+  ]
+  for cmd in steps:
+    vc.Check(cmd)
+    _AssertInSync(vc, "node1")
+  # the demoted node kept a backup only; the promoted one got the queue too
+  assert os.listdir(os.path.join(_DataDir(vc, "node3"), "queue"))
+
+
+def test_failover_with_queued_jobs(cluster):
+  vc = cluster
+  cl = _Client(vc, "node1")
+  # one job holds node3's lock for a while; the others wait behind it
+  blocker = cl.SubmitJob([opcodes.OpTestDelay(duration=3.0, on_master=False,
+                                              on_nodes=["node3"])])
+  vcluster.WaitFor(lambda: cl.QueryJobs([blocker], ["status"]) ==
+                   [["running"]], timeout=30, what="the blocking job")
+  submitted = cl.SubmitManyJobs([
+    [opcodes.OpTestDelay(duration=0.01, on_master=False, on_nodes=["node3"])]
+    for _ in range(22)])
+  assert all(ok for (ok, _) in submitted), submitted
+  ids = [blocker] + [job_id for (_, job_id) in submitted]
+  status = [s for (s, ) in cl.QueryJobs(ids, ["status"])]
+  assert not FINAL.intersection(status), status
+  cl.Close()
+  result = vc.Run("gnt-cluster master-failover", node="node2")
+  assert result.exit_code == 0, result
+  assert _Master(vc, "node3") == "node2"
+  cl = _Client(vc, "node2")
+  try:
+    def _AllDone():
+      return all(s in FINAL for (s, ) in cl.QueryJobs(ids, ["status"]))
+    vcluster.WaitFor(_AllDone, timeout=60, what="all jobs finished")
+    assert [s for (s, ) in cl.QueryJobs(ids, ["status"])] == \
+      ["success"] * len(ids)
+  finally:
+    cl.Close()
+  qdir = os.path.join(_DataDir(vc, "node2"), "queue")
+  for job_id in ids:
+    job = jqueue.QueuedJob.Load(_Read(os.path.join(qdir, "job-%d" % job_id)),
+                                writable=False)
+    assert job.CalcStatus() == "success"
+  _AssertMasterWorks(vc, "node2")
+  _AssertInSync(vc, "node2")
+
+
+def test_killed_master_failover(cluster):
+  vc = cluster
+  _KillMasterd(vc, "node2")
+  assert vc.Run("gnt-cluster master-ping", node="node2").exit_code == 1
+  result = vc.Run("gnt-cluster master-failover --no-voting --yes-do-it",
+                  node="node3")
+  assert result.exit_code == 0, result
+  _AssertMasterWorks(vc, "node3")
+  _AssertInSync(vc, "node3")
+  # with voting: the others still answer that node3 is the master
+  _KillMasterd(vc, "node3")
+  result = vc.Run("gnt-cluster master-failover", node="node1")
+  assert result.exit_code == 0, result
+  _AssertMasterWorks(vc, "node1")
+  vc.Check("gnt-instance list mf-inst1")
+  _AssertInSync(vc, "node1")
+
+
+def test_offline_node_does_not_block(cluster):
+  vc = cluster
+  vc.Check("gnt-node modify -O yes node3")
+  pid = vc.DaemonPid("ganeti-noded", "node3")
+  os.kill(pid, signal.SIGTERM)
+  vcluster.WaitFor(lambda: not _Alive(pid), timeout=30,
+                   what="node3 noded gone")
+  for cmd in ["gnt-debug delay --no-master -n node2 0.01",
+              "gnt-cluster add-tags mf-offline", "gnt-node list",
+              "gnt-instance list", "gnt-cluster redist-conf"]:
+    vc.Check(cmd)
+  _AssertInSync(vc, "node1", offline=["node3"])
+  # node3 neither answers nor is asked; node1 and node2 decide
+  result = vc.Run("gnt-cluster master-failover", node="node2")
+  assert result.exit_code == 0, result
+  assert _Master(vc, "node1") == "node2"
+  vc.Check("gnt-debug delay --no-master 0.01", node="node2")
+  _AssertInSync(vc, "node2", offline=["node3"])
+
+
+def _Alive(pid):
+  try:
+    os.kill(pid, 0)
+  except ProcessLookupError:
+    return False
+  return True
