@@ -31,7 +31,8 @@ def InitCluster(opts, args):
     maintain_node_health=opts.maintain_node_health,
     default_iallocator=opts.default_iallocator,
     vg_name=opts.vg_name, secondary_ip=opts.secondary_ip,
-    enabled_disk_templates=templates)
+    enabled_disk_templates=templates,
+    use_external_mip_script=bool(opts.use_external_mip_script))
   op = opcodes.OpClusterPostInit()
   SubmitOpCode(op, opts=opts)
   return 0
@@ -292,7 +293,8 @@ def SetClusterParams(opts, args):
     enabled_disk_templates=(
       [t for t in opts.enabled_disk_templates.split(",") if t]
       if opts.enabled_disk_templates is not None else None))
-  if all(getattr(op, name) is None for name in
+  master_net = gnt_cluster_master.SetMasterNetParams(op, opts)
+  if not master_net and all(getattr(op, name) is None for name in
          ("enabled_hypervisors", "hvparams", "beparams", "nicparams",
           "ndparams", "candidate_pool_size", "max_running_jobs",
           "max_tracked_jobs", "mac_prefix", "maintain_node_health",
@@ -358,6 +360,7 @@ _INIT_OPTS = [
   cli_option("--vg-name", dest="vg_name", default=None,
              help="LVM volume group"),
   SECONDARY_IP_OPT,
+  gnt_cluster_master.USE_EXTERNAL_MIP_SCRIPT_OPT,
 ]
 _MODIFY_OPTS = [
   FORCE_OPT,
@@ -388,7 +391,7 @@ _MODIFY_OPTS = [
              help="Whether the cluster manages /etc/hosts"),
   _DEFAULT_IALLOCATOR_OPT,
   DRY_RUN_OPT, PRIORITY_OPT, SUBMIT_OPT, PRINT_JOBID_OPT,
-]
+] + gnt_cluster_master.MODIFY_OPTS
 (ListTags, AddTags, RemoveTags) = cli.TagCommands(constants.TAG_CLUSTER)
 
 commands = {

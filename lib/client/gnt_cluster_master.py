@@ -91,3 +91,37 @@ COMMANDS = {
   "deactivate-master-ip": (DeactivateMasterIp, ARGS_NONE, [CONFIRM_OPT], "",
                            "Deactivates the master IP"),
 }
+
+
+# Master network options of gnt-cluster init/modify ---------------------------
+USE_EXTERNAL_MIP_SCRIPT_OPT = cli_option(
+  "--use-external-mip-script", dest="use_external_mip_script", type="bool",
+  default=None, metavar="yes|no",
+  help="Specify whether to run a user-provided script for the master IP"
+  " address turnup and turndown operations")
+
+#: the options gnt-cluster modify adds for the master network
+MODIFY_OPTS = [
+  cli_option("--master-netdev", dest="master_netdev", default=None,
+             help="Specify the node interface (cluster-wide) on which the"
+             " master IP address will be added (cluster init default: eth0)",
+             metavar="NETDEV"),
+  cli_option("--master-netmask", dest="master_netmask", type="int",
+             default=None, metavar="NETMASK",
+             help="Specify the netmask of the master IP"),
+  USE_EXTERNAL_MIP_SCRIPT_OPT,
+]
+
+
+def SetMasterNetParams(op, opts):
+  """Copy the master network options into an OpClusterSetParams.
+
+  @return: whether any of them was given
+  """
+  given = False
+  for name in ("master_netdev", "master_netmask", "use_external_mip_script"):
+    value = getattr(opts, name, None)
+    if value is not None:
+      setattr(op, name, value)
+      given = True
+  return given

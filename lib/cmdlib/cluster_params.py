@@ -17,6 +17,7 @@ from ganeti import utils
 from ganeti.cmdlib.base import LogicalUnit
 from ganeti.cmdlib import iallocator
 from ganeti.cmdlib import hv_params as hvp_check
+from ganeti.cmdlib import cluster_master
 
 
 #: Parameters of the opcode this LU applies
@@ -27,6 +28,8 @@ _SUPPORTED = frozenset([
   "mac_prefix", "hidden_os", "blacklisted_os", "modify_etc_hosts",
   "max_running_jobs", "max_tracked_jobs", "enabled_disk_templates",
   "osparams_private_cluster",
+  # master network (ganeti.cmdlib.cluster_master)
+  "master_netdev", "master_netmask", "use_external_mip_script",
 ])
 
 _MAC_PREFIX_RE = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){2}$")
@@ -276,6 +279,7 @@ class LUClusterSetParams(LogicalUnit):
   def CheckPrereq(self):
     cluster = self.cluster = self.cfg.GetClusterInfo()
     op = self.op
+    cluster_master.CheckMasterNetworkChange(self)
 
     self.new_enabled_hvs = (list(op.enabled_hypervisors)
                             if op.enabled_hypervisors is not None
@@ -432,8 +436,10 @@ class LUClusterSetParams(LogicalUnit):
       cluster.default_iallocator = op.default_iallocator
     if op.enabled_disk_templates is not None:
       cluster.enabled_disk_templates = list(op.enabled_disk_templates)
+    cluster_master.PrepareMasterNetworkChange(self, feedback_fn)
 
     self.cfg.Update(cluster, feedback_fn)
+    cluster_master.FinishMasterNetworkChange(self, feedback_fn)
 
     if op.candidate_pool_size is not None:
       promoted = self.cfg.MaintainCandidatePool([])

@@ -197,6 +197,46 @@ def test_killed_master_failover(cluster):
   _AssertInSync(vc, "node1")
 
 
+_MIP_SCRIPT = """#!/bin/sh
+echo "$1 $GANETI_HOSTNAME $MASTER_NETDEV $MASTER_IP $MASTER_NETMASK" \
+  "$CLUSTER_IP_VERSION" >> %s
+"""
+
+
+def test_external_mip_script_follows_failover(cluster):
+  vc = cluster
+  log = os.path.join(vc.basedir, "mip.log")
+  script = os.path.join(vc.NodeRoot("node1"),
+                        "etc/ganeti/scripts/master-ip-setup")
+  os.makedirs(os.path.dirname(script))
+  with open(script, "w") as fh:
+    fh.write(_MIP_SCRIPT % log)
+  os.chmod(script, 0o755)
+  vc.Check("gnt-cluster modify --use-external-mip-script yes")
+  # redist-conf hands the script to the other nodes
+  vc.Check("gnt-cluster redist-conf")
+  for node in ("node2", "node3"):
+    assert _Read(os.path.join(vc.NodeRoot(node),
+                              "etc/ganeti/scripts/master-ip-setup")) == \
+      _Read(script)
+  failed = vc.Run("gnt-cluster modify --master-netmask 33")
+  assert failed.exit_code == 1
+  assert "CIDR netmask (33) not valid for IPv4" in failed.stderr
+  vc.Check("gnt-cluster modify --master-netmask 24")
+  assert "master netmask: 24" in vc.Check("gnt-cluster info")
+  result = vc.Run("gnt-cluster master-failover", node="node2")
+  assert result.exit_code == 0, result
+  ip = "%s.1" % vc.prefix
+  with open(log) as fh:
+    assert fh.read().splitlines() == [
+      "stop node1 lo %s 24 4" % ip, "start node2 lo %s 24 4" % ip]
+  result = vc.Run("gnt-cluster master-failover")
+  assert result.exit_code == 0, result
+  vc.Check("gnt-cluster modify --use-external-mip-script no"
+           " --master-netmask 32")
+  _AssertMasterWorks(vc, "node1")
+
+
 def test_offline_node_does_not_block(cluster):
   vc = cluster
   vc.Check("gnt-node modify -O yes node3")
