@@ -17,6 +17,8 @@ never changed.
 """
 
 import os
+import shutil
+import sys
 
 from ganeti import constants
 from ganeti import netutils
@@ -45,10 +47,14 @@ def MasterIpEnv(params):
 
 
 def DefaultSetupScript():
-  """The default master-ip-setup: the checkout's tools/, else installed."""
-  own = os.path.join(_TOP, "tools", "master-ip-setup")
-  if process.IsExecutable(own):
-    return own
+  """The default master-ip-setup: the checkout's tools/, else the one
+  installed beside the running daemon or on PATH, else Ganeti's place."""
+  for path in (os.path.join(_TOP, "tools", "master-ip-setup"),
+               os.path.join(os.path.dirname(os.path.abspath(sys.argv[0])),
+                            "master-ip-setup"),
+               shutil.which("master-ip-setup")):
+    if path and process.IsExecutable(path):
+      return path
   return DEFAULT_MASTER_SETUP_SCRIPT
 
 

@@ -168,6 +168,9 @@ def test_failover_with_queued_jobs(cluster):
     vcluster.WaitFor(_AllDone, timeout=60, what="all jobs finished")
     assert [s for (s, ) in cl.QueryJobs(ids, ["status"])] == \
       ["success"] * len(ids)
+    # the job id serial came along with the queue
+    assert int(cl.SubmitJob([opcodes.OpTestDelay(duration=0.01)])) > \
+      max(int(i) for i in ids)
   finally:
     cl.Close()
   qdir = os.path.join(_DataDir(vc, "node2"), "queue")
