@@ -3,8 +3,9 @@
 ``OP_CLUSTER_REDIST_CONF`` rewrites config.data (bumping the serials), which
 pushes it to every online master candidate and the ssconf files to every
 online node, then copies the ancillary cluster files (certificates, keys,
-RAPI users, known_hosts and, when enabled, the external master IP setup
-script) from the master to every other online node.
+RAPI users, known_hosts, /etc/hosts when the cluster manages it and, when
+enabled, the external master IP setup script) from the master to every
+other online node.
 """
 
 import os
@@ -13,6 +14,7 @@ from ganeti import constants
 from ganeti import errors
 from ganeti import locking
 from ganeti import pathutils
+from ganeti import vcluster
 from ganeti.cmdlib.base import NoHooksLU
 
 
@@ -26,6 +28,8 @@ def AncillaryFiles(cluster):
            paths.CONF_DIR + "/vnc-cluster-password"]
   if cluster.use_external_mip_script:
     files.append(paths.EXTERNAL_MASTER_SETUP_SCRIPT)
+  if cluster.modify_etc_hosts and not vcluster.IsVirtual():
+    files.append(pathutils.ETC_HOSTS)
   return [f for f in files if os.path.isfile(f)]
 
 

@@ -94,6 +94,7 @@ def testAncillaryFilesIncludeExternalScript(tmp_path, monkeypatch):
 
   class _Cluster:
     use_external_mip_script = False
+    modify_etc_hosts = True  # never /etc/hosts in a virtual cluster
   assert cluster_master.AncillaryFiles(_Cluster) == []
   _Cluster.use_external_mip_script = True
   assert cluster_master.AncillaryFiles(_Cluster) == [str(script)]

@@ -3,8 +3,10 @@
 The tests run in order on the same cluster (the master moves around):
 candidates hold the master's config.data byte for byte after every change
 and ssconf matches on all online nodes; a failover while 20+ jobs wait
-loses none; a SIGKILLed master daemon is replaced by ``--no-voting`` and
-by a voted failover; an offline node (its daemon stopped) blocks nothing.
+loses none; a SIGKILLed master daemon is replaced by ``--no-voting``, a
+dead master node by a voted failover; a node whose ssconf wrongly names
+it master is outvoted; the external master IP script moves with the
+master; an offline node (its daemon stopped) blocks nothing.
 """
 
 import fcntl
@@ -191,10 +193,24 @@ def test_killed_master_failover(cluster):
   assert result.exit_code == 0, result
   _AssertMasterWorks(vc, "node3")
   _AssertInSync(vc, "node3")
-  # with voting: the others still answer that node3 is the master
+  # the whole master node dies (master and node daemon): a voted failover
+  # still works (node2 answers, node3 is silent); the old master's part
+  # only gives warnings
   _KillMasterd(vc, "node3")
+  noded = vc.DaemonPid("ganeti-noded", "node3")
+  os.kill(noded, signal.SIGKILL)
+  vcluster.WaitFor(lambda: not _Alive(noded), timeout=30,
+                   what="node3 noded gone")
   result = vc.Run("gnt-cluster master-failover", node="node1")
   assert result.exit_code == 0, result
+  assert "Could not disable the master IP" in result.stderr
+  assert "Could not disable the master role on the old master node3" in \
+    result.stderr
+  # node3 "reboots" (/var/run is lost) and gets the current configuration
+  os.unlink(os.path.join(vc.NodeRoot("node3"),
+                         "var/run/ganeti/master-ip-state"))
+  vc.Check("daemon-util start ganeti-noded", node="node3")
+  vc.Check("gnt-cluster redist-conf")
   _AssertMasterWorks(vc, "node1")
   vc.Check("gnt-instance list mf-inst1")
   _AssertInSync(vc, "node1")
