@@ -325,6 +325,8 @@ class LUNodeSetParams(LogicalUnit):
       self.new_role = "regular"
     else:
       self.new_role = self.old_role
+    if self.old_role == "offline" and self.new_role != self.old_role:
+      node_params.CheckLeavingOffline(self, node)
     if self.op.secondary_ip:
       affected = node_params.SecondaryIpInstances(self.cfg, node.uuid)
       if self.glm is not None:

@@ -125,3 +125,15 @@ def CheckPoweredChange(lu, node):
                                " as it does not support out-of-band"
                                " handling" % lu.op.node_name,
                                errors.ECODE_STATE)
+
+
+def CheckLeavingOffline(lu, node):
+  """A node leaving the offline role must answer (its version)."""
+  result = lu.rpc.call_version([node.uuid])[node.uuid]
+  if result.fail_msg:
+    raise errors.OpPrereqError("Node %s is being de-offlined but fails to"
+                               " report its version: %s" %
+                               (node.name, result.fail_msg),
+                               errors.ECODE_STATE)
+  lu.LogWarning("Transitioning node from offline to online state without"
+                " using re-add. Please make sure the node is healthy!")
