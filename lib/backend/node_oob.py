@@ -32,7 +32,7 @@ def RunOob(oob_program, command, node_name, timeout):
                           timeout=timeout)
   if result.failed:
     _Fail("'%s' failed with reason '%s'; output: %s", result.cmd,
-          result.fail_reason, result.output)
+          result.fail_reason, result.output.strip())
   return result.stdout
 
 
