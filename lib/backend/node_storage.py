@@ -77,7 +77,7 @@ def _FixVgConsistency(vg_name, run_fn):
           " 'vgs' output: %r", vg_name, output, check.output)
 
 
-def ExecuteStorageOp(su_name, su_args, name, op, _run_fn=None):
+def ExecuteStorageOp(su_name, su_args, name, op):
   """Run the storage operation ``op`` on the storage unit ``name``."""
   valid = storage_fields.VALID_STORAGE_OPERATIONS.get(su_name, frozenset())
   if op not in valid:
@@ -85,10 +85,9 @@ def ExecuteStorageOp(su_name, su_args, name, op, _run_fn=None):
           op, su_name)
   if not name:
     _Fail("A storage unit name is required")
-  run_fn = _run_fn or bdev_base.RunCmd
   if op == storage_fields.SO_FIX_CONSISTENCY:
     try:
       lvm.CheckName(name)
     except errors.BlockDeviceError as err:
       _Fail("%s", err)
-    _FixVgConsistency(name, run_fn)
+    _FixVgConsistency(name, bdev_base.RunCmd)

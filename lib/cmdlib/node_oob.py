@@ -124,14 +124,14 @@ class LUOobCommand(NoHooksLU):
     ret = []
     nodes = utils.NiceSort(self.nodes, key=lambda n: n.name)
     for (idx, node) in enumerate(nodes):
-      entry = [(qfields.RS_NORMAL, node.name)]
+      entry = [[qfields.RS_NORMAL, node.name]]
       ret.append(entry)
       oob_program = SupportsOob(self.cfg, node)
       if not oob_program:
-        entry.append((qfields.RS_UNAVAIL, None))
+        entry.append([qfields.RS_UNAVAIL, None])
         continue
       (status, payload) = self._RunOne(node, oob_program, feedback_fn)
-      entry.append((status, payload))
+      entry.append([status, payload])
       if (status == qfields.RS_NORMAL and
           self.op.command == oob.OOB_POWER_ON and idx < len(nodes) - 1):
         self._sleep_fn(self.op.power_delay)
