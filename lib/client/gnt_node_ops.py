@@ -67,6 +67,10 @@ SECONDARY_ONLY_OPT = cli_option(
   "-s", "--secondary-only", dest="secondary_only", default=False,
   action="store_true", help="Evacuate secondary instances only (applies"
   " only to internally mirrored disk templates, e.g. using DRBD)")
+IGNORE_SOFT_ERRORS_OPT = cli_option(
+  "--ignore-soft-errors", dest="ignore_soft_errors", action="store_true",
+  default=False, help="Tell htools to ignore any soft errors like N+1"
+  " violations")
 IGNORE_CONSIST_OPT = cli_option(
   "--ignore-consistency", dest="ignore_consistency", action="store_true",
   default=False, help="Ignore the consistency of the disks on the secondary")
@@ -191,7 +195,8 @@ def EvacuateNode(opts, args):
   op = opcodes.OpNodeEvacuate(node_name=args[0], mode=mode,
                               remote_node=opts.dst_node,
                               iallocator=opts.iallocator,
-                              early_release=opts.early_release)
+                              early_release=opts.early_release,
+                              ignore_soft_errors=opts.ignore_soft_errors)
   result = SubmitOrSend(op, opts, cl=cl)
   bad_cnt = _WaitForJobs(cl, opts, result)
   if bad_cnt == 0:
@@ -420,8 +425,9 @@ def RepairStorage(opts, args):
 COMMANDS = {
   "evacuate": (
     EvacuateNode, ARGS_ONE_NODE,
-    [FORCE_OPT, IALLOCATOR_OPT, NEW_SECONDARY_OPT, EARLY_RELEASE_OPT,
-     PRIORITY_OPT, PRIMARY_ONLY_OPT, SECONDARY_ONLY_OPT] + _SUBMIT_OPTS,
+    [FORCE_OPT, IALLOCATOR_OPT, IGNORE_SOFT_ERRORS_OPT, NEW_SECONDARY_OPT,
+     EARLY_RELEASE_OPT, PRIORITY_OPT, PRIMARY_ONLY_OPT,
+     SECONDARY_ONLY_OPT] + _SUBMIT_OPTS,
     "[-f] {-I <iallocator> | -n <dst>} [-p | -s] [options...] <node>",
     "Relocate the primary and/or secondary instances from a node"),
   "failover": (
