@@ -221,6 +221,13 @@ $ gnt-node list -o name,offline,powered
 Node  Offline Powered
 node1 N       -
 node2 Y       N
+$ gnt-node info node1 node2 | grep -E 'Node name|offline|powered'
+# exit=0
+- Node name: node1
+  offline: False
+- Node name: node2
+  offline: True
+  powered: False
 $ gnt-node power status node2
 # exit=0
 Node  Status   
