@@ -280,8 +280,24 @@ def _NodeContext(cfg, rpc, wanted, names):
           node_to_secondary[snode].add(inst.uuid)
   return query.NodeQueryData(nodes, live, cfg.GetMasterNode(),
                              node_to_primary, node_to_secondary, inst_names,
-                             cfg.GetAllNodeGroupsInfo(), {},
+                             cfg.GetAllNodeGroupsInfo(),
+                             _NodeOobSupport(cfg, nodes, wanted),
                              cfg.GetClusterInfo())
+
+
+def _NodeOobSupport(cfg, nodes, wanted):
+  """node UUID -> whether the node has an OOB program (NQ_OOB)."""
+  if query.NQ_OOB not in wanted:
+    return {}
+  cluster = cfg.GetClusterInfo()
+  groups = cfg.GetAllNodeGroupsInfo()
+  result = {}
+  for node in nodes:
+    group = groups.get(node.group)
+    ndparams = cluster.FillND(node, group) if group is not None else \
+      cluster.SimpleFillND(node.ndparams or {})
+    result[node.uuid] = bool(ndparams.get(constants.ND_OOB_PROGRAM))
+  return result
 
 
 def _GroupContext(cfg, wanted):

@@ -173,8 +173,21 @@ def _LvmStorageList(su_name, name, fields):
   return rows
 
 
+def _FileStorageDirs(su_args):
+  """The directories of file storage ``su_args``: Ganeti sends the
+  arguments of the storage unit, ``[[dir, ...]]``; a flat list of
+  directories is accepted too."""
+  dirs = []
+  for arg in su_args or []:
+    if isinstance(arg, (list, tuple)):
+      dirs.extend(arg)
+    else:
+      dirs.append(arg)
+  return dirs
+
+
 def _FileStorageList(su_name, su_args, name, fields):
-  dirs = [name] if name else list(su_args or [])
+  dirs = [name] if name else _FileStorageDirs(su_args)
   rows = []
   for path in dirs:
     local = filestorage.LocalizePath(path)

@@ -9,6 +9,7 @@ from ganeti import qlang
 from ganeti.cli import (ToStdout, ToStderr, SubmitOpCode, SubmitOrSend,
                         GetClient, PrintGenericInfo, FormatParamsDictInfo)
 from ganeti.cli_opts import *  # noqa: F401,F403 pylint: disable=W0401,W0614
+from ganeti.client import gnt_node_ops
 
 _LIST_DEF_FIELDS = ["name", "dtotal", "dfree", "mtotal", "mnode", "mfree",
                     "pinst_cnt", "sinst_cnt"]
@@ -123,7 +124,7 @@ def RemoveNode(opts, args):
 def SetNodeParams(opts, args):
   all_changes = [opts.master_candidate, opts.drained, opts.offline,
                  opts.master_capable, opts.vm_capable, opts.secondary_ip,
-                 opts.ndparams or None]
+                 opts.ndparams or None, opts.node_powered]
   if all_changes.count(None) == len(all_changes):
     ToStderr("Please give at least one of the parameters.")
     return 1
@@ -135,7 +136,8 @@ def SetNodeParams(opts, args):
                                secondary_ip=opts.secondary_ip,
                                force=opts.force,
                                ndparams=opts.ndparams or None,
-                               auto_promote=opts.auto_promote)
+                               auto_promote=opts.auto_promote,
+                               powered=opts.node_powered)
   result = SubmitOrSend(op, opts)
   if result:
     ToStdout("Modified node %s", args[0])
@@ -171,7 +173,8 @@ commands = {
   "modify": (SetNodeParams, ARGS_ONE_NODE,
              [FORCE_OPT, SUBMIT_OPT, PRINT_JOBID_OPT, MC_OPT, DRAINED_OPT,
               OFFLINE_OPT, CAPAB_MASTER_OPT, CAPAB_VM_OPT, SECONDARY_IP_OPT,
-              AUTO_PROMOTE_OPT, DRY_RUN_OPT, PRIORITY_OPT, NODE_PARAMS_OPT],
+              AUTO_PROMOTE_OPT, DRY_RUN_OPT, PRIORITY_OPT, NODE_PARAMS_OPT,
+              gnt_node_ops.NODE_POWERED_OPT],
              "<node_name>", "Alters the parameters of a node"),
   "list-tags": (ListTags, ARGS_ONE_NODE, [], "<node_name>",
                 "List the tags of the given node"),
@@ -181,6 +184,7 @@ commands = {
   "remove-tags": (RemoveTags, [ArgNode(min=1, max=1), ArgUnknown()],
                   [TAG_SRC_OPT, PRIORITY_OPT, SUBMIT_OPT, PRINT_JOBID_OPT],
                   "<node_name> tag...", "Remove tags from the given node"),
+  **gnt_node_ops.COMMANDS,
 }
 
 aliases = {"show": "info"}

@@ -29,4 +29,10 @@ from ganeti.cmdlib.misc import (  # noqa: F401
 from ganeti.cmdlib.allocator import LUTestAllocator  # noqa: F401
 from ganeti.cmdlib.backup import (  # noqa: F401
   LUBackupPrepare, LUBackupExport, LUBackupRemove, LUBackupQuery)
+from ganeti.cmdlib.node_evacuate import (  # noqa: F401
+  LUNodeEvacuate, LUNodeMigrate)
+from ganeti.cmdlib.node_storage import (  # noqa: F401
+  LUNodeQueryvols, LUNodeQueryStorage, LUNodeModifyStorage,
+  LURepairNodeStorage)
+from ganeti.cmdlib.node_oob import LUOobCommand, LUNodePowercycle  # noqa
 from ganeti.cmdlib.cluster_master import LUClusterRedistConf  # noqa: F401

@@ -10,6 +10,7 @@ from ganeti import objects
 from ganeti import pathutils
 from ganeti import utils
 from ganeti.cmdlib.base import LogicalUnit, ExpandNodeUuidAndName
+from ganeti.cmdlib import node_params
 
 
 def _DistributeAncillaryFiles(lu, node_uuids):
@@ -220,12 +221,19 @@ class LUNodeSetParams(LogicalUnit):
                          self.op.offline is True or
                          self.op.drained is True or
                          self.op.master_capable is False)
+    node_params.CheckSecondaryIpArg(self.op.secondary_ip)
+    self.lock_instances = self.op.secondary_ip is not None
 
   def ExpandNames(self):
     if self.op.auto_promote or self.might_demote:
       self.needed_locks = {locking.LEVEL_NODE: locking.ALL_SET}
     else:
       self.needed_locks = {locking.LEVEL_NODE: [self.op.node_uuid]}
+    if self.lock_instances:
+      self.share_locks[locking.LEVEL_INSTANCE] = 1
+      self.needed_locks[locking.LEVEL_INSTANCE] = sorted(
+        inst.name for inst in node_params.SecondaryIpInstances(
+          self.cfg, self.op.node_uuid))
 
   def BuildHooksEnv(self):
     return {"OP_TARGET": self.op.node_name,
@@ -288,13 +296,11 @@ class LUNodeSetParams(LogicalUnit):
       raise errors.OpPrereqError("Node '%s' is offline or drained, can't set"
                                  " it as master candidate" % node.name,
                                  errors.ECODE_STATE)
-    if self.op.secondary_ip is not None:
-      raise errors.OpPrereqError("Changing the secondary IP is not"
-                                 " supported yet", errors.ECODE_INVAL)
     for attr in self._FLAGS:
       if getattr(self.op, attr) is False and getattr(node, attr) is False:
         self.LogInfo("Ignoring request to unset flag %s, already unset", attr)
         setattr(self.op, attr, None)
+    node_params.CheckPoweredChange(self, node)
     # leaving the drained/offline state (or becoming master capable) may
     # make the node a candidate again, if the pool needs one
     if (self.op.drained is False or self.op.offline is False or
@@ -319,13 +325,32 @@ class LUNodeSetParams(LogicalUnit):
       self.new_role = "regular"
     else:
       self.new_role = self.old_role
+    if self.old_role == "offline" and self.new_role != self.old_role:
+      node_params.CheckLeavingOffline(self, node)
+    if self.op.secondary_ip:
+      affected = node_params.SecondaryIpInstances(self.cfg, node.uuid)
+      if self.glm is not None:
+        owned = set(self.glm.list_owned(locking.LEVEL_INSTANCE))
+        missing = set(i.name for i in affected) - owned
+        if missing:
+          raise errors.OpPrereqError(
+            "Instances affected by changing node %s's secondary IP address"
+            " have changed since locks were acquired, wanted '%s', have"
+            " '%s'; retry the operation" %
+            (node.name, utils.CommaJoin(sorted(i.name for i in affected)),
+             utils.CommaJoin(sorted(owned))), errors.ECODE_STATE)
+      node_params.CheckSecondaryIpChange(self, node, self.op.secondary_ip,
+                                         affected)
+    self.new_ndparams = None
+    if self.op.ndparams:
+      self.new_ndparams = node_params.ComputeNewNdparams(node,
+                                                         self.op.ndparams)
 
   def Exec(self, feedback_fn):
     node = self.node
     result = []
-    if self.op.ndparams is not None:
-      node.ndparams = dict(node.ndparams or {})
-      node.ndparams.update(self.op.ndparams)
+    if self.new_ndparams is not None:
+      node.ndparams = self.new_ndparams
     if self.op.powered is not None:
       node.powered = self.op.powered
     for attr in ("master_capable", "vm_capable"):
@@ -341,6 +366,9 @@ class LUNodeSetParams(LogicalUnit):
           result.append((desc, str(new)))
       changed_mc = self.old_flags[0] != new_flags[0]
       (node.master_candidate, node.drained, node.offline) = new_flags
+    if self.op.secondary_ip:
+      node.secondary_ip = self.op.secondary_ip
+      result.append(("secondary_ip", self.op.secondary_ip))
     self.cfg.Update(node, feedback_fn)
     if changed_mc:
       if node.master_candidate:

@@ -63,6 +63,10 @@ def _TestDelayTimeout(args):
   return int(args[0]) + 5
 
 
+def _OobTimeout(args):
+  return int(args[3]) + 5
+
+
 CALLS = [
   # Nodes and master role
   ("version", True, TMO_URGENT, [], "Query node version"),
@@ -304,6 +308,24 @@ CALLS = [
    "Upload an allowed file to the node"),
   ("write_ssconf_files", True, TMO_NORMAL, [("values", None)],
    "Write the ssconf files: {key: value}"),
+  # Node operations: storage units, powercycle, out-of-band
+  ("storage_modify", False, TMO_NORMAL,
+   [("su_name", None), ("su_args", None), ("name", None),
+    ("changes", None)],
+   "Change a storage unit: changes is {field: value} (lvm-pv:"
+   " allocatable)"),
+  ("storage_execute", False, TMO_NORMAL,
+   [("su_name", None), ("su_args", None), ("name", None), ("op", None)],
+   "Run an operation on a storage unit (lvm-vg: fix-consistency)"),
+  ("node_powercycle", False, TMO_NORMAL,
+   [("hypervisor", None), ("hvparams", None)],
+   "Schedule a hard reboot of the node through its hypervisor; returns"
+   " a message"),
+  ("run_oob", False, _OobTimeout,
+   [("oob_program", None), ("command", None), ("remote_node", None),
+    ("timeout", None)],
+   "Run the out-of-band program (on the master) for a node; returns its"
+   " standard output"),
   # Master role
   ("node_change_master_netmask", False, TMO_FAST,
    [("old_netmask", None), ("netmask", None), ("master_ip", None),

@@ -37,6 +37,8 @@ from ganeti.backend import migration
 from ganeti.backend import node
 from ganeti.backend import os as backend_os
 from ganeti.backend import storage_units
+from ganeti.backend import node_storage
+from ganeti.backend import node_oob
 from ganeti.http import server as http_server
 from ganeti.rpc import defs
 
@@ -126,6 +128,10 @@ PROCEDURES = {
   "jobqueue_set_drain_flag": jstore.JobQueueSetDrainFlag,
   "upload_file": files.UploadFile,
   "write_ssconf_files": files.WriteSsconfFiles,
+  "storage_modify": node_storage.ModifyStorage,
+  "storage_execute": node_storage.ExecuteStorageOp,
+  "node_powercycle": node_oob.PowercycleNode,
+  "run_oob": node_oob.RunOob,
   # master role (ganeti.backend.master)
   "node_change_master_netmask": backend_master.ChangeMasterNetmask,
 }

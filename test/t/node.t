@@ -259,6 +259,7 @@ node3 O    Y       (offline)
 $ gnt-node modify --offline=no node3
 # exit=0
 {{ts}}  - INFO: Auto-promoting node to master candidate
+{{ts}}  - WARNING: Transitioning node from offline to online state without using re-add. Please make sure the node is healthy!
 Modified node node3
  - master_candidate -> True
  - offline -> False
