@@ -29,3 +29,8 @@ from ganeti.cmdlib.misc import (  # noqa: F401
 from ganeti.cmdlib.allocator import LUTestAllocator  # noqa: F401
 from ganeti.cmdlib.backup import (  # noqa: F401
   LUBackupPrepare, LUBackupExport, LUBackupRemove, LUBackupQuery)
+from ganeti.cmdlib.group import (  # noqa: F401
+  LUGroupAdd, LUGroupAssignNodes, LUGroupRemove, LUGroupRename,
+  LUGroupSetParams)
+from ganeti.cmdlib.group_evacuate import LUGroupEvacuate  # noqa: F401
+from ganeti.cmdlib.instance_change_group import LUInstanceChangeGroup  # noqa
