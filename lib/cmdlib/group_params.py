@@ -97,18 +97,14 @@ def CheckISpecSyntax(minmax, std=None):
 
 
 def CheckIPolicySyntax(ipolicy, check_std):
-  """Check an instance policy (complete when ``check_std``).
-
-  A group policy (``check_std`` false) may omit keys (they are inherited)
-  but may not carry ``std``.
+  """Check an instance policy; ``std`` is checked against the bounds
+  only when ``check_std`` (cluster level).  Missing keys are fine (a group
+  policy inherits them).
   """
   unknown = set(ipolicy) - IPOLICY_ALL_KEYS
   if unknown:
     raise _Inval("Invalid instance policy: invalid keys in ipolicy: %s" %
                  utils.CommaJoin(sorted(unknown)))
-  if not check_std and constants.ISPECS_STD in ipolicy:
-    raise _Inval("%s cannot appear in group instance specs" %
-                 constants.ISPECS_STD)
   std = ipolicy.get(constants.ISPECS_STD) if check_std else None
   if constants.ISPECS_MINMAX in ipolicy:
     minmax = ipolicy[constants.ISPECS_MINMAX]
@@ -189,8 +185,10 @@ def GetUpdatedIPolicy(old_ipolicy, new_ipolicy, group_policy=False):
 
 def CheckFullIPolicy(cluster, group_ipolicy):
   """Check a group policy once filled from the cluster's."""
-  CheckIPolicySyntax(group_ipolicy, False)
-  CheckIPolicySyntax(cluster.SimpleFillIPolicy(group_ipolicy), True)
+  if constants.ISPECS_STD in group_ipolicy:
+    raise _Inval("%s cannot appear in group instance specs" %
+                 constants.ISPECS_STD)
+  CheckIPolicySyntax(cluster.SimpleFillIPolicy(group_ipolicy), False)
 
 
 def UpdateNdParams(old, update):
