@@ -11,7 +11,8 @@ getter)``:
     sentinels L{FS_UNKNOWN}, L{FS_NODATA}, L{FS_UNAVAIL}, L{FS_OFFLINE}
     for an abnormal result status.
 
-The instance table lives in L{ganeti.qfields_instance}; the query engine
+The instance table lives in L{ganeti.qfields_instance}, the node group
+table in L{ganeti.qfields_group}; the query engine
 and the data containers in L{ganeti.query}.
 
 """

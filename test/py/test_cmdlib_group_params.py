@@ -181,3 +181,22 @@ def test_format_policy_info():
   assert info["bounds specs"][0][0] == (
     "min/0", dict((k, "default (%s)" % v) for (k, v) in
                   cluster.ipolicy["minmax"][0]["min"].items()))
+
+
+def test_cli_states_and_disk_params():
+  class Opts:
+    diskparams = [("drbd", {"resync-rate": "10"}),
+                  ("drbd", {"protocol": "C"})]
+    hv_state = [("fake", {"mem_total": "1024"})]
+    disk_state = [("lvm-vg/xenvg", {"disk_total": "10"})]
+  assert group_opts.DiskParamsFromOpts(Opts) == \
+    {"drbd": {"resync-rate": "10", "protocol": "C"}}
+  assert group_opts.HvStateFromOpts(Opts) == {"fake": {"mem_total": "1024"}}
+  assert group_opts.DiskStateFromOpts(Opts) == \
+    {"lvm-vg": {"xenvg": {"disk_total": "10"}}}
+  Opts.disk_state = [("xenvg", {})]
+  assert "expected storage-type/name" in _Inval(
+    group_opts.DiskStateFromOpts, Opts)
+  Opts.diskparams = [("drbd", False)]
+  assert "Missing disk parameters" in _Inval(group_opts.DiskParamsFromOpts,
+                                             Opts)

@@ -165,6 +165,16 @@ $ gnt-instance change-group --to nosuch inst1
 ! Failure: prerequisites not met for this operation:
 ! error type: unknown_entity, error details:
 ! Node group 'nosuch' not found
+$ gnt-instance add -n node1 -t file -s 1G -o noop --no-name-check --no-ip-check --no-start inst2 >/dev/null
+# exit=0
+$ gnt-instance change-group inst2
+# exit=1
+{{ts}}  - INFO: No iallocator 'hail' installed, using the built-in allocator 'pyganeti-simple'
+{{ts}}  - WARNING: Unable to evacuate instances inst2 (Instance inst2 has disk template file and can't be moved)
+! Failure: command execution error:
+! Unable to evacuate instances inst2 (Instance inst2 has disk template file and can't be moved)
+$ gnt-instance remove -f inst2 >/dev/null
+# exit=0
 $ gnt-group remove rack2
 # exit=1
 ! Failure: prerequisites not met for this operation:
