@@ -205,6 +205,25 @@ $ gnt-group list -o name,pinst_cnt,pinst_list
 Group   Instances InstanceList
 default         1 inst1
 rack2           0 
+$ gnt-group modify --alloc-policy unallocable default
+# exit=0
+$ gnt-instance add -I . -t diskless -o noop --no-name-check --no-ip-check inst3 >/dev/null
+# exit=0
+$ gnt-instance list -o name,pnode,pnode.group inst3
+# exit=0
+Instance Primary_node PrimaryNodeGroup
+inst3    node3        rack2
+$ gnt-group modify --alloc-policy unallocable rack2
+# exit=0
+$ gnt-instance add -I . -t diskless -o noop --no-name-check --no-ip-check inst4 >/dev/null
+# exit=1
+! Failure: prerequisites not met for this operation:
+! error type: insufficient_resources, error details:
+! Can't compute nodes using iallocator 'hail': Request failed: No node group can take instances
+$ gnt-instance remove -f inst3 >/dev/null
+# exit=0
+$ gnt-group modify --alloc-policy preferred default
+# exit=0
 $ gnt-group assign-nodes default node3
 # exit=0
 $ gnt-group remove rack2
