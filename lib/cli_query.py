@@ -57,7 +57,15 @@ def FormatDictEmpty(value):
   """A dict as "k=v, k=v", or "(empty)" (gnt-group list ndparams)."""
   if not value:
     return "(empty)"
-  return utils.CommaJoin("%s=%s" % (key, val) for (key, val) in value.items())
+  return utils.CommaJoin("%s=%s" % (key, _DictValue(val))
+                         for (key, val) in value.items())
+
+
+def _DictValue(value):
+  """Whole floats print as integers (``cpu_speed=1``, as Ganeti 3.0)."""
+  if isinstance(value, float) and value.is_integer():
+    return int(value)
+  return value
 
 
 _JOINED = (FormatListJoined, False)

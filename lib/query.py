@@ -28,6 +28,7 @@ from ganeti.qfields import *  # noqa: F401,F403 pylint: disable=W0401,W0614
 from ganeti.qfields import (_FieldStatus, MakeField, QFT_UNKNOWN,
                             QFF_HOSTNAME, QFF_JOB_ID, QFF_SPLIT_TIMESTAMP,
                             RS_NORMAL, RS_UNKNOWN)
+from ganeti import qfields_group
 from ganeti import qfields_instance
 from ganeti.qfields_instance import ComputeInstanceStatus  # noqa: F401
 
@@ -551,7 +552,7 @@ def CountUnknownStatuses(response_data):
 
 NODE_FIELDS = qfields.BuildNodeFields()
 INSTANCE_FIELDS = qfields_instance.BuildInstanceFields()
-GROUP_FIELDS = qfields.BuildGroupFields()
+GROUP_FIELDS = qfields_group.BuildGroupFields()
 JOB_FIELDS = qfields.BuildJobFields()
 OS_FIELDS = qfields.BuildOsFields()
 EXTSTORAGE_FIELDS = qfields.BuildExtStorageFields()

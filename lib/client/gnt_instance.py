@@ -13,6 +13,7 @@ from ganeti import utils
 from ganeti.cli import (ToStdout, ToStderr, SubmitOrSend, GetClient,
                         PrintGenericInfo, FormatParamsDictInfo)
 from ganeti.cli_opts import *  # noqa: F401,F403 pylint: disable=W0401,W0614
+from ganeti.client import gnt_instance_group
 from ganeti.client import gnt_instance_move
 from ganeti.client import gnt_instance_disks
 from ganeti.client import instance_disk_info
@@ -570,6 +571,7 @@ commands = {
                   [TAG_SRC_OPT, PRIORITY_OPT, SUBMIT_OPT, PRINT_JOBID_OPT],
                   "<instance_name> tag...",
                   "Remove tags from given instance"),
+  "change-group": gnt_instance_group.CHANGE_GROUP_CMD,
 }
 
 # modify, failover, migrate, move

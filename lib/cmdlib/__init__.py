@@ -36,3 +36,8 @@ from ganeti.cmdlib.node_storage import (  # noqa: F401
   LURepairNodeStorage)
 from ganeti.cmdlib.node_oob import LUOobCommand, LUNodePowercycle  # noqa
 from ganeti.cmdlib.cluster_master import LUClusterRedistConf  # noqa: F401
+from ganeti.cmdlib.group import (  # noqa: F401
+  LUGroupAdd, LUGroupAssignNodes, LUGroupRemove, LUGroupRename,
+  LUGroupSetParams)
+from ganeti.cmdlib.group_evacuate import LUGroupEvacuate  # noqa: F401
+from ganeti.cmdlib.instance_change_group import LUInstanceChangeGroup  # noqa

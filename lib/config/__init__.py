@@ -21,6 +21,7 @@ from ganeti import pathutils
 from ganeti import serializer
 from ganeti import utils
 from ganeti.config import drbd as _drbd
+from ganeti.config import groups as _groups
 from ganeti.config import instance_disks as _instance_disks
 from ganeti.config import verify as _verify
 from ganeti.config.ssconfvalues import ComputeSsconfValues
@@ -80,7 +81,8 @@ def _MatchNameComponentIgnoreCase(key, name_list):
 
 
 class ConfigWriter(_drbd.DRBDConfigMixin,
-                   _instance_disks.InstanceDisksConfigMixin):
+                   _instance_disks.InstanceDisksConfigMixin,
+                   _groups.GroupsConfigMixin):
   """Owner of the cluster configuration.
 
   ``distribute_fn(config_bytes, ssconf_values_or_None)`` is called after

@@ -6,6 +6,7 @@ newline unless it is empty.
 
 from ganeti import constants
 from ganeti import utils
+from ganeti.config.groups import FillNdParams
 
 
 def _Join(items):
@@ -56,8 +57,9 @@ def ComputeSsconfValues(data):
                       utils.NiceSort(data.networks.values(),
                                      key=lambda n: n.name)),
     "enabled_user_shutdown": str(bool(cluster.enabled_user_shutdown)),
-    "ssh_ports": _Join("%s=%s" % (n.name, cluster.SimpleFillND(
-      n.ndparams or {}).get(constants.ND_SSH_PORT, 22)) for n in nodes),
+    "ssh_ports": _Join("%s=%s" % (n.name, FillNdParams(
+      cluster, data.nodegroups.get(n.group), n).get(constants.ND_SSH_PORT,
+                                                     22)) for n in nodes),
   }
   for hv in sorted(constants.HYPER_TYPES):
     params = cluster.hvparams.get(hv, {})

@@ -138,3 +138,18 @@ class OpInstanceQueryData(OpCode):
      "Whether to only return configuration data without querying nodes"),
   ]
   OP_RESULT = ht.TDict
+
+
+class OpInstanceChangeGroup(OpCode):
+  """Move an instance to another node group."""
+  OP_DSC_FIELD = "instance_name"
+  OP_PARAMS = [
+    PInstanceName, PInstanceUuid,
+    ("early_release", False, ht.TBool,
+     "Whether to release locks as soon as possible"),
+    ("iallocator", None, ht.TMaybeString,
+     "Iallocator for computing solution"),
+    ("target_groups", None, ht.TMaybeListOf(ht.TNonEmptyString),
+     "Destination group names or UUIDs"),
+  ]
+  OP_RESULT = TJobIdListOnly
