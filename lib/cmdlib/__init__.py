@@ -29,3 +29,6 @@ from ganeti.cmdlib.misc import (  # noqa: F401
 from ganeti.cmdlib.allocator import LUTestAllocator  # noqa: F401
 from ganeti.cmdlib.backup import (  # noqa: F401
   LUBackupPrepare, LUBackupExport, LUBackupRemove, LUBackupQuery)
+from ganeti.cmdlib.network import (  # noqa: F401
+  LUNetworkAdd, LUNetworkRemove, LUNetworkSetParams, LUNetworkConnect,
+  LUNetworkDisconnect)

@@ -22,6 +22,7 @@ from ganeti import serializer
 from ganeti import utils
 from ganeti.config import drbd as _drbd
 from ganeti.config import instance_disks as _instance_disks
+from ganeti.config import networks as _networks
 from ganeti.config import verify as _verify
 from ganeti.config.ssconfvalues import ComputeSsconfValues
 
@@ -80,7 +81,8 @@ def _MatchNameComponentIgnoreCase(key, name_list):
 
 
 class ConfigWriter(_drbd.DRBDConfigMixin,
-                   _instance_disks.InstanceDisksConfigMixin):
+                   _instance_disks.InstanceDisksConfigMixin,
+                   _networks.NetworksConfigMixin):
   """Owner of the cluster configuration.
 
   ``distribute_fn(config_bytes, ssconf_values_or_None)`` is called after
@@ -274,6 +276,8 @@ class ConfigWriter(_drbd.DRBDConfigMixin,
         test = d.nodegroups.get(target.uuid) is target
       elif isinstance(target, objects.Disk):
         test = d.disks.get(target.uuid) is target
+      elif isinstance(target, objects.Network):
+        test = d.networks.get(target.uuid) is target
       else:
         raise errors.ProgrammerError("Invalid object type (%s) passed to"
                                      " ConfigWriter.Update" % type(target))
@@ -515,6 +519,7 @@ class ConfigWriter(_drbd.DRBDConfigMixin,
       instance.serial_no = 1
       instance.ctime = instance.mtime = now
       self._config_data.instances[instance.uuid] = instance
+      self._ReserveNicIps(instance)
       self._config_data.cluster.serial_no += 1
       # the minors are in the configuration now
       self.ReleaseDRBDMinors(instance.uuid)
@@ -527,6 +532,7 @@ class ConfigWriter(_drbd.DRBDConfigMixin,
         raise errors.ConfigurationError("Unknown instance '%s'" % inst_uuid)
       for disk_uuid in inst.disks:
         self._config_data.disks.pop(disk_uuid, None)
+      self._ReleaseNicIps(inst)
       if inst.network_port is not None:
         # the instance's console/VNC port goes back to the pool
         cluster = self._config_data.cluster
