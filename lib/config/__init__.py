@@ -238,6 +238,9 @@ class ConfigWriter(_drbd.DRBDConfigMixin,
   def GenerateMAC(self, net_uuid=None, ec_id=None):
     with self._lock:
       prefix = self._config_data.cluster.mac_prefix
+      net = self._config_data.networks.get(net_uuid) if net_uuid else None
+      if net is not None and net.mac_prefix:
+        prefix = net.mac_prefix
       existing = set(self._temporary_macs)
       for inst in self._config_data.instances.values():
         for nic in inst.nics:
@@ -260,6 +263,7 @@ class ConfigWriter(_drbd.DRBDConfigMixin,
     with self._lock:
       self._temporary_ids.clear()
       self._temporary_macs.clear()
+      self._ReleaseIpTemporary()
       self._ReleaseDRBDTemporary(ec_id)
 
   def Update(self, target, feedback_fn=None):

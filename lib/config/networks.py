@@ -97,6 +97,54 @@ class NetworksConfigMixin:
       return [inst.name for inst in self._config_data.instances.values()
               if any(nic.network == net_uuid for nic in inst.nics)]
 
+  def _TemporaryIps(self):
+    """The (network UUID, address) pairs reserved by running jobs."""
+    ips = getattr(self, "_temporary_ips", None)
+    if ips is None:
+      ips = self._temporary_ips = set()
+    return ips
+
+  def _ReleaseIpTemporary(self):
+    self._TemporaryIps().clear()
+
+  def GenerateIp(self, net_uuid):
+    """Pick a free address of a network and reserve it for the job.
+
+    @raise errors.AddressPoolError: if the network has no free address
+
+    """
+    with self._lock:
+      net = self._config_data.networks[net_uuid]
+      pool = _network.AddressPool(net)
+      taken = self._TemporaryIps()
+      for ip in pool.network:
+        ip = str(ip)
+        if not pool.IsReserved(ip) and (net_uuid, ip) not in taken:
+          taken.add((net_uuid, ip))
+          return ip
+      raise errors.AddressPoolError("%s is full" % net.network)
+
+  def ReserveIp(self, net_uuid, ip, check=True):
+    """Reserve a given address of a network for the job.
+
+    With C{check}, an address reserved (by an instance or externally) or
+    taken by another job is an error; without, only one of another job.
+
+    @raise errors.AddressPoolError: if it is taken or not in the network
+
+    """
+    with self._lock:
+      net = self._config_data.networks[net_uuid]
+      pool = _network.AddressPool(net)
+      if not pool.Contains(ip):
+        raise errors.AddressPoolError("%s does not contain %s" %
+                                      (net.network, ip))
+      taken = self._TemporaryIps()
+      if (net_uuid, ip) in taken or (check and pool.IsReserved(ip)):
+        raise errors.AddressPoolError("IP address '%s' already reserved" %
+                                      ip)
+      taken.add((net_uuid, ip))
+
   def _ReserveNicIps(self, inst):
     """Take the IPs of an instance's networked NICs from their pools.
 

@@ -165,6 +165,10 @@ class MasterRequestHandler:
     return masterquery.OldStyleQuery(self.context, "group", names, fields,
                                      use_locking)
 
+  def _ReqQueryNetworks(self, names, fields, use_locking):
+    return masterquery.OldStyleQuery(self.context, "network", names, fields,
+                                     use_locking)
+
   def _ReqQueryClusterInfo(self):
     return masterquery.ClusterInfo(self.context.cfg)
 

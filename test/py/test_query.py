@@ -274,7 +274,7 @@ def testOtherResources():
                                                 "br0", ""]]}, {})
   assert _Run("network", ["name", "free_count", "reserved_count", "map",
                           "external_reservations", "group_cnt", "gateway"],
-              ctx=nctx) == [[[0, "net1"], [0, 2], [0, 2], [0, "1..X"],
+              ctx=nctx) == [[[0, "net1"], [0, 2], [0, 2], [0, "X..X"],
                              [0, "192.0.2.3"], [0, 1], [3, None]]]
   assert _Run("export", ["node", "export"],
               ctx=[("n2", "b"), ("n1", None)], namefield="node") == [
