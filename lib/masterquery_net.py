@@ -1,7 +1,10 @@
 """Query data of networks and job filter rules (config only, no RPC)."""
 
 from ganeti import constants
+from ganeti import errors
 from ganeti import query
+from ganeti import utils
+from ganeti.jqueue import filters as jfilters
 
 
 def NetworkContext(cfg):
@@ -29,10 +32,11 @@ def NetworkContext(cfg):
 
 class FilterQueryData:
   """Data for a filter query; iterating yields L{objects.Filter}s sorted by
-  (priority, UUID), the order in which the job queue applies them."""
+  (priority, watermark, UUID), the order in which the job queue applies them."""
 
   def __init__(self, filters):
-    self.filters = sorted(filters, key=lambda f: (f.priority, f.uuid))
+    self.filters = sorted(filters, key=lambda f: (f.priority, f.watermark,
+                                                  f.uuid))
 
   def __iter__(self):
     return iter(self.filters)
@@ -40,3 +44,37 @@ class FilterQueryData:
 
 def FilterContext(cfg):
   return FilterQueryData(cfg.GetAllFilters().values())
+
+
+def QueryFilters(cfg, uuids, fields):
+  """LUXI QueryFilters: rows of plain values, in the rules' order.
+
+  @raise errors.OpPrereqError: for an unknown UUID or field
+
+  """
+  q = query.Query(query.FILTER_FIELDS, fields)
+  ctx = FilterContext(cfg)
+  if uuids:
+    known = dict((rule.uuid, rule) for rule in ctx)
+    for uuid in uuids:
+      if uuid not in known:
+        raise errors.OpPrereqError("Filter rule '%s' not found" % uuid,
+                                   errors.ECODE_NOENT)
+    ctx = FilterQueryData([known[uuid] for uuid in uuids])
+  return q.OldStyleQuery(ctx, sort_by_name=False)
+
+
+def ReplaceFilter(cfg, jqueue, uuid, priority, predicates, action, reason):
+  """LUXI ReplaceFilter: add (C{uuid} None) or replace a rule.
+
+  The rule's watermark is the highest job id at this moment; the queue
+  re-examines the jobs it holds. Returns the rule's UUID.
+
+  """
+  if uuid is None:
+    uuid = utils.NewUUID()
+  rule = jfilters.MakeRule(uuid, priority, predicates, action, reason,
+                           jqueue.GetLastJobId())
+  cfg.SetFilter(rule)
+  jqueue.FiltersChanged()
+  return uuid
