@@ -157,6 +157,15 @@ class AddressPool:
     bits[idx] = 0
     self._Write()
 
+  def SetReserved(self, addresses):
+    """Make exactly the given addresses (those inside the network) the
+    instance reservations."""
+    self._reserved = bytearray(self.size)
+    for address in addresses:
+      if self.Contains(address):
+        self._reserved[self._Index(address)] = 1
+    self._Write()
+
   def GetFreeAddress(self):
     """The first free address (as text).
 

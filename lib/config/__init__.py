@@ -291,6 +291,8 @@ class ConfigWriter(_drbd.DRBDConfigMixin,
       now = time.time()
       target.serial_no = (target.serial_no or 0) + 1
       target.mtime = now
+      if isinstance(target, objects.Instance):
+        self._SyncNicReservations()
       if isinstance(target, objects.Node):
         # node changes (roles, IPs) show in ssconf: bump the cluster serial
         # so that the ssconf files are pushed; instance updates do not

@@ -161,6 +161,22 @@ class NetworksConfigMixin:
       if pool.Contains(nic.ip) and not pool.IsReserved(nic.ip):
         pool.Reserve(nic.ip)
 
+  def _SyncNicReservations(self):
+    """Make every network's instance reservations the IPs of the NICs on
+    it (after an instance's NICs changed)."""
+    wanted = dict((uuid, []) for uuid in self._config_data.networks)
+    for inst in self._config_data.instances.values():
+      for nic in inst.nics:
+        if nic.network in wanted and nic.ip:
+          wanted[nic.network].append(nic.ip)
+    for (uuid, ips) in wanted.items():
+      net = self._config_data.networks[uuid]
+      pool = _network.AddressPool(net)
+      old = net.reservations
+      pool.SetReserved(ips)
+      if net.reservations != old:
+        net.serial_no = (net.serial_no or 0) + 1
+
   def _ReleaseNicIps(self, inst):
     """Give the IPs of a removed instance's networked NICs back."""
     for nic in inst.nics:

@@ -224,3 +224,45 @@ $ gnt-network remove net2
 $ gnt-network list
 # exit=0
 Network Subnet Gateway MacPrefix GroupList Tags
+$ gnt-network add --network=198.51.100.0/29 net3 && gnt-network connect -N mode=routed,link=rt0 net3
+# exit=0
+$ gnt-instance add -t diskless -o noop --no-start --no-name-check --no-ip-check -n node1 inst4.example.test > /dev/null
+# exit=0
+$ gnt-instance modify --net add:network=net3,ip=pool inst4.example.test
+# exit=0
+{{ts}}  - INFO: Chose IP 198.51.100.1 from network net3
+Modified instance inst4.example.test
+ - nic.1 -> add:mac={{mac}},ip=198.51.100.1,mode=routed,link=rt0,network=net3
+Please don't forget that most parameters take effect only at the next (re)start of the instance initiated by ganeti; restarting from within the instance will not be enough.
+$ gnt-instance modify --net 0:network=net3,ip=198.51.100.1 inst4.example.test
+# exit=1
+! Failure: prerequisites not met for this operation:
+! error type: resource_not_unique, error details:
+! IP address 198.51.100.1 already in use or does not belong to network net3
+$ gnt-instance modify --net 1:ip=198.51.100.4 inst4.example.test
+# exit=0
+Modified instance inst4.example.test
+ - nic.ip/1 -> 198.51.100.4
+Please don't forget that most parameters take effect only at the next (re)start of the instance initiated by ganeti; restarting from within the instance will not be enough.
+$ gnt-instance list -o name,nic.ips,nic.modes,nic.links,nic.network.name/1
+# exit=0
+Instance           NIC_IPs           NIC_modes      NIC_links   NicNetworkName/1
+inst4.example.test None,198.51.100.4 bridged,routed xen-br0,rt0 net3
+$ gnt-network list -o name,map,inst_list
+# exit=0
+Network Map      InstanceList
+net3    X...X..X inst4.example.test
+$ gnt-instance modify --net 1:remove inst4.example.test > /dev/null
+# exit=0
+$ gnt-network list -o name,map
+# exit=0
+Network Map
+net3    X......X
+$ gnt-instance remove -f inst4.example.test > /dev/null
+# exit=0
+$ gnt-network list -o name,map,inst_cnt
+# exit=0
+Network Map      Instances
+net3    X......X         0
+$ gnt-network disconnect net3 && gnt-network remove net3
+# exit=0
