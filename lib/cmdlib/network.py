@@ -11,6 +11,7 @@ from ganeti import constants
 from ganeti import errors
 from ganeti import network
 from ganeti import objects
+from ganeti import utils
 from ganeti.cmdlib.base import LogicalUnit
 
 
@@ -135,10 +136,12 @@ class LUNetworkRemove(_NetworkLU):
     self._LookupNetwork()
     groups = self.cfg.GetGroupsOfNetwork(self.network_uuid)
     if groups:
-      names = sorted(self.cfg.GetNodeGroup(uuid).name for uuid in groups)
-      raise errors.OpPrereqError("Network '%s' is connected to the following"
-                                 " node groups: %s" %
-                                 (self.op.network_name, ", ".join(names)),
+      names = utils.NiceSort(self.cfg.GetNodeGroup(uuid).name
+                             for uuid in groups)
+      self.LogWarning("Network '%s' is connected to the following node"
+                      " groups: %s" % (self.op.network_name,
+                                       utils.CommaJoin(names)))
+      raise errors.OpPrereqError("Network still connected",
                                  errors.ECODE_STATE)
     users = self.cfg.GetInstancesOfNetwork(self.network_uuid)
     if users:

@@ -124,9 +124,10 @@ net1             1 default (bridged, br100, )
 net2             0 
 $ gnt-network remove net1
 # exit=1
+{{ts}}  - WARNING: Network 'net1' is connected to the following node groups: default
 ! Failure: prerequisites not met for this operation:
 ! error type: wrong_state, error details:
-! Network 'net1' is connected to the following node groups: default
+! Network still connected
 $ gnt-instance add -t diskless -o noop --no-start --no-name-check --no-ip-check -n node1 --net 0:network=net1,ip=pool inst1.example.test
 # exit=0
 {{ts}}  - INFO: Chose IP 198.51.100.1 from network net1
