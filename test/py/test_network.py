@@ -1,7 +1,11 @@
 """Address pools of networks (lib/network.py) and their query fields."""
 
+import os
+import shutil
+
 import pytest
 
+from ganeti import config
 from ganeti import errors
 from ganeti import network
 from ganeti import objects
@@ -108,3 +112,69 @@ def testNetworkQueryFields():
     [["default", "bridged", "br0", ""]], 3, ["inst1", "inst2", "inst10"],
     None]
   assert q.Query(ctx)[0][-1][0] == query.RS_UNAVAIL
+
+
+# The networks of a ConfigWriter (lib/config/networks.py) -----------------
+
+_NET = "99f0128a-1c84-44da-90b9-9581ea00c075"  # "a network", 203.0.113.0/24
+_INST1 = "6c078d22-3eb6-4780-857d-81772e09eef1"
+
+
+@pytest.fixture
+def cfg(tmp_path):
+  path = str(tmp_path / "config.data")
+  shutil.copy(os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), "data", "cluster_config_3.0.json"), path)
+  return config.ConfigWriter(cfg_file=path, distribute_fn=lambda *_: None)
+
+
+def testConfigLookupAndTemporaryIps(cfg):
+  assert cfg.LookupNetwork("a network") == _NET
+  assert cfg.LookupNetwork(_NET) == _NET
+  with pytest.raises(errors.OpPrereqError, match="not found"):
+    cfg.LookupNetwork("nosuch")
+  assert cfg.GenerateIp(_NET) == "203.0.113.1"
+  assert cfg.GenerateIp(_NET) == "203.0.113.2"  # .1 taken by the job
+  cfg.ReserveIp(_NET, "203.0.113.7")
+  with pytest.raises(errors.AddressPoolError, match="already reserved"):
+    cfg.ReserveIp(_NET, "203.0.113.7", check=False)
+  with pytest.raises(errors.AddressPoolError, match="already reserved"):
+    cfg.ReserveIp(_NET, "203.0.113.0")  # network address
+  cfg.ReserveIp(_NET, "203.0.113.0", check=False)
+  with pytest.raises(errors.AddressPoolError, match="does not contain"):
+    cfg.ReserveIp(_NET, "198.51.100.1")
+  cfg.ReleaseTemporary()
+  assert cfg.GenerateIp(_NET) == "203.0.113.1"
+
+
+def testConfigNicReservationsFollowInstances(cfg):
+  inst = cfg.GetInstanceInfo(_INST1)
+  inst.nics[0].network = _NET
+  inst.nics[0].ip = "203.0.113.9"
+  cfg.Update(inst)
+  net = cfg.GetNetwork(_NET)
+  assert network.AddressPool(net).IsReserved("203.0.113.9")
+  assert cfg.GetInstancesOfNetwork(_NET) == ["instance1.example.com"]
+  assert net.ext_reservations[0] == "1" and net.ext_reservations[-1] == "1"
+  inst.nics[0].ip = "203.0.113.10"
+  cfg.Update(inst)
+  pool = network.AddressPool(cfg.GetNetwork(_NET))
+  assert not pool.IsReserved("203.0.113.9")
+  assert pool.IsReserved("203.0.113.10")
+  cfg.RemoveInstance(_INST1)
+  assert network.AddressPool(cfg.GetNetwork(_NET)).GetReservedCount() == 2
+
+
+def testConfigFilters(cfg):
+  rule = objects.Filter(uuid="f1", priority=0, predicates=[],
+                        action="REJECT", watermark=3, reason_trail=[])
+  cfg.SetFilter(rule)
+  assert cfg.GetAllFilters()["f1"].serial_no == 1
+  cfg.SetFilter(objects.Filter(uuid="f1", priority=1, predicates=[],
+                               action="ACCEPT", watermark=4,
+                               reason_trail=[]))
+  assert cfg.GetAllFilters()["f1"].serial_no == 2
+  cfg.RemoveFilter("f1")
+  assert cfg.GetAllFilters() == {}
+  with pytest.raises(errors.OpPrereqError, match="not found"):
+    cfg.RemoveFilter("f1")
