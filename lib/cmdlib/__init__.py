@@ -23,12 +23,12 @@ from ganeti.cmdlib.instance_move import LUInstanceMove  # noqa: F401
 from ganeti.cmdlib.instance_disk_lus import (  # noqa: F401
   LUInstanceGrowDisk, LUInstanceRecreateDisks)
 from ganeti.cmdlib.instance_replace import LUInstanceReplaceDisks  # noqa
+from ganeti.cmdlib.network import (  # noqa: F401
+  LUNetworkAdd, LUNetworkRemove, LUNetworkSetParams, LUNetworkConnect,
+  LUNetworkDisconnect)
 from ganeti.cmdlib.misc import (  # noqa: F401
   LUTagsGet, LUTagsSet, LUTagsDel, LUTagsSearch, LUTestDelay, LUTestJqueue,
   LUOsDiagnose)
 from ganeti.cmdlib.allocator import LUTestAllocator  # noqa: F401
 from ganeti.cmdlib.backup import (  # noqa: F401
   LUBackupPrepare, LUBackupExport, LUBackupRemove, LUBackupQuery)
-from ganeti.cmdlib.network import (  # noqa: F401
-  LUNetworkAdd, LUNetworkRemove, LUNetworkSetParams, LUNetworkConnect,
-  LUNetworkDisconnect)
