@@ -104,9 +104,9 @@ def _BuildContext(context, what, q):
                                   cfg.GetAllNodesInfo(),
                                   context.jqueue.QueryDrainFlag(), None)
   if what == query.QR_NETWORK:
-    return masterquery_net.NetworkContext(cfg)
+    return masterquery_net.NetworkContext(cfg, names)
   if what == query.QR_FILTER:
-    return masterquery_net.FilterContext(cfg)
+    return masterquery_net.FilterContext(cfg, names)
   raise errors.OpPrereqError("Resource type '%s' can not be queried yet" %
                              what, errors.ECODE_INVAL)
 

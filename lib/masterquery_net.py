@@ -7,9 +7,23 @@ from ganeti import utils
 from ganeti.jqueue import filters as jfilters
 
 
-def NetworkContext(cfg):
-  """The L{query.NetworkQueryData} of all networks."""
+def _CheckNames(kind, known, names):
+  """Ganeti's error for a requested name that is not known."""
+  for name in names or []:
+    if name not in known:
+      raise errors.OpPrereqError("%s name %s not found" % (kind, name),
+                                 errors.ECODE_NOENT)
+
+
+def NetworkContext(cfg, names=None):
+  """The L{query.NetworkQueryData} of all networks.
+
+  @param names: names a name filter asks for: each must exist
+  @raise errors.OpPrereqError: for an unknown name
+
+  """
   networks = cfg.GetAllNetworksInfo()
+  _CheckNames("Network", set(n.name for n in networks.values()), names)
   net_to_groups = dict((uuid, []) for uuid in networks)
   for group in cfg.GetAllNodeGroupsInfo().values():
     for (net_uuid, params) in (group.networks or {}).items():
@@ -42,8 +56,11 @@ class FilterQueryData:
     return iter(self.filters)
 
 
-def FilterContext(cfg):
-  return FilterQueryData(cfg.GetAllFilters().values())
+def FilterContext(cfg, names=None):
+  """The L{FilterQueryData} of all rules (each requested UUID must exist)."""
+  rules = cfg.GetAllFilters()
+  _CheckNames("Filter", rules, names)
+  return FilterQueryData(rules.values())
 
 
 def QueryFilters(cfg, uuids, fields):

@@ -91,7 +91,16 @@ $ gnt-network info nosuch
 # exit=1
 ! Failure: prerequisites not met for this operation:
 ! error type: unknown_entity, error details:
-! Network 'nosuch' not found
+! Network name nosuch not found
+$ gnt-network list net1 nosuch
+# exit=1
+! Failure: prerequisites not met for this operation:
+! error type: unknown_entity, error details:
+! Network name nosuch not found
+$ gnt-network list --no-headers -o name 'net*'
+# exit=0
+net1
+net2
 $ gnt-network modify net1
 # exit=1
 ! Please give at least one of the parameters.
