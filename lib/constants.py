@@ -270,6 +270,8 @@ NIC_VLAN = "vlan"
 VALUE_AUTO = "auto"
 VALUE_GENERATE = "generate"
 VALUE_NONE = "none"
+#: The NIC "ip" value asking for an address from the network's pool
+NIC_IP_POOL = "pool"
 VALUE_DEFAULT = "default"
 
 # Instance/disk parameter names used in opcodes

@@ -195,14 +195,16 @@ class QueryFilterParseError(ParseError):
   """A query filter could not be parsed."""
 
   def GetDetails(self):
-    """Return the error with the offending position marked, as text lines."""
-    result = []
-    if len(self.args) >= 2:
-      (_, err) = self.args[:2]
-      result.append("%s: %s" % (self.args[0], err))
-    else:
-      result.append(str(self.args[0]))
-    return result
+    """The filter text, a caret under the offending column and the parser's
+    message, as text lines (empty without the parser's exception)."""
+    if len(self.args) < 2:
+      return []
+    inner = self.args[1]
+    line = getattr(inner, "line", None)
+    column = getattr(inner, "column", None)
+    if line is None or column is None:
+      return [str(inner)]
+    return [str(line), (" " * (column - 1)) + "^", str(inner)]
 
 
 class RapiTestResult(GenericError):

@@ -42,6 +42,9 @@ REQ_QUERY_CLUSTER_INFO = "QueryClusterInfo"
 REQ_QUERY_TAGS = "QueryTags"
 REQ_SET_DRAIN_FLAG = "SetDrainFlag"
 REQ_SET_WATCHER_PAUSE = "SetWatcherPause"
+REQ_QUERY_FILTERS = "QueryFilters"
+REQ_REPLACE_FILTER = "ReplaceFilter"
+REQ_DELETE_FILTER = "DeleteFilter"
 
 REQ_ALL = frozenset([
   REQ_SUBMIT_JOB, REQ_SUBMIT_JOB_TO_DRAINED_QUEUE, REQ_SUBMIT_MANY_JOBS,
@@ -50,7 +53,8 @@ REQ_ALL = frozenset([
   REQ_QUERY_JOBS, REQ_QUERY_INSTANCES, REQ_QUERY_NODES, REQ_QUERY_GROUPS,
   REQ_QUERY_NETWORKS, REQ_QUERY_EXPORTS, REQ_QUERY_CONFIG_VALUES,
   REQ_QUERY_CLUSTER_INFO, REQ_QUERY_TAGS, REQ_SET_DRAIN_FLAG,
-  REQ_SET_WATCHER_PAUSE])
+  REQ_SET_WATCHER_PAUSE, REQ_QUERY_FILTERS, REQ_REPLACE_FILTER,
+  REQ_DELETE_FILTER])
 
 DEF_CTMO = constants.LUXI_DEF_CTMO
 DEF_RWTO = constants.LUXI_DEF_RWTO
@@ -271,6 +275,20 @@ class Client:
 
   def QueryGroups(self, names, fields, use_locking):
     return self.CallMethod(REQ_QUERY_GROUPS, [names, fields, use_locking])
+
+  def QueryNetworks(self, names, fields, use_locking):
+    return self.CallMethod(REQ_QUERY_NETWORKS, [names, fields, use_locking])
+
+  def QueryFilters(self, uuids, fields):
+    return self.CallMethod(REQ_QUERY_FILTERS, [uuids, fields])
+
+  def ReplaceFilter(self, uuid, priority, predicates, action, reason):
+    """Add (uuid None) or replace a job filter rule; returns its UUID."""
+    return self.CallMethod(REQ_REPLACE_FILTER,
+                           [uuid, priority, predicates, action, reason])
+
+  def DeleteFilter(self, uuid):
+    return self.CallMethod(REQ_DELETE_FILTER, [uuid])
 
   def QueryExports(self, nodes, use_locking):
     return self.CallMethod(REQ_QUERY_EXPORTS, [nodes, use_locking])

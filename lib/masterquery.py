@@ -15,6 +15,7 @@ from ganeti import objects
 from ganeti import osparams
 from ganeti import pathutils
 from ganeti import query
+from ganeti import masterquery_net
 from ganeti import utils
 from ganeti import vcluster
 
@@ -23,6 +24,7 @@ _NAMEFIELDS = {
   query.QR_OS: "name", query.QR_JOB: "id", query.QR_LOCK: "name",
   query.QR_CLUSTER: None, query.QR_EXTSTORAGE: "name",
   query.QR_EXPORT: None,
+  query.QR_NETWORK: "name", query.QR_FILTER: "uuid",
 }
 
 
@@ -101,6 +103,10 @@ def _BuildContext(context, what, q):
     return query.ClusterQueryData(cfg.GetClusterInfo(),
                                   cfg.GetAllNodesInfo(),
                                   context.jqueue.QueryDrainFlag(), None)
+  if what == query.QR_NETWORK:
+    return masterquery_net.NetworkContext(cfg, names)
+  if what == query.QR_FILTER:
+    return masterquery_net.FilterContext(cfg, names)
   raise errors.OpPrereqError("Resource type '%s' can not be queried yet" %
                              what, errors.ECODE_INVAL)
 

@@ -646,31 +646,19 @@ def BuildClusterFields():
 
 # Network fields ----------------------------------------------------------
 
-def _NetworkPool(net):
-  """(addresses, reserved flags, external flags) of a network."""
-  import ipaddress
-  addrs = list(ipaddress.ip_network(net.network, strict=False))
-  size = len(addrs)
-
-  def _Bits(text):
-    text = (text or "").ljust(size, "0")
-    return [c == "1" for c in text[:size]]
-  return (addrs, _Bits(net.reservations), _Bits(net.ext_reservations))
-
-
 def _GetNetworkStat(kind):
   def fn(_, net):
     if not net.network:
       return FS_UNAVAIL
-    (addrs, reserved, external) = _NetworkPool(net)
+    from ganeti import network  # pylint: disable=C0415
+    pool = network.AddressPool(net)
     if kind == "free_count":
-      return sum(1 for (r, e) in zip(reserved, external) if not (r or e))
+      return pool.GetFreeCount()
     if kind == "reserved_count":
-      return sum(1 for (r, e) in zip(reserved, external) if r or e)
+      return pool.GetReservedCount()
     if kind == "map":
-      return "".join("X" if e else ("1" if r else ".")
-                     for (r, e) in zip(reserved, external))
-    return ", ".join(str(a) for (a, e) in zip(addrs, external) if e)
+      return pool.GetMap()
+    return ", ".join(pool.GetExternalReservations())
   return fn
 
 

@@ -10,13 +10,13 @@ Grammar (operator precedence from loose to tight: ``or``, ``and``,
 
   expr      := expr "or" expr | expr "and" expr | "not" expr
              | "(" expr ")" | test
-  test      := field OP value            (OP: == != < <= > >=)
+  test      := field OP value            (OP: == = != < <= > >=)
              | field "=~" regex | field "!~" regex
              | field "=*" string | field "!*" string     (DNS-name globs)
              | value "in" field | value "not" "in" field
              | field                                     (boolean test)
   value     := quoted string | integer
-  regex     := "m" DELIM text DELIM [flags]   (DELIM one of / # ^ |;
+  regex     := ["m"] DELIM text DELIM [flags] (DELIM one of / # ^ |;
                                                 flags among i and s)
 
 pyparsing is imported only when a filter text is parsed: importing it
@@ -57,6 +57,7 @@ _KNOWN_REGEXP_FLAGS = {"i": re.I, "s": re.S}
 
 _BINOPS = {
   "==": OP_EQUAL,
+  "=": OP_EQUAL,  # legacy
   "!=": OP_NOT_EQUAL,
   "<": OP_LT,
   "<=": OP_LE,
@@ -107,7 +108,8 @@ def _BuildGrammar():
 
   quoted_string = pyp.quoted_string.copy().set_parse_action(
     lambda toks: [_Unquote(toks[0])])
-  number = pyp.Combine(pyp.Optional(pyp.Literal("-")) + pyp.Word(pyp.nums))
+  number = pyp.Combine(pyp.Optional(pyp.Word("-+", exact=1)) +
+                       pyp.Word(pyp.nums))
   number.set_parse_action(lambda toks: [int(toks[0])])
   value = quoted_string | number
 
@@ -117,7 +119,7 @@ def _BuildGrammar():
     for delim in _KNOWN_REGEXP_DELIM])
   regexp_flags = pyp.Optional(pyp.Regex(r"[a-zA-Z]+").leave_whitespace(),
                               default="")
-  regexp = pyp.Group(pyp.Suppress(pyp.Literal("m")) +
+  regexp = pyp.Group(pyp.Optional(pyp.Suppress(pyp.Literal("m"))) +
                      regexp_body.leave_whitespace() +
                      regexp_flags).set_parse_action(_ConvertRegexp)
 

@@ -23,6 +23,9 @@ from ganeti.cmdlib.instance_move import LUInstanceMove  # noqa: F401
 from ganeti.cmdlib.instance_disk_lus import (  # noqa: F401
   LUInstanceGrowDisk, LUInstanceRecreateDisks)
 from ganeti.cmdlib.instance_replace import LUInstanceReplaceDisks  # noqa
+from ganeti.cmdlib.network import (  # noqa: F401
+  LUNetworkAdd, LUNetworkRemove, LUNetworkSetParams, LUNetworkConnect,
+  LUNetworkDisconnect)
 from ganeti.cmdlib.misc import (  # noqa: F401
   LUTagsGet, LUTagsSet, LUTagsDel, LUTagsSearch, LUTestDelay, LUTestJqueue,
   LUOsDiagnose)

@@ -8,6 +8,7 @@ from ganeti import objects
 from ganeti import utils
 from ganeti.cmdlib.base import (LogicalUnit, NoHooksLU,
                                 ExpandNodeUuidAndName)
+from ganeti.cmdlib import network_nics
 from ganeti.cmdlib import allocator
 from ganeti.cmdlib import instance_import
 from ganeti.cmdlib import hv_params as hvp_check
@@ -191,24 +192,27 @@ class LUInstanceCreate(LogicalUnit):
                               op.force_variant)
     self.nics = []
     for nic in op.nics:
-      params = {}
-      for key in (constants.INIC_MODE, constants.INIC_LINK,
-                  constants.INIC_VLAN):
-        if nic.get(key) is not None:
-          params[key] = nic[key]
+      net_uuid = None
+      if network_nics.NicNetworkName(nic) is not None:
+        (net_uuid, params, ip) = network_nics.PrepareNetworkNic(
+          self, nic, pnode, conflicts_check=op.conflicts_check)
+      else:
+        params = {}
+        for key in (constants.INIC_MODE, constants.INIC_LINK,
+                    constants.INIC_VLAN):
+          if nic.get(key) is not None:
+            params[key] = nic[key]
+        ip = network_nics.CheckNicIp(nic, None)
       mode = cluster.SimpleFillNIC(params)[constants.NIC_MODE]
       if mode not in constants.NIC_VALID_MODES:
         raise errors.OpPrereqError("Invalid NIC mode '%s'" % mode,
                                    errors.ECODE_INVAL)
       mac = nic.get(constants.INIC_MAC, constants.VALUE_AUTO)
       if mac in (constants.VALUE_AUTO, constants.VALUE_GENERATE, None):
-        mac = self.cfg.GenerateMAC()
-      ip = nic.get(constants.INIC_IP)
-      if ip is not None and ip.lower() == constants.VALUE_NONE:
-        ip = None
+        mac = self.cfg.GenerateMAC(net_uuid)
       self.nics.append(objects.NIC(mac=mac, ip=ip,
                                    name=nic.get(constants.INIC_NAME),
-                                   network=None, nicparams=params,
+                                   network=net_uuid, nicparams=params,
                                    uuid=self.cfg.GenerateUniqueID()))
 
   def _CheckSecondary(self, pnode):

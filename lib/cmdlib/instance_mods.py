@@ -226,21 +226,43 @@ class NicChanges:
 
   def _NewMac(self, mac, old=None):
     if mac in (constants.VALUE_AUTO, constants.VALUE_GENERATE):
-      mac = self.cfg.GenerateMAC()
+      mac = self.cfg.GenerateMAC(None)
     elif mac != old and mac in self._UsedMacs():
       raise errors.OpPrereqError("MAC address %s already in use in cluster" %
                                  mac, errors.ECODE_NOTUNIQUE)
     self._macs.add(mac)
     return mac
 
-  def _Params(self, old_params, params):
-    """(new nicparams, filled) after checking mode and link."""
+  def _Network(self, params, old_uuid=None):
+    """(network UUID or None, its NIC parameters in the primary node's
+    group or None) of a NIC given the modification parameters."""
+    if constants.INIC_NETWORK not in params:
+      net_uuid = old_uuid
+    elif params[constants.INIC_NETWORK] is None:
+      return (None, None)
+    else:
+      net_uuid = self.cfg.LookupNetwork(params[constants.INIC_NETWORK])
+    if net_uuid is None:
+      return (None, None)
+    netparams = self.cfg.GetGroupNetParams(net_uuid,
+                                           self.instance.primary_node)
+    if netparams is None:
+      raise _Inval("No netparams found for network %s. Probably not"
+                   " connected to node's %s nodegroup" %
+                   (self.cfg.GetNetwork(net_uuid).name,
+                    self.cfg.GetNodeName(self.instance.primary_node)))
+    return (net_uuid, netparams)
+
+  def _Params(self, old_params, params, netparams=None):
+    """(new nicparams, filled) after checking mode and link.
+
+    On a network, the parameters are the network's in the group.
+
+    """
+    if netparams is not None:
+      new = dict(netparams)
+      return (new, self.cluster.SimpleFillNIC(new), new != old_params)
     update = dict((k, params[k]) for k in _NIC_PARAM_KEYS if k in params)
-    if params.get(constants.INIC_NETWORK) is not None:
-      raise errors.OpPrereqError("Network '%s' cannot be used: networks are"
-                                 " not supported yet" %
-                                 params[constants.INIC_NETWORK],
-                                 errors.ECODE_INVAL)
     new = GetUpdatedParams(old_params or {}, update)
     filled = self.cluster.SimpleFillNIC(new)
     try:
@@ -249,28 +271,73 @@ class NicChanges:
       raise _Inval("Invalid NIC parameters: %s" % err)
     return (new, filled, bool(update))
 
+  def _Ip(self, net_uuid, ip, old_ip=None):
+    """The IP of a NIC on a network: from the pool for "pool", else checked
+    and reserved for the job (an unchanged address is kept as it is)."""
+    if isinstance(ip, str) and ip.lower() == constants.NIC_IP_POOL:
+      ip = constants.NIC_IP_POOL
+    if ip is None or net_uuid is None:
+      if ip == constants.NIC_IP_POOL:
+        raise _Inval("If ip=pool, parameter network cannot be none")
+      return ip
+    name = self.cfg.GetNetwork(net_uuid).name
+    if ip == constants.NIC_IP_POOL:
+      try:
+        ip = self.cfg.GenerateIp(net_uuid)
+      except errors.AddressPoolError:
+        raise errors.OpPrereqError("Unable to get a free IP from the"
+                                   " address pool", errors.ECODE_STATE)
+      self.lu.LogInfo("Chose IP %s from network %s", ip, name)
+      return ip
+    if ip == old_ip:
+      return ip
+    try:
+      self.cfg.ReserveIp(net_uuid, ip,
+                         check=getattr(self.lu.op, "conflicts_check", True))
+    except errors.AddressPoolError:
+      raise errors.OpPrereqError("IP address %s already in use or does not"
+                                 " belong to network %s" % (ip, name),
+                                 errors.ECODE_NOTUNIQUE)
+    return ip
+
+  def _NetName(self, net_uuid):
+    return self.cfg.GetNetwork(net_uuid).name if net_uuid else None
+
   def _CheckRouted(self, filled, ip):
     if filled[constants.NIC_MODE] == constants.NIC_MODE_ROUTED and not ip:
       raise _Inval("Cannot set the NIC IP address to None on a routed NIC")
 
   def _Create(self, idx, params):
-    (new, filled, _) = self._Params({}, params)
-    ip = params.get(constants.INIC_IP)
+    (net_uuid, netparams) = self._Network(params)
+    (new, filled, _) = self._Params({}, params, netparams)
+    ip = self._Ip(net_uuid, params.get(constants.INIC_IP))
     self._CheckRouted(filled, ip)
-    mac = self._NewMac(params[constants.INIC_MAC])
+    mac = params[constants.INIC_MAC]
+    if mac in (constants.VALUE_AUTO, constants.VALUE_GENERATE):
+      mac = self.cfg.GenerateMAC(net_uuid)
+    mac = self._NewMac(mac)
     nic = objects.NIC(mac=mac, ip=ip, name=params.get(constants.INIC_NAME),
-                      network=None, nicparams=new,
+                      network=net_uuid, nicparams=new,
                       uuid=self.cfg.GenerateUniqueID())
     desc = ("add:mac=%s,ip=%s,mode=%s,link=%s,network=%s" %
             (mac, ip, filled[constants.NIC_MODE],
-             filled[constants.NIC_LINK], None))
+             filled[constants.NIC_LINK], self._NetName(net_uuid)))
     return (nic, [("nic.%d" % idx, desc)])
 
   def _Modify(self, idx, nic, params):
-    (new, filled, changed) = self._Params(nic.nicparams, params)
+    (net_uuid, netparams) = self._Network(params, nic.network)
+    (new, filled, changed) = self._Params(nic.nicparams, params, netparams)
     ip = params.get(constants.INIC_IP, nic.ip)
+    if net_uuid != nic.network or ip != nic.ip:
+      ip = self._Ip(net_uuid, ip,
+                    old_ip=nic.ip if net_uuid == nic.network else None)
+      if constants.INIC_IP in params or ip != nic.ip:
+        params[constants.INIC_IP] = ip
     self._CheckRouted(filled, ip)
     changes = []
+    if net_uuid != nic.network:
+      nic.network = net_uuid
+      changes.append(("nic.network/%d" % idx, self._NetName(net_uuid)))
     if constants.INIC_MAC in params:
       params[constants.INIC_MAC] = self._NewMac(params[constants.INIC_MAC],
                                                 old=nic.mac)

@@ -23,6 +23,7 @@ from ganeti import utils
 from ganeti.config import drbd as _drbd
 from ganeti.config import groups as _groups
 from ganeti.config import instance_disks as _instance_disks
+from ganeti.config import networks as _networks
 from ganeti.config import verify as _verify
 from ganeti.config.ssconfvalues import ComputeSsconfValues
 
@@ -82,7 +83,8 @@ def _MatchNameComponentIgnoreCase(key, name_list):
 
 class ConfigWriter(_drbd.DRBDConfigMixin,
                    _instance_disks.InstanceDisksConfigMixin,
-                   _groups.GroupsConfigMixin):
+                   _groups.GroupsConfigMixin,
+                   _networks.NetworksConfigMixin):
   """Owner of the cluster configuration.
 
   ``distribute_fn(config_bytes, ssconf_values_or_None)`` is called after
@@ -238,6 +240,9 @@ class ConfigWriter(_drbd.DRBDConfigMixin,
   def GenerateMAC(self, net_uuid=None, ec_id=None):
     with self._lock:
       prefix = self._config_data.cluster.mac_prefix
+      net = self._config_data.networks.get(net_uuid) if net_uuid else None
+      if net is not None and net.mac_prefix:
+        prefix = net.mac_prefix
       existing = set(self._temporary_macs)
       for inst in self._config_data.instances.values():
         for nic in inst.nics:
@@ -260,6 +265,7 @@ class ConfigWriter(_drbd.DRBDConfigMixin,
     with self._lock:
       self._temporary_ids.clear()
       self._temporary_macs.clear()
+      self._ReleaseIpTemporary()
       self._ReleaseDRBDTemporary(ec_id)
 
   def Update(self, target, feedback_fn=None):
@@ -276,6 +282,8 @@ class ConfigWriter(_drbd.DRBDConfigMixin,
         test = d.nodegroups.get(target.uuid) is target
       elif isinstance(target, objects.Disk):
         test = d.disks.get(target.uuid) is target
+      elif isinstance(target, objects.Network):
+        test = d.networks.get(target.uuid) is target
       else:
         raise errors.ProgrammerError("Invalid object type (%s) passed to"
                                      " ConfigWriter.Update" % type(target))
@@ -285,6 +293,8 @@ class ConfigWriter(_drbd.DRBDConfigMixin,
       now = time.time()
       target.serial_no = (target.serial_no or 0) + 1
       target.mtime = now
+      if isinstance(target, objects.Instance):
+        self._SyncNicReservations()
       if isinstance(target, objects.Node):
         # node changes (roles, IPs) show in ssconf: bump the cluster serial
         # so that the ssconf files are pushed; instance updates do not
@@ -517,6 +527,7 @@ class ConfigWriter(_drbd.DRBDConfigMixin,
       instance.serial_no = 1
       instance.ctime = instance.mtime = now
       self._config_data.instances[instance.uuid] = instance
+      self._ReserveNicIps(instance)
       self._config_data.cluster.serial_no += 1
       # the minors are in the configuration now
       self.ReleaseDRBDMinors(instance.uuid)
@@ -529,6 +540,7 @@ class ConfigWriter(_drbd.DRBDConfigMixin,
         raise errors.ConfigurationError("Unknown instance '%s'" % inst_uuid)
       for disk_uuid in inst.disks:
         self._config_data.disks.pop(disk_uuid, None)
+      self._ReleaseNicIps(inst)
       if inst.network_port is not None:
         # the instance's console/VNC port goes back to the pool
         cluster = self._config_data.cluster

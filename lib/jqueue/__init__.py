@@ -44,6 +44,7 @@ from ganeti import pathutils
 from ganeti import serializer
 from ganeti import utils
 from ganeti.jqueue import execution
+from ganeti.jqueue import filters as jfilters
 from ganeti.jqueue import job as jjob
 from ganeti.jqueue import storage
 from ganeti.jqueue import waiter
@@ -76,7 +77,7 @@ class JobQueue:
                num_workers=constants.JOBQUEUE_THREADS,
                size_limit=constants.JOB_QUEUE_SIZE_HARD_LIMIT,
                strategy_factory=execution.TimeoutStrategy,
-               async_replication=False):
+               async_replication=False, filter_source=None):
     """Lock and load the queue, recover unfinished jobs, start workers.
 
     Raises JobQueueError if the queue is locked by another process or has
@@ -98,6 +99,8 @@ class JobQueue:
     self.depmgr = execution.DependencyManager(self._GetJobStatus,
                                               self._EnqueueJob)
     self._pool = workers.JobWorkerPool(num_workers, self._RunJob)
+    self._filter_lock = threading.Lock()
+    self._filter_gate = jfilters.FilterGate(filter_source)
     self._watcher = waiter.QueueDirWatcher(
       lambda: pathutils.Get().QUEUE_DIR)
     self._storage.Open()
@@ -162,6 +165,46 @@ class JobQueue:
   def JobFinalized(self, job):
     """Called once a job's final state is on disk: wake its dependents."""
     self.depmgr.NotifyFinalized(job.id)
+    with self._filter_lock:
+      held = self._filter_gate.JobEnded(job.id)
+    for job_id in held:
+      self._EnqueueJob(job_id)
+
+  # Job filter rules (gnt-filter) -------------------------------------------
+  def SetFilterSource(self, get_rules):
+    """Set the callable returning the job filter rules (L{objects.Filter})."""
+    self._filter_gate = jfilters.FilterGate(get_rules)
+
+  def FiltersChanged(self):
+    """Re-examine the jobs held by the filter rules (after a change)."""
+    with self._filter_lock:
+      held = self._filter_gate.TakeHeld()
+    for job_id in held:
+      self._EnqueueJob(job_id)
+
+  def GetLastJobId(self):
+    """The highest job id used so far (the watermark of new rules)."""
+    with self._serial_lock:
+      return self._last_serial
+
+  def _FilterJob(self, job):
+    """Apply the filter rules to a job about to start; False to not run it
+    now (held by PAUSE or RATE_LIMIT, or canceled by REJECT)."""
+    with job.lock:
+      if job.CalcStatus() != constants.JOB_STATUS_QUEUED:
+        return True
+    try:
+      with self._filter_lock:
+        action = self._filter_gate.Check(job)
+    except Exception:  # pylint: disable=W0703
+      # a broken rule must not lose jobs: run them as without rules
+      logging.exception("Error applying the filter rules to job %s", job.id)
+      return True
+    if action == jfilters.ACTION_REJECT:
+      logging.info("Job %s rejected by a filter rule", job.id)
+      self.CancelJob(job.id)
+      return False
+    return action != jfilters.ACTION_PAUSE
 
   def _GetActiveJob(self, job_id):
     with self._lock:
@@ -187,6 +230,8 @@ class JobQueue:
     """Worker entry point: process one opcode of ``job_id``."""
     job = self._GetActiveJob(job_id)
     if job is None:
+      return None
+    if not self._FilterJob(job):
       return None
     return execution.JobStep(self, job, self._proc_factory,
                              self._strategy_factory)()

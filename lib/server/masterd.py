@@ -22,6 +22,7 @@ from ganeti import locking
 from ganeti import luxi
 from ganeti import masterfailover
 from ganeti import masterquery
+from ganeti import masterquery_net
 from ganeti import mcpu
 from ganeti import netutils
 from ganeti import opcodes
@@ -50,7 +51,8 @@ class GanetiContext:
     self.jqueue = jqueue.JobQueue(
       self._NewProcessor, rpc=self.rpc,
       get_replication_targets=self._ReplicationTargets,
-      num_workers=num_workers, async_replication=True)
+      num_workers=num_workers, async_replication=True,
+      filter_source=lambda: list(self.cfg.GetAllFilters().values()))
 
   def _NewProcessor(self, job_id):
     return mcpu.Processor(self, job_id)
@@ -146,6 +148,22 @@ class MasterRequestHandler:
   def _ReqQueryGroups(self, names, fields, use_locking):
     return masterquery.OldStyleQuery(self.context, "group", names, fields,
                                      use_locking)
+
+  def _ReqQueryNetworks(self, names, fields, use_locking):
+    return masterquery.OldStyleQuery(self.context, "network", names, fields,
+                                     use_locking)
+
+  def _ReqQueryFilters(self, uuids, fields):
+    return masterquery_net.QueryFilters(self.context.cfg, uuids, fields)
+
+  def _ReqReplaceFilter(self, uuid, priority, predicates, action, reason):
+    return masterquery_net.ReplaceFilter(self.context.cfg,
+                                         self.context.jqueue, uuid, priority,
+                                         predicates, action, reason)
+
+  def _ReqDeleteFilter(self, uuid):
+    self.context.cfg.RemoveFilter(uuid)
+    self.context.jqueue.FiltersChanged()
 
   def _ReqQueryClusterInfo(self):
     return masterquery.ClusterInfo(self.context.cfg)

@@ -34,6 +34,15 @@ _GLOB_INST = "^inst[^.]*(\\..*)?$"
   ('"web" not in tags', ["!", ["=[]", "tags", "web"]]),
   ('admin_state == "up" and name =~ m/1/',
    ["&", ["==", "admin_state", "up"], ["=~", "name", "1"]]),
+  # legacy "=", "+" signs, regexes without "m", flags combined
+  ('name = "x"', ["==", "name", "x"]),
+  ("x > +5", [">", "x", 5]),
+  ("name =~ /^inst/", ["=~", "name", "^inst"]),
+  ("name =~ m|a/b|si", ["=~", "name", "(?is)a/b"]),
+  ("name =~ m^x^", ["=~", "name", "x"]),
+  ("not (a or b)", ["!", ["|", ["?", "a"], ["?", "b"]]]),
+  ("a or not b and c", ["|", ["?", "a"], ["&", ["!", ["?", "b"]],
+                                          ["?", "c"]]]),
   ])
 def testParseFilter(text, expected):
   assert qlang.ParseFilter(text) == expected
@@ -41,7 +50,7 @@ def testParseFilter(text, expected):
 
 @pytest.mark.parametrize("text", [
   "", "name ==", "== 1", "(a", "a and", "name =~ m/x/q", "name =~ m/(/",
-  "name = 1", "a b",
+  "name = = 1", "a b", "x > ++5",
   ])
 def testParseFilterErrors(text):
   with pytest.raises(errors.QueryFilterParseError):

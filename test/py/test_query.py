@@ -1,5 +1,7 @@
 """Tests for the query engine and the field tables."""
 
+import os
+
 import pytest
 
 from ganeti import constants
@@ -274,7 +276,7 @@ def testOtherResources():
                                                 "br0", ""]]}, {})
   assert _Run("network", ["name", "free_count", "reserved_count", "map",
                           "external_reservations", "group_cnt", "gateway"],
-              ctx=nctx) == [[[0, "net1"], [0, 2], [0, 2], [0, "1..X"],
+              ctx=nctx) == [[[0, "net1"], [0, 2], [0, 2], [0, "X..X"],
                              [0, "192.0.2.3"], [0, 1], [3, None]]]
   assert _Run("export", ["node", "export"],
               ctx=[("n2", "b"), ("n1", None)], namefield="node") == [
@@ -282,3 +284,25 @@ def testOtherResources():
   assert _Run("lock", ["name", "mode", "owner", "pending"],
               ctx=[("cluster/BGL", "shared", ["job/1"], [])]) == [
     [[0, "cluster/BGL"], [0, "shared"], [0, ["job/1"]], [0, []]]]
+
+
+def testFieldCatalogue():
+  """Every field of Ganeti 3.0.2 with its type and title (the catalogue of
+  test/data/query-fields-3.0.2.tsv); no other fields but instance ones."""
+  path = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data",
+                      "query-fields-3.0.2.tsv")
+  expected = {}
+  with open(path) as fh:
+    for line in fh:
+      if line.startswith("#") or not line.strip():
+        continue
+      (kind, name, kind_type, title) = line.rstrip("\n").split("\t")
+      expected.setdefault(kind, {})[name] = (kind_type, title)
+  assert sorted(expected) == sorted(query.ALL_FIELDS)
+  for (kind, fields) in expected.items():
+    table = query.ALL_FIELDS[kind]
+    got = dict((name, (table[name][0].kind, table[name][0].title))
+               for name in fields if name in table)
+    assert got == fields, kind
+    if kind != "instance":
+      assert sorted(table) == sorted(fields), kind
