@@ -13,7 +13,6 @@ import http.client
 import json
 import os
 import ssl
-import sys
 
 
 def Request(host, port, method, path, body=None, user=None, password=None,
