@@ -77,7 +77,7 @@ bench: $(STAMP)
 
 # The OpenAPI description of RAPI, generated from the URI and opcode tables
 openapi: $(STAMP)
-	$(VPY) -c 'import sys; from ganeti.rapi import openapi; sys.exit(openapi.Main())' doc/rapi-openapi.json
+	$(VPY) -c 'import sys; from ganeti.rapi import openapi; sys.exit(openapi.Main())' doc/rapi-openapi.json doc/rapi.rst
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

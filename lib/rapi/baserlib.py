@@ -252,7 +252,8 @@ class ResourceBase:
       return doc
     fn = getattr(cls, method, None)
     if fn is not None and fn.__doc__:
-      return fn.__doc__.strip().splitlines()[0]
+      para = fn.__doc__.strip().split("\n\n")[0]
+      return " ".join(line.strip() for line in para.splitlines())
     op_id = getattr(cls, method + "_OPCODE", None)
     if op_id:
       return "Submits %s; returns the job id." % op_id

@@ -137,18 +137,23 @@ def _ListSchema(cls):
                     {"type": "array", "items": ObjectSchema(cls)}]}
 
 
+def SubmitsJob(cls, method):
+  """Whether the method submits a job (and answers its id)."""
+  return bool(getattr(cls, method + "_OPCODE", None) or
+              getattr(cls, method + "_OPCODES", None) or
+              (method in ("PUT", "DELETE") and
+               getattr(cls, "TAG_LEVEL", None)))
+
+
 def _ResponseSchema(cls, method):
-  if getattr(cls, method + "_OPCODE", None) or \
-      getattr(cls, method + "_OPCODES", None) or \
-      (method in ("PUT", "DELETE") and getattr(cls, "TAG_LEVEL", None)):
+  if SubmitsJob(cls, method):
     return {"type": "integer", "description": "Job id"}
   if method == "GET" and getattr(cls, "LIST_URI", None):
     return _ListSchema(cls)
+  if method == "GET" and getattr(cls, "LIST_RESULT", None) == "names":
+    return {"anyOf": [{"type": "array", "items": {"type": "string"}},
+                      {"type": "array", "items": ObjectSchema(cls)}]}
   if method == "GET" and getattr(cls, "BULK_FIELDS", None):
-    if getattr(cls, "LIST_URI", None) is None and \
-        getattr(cls, "QUERY_KIND", None) is None:
-      return {"anyOf": [{"type": "array", "items": {"type": "string"}},
-                        {"type": "array", "items": ObjectSchema(cls)}]}
     return ObjectSchema(cls)
   if method == "GET" and getattr(cls, "LIST_RESULT", None) == "tags":
     return {"type": "array", "items": {"type": "string"}}
@@ -157,15 +162,13 @@ def _ResponseSchema(cls, method):
 
 def _QueryParameters(cls, method, template):
   names = list(getattr(cls, method + "_QUERY", ()))
-  if method == "GET" and (getattr(cls, "LIST_URI", None) or
-                          getattr(cls, "BULK_FIELDS", None) and
-                          getattr(cls, "QUERY_KIND", None) is None):
+  if method == "GET" and getattr(cls, "LIST_URI", None):
     names.insert(0, "bulk")
   if getattr(cls, "TAG_LEVEL", None) and method in ("PUT", "DELETE"):
     names.append("tag")
   if method == "GET" and template.startswith("/2/query/"):
     names.append("fields")
-  if method != "GET" or getattr(cls, "GET_OPCODE", None):
+  if SubmitsJob(cls, method):
     names.extend(["dry-run", "reason"])
   result = []
   for name in dict.fromkeys(names):
@@ -279,7 +282,8 @@ def GetDocument():
 
 
 def Main():
-  """Write the document (``make openapi``): openapi.py [OUTPUT]."""
+  """``make openapi``: write the document to argv[1] (or stdout) and, with
+  a second argument, update the resource list of that rst file."""
   import sys
   from ganeti import serializer
   text = serializer.DumpJson(GetDocument(), sort_keys=True)
@@ -288,4 +292,47 @@ def Main():
       fh.write(text)
   else:
     sys.stdout.buffer.write(text)
+  if len(sys.argv) > 2:
+    UpdateRapiDoc(sys.argv[2])
   return 0
+
+
+#: Markers around the generated resource list in doc/rapi.rst
+DOC_BEGIN = ".. BEGIN GENERATED RESOURCE LIST (make openapi)"
+DOC_END = ".. END GENERATED RESOURCE LIST"
+
+_ACCESS_TEXT = {
+  (): "anonymous",
+  (rapi.RAPI_ACCESS_WRITE, ): "user with write",
+  (rapi.RAPI_ACCESS_READ, rapi.RAPI_ACCESS_WRITE): "user with read or write",
+}
+
+
+def ResourceListRst():
+  """The reStructuredText list of every resource and method (the part of
+  doc/rapi.rst generated from the URI table)."""
+  lines = [DOC_BEGIN, ""]
+  for (template, cls) in connector.URI_TABLE:
+    lines.append("``%s``" % template)
+    for method in cls.GetMethods():
+      access = _ACCESS_TEXT.get(tuple(sorted(cls.GetAccess(method))),
+                                ", ".join(cls.GetAccess(method)))
+      text = "``%s`` (%s): %s" % (method, access, cls.GetDoc(method))
+      query_args = [p["name"] for p in
+                    _QueryParameters(cls, method, template)]
+      if query_args:
+        text += " Query: %s." % ", ".join("``%s``" % q for q in query_args)
+      lines.append("  - %s" % text)
+    lines.append("")
+  lines.append(DOC_END)
+  return "\n".join(lines) + "\n"
+
+
+def UpdateRapiDoc(path):
+  """Replace the generated part of ``path`` (doc/rapi.rst)."""
+  with open(path) as fh:
+    text = fh.read()
+  start = text.index(DOC_BEGIN)
+  end = text.index(DOC_END) + len(DOC_END) + 1
+  with open(path, "w") as fh:
+    fh.write(text[:start] + ResourceListRst() + text[end:])

@@ -98,10 +98,12 @@ def CalculateOSNames(name, variants):
 
 class R_2_os(baserlib.ResourceBase):
   BULK_FIELDS = OS_BULK_FIELDS
+  LIST_RESULT = "names"
+  GET_QUERY = ("bulk", )
 
   def GET(self):
-    """Valid OS names (name+variant), or with ?bulk=1 full OS objects;
-    runs OP_OS_DIAGNOSE and waits for it."""
+    """Valid OS names (name+variant), or with ?bulk=1 full OS objects
+    (runs OP_OS_DIAGNOSE and waits for it)."""
     opcls = baserlib.GetOpcodeClass("OP_OS_DIAGNOSE")
     bulk = self.useBulk()
     fields = OS_BULK_FIELDS if bulk else ["name", "variants", "valid"]

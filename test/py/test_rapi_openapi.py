@@ -128,3 +128,15 @@ def test_shipped_document_has_the_same_routes(document):
     shipped = json.load(fh)
   assert _Operations(shipped) == _Operations(document), \
     "doc/rapi-openapi.json is stale: run 'make openapi'"
+
+
+def test_rapi_doc_lists_every_resource():
+  """doc/rapi.rst's resource list is the one the URI table gives."""
+  with open(os.path.join(_TOP, "doc", "rapi.rst")) as fh:
+    text = fh.read()
+  start = text.index(openapi.DOC_BEGIN)
+  end = text.index(openapi.DOC_END) + len(openapi.DOC_END) + 1
+  assert text[start:end] == openapi.ResourceListRst(), \
+    "doc/rapi.rst is stale: run 'make openapi'"
+  for (template, _) in connector.URI_TABLE:
+    assert "\n``%s``\n" % template in text
