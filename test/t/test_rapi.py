@@ -493,19 +493,23 @@ def test_jobs(rapi):
 
 
 def test_job_wait_and_cancel(rapi):
-  if "OP_TEST_DELAY" not in opcodes.OP_MAPPING:
-    pytest.skip("OP_TEST_DELAY not implemented in this tree")
-  # a job waiting for a lock: the instance is held by a long delay job
+  """A job waiting for a dependency is seen by /wait, then cancelled."""
   job_id = rapi.Ok("PUT", "/2/instances/%s/shutdown" % _INST,
                    {"depends": [[999999, ["success"]]]})
   res = rapi.Ok("GET", "/2/jobs/%d/wait" % job_id,
-                {"fields": ["status"], "previous_job_info": None})
+                {"fields": ["status", "id"], "previous_job_info": None})
+  assert res["job_info"][1] == job_id
   assert res["job_info"][0] in ("queued", "waiting", "error", "canceled")
-  (status, answer) = rapi.Call("GET", "/2/jobs/%d/wait" % job_id,
-                               {"fields": "status"})
-  assert status == 400
-  rapi.Ok("DELETE", "/2/jobs/%d" % job_id)
+  for bad in ({"fields": "status"}, {"fields": ["status"],
+                                     "previous_job_info": "x"},
+              {"fields": ["status"], "previous_log_serial": "1"}, {}):
+    (status, answer) = rapi.Call("GET", "/2/jobs/%d/wait" % job_id, bad)
+    assert status == 400, (bad, answer)
+  (ok, msg) = rapi.Ok("DELETE", "/2/jobs/%d" % job_id)
+  assert isinstance(ok, bool) and msg
   assert rapi.WaitJob(job_id)["status"] in ("canceled", "error")
+  assert rapi.Call("GET", "/2/jobs/999999/wait",
+                   {"fields": ["status"]})[0] == 404
 
 
 def test_query_resources(rapi):
