@@ -63,7 +63,7 @@ class R_2_features(baserlib.ResourceBase):
     return list(ALL_FEATURES)
 
 
-def WaitForJobResult(res, job_id, timeout=3600):
+def WaitForJobResult(res, job_id, timeout=300):
   """Wait (via WaitForJobChange) until the job ends; return its opresult.
 
   @raise baserlib.RapiError: 500 if the job did not succeed

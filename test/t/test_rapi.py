@@ -209,6 +209,14 @@ def test_malformed_json_is_400(rapi):
     resp = conn.getresponse()
     body = json.loads(resp.read())
     assert (resp.status, body["code"]) == (code, code)
+    assert resp.getheader("Content-Type") == "application/json"
+  conn.request("PUT", "/2/tags?tag=x")
+  resp = conn.getresponse()
+  resp.read()
+  assert resp.status == 401
+  assert resp.getheader("WWW-Authenticate") == \
+    'Basic realm="Ganeti Remote API"'
+  assert resp.getheader("Server") == "ganeti-rapi"
   conn.close()
 
 
