@@ -42,6 +42,7 @@ class _InstanceResource(baserlib.ResourceBase):
 
 
 class R_2_instances(baserlib.ResourceBase):
+  GET_QUERY = ("lock", )
   LIST_URI = ("/2/instances/%s", "id")
   BULK_FIELDS = I_FIELDS
   QUERY_KIND = "instance"
@@ -89,6 +90,7 @@ class R_2_instances_multi_alloc(baserlib.ResourceBase):
 
 
 class R_2_instances_name(_InstanceResource):
+  GET_QUERY = ("lock", )
   BULK_FIELDS = I_FIELDS
   QUERY_KIND = "instance"
   DELETE_OPCODE = "OP_INSTANCE_REMOVE"

@@ -43,6 +43,7 @@ class _NodeResource(baserlib.ResourceBase):
 
 
 class R_2_nodes(baserlib.ResourceBase):
+  GET_QUERY = ("lock", )
   LIST_URI = ("/2/nodes/%s", "id")
   BULK_FIELDS = N_FIELDS
   QUERY_KIND = "node"
@@ -58,6 +59,7 @@ class R_2_nodes(baserlib.ResourceBase):
 
 
 class R_2_nodes_name(baserlib.ResourceBase):
+  GET_QUERY = ("lock", )
   BULK_FIELDS = N_FIELDS
   QUERY_KIND = "node"
 
