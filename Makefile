@@ -12,7 +12,7 @@ DEMO_PREFIX ?= 127.0.1
 VPY = $(VENV)/bin/python
 STAMP = $(VENV)/.installed
 
-.PHONY: all deps demo demo-down check check-fast man man-check bench clean lint openapi
+.PHONY: all deps demo demo-down check check-fast man man-check bench clean lint
 
 all: $(STAMP)
 
@@ -76,6 +76,7 @@ bench: $(STAMP)
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VPY) bench/bench_rapi.py
 
 # The OpenAPI description of RAPI, generated from the URI and opcode tables
+.PHONY: openapi
 openapi: $(STAMP)
 	$(VPY) -c 'import sys; from ganeti.rapi import openapi; sys.exit(openapi.Main())' doc/rapi-openapi.json doc/rapi.rst
 
