@@ -50,7 +50,8 @@ demo: deps $(STAMP)
 	  set -x && \
 	  gnt-instance add -n node1 -t file -s 1G -o noop --no-name-check --no-ip-check demo1 && \
 	  gnt-node list && \
-	  gnt-instance list
+	  gnt-instance list && \
+	  $(VPY) tools/rapi-get /2/instances
 	@echo
 	@echo "The virtual cluster keeps running. Use it with:  . $(DEMO_DIR)/env"
 	@echo "Stop it with:  make demo-down"
@@ -72,6 +73,12 @@ bench: $(STAMP)
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VPY) bench/bench_jobs.py
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VPY) bench/bench_list.py
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VPY) bench/bench_kvm.py
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VPY) bench/bench_rapi.py
+
+# The OpenAPI description of RAPI, generated from the URI and opcode tables
+.PHONY: openapi
+openapi: $(STAMP)
+	$(VPY) -c 'import sys; from ganeti.rapi import openapi; sys.exit(openapi.Main())' doc/rapi-openapi.json doc/rapi.rst
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -23,7 +23,10 @@ HTTP_APP_JSON = "application/json"
 RESPONSES = {200: "OK", 400: "Bad Request", 401: "Unauthorized",
              403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
              411: "Length Required", 413: "Request Entity Too Large",
-             500: "Internal Server Error"}
+             415: "Unsupported Media Type",
+             500: "Internal Server Error", 501: "Not Implemented",
+             502: "Bad Gateway", 503: "Service Unavailable",
+             504: "Gateway Timeout"}
 
 
 class HttpError(errors.GenericError):

@@ -7,7 +7,8 @@ keep-alive connection and exits when the client closes it or after
 ``idle_timeout`` seconds without a request.
 
 The request handler is a callable ``handler(method, path, headers, body)``
-returning ``(status_code, body_bytes)``; it may raise
+returning ``(status_code, body_bytes)`` or ``(status_code, body_bytes,
+extra_headers)`` (a dict of response headers); it may raise
 :class:`ganeti.http.HttpError`.  It runs in the child process.
 """
 
@@ -73,12 +74,15 @@ def _ReadRequest(rfile):
 
 
 def _SendResponse(sock, code: int, body: bytes, keep_alive: bool,
-                  content_type: str = http.HTTP_APP_JSON):
+                  content_type: str = http.HTTP_APP_JSON, extra=None,
+                  server_name: str = "ganeti-noded"):
   head = ["HTTP/1.1 %d %s" % (code, http.RESPONSES.get(code, "Unknown")),
-          "Server: ganeti-noded",
+          "Server: %s" % server_name,
           "Content-Type: %s" % content_type,
           "Content-Length: %d" % len(body),
           "Connection: %s" % ("keep-alive" if keep_alive else "close")]
+  for (name, value) in (extra or {}).items():
+    head.append("%s: %s" % (name, value))
   sock.sendall(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body)
 
 
@@ -89,7 +93,8 @@ class _ChildState:
 
 def ServeConnection(conn, handler, ssl_ctx=None, cert_digest=None,
                     idle_timeout: float = IDLE_TIMEOUT,
-                    after_response=None) -> None:
+                    after_response=None,
+                    server_name: str = "ganeti-noded") -> None:
   """Serve requests on one accepted connection until it is closed.
 
   @param after_response: optional callable run after each response; it
@@ -107,7 +112,8 @@ def ServeConnection(conn, handler, ssl_ctx=None, cert_digest=None,
     conn.settimeout(idle_timeout)
     if ssl_ctx is not None:
       conn = ssl_ctx.wrap_socket(conn, server_side=True)
-      http.VerifyPeer(conn, cert_digest)
+      if cert_digest is not None:
+        http.VerifyPeer(conn, cert_digest)
     rfile = conn.makefile("rb")
     while not state.quit:
       state.idle = True
@@ -124,11 +130,17 @@ def ServeConnection(conn, handler, ssl_ctx=None, cert_digest=None,
       conn.settimeout(None)
       keep_alive = (version == "HTTP/1.1" and
                     headers.get("connection", "").lower() != "close")
+      extra = None
       try:
-        (code, rbody) = handler(method, path, headers, body)
+        answer = handler(method, path, headers, body)
+        if len(answer) == 3:
+          (code, rbody, extra) = answer
+        else:
+          (code, rbody) = answer
       except http.HttpError as err:
         (code, rbody) = (err.code, err.message.encode("utf-8"))
-      _SendResponse(conn, code, rbody, keep_alive and not state.quit)
+      _SendResponse(conn, code, rbody, keep_alive and not state.quit,
+                    extra=extra, server_name=server_name)
       if after_response is not None and after_response():
         break
       if not keep_alive:
@@ -158,7 +170,8 @@ class ForkingHttpServer:
 
   def __init__(self, address: str, port: int, handler, ssl_ctx=None,
                cert_digest=None, max_children: int = MAX_CHILDREN,
-               child_init=None, after_response=None):
+               child_init=None, after_response=None,
+               server_name: str = "ganeti-noded"):
     family = socket.AF_INET6 if ":" in address else socket.AF_INET
     self.socket = socket.socket(family, socket.SOCK_STREAM)
     self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -172,6 +185,7 @@ class ForkingHttpServer:
     self._max_children = max_children
     self._child_init = child_init
     self._after_response = after_response
+    self._server_name = server_name
     self._children = set()
     self._quit = False
     # self-pipe: signal handlers (Stop, SIGCHLD) wake the accept loop
@@ -261,7 +275,8 @@ class ForkingHttpServer:
         if self._child_init is not None:
           self._child_init()
         ServeConnection(conn, self._handler, self._ssl_ctx, self._digest,
-                        after_response=self._after_response)
+                        after_response=self._after_response,
+                        server_name=self._server_name)
       except SystemExit as err:
         code = err.code or 0
       except BaseException:  # noqa: B902 - child must never return

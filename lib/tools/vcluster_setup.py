@@ -149,7 +149,34 @@ def Up(basedir, count, prefix, extra_init_args=()):
        [_CLUSTER_NAME], master_env)
   for node in nodes[1:]:
     _Run(["gnt-node", "add", node], master_env)
+  _SetupRapi(basedir, nodes, NodeIp(prefix, 0))
   return nodes
+
+
+#: The read-write RAPI user of a virtual cluster
+RAPI_USER = "rapi"
+
+
+def _SetupRapi(basedir, nodes, master_ip):
+  """Give ganeti-rapi one read-write user (random password) and name the
+  endpoint and that user in DIR/env (RAPI_HOST, RAPI_PORT, RAPI_USER,
+  RAPI_PASSWORD).  The users file goes to every node, as Ganeti
+  distributes it, so a new master after a failover knows the user too;
+  the running ganeti-rapi re-reads a changed users file."""
+  import secrets
+  password = secrets.token_hex(12)
+  for node in nodes:
+    users_file = pathutils.Paths(os.path.join(basedir,
+                                              node)).RAPI_USERS_FILE
+    os.makedirs(os.path.dirname(users_file), exist_ok=True)
+    fd = os.open(users_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o640)
+    with os.fdopen(fd, "w") as fh:
+      fh.write("# written by vcluster-setup\n%s %s write\n" %
+               (RAPI_USER, password))
+  with open(os.path.join(basedir, "env"), "a") as fh:
+    fh.write("export RAPI_HOST=%s\nexport RAPI_PORT=%d\n"
+             "export RAPI_USER=%s\nexport RAPI_PASSWORD=%s\n" %
+             (master_ip, constants.DEFAULT_RAPI_PORT, RAPI_USER, password))
 
 
 def _PidsOf(root):
