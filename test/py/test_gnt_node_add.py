@@ -27,7 +27,7 @@ class _Client:
 def _Opts(node_setup):
   return optparse.Values(dict(
     readd=False, node_setup=node_setup, secondary_ip=None, nodegroup=None,
-    vm_capable=None, master_capable=None, ndparams=None))
+    vm_capable=None, master_capable=None, ndparams=None, ssh_key_check=True))
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def calls(monkeypatch):
   monkeypatch.setattr(netutils, "GetHostname", lambda name: _Host(name))
   monkeypatch.setattr(gnt_node, "GetClient", _Client)
   monkeypatch.setattr(nodesetup, "PrepareNodeJoin",
-                      lambda node, cl: seen["prepared"].append(node))
+                      lambda node, cl, **kw: seen["prepared"].append(node))
   monkeypatch.setattr(gnt_node, "SubmitOpCode",
                       lambda op, opts=None: seen["ops"].append(op))
   return seen
