@@ -240,6 +240,11 @@ class SshRunner:
         names = ["[%s]:%d" % (n, port) for n in names]
     known = ReadKnownHosts(known_file)
     expected = [k for n in names for k in known.get(n, [])]
+    if not use_cluster_key:
+      # a node that already carries the cluster's host key (a re-added
+      # node) is trusted as every cluster node is
+      expected.extend(ReadKnownHosts(paths.SSH_KNOWN_HOSTS_FILE).get(
+        self.cluster_name, []))
     sock = socket.create_connection((address, port),
                                     timeout=_CONNECT_TIMEOUT)
     transport = paramiko.Transport(sock)

@@ -429,6 +429,9 @@ commands = {
                   "", "Searches the tags on all objects on the cluster for"
                   " a given pattern (regex)"),
 }
+# sshnode: command and copyfile (over SSH), at the end of the table
+from ganeti.client import gnt_cluster_ssh  # noqa: E402
+commands.update(gnt_cluster_ssh.COMMANDS)
 
 aliases = {"show": "info", "masterfailover": "master-failover"}
 
