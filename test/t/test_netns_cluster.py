@@ -168,3 +168,23 @@ def testReaddNode(nc):
   out = nc.Check("gnt-cluster command -n node3 'echo $GANETI_HOSTNAME'")
   assert out.splitlines() == [SEP, "node: node3", "node3", "",
                               "return code = 0"]
+
+
+def testRemoveAndAddAgain(nc):
+  """A removed node loses the cluster's files and root's key (and its
+  authorization); once authorized again it joins with strict checking,
+  as it still has the cluster's host key."""
+  root = nc.NodeRoot("node3")
+  nc.Check("gnt-node remove node3")
+  netns_cluster.WaitFor(lambda: not os.path.exists(
+    _Data(nc, "node3", "server.pem")), what="node3 to leave")
+  assert not os.path.exists(os.path.join(root, "root/.ssh/id_rsa"))
+  pub = _Read(os.path.join(nc.NodeRoot(), "root/.ssh/id_rsa.pub"))
+  assert pub.split()[1] not in _Read(os.path.join(
+    root, "root/.ssh/authorized_keys"))
+  result = nc.Run("gnt-node add node3")
+  assert result.exit_code == 1 and "Authentication failed" in result.stderr
+  nc.AuthorizeMasterKey(["node3"])
+  nc.Check("gnt-node add node3")
+  out = nc.Check("gnt-node list --no-headers -o name")
+  assert out.split() == ["node1", "node2", "node3"]
