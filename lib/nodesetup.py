@@ -14,6 +14,7 @@ key (the node does not have it yet): its key must be known to root, or
 
 import os
 
+from ganeti import constants
 from ganeti import errors
 from ganeti import netutils
 from ganeti import pathutils
@@ -63,6 +64,27 @@ def BuildJoinData(cluster_name, modify_ssh_setup=True, paths=None):
     data["ssh_host_key"] = [list(k) for k in ssh_keys.ReadHostKeys(paths)]
     data["ssh_root_key"] = [list(k) for k in ssh_keys.ReadRootKey(paths)]
   return data
+
+
+def GetNewNodeSshPort(cl, node, readd, group, ndparams):
+  """The SSH port of a node being added: ``ssh_port`` of its node
+  parameters (``--node-parameters``), else of its node entry (readd) or
+  of its node group (the given one, or the only one), else 22."""
+  if ndparams and ndparams.get(constants.ND_SSH_PORT) is not None:
+    return int(ndparams[constants.ND_SSH_PORT])
+  try:
+    if readd:
+      rows = cl.QueryNodes([node], ["ndp/ssh_port"], False)
+    else:
+      rows = cl.QueryGroups([group] if group else [], ["ndp/ssh_port"],
+                            False)
+      if len(rows) != 1:
+        rows = []
+  except errors.OpPrereqError:
+    rows = []
+  if rows and rows[0][0]:
+    return int(rows[0][0])
+  return 22
 
 
 def PrepareNodeJoin(node, cl=None, ssh_key_check=True, port=None):

@@ -23,6 +23,10 @@ class _Client:
     raise errors.OpPrereqError("Node %s not known" % names[0],
                                errors.ECODE_NOENT)
 
+  def QueryGroups(self, names, fields, use_locking):
+    assert fields == ["ndp/ssh_port"]
+    return [[22]]
+
 
 def _Opts(node_setup):
   return optparse.Values(dict(
@@ -51,3 +55,23 @@ def testNodeSetup(calls, capsys, node_setup):
     ("OP_NODE_ADD", "node2", node_setup)
   warned = "-- WARNING --" in capsys.readouterr().err
   assert warned == node_setup
+
+
+class _PortClient:
+  def QueryNodes(self, names, fields, use_locking):
+    assert (names, fields) == (["node2"], ["ndp/ssh_port"])
+    return [[2201]]
+
+  def QueryGroups(self, names, fields, use_locking):
+    groups = {"default": 22, "g2": 2202}
+    return [[groups[n]] for n in (names or sorted(groups))]
+
+
+def testNewNodeSshPort():
+  cl = _PortClient()
+  port = nodesetup.GetNewNodeSshPort
+  assert port(cl, "node2", False, None, {"ssh_port": 2200}) == 2200
+  assert port(cl, "node2", True, None, None) == 2201
+  assert port(cl, "node2", False, "g2", {}) == 2202
+  # two groups and none given: the default port
+  assert port(cl, "node2", False, None, None) == 22
