@@ -105,7 +105,8 @@ def PrepareNodeJoin(node, cl=None, ssh_key_check=True, port=None):
                             "ganeti.tools.prepare_node_join",
                             serializer.DumpJson(data).decode("utf-8"),
                             use_cluster_key=False,
-                            strict_host_check=ssh_key_check, port=port)
+                            strict_host_check=ssh_key_check,
+                            ask_key=ssh_key_check, port=port)
   if result.failed:
     raise errors.OpExecError("Command prepare-node-join failed on %s: %s" %
                              (hostname.name, result.output.strip()))

@@ -19,7 +19,9 @@ for the host key alias *cluster name* in Ganeti's ``known_hosts`` file;
 without it (the first contact of ``gnt-node add``) the key must be known
 under the host's name or address in root's own ``known_hosts``, unless
 ``strict_host_check`` is off (``--no-ssh-key-check``), in which case a new
-key is accepted and recorded there.
+key is accepted and recorded there.  With ``ask_key`` and a terminal on
+standard input an unknown key is shown and accepted only if the user
+answers "yes" (OpenSSH's ``StrictHostKeyChecking=ask``).
 """
 
 import logging
@@ -164,6 +166,36 @@ class _HostKeyMismatch(Exception):
   pass
 
 
+def KeyFingerprint(key):
+  """OpenSSH's SHA256 fingerprint of a paramiko key."""
+  import base64
+  import hashlib
+  digest = hashlib.sha256(key.asbytes()).digest()
+  return "SHA256:" + base64.b64encode(digest).decode("ascii").rstrip("=")
+
+
+def AskHostKey(name, address, key, stream_in, stream_out):
+  """Show an unknown host key and ask whether to accept it (as ssh(1))."""
+  name_of_type = {"ssh-rsa": "RSA", "ssh-dss": "DSA", "ssh-ed25519":
+                  "ED25519"}
+  kind = name_of_type.get(key.get_name(), "ECDSA" if key.get_name()
+                          .startswith("ecdsa-") else key.get_name())
+  stream_out.write("The authenticity of host '%s (%s)' can't be"
+                   " established.\n%s key fingerprint is %s.\n"
+                   "Are you sure you want to continue connecting"
+                   " (yes/no)? " % (name, address, kind, KeyFingerprint(key)))
+  stream_out.flush()
+  while True:
+    answer = stream_in.readline()
+    if not answer:
+      return False
+    answer = answer.strip().lower()
+    if answer in ("yes", "no"):
+      return answer == "yes"
+    stream_out.write("Please type 'yes' or 'no': ")
+    stream_out.flush()
+
+
 class SshRunner:
   """Runs commands and copies files to nodes, as root."""
 
@@ -174,7 +206,8 @@ class SshRunner:
 
   # -- running ------------------------------------------------------------
   def Run(self, node, address, command, stdin_data="", timeout=120,
-          use_cluster_key=True, strict_host_check=True, port=None):
+          use_cluster_key=True, strict_host_check=True, port=None,
+          ask_key=False):
     """Run the shell command line ``command`` as root on ``node``.
 
     @return: an L{SshResult}; a failed connection gives exit code 255 and
@@ -186,7 +219,7 @@ class SshRunner:
                             timeout)
     return self._RunRemote(node, address, RemoteEnvPrefix(node) + command,
                            stdin_data, timeout, use_cluster_key,
-                           strict_host_check, port or self.port)
+                           strict_host_check, port or self.port, ask_key)
 
   def RunPython(self, node, address, module, stdin_data, timeout=120,
                 **kwargs):
@@ -208,7 +241,8 @@ class SshRunner:
                            stdin_data, timeout,
                            kwargs.get("use_cluster_key", True),
                            kwargs.get("strict_host_check", True),
-                           kwargs.get("port") or self.port)
+                           kwargs.get("port") or self.port,
+                           kwargs.get("ask_key", False))
 
   def _RunLocal(self, node, argv, stdin_data, timeout):
     base = vcluster.GetBaseDir()
@@ -226,7 +260,7 @@ class SshRunner:
     return SshResult(proc.returncode, proc.stdout, proc.stderr)
 
   def _Connect(self, node, address, use_cluster_key, strict_host_check,
-               port):
+               port, ask_key=False):
     """An authenticated paramiko transport to ``address``."""
     import paramiko
     paths = pathutils.Get()
@@ -263,7 +297,9 @@ class SshRunner:
           raise _HostKeyMismatch("Host key for %s (%s) differs from the"
                                  " one in %s" % (names[0], address,
                                                  known_file))
-        if strict_host_check:
+        if strict_host_check and not (
+            ask_key and sys.stdin.isatty() and
+            AskHostKey(names[0], address, key, sys.stdin, sys.stderr)):
           raise _HostKeyMismatch("No host key for %s (%s) in %s" %
                                  (names[0], address, known_file))
         if expected:
@@ -278,11 +314,11 @@ class SshRunner:
       raise
 
   def _RunRemote(self, node, address, command, stdin_data, timeout,
-                 use_cluster_key, strict_host_check, port):
+                 use_cluster_key, strict_host_check, port, ask_key=False):
     import paramiko
     try:
       transport = self._Connect(node, address, use_cluster_key,
-                                strict_host_check, port)
+                                strict_host_check, port, ask_key)
     except _HostKeyMismatch as err:
       return SshResult(SSH_FAILURE_EXIT, "", "Host key verification failed:"
                        " %s\n" % err, fail_reason=str(err))

@@ -107,6 +107,25 @@ def testInitSshSetupAndKnownHosts(vnode):
     ssh_keys.WriteHostKeys(vnode, [("rsa1", "x", "y")])
 
 
+def testAskHostKey():
+  import paramiko  # pylint: disable=C0415
+  key = paramiko.RSAKey.generate(1024)
+  fpr = ssh.KeyFingerprint(key)
+  assert fpr.startswith("SHA256:") and not fpr.endswith("=")
+  assert len(fpr) == len("SHA256:") + 43
+  out = io.StringIO()
+  assert ssh.AskHostKey("node2", "198.51.100.12", key,
+                        io.StringIO("maybe\nyes\n"), out)
+  assert out.getvalue() == (
+    "The authenticity of host 'node2 (198.51.100.12)' can't be"
+    " established.\nRSA key fingerprint is %s.\nAre you sure you want to"
+    " continue connecting (yes/no)? Please type 'yes' or 'no': " % fpr)
+  assert not ssh.AskHostKey("node2", "x", key, io.StringIO("no\n"),
+                            io.StringIO())
+  assert not ssh.AskHostKey("node2", "x", key, io.StringIO(""),
+                            io.StringIO())
+
+
 # -- prepare-node-join --------------------------------------------------------
 def _Join(monkeypatch, data):
   monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(data)))
