@@ -171,8 +171,9 @@ class NetnsCluster:
     """Run a shell command line on ``node`` (default: the master)."""
     argv = ["ip", "netns", "exec", self.Netns(node or self.master),
             "bash", "-c", cmd]
+    # never the caller's terminal: gnt-node add would ask about host keys
     proc = subprocess.run(argv, env=self.Env(node), capture_output=True,
-                          text=True, input=stdin, timeout=timeout,
+                          text=True, input=stdin or "", timeout=timeout,
                           check=False)
     return Result([cmd], proc)
 
