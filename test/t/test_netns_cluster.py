@@ -91,6 +91,10 @@ def testNodeList(nc):
     "node2:198.51.100.12:Y:Y:Y:default",
     "node3:198.51.100.13:N:N:Y:default",
   ]
+  # the files the join copied are what verify expects on every node
+  result = nc.Run("gnt-cluster verify")
+  assert result.exit_code == 0, result
+  assert "ERROR" not in result.stdout and "WARNING" not in result.stdout
 
 
 #: the node's own address, as seen inside its namespace
