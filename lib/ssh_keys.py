@@ -71,9 +71,8 @@ def WriteKnownHosts(paths, cluster_name, rsa_key):
 
 
 def _UserFiles(paths):
-  base = paths.SSH_ROOT_DIR
-  return (os.path.join(base, "id_rsa"), os.path.join(base, "id_rsa.pub"),
-          os.path.join(base, "authorized_keys"))
+  from ganeti import ssh  # pylint: disable=C0415
+  return ssh.GetRootKeyFiles(paths)
 
 
 def AddAuthorizedKey(auth_file, pub_line):

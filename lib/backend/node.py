@@ -381,9 +381,9 @@ def DemoteFromMC():
 def _RemoveRootSshKey(paths):
   """As Ganeti: root's cluster key pair goes, and so does its entry in
   authorized_keys (see doc/ssh.rst)."""
+  from ganeti import ssh
   from ganeti import ssh_keys
-  (priv, pub, auth) = (os.path.join(paths.SSH_ROOT_DIR, n) for n in
-                       ("id_rsa", "id_rsa.pub", "authorized_keys"))
+  (priv, pub, auth) = ssh.GetRootKeyFiles(paths)
   try:
     if os.path.exists(pub):
       with open(pub) as fh:
