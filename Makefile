@@ -26,7 +26,7 @@ man man-check: $(STAMP)
 DEB_DEPS = ganeti-os-noop iproute2 util-linux procps \
   ganeti-instance-debootstrap \
   qemu-system-x86 qemu-utils socat debootstrap e2fsprogs busybox-static kmod \
-  lxc fdisk
+  lxc fdisk openssh-server
 deps:
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  if ! dpkg -s $(DEB_DEPS) >/dev/null 2>&1; then \

@@ -178,6 +178,8 @@ def InitCluster(cluster_name, mac_prefix=None, master_netmask=None,
   if constants.DT_FILE in enabled_disk_templates:
     _CheckFileStoragePath(paths, file_storage_dir)
   GenerateClusterCrypto(paths)
+  rsahostkeypub = _InitSsh(paths, clustername.name, hostname.name,
+                           modify_ssh_setup)
   now = time.time()
   full_hvparams = copy.deepcopy(constants.HVC_DEFAULTS)
   for hv, params in (hvparams or {}).items():
@@ -190,7 +192,7 @@ def InitCluster(cluster_name, mac_prefix=None, master_netmask=None,
   group_uuid = utils.NewUUID()
   node_uuid = utils.NewUUID()
   cluster = objects.Cluster(
-    serial_no=1, rsahostkeypub="", dsahostkeypub="",
+    serial_no=1, rsahostkeypub=rsahostkeypub, dsahostkeypub="",
     highest_used_port=(constants.FIRST_DRBD_PORT - 1),
     mac_prefix=mac_prefix or constants.DEFAULT_MAC_PREFIX,
     volume_group_name=vg_name, tcpudp_port_pool=[],
@@ -249,6 +251,23 @@ def InitCluster(cluster_name, mac_prefix=None, master_netmask=None,
   RunDaemonUtil("start-master")
   WaitForMasterd()
   return hostname.name
+
+
+def _InitSsh(paths, cluster_name, node_name, modify_ssh_setup):
+  """SSH set-up of a new cluster (see L{ssh_keys}); the RSA host key.
+
+  Root gets a key pair authorized for itself unless C{--no-ssh-init};
+  the master's RSA host key, if it has one, becomes the cluster's and
+  goes into Ganeti's known_hosts file.
+  """
+  from ganeti import ssh_keys  # pylint: disable=C0415
+  if modify_ssh_setup:
+    ssh_keys.InitSshSetup(paths, constants.SSH_KEY_BITS,
+                          "root@%s" % node_name)
+  host_key = ssh_keys.GetRsaHostKey(paths)
+  if host_key:
+    ssh_keys.WriteKnownHosts(paths, cluster_name, host_key)
+  return host_key
 
 
 def _CheckFileStoragePath(paths, file_storage_dir):

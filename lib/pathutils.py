@@ -78,6 +78,12 @@ class Paths:
     # master IP setup script used with use_external_mip_script
     self.EXTERNAL_MASTER_SETUP_SCRIPT = \
       self.CONF_DIR + "/scripts/master-ip-setup"
+    # SSH (sshnode): root's key pair and authorized_keys, the host keys and
+    # Ganeti's public key list, rooted so that a node root holds its own
+    self.SSH_ROOT_DIR = r("/root/.ssh")
+    self.SSH_CONFIG_DIR = r("/etc/ssh")
+    self.SSH_PUB_KEYS = self.DATA_DIR + "/ganeti_pub_keys"
+    self.SSHD_PID_FILE = r(LOCALSTATEDIR + "/run/sshd.pid")
 
   def Prefix(self, path: str) -> str:
     """Prefix an absolute path with this node's root (if virtual)."""

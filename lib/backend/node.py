@@ -319,6 +319,23 @@ def DemoteFromMC():
   return None
 
 
+def _RemoveRootSshKey(paths):
+  """As Ganeti: root's cluster key pair goes, and so does its entry in
+  authorized_keys (see doc/ssh.rst)."""
+  from ganeti import ssh
+  from ganeti import ssh_keys
+  (priv, pub, auth) = ssh.GetRootKeyFiles(paths)
+  try:
+    if os.path.exists(pub):
+      with open(pub) as fh:
+        ssh_keys.RemoveAuthorizedKey(auth, fh.read())
+    for path in (priv, pub):
+      if os.path.exists(path):
+        os.unlink(path)
+  except OSError as err:
+    logging.warning("Error while removing root's SSH key: %s", err)
+
+
 def LeaveCluster(modify_ssh_setup):
   """Remove all cluster data from this node, then stop the node daemon.
 
@@ -344,6 +361,8 @@ def LeaveCluster(modify_ssh_setup):
       os.unlink(path)
     except FileNotFoundError:
       pass
+  if modify_ssh_setup:
+    _RemoveRootSshKey(paths)
   logging.info("Node left the cluster (modify_ssh_setup=%s)",
                modify_ssh_setup)
   raise errors.QuitGanetiException(True, "Shutdown scheduled")

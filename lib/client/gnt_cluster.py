@@ -439,6 +439,9 @@ commands = {
   "deactivate-master-ip":
     gnt_cluster_master.COMMANDS["deactivate-master-ip"],
 }
+# sshnode: command and copyfile (over SSH), at the end of the table
+from ganeti.client import gnt_cluster_ssh  # noqa: E402
+commands.update(gnt_cluster_ssh.COMMANDS)
 
 aliases = {"show": "info", "masterfailover": "master-failover"}
 

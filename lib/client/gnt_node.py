@@ -48,7 +48,10 @@ def AddNode(opts, args):
              " current one\nand grant full intra-cluster ssh root access"
              " to/from it\n", node)
   if opts.node_setup:
-    nodesetup.PrepareNodeJoin(node, cl)
+    port = nodesetup.GetNewNodeSshPort(cl, node, readd, opts.nodegroup,
+                                       opts.ndparams)
+    nodesetup.PrepareNodeJoin(node, cl, ssh_key_check=opts.ssh_key_check,
+                              port=port)
   op = opcodes.OpNodeAdd(node_name=node, secondary_ip=opts.secondary_ip,
                          readd=opts.readd, group=opts.nodegroup,
                          vm_capable=opts.vm_capable, ndparams=opts.ndparams,
