@@ -222,6 +222,6 @@ def CheckData(nodes, instances):
     delta_dsk = int(node.t_dsk) - node.f_dsk - idsk
     node.SetXmem(delta_mem, imem)
     if delta_mem > 512 or delta_dsk > 1024:
-      msgs.append("node %s is missing %d MB ram and %d GB disk" %
+      msgs.insert(0, "node %s is missing %d MB ram and %d GB disk" %
                   (node.name, delta_mem, delta_dsk // 1024))
   return msgs

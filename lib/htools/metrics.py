@@ -120,8 +120,13 @@ def ComputeStats(nodes, values=None):
   """
   if values is None:
     values = [NodeValues(n) for n in nodes]
-  online = [v for (n, v) in zip(nodes, values) if not n.offline]
-  offline = [v for (n, v) in zip(nodes, values) if n.offline]
+  return StatsFromValues([n.offline for n in nodes], values)
+
+
+def StatsFromValues(offline_flags, values):
+  """ComputeStats from the nodes' offline flags and NodeValues."""
+  online = [v for (off, v) in zip(offline_flags, values) if not off]
+  offline = [v for (off, v) in zip(offline_flags, values) if off]
   result = []
   for (pos, kind) in enumerate(KINDS):
     rows = online if ONLINE[pos] else offline

@@ -78,11 +78,11 @@ def _LoadNode(groups_by_uuid, fields):
   if gdx is None:
     raise LoaderError("Unknown group '%s' for node %s" % (gu, name))
   excl_stor = _YesNo(name, excl)
-  if "?" in (tm, nm, fm, td, fd, tc) or fo == "Y":
+  if "?" in (tm, nm, fm, td, fd, tc):
     node = Node(name, 0, 0, 0, 0, 0, 0, True, 0, 0, gdx, False)
   else:
     node = Node(name, _Float(name, tm), _Int(name, nm), _Int(name, fm),
-                _Float(name, td), _Int(name, fd), _Float(name, tc), False,
+                _Float(name, td), _Int(name, fd), _Float(name, tc), fo == "Y",
                 _Int(name, spindles), _Int(name, fsp), gdx, excl_stor,
                 n_cpu=_Int(name, ncpu))
     node.is_master = fo == "M"

@@ -1,0 +1,177 @@
+"""Instance moves and their effect on the nodes involved.
+
+The move kinds are htools' ones: failover (``f``), failover to any node
+for externally mirrored disks (``fa:NODE``), replace secondary
+(``r:NODE``), replace primary (``f r:NODE f``), replace secondary and
+failover (``r:NODE f``) and failover and replace secondary
+(``f r:NODE``).  :func:`ApplyMove` computes the changed nodes without
+touching the cluster; it raises :class:`~ganeti.htools.types.MoveFailure`
+when the move is not possible.
+"""
+
+from ganeti.htools import types as T
+
+FAILOVER = "f"
+FAILOVER_TO_ANY = "fa"
+REPLACE_PRIMARY = "rp"
+REPLACE_SECONDARY = "rs"
+REPLACE_AND_FAILOVER = "rf"
+FAILOVER_AND_REPLACE = "fr"
+
+
+class Move:
+  """A move kind and its target node index (None for a plain failover)."""
+
+  __slots__ = ("kind", "target")
+
+  def __init__(self, kind, target=None):
+    self.kind = kind
+    self.target = target
+
+  def __eq__(self, other):
+    return (isinstance(other, Move) and self.kind == other.kind and
+            self.target == other.target)
+
+  def __hash__(self):
+    return hash((self.kind, self.target))
+
+  def __repr__(self):
+    return "Move(%s, %s)" % (self.kind, self.target)
+
+
+def _LocScore(inst, pnode, snode):
+  new = inst.Copy()
+  if UPDATE_LOCATION_SCORE:
+    new.location_score = len(pnode.location_tags & snode.location_tags)
+  return new
+
+
+UPDATE_LOCATION_SCORE = True
+
+
+def ApplyMove(nodes, inst, move, force=False):
+  """Simulate ``move`` of ``inst``.
+
+  Returns (changed nodes as {index: Node}, the moved instance, new primary
+  index, new secondary index).
+  """
+  kind = move.kind
+  old_pdx = inst.pnode
+  old_sdx = inst.snode
+  old_p = nodes[old_pdx]
+  if kind == FAILOVER:
+    old_s = nodes[old_sdx]
+    int_p = old_p.RemovePri(inst)
+    int_s = old_s.RemoveSec(inst)
+    old_p.CheckMigration(old_s)
+    new_p = int_s.AddPri(inst, force=old_p.offline or force)
+    new_s = int_p.AddSec(inst, old_sdx, force=force)
+    new_inst = inst.Copy()
+    new_inst.pnode = old_sdx
+    new_inst.snode = old_pdx
+    return ({old_pdx: new_s, old_sdx: new_p}, new_inst, old_sdx, old_pdx)
+  new_idx = move.target
+  tgt = nodes[new_idx]
+  if kind == FAILOVER_TO_ANY:
+    old_p.CheckMigration(tgt)
+    new_tgt = tgt.AddPri(inst, force=old_p.offline or force)
+    new_old = old_p.RemovePri(inst)
+    new_inst = inst.Copy()
+    new_inst.pnode = new_idx
+    return ({old_pdx: new_old, new_idx: new_tgt}, new_inst, new_idx, old_sdx)
+  if kind == REPLACE_SECONDARY:
+    old_s = nodes[old_sdx]
+    int_s = old_s.RemoveSec(inst)
+    pnode2 = old_p.RemovePri(inst)
+    new_inst = _LocScore(inst, old_p, tgt)
+    new_inst.snode = new_idx
+    new_s = tgt.AddSec(new_inst, old_pdx, force=old_s.offline or force)
+    pnode3 = pnode2.AddPri(new_inst, force=True)
+    return ({old_pdx: pnode3, new_idx: new_s, old_sdx: int_s}, new_inst,
+            old_pdx, new_idx)
+  old_s = nodes[old_sdx]
+  int_p = old_p.RemovePri(inst)
+  int_s = old_s.RemoveSec(inst)
+  if kind == REPLACE_PRIMARY:
+    force_p = old_p.offline or force
+    new_inst = _LocScore(inst, tgt, int_s)
+    new_inst.pnode = new_idx
+    old_p.CheckMigration(old_s)
+    old_s.CheckMigration(tgt)
+    tmp_s = int_s.AddPri(new_inst, force=force_p)
+    tmp_s2 = tmp_s.RemovePri(new_inst)
+    new_p = tgt.AddPri(new_inst, force=force_p)
+    new_s = tmp_s2.AddSec(new_inst, new_idx, force=force_p)
+    return ({old_pdx: int_p, old_sdx: new_s, new_idx: new_p}, new_inst,
+            new_idx, old_sdx)
+  if kind == REPLACE_AND_FAILOVER:
+    force_s = old_s.offline or force
+    new_inst = _LocScore(inst, tgt, int_p)
+    new_inst.pnode = new_idx
+    new_inst.snode = old_pdx
+    old_p.CheckMigration(tgt)
+    new_p = tgt.AddPri(new_inst, force=force)
+    new_s = int_p.AddSec(new_inst, new_idx, force=force_s)
+    return ({old_pdx: new_s, old_sdx: int_s, new_idx: new_p}, new_inst,
+            new_idx, old_pdx)
+  if kind == FAILOVER_AND_REPLACE:
+    force_p = old_p.offline or force
+    new_inst = _LocScore(inst, int_s, tgt)
+    new_inst.pnode = old_sdx
+    new_inst.snode = new_idx
+    old_p.CheckMigration(old_s)
+    new_p = int_s.AddPri(new_inst, force=force_p)
+    new_s = tgt.AddSec(new_inst, old_sdx, force=force_p)
+    return ({old_sdx: new_p, new_idx: new_s, old_pdx: int_p}, new_inst,
+            old_sdx, new_idx)
+  raise ValueError("Unknown move kind %r" % kind)
+
+
+def PossibleMoves(mirror, use_secondary, inst_moves, restricted,
+                  primary_drained, target):
+  """The moves to try for one instance and one target node, in order."""
+  if mirror == T.MIRROR_NONE:
+    return []
+  if mirror == T.MIRROR_EXTERNAL:
+    return [Move(FAILOVER_TO_ANY, target)] if inst_moves else []
+  if not inst_moves:
+    return [Move(REPLACE_SECONDARY, target)]
+  if restricted and not primary_drained:
+    return [Move(REPLACE_SECONDARY, target)]
+  if use_secondary:
+    if not restricted:
+      return [Move(REPLACE_SECONDARY, target),
+              Move(REPLACE_AND_FAILOVER, target),
+              Move(REPLACE_PRIMARY, target),
+              Move(FAILOVER_AND_REPLACE, target)]
+    return [Move(REPLACE_SECONDARY, target),
+            Move(REPLACE_AND_FAILOVER, target),
+            Move(FAILOVER_AND_REPLACE, target)]
+  return [Move(REPLACE_SECONDARY, target),
+          Move(REPLACE_AND_FAILOVER, target)]
+
+
+def DescribeMove(inst, move, new_pri, new_sec):
+  """(short description, gnt-instance command list) of a move.
+
+  ``new_pri``/``new_sec`` are the display names of the instance's nodes
+  after the move.
+  """
+  name = inst.alias
+  morf = "migrate" if inst.IsRunning() else "failover"
+  mig = "%s -f %s" % (morf, name)
+  kind = move.kind
+  if kind == FAILOVER:
+    return ("f", [mig])
+  if kind == FAILOVER_TO_ANY:
+    return ("fa:%s" % new_pri, ["%s -f -n %s %s" % (morf, new_pri, name)])
+  rep = "replace-disks -n %s %s"
+  if kind == FAILOVER_AND_REPLACE:
+    return ("f r:%s" % new_sec, [mig, rep % (new_sec, name)])
+  if kind == REPLACE_SECONDARY:
+    return ("r:%s" % new_sec, [rep % (new_sec, name)])
+  if kind == REPLACE_AND_FAILOVER:
+    return ("r:%s f" % new_pri, [rep % (new_pri, name), mig])
+  if kind == REPLACE_PRIMARY:
+    return ("f r:%s f" % new_pri, [mig, rep % (new_pri, name), mig])
+  raise ValueError("Unknown move kind %r" % kind)
