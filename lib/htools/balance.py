@@ -140,8 +140,40 @@ def CheckMove(opts, table, node_idx, victims):
                table.placements + [placement])
 
 
+def _Victims(opts, table):
+  nodes = table.nodes.values()
+  all_inst = list(table.instances.values())
+  if opts.evac_mode:
+    bad = set(n.idx for n in nodes if n.offline)
+    all_inst = [i for i in all_inst
+                if any(n in bad for n in i.AllNodes())]
+  return [i for i in all_inst if i.movable and i.auto_balance]
+
+
+def _Accept(opts, table, fin):
+  ini_cv = table.score
+  fin_cv = fin.score
+  return fin_cv < ini_cv and (ini_cv > opts.min_gain_limit or
+                              ini_cv - fin_cv >= opts.min_gain)
+
+
+def _FastStep(opts, table, search, changed_idx):
+  best = search.Best(table, changed_idx, _Victims(opts, table))
+  if best is None:
+    return None
+  (inst, move, changed, new_inst, pdx, sdx, score) = best
+  nodes = dict(table.nodes)
+  nodes.update(changed)
+  instances = dict(table.instances)
+  instances[inst.idx] = new_inst
+  fin = Table(nodes, instances, score,
+              table.placements + [Placement(inst.idx, pdx, sdx, move, score)])
+  fin.changed = frozenset(changed)
+  return fin if _Accept(opts, table, fin) else None
+
+
 def TryBalance(opts, table):
-  """One balancing round: the improved table, or None."""
+  """One balancing round (the plain, non-incremental search)."""
   nodes = table.nodes.values()
   all_inst = list(table.instances.values())
   offline = [n.idx for n in nodes if n.offline]
@@ -167,10 +199,26 @@ def DoNextBalance(table, max_rounds, min_score):
           table.score > min_score)
 
 
-def Iterate(opts, table, max_rounds, min_score, callback=None):
-  """Balance until no improvement; ``callback(old, new)`` after each step."""
+def Iterate(opts, table, max_rounds, min_score, callback=None,
+            incremental=True):
+  """Balance until no improvement; ``callback(old, new)`` after each step.
+
+  ``incremental`` uses :class:`~ganeti.htools.search.Search`, which keeps
+  the candidate moves across steps; otherwise every step evaluates every
+  candidate from scratch (the reference the tests compare it with).
+  """
+  search = None
+  changed = frozenset()
   while DoNextBalance(table, max_rounds, min_score):
-    new = TryBalance(opts, table)
+    if incremental:
+      if search is None:
+        from ganeti.htools import search as search_mod
+        search = search_mod.Search(opts, table)
+      new = _FastStep(opts, table, search, changed)
+      if new is not None:
+        changed = new.changed
+    else:
+      new = TryBalance(opts, table)
     if new is None:
       break
     if callback is not None:

@@ -46,10 +46,7 @@ class Instance:
     self.ar_policy = None
 
   def Copy(self):
-    new = Instance.__new__(Instance)
-    for attr in Instance.__slots__:
-      setattr(new, attr, getattr(self, attr))
-    return new
+    return _COPY(self)
 
   # State predicates --------------------------------------------------------
   def IsRunning(self):
@@ -119,3 +116,15 @@ class Instance:
           self.spindle_use > maxspec.spindle_use):
         return T.FailMode.FailSpindles
     return None
+
+
+def _MakeCopier(cls):
+  lines = ["def _Copy(self):", "  new = _new(_cls)"]
+  lines.extend("  new.%s = self.%s" % (a, a) for a in cls.__slots__)
+  lines.append("  return new")
+  env = {"_new": object.__new__, "_cls": cls}
+  exec("\n".join(lines), env)  # pylint: disable=exec-used
+  return env["_Copy"]
+
+
+_COPY = _MakeCopier(Instance)

@@ -132,10 +132,8 @@ class Node:
     self.instance_map = {}
 
   def Copy(self):
-    new = Node.__new__(Node)
-    for attr in Node.__slots__:
-      setattr(new, attr, getattr(self, attr))
-    return new
+    """A shallow copy (the placement operations never mutate containers)."""
+    return _COPY(self)
 
   # Setters used while loading ---------------------------------------------
   def SetPolicy(self, ipol):
@@ -221,6 +219,8 @@ class Node:
     return len(tags) - len(tags & self.location_tags)
 
   def LocExclPairs(self, inst):
+    if not inst.excl_tags or not self.location_tags:
+      return ()
     return [(loc, excl) for loc in sorted(self.location_tags)
             for excl in inst.excl_tags]
 
@@ -534,6 +534,19 @@ class Node:
     """Raise FailMig unless instances may migrate from here to target."""
     if not self.mig_tags <= target.rmig_tags:
       raise _FAIL_MIG
+
+
+def _MakeCopier(cls):
+  """A function copying every slot of ``cls`` with straight-line code."""
+  lines = ["def _Copy(self):", "  new = _new(_cls)"]
+  lines.extend("  new.%s = self.%s" % (a, a) for a in cls.__slots__)
+  lines.append("  return new")
+  env = {"_new": object.__new__, "_cls": cls}
+  exec("\n".join(lines), env)  # pylint: disable=exec-used
+  return env["_Copy"]
+
+
+_COPY = _MakeCopier(Node)
 
 
 def _Div(num, den):
