@@ -124,16 +124,21 @@ def InvolvedNodes(instances, plc):
 
 
 def SplitJobs(jobs):
-  """Group moves (oldest first) into jobsets of moves on disjoint nodes."""
+  """Group moves (given oldest first) into jobsets on disjoint nodes.
+
+  As upstream, the grouping is decided from the newest move backwards:
+  a move joins the jobset after it when it touches none of that jobset's
+  nodes so far.
+  """
   jobsets = []
   touched = set()
-  for job in jobs:
+  for job in reversed(jobs):
     nodes = set(job[0])
     if jobsets and not (nodes & touched):
-      jobsets[-1].append(job)
+      jobsets[0].insert(0, job)
       touched |= nodes
     else:
-      jobsets.append([job])
+      jobsets.insert(0, [job])
       touched = nodes
   return jobsets
 
@@ -388,7 +393,10 @@ def Run(opts):
     if opts.luxi is None:
       raise Abort("Execution of commands possible only on LUXI")
     from ganeti.htools import execute
-    execute.ExecuteJobsets(opts, all_fin_nodes, all_insts, jobsets)
+    try:
+      execute.ExecuteJobsets(opts, all_fin_nodes, all_insts, jobsets)
+    except execute.ExecError as err:
+      raise Abort(str(err))
   return cli.EXIT_SUCCESS
 
 
