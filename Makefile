@@ -74,6 +74,7 @@ bench: $(STAMP)
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VPY) bench/bench_jobs.py
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VPY) bench/bench_list.py
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VPY) bench/bench_kvm.py
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VPY) bench/bench_htools.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
