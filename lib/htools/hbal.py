@@ -406,26 +406,31 @@ def _Totals(nodes):
   return (mem, dsk)
 
 
-def Main(argv=None):
+def RunProgram(program, options, run, argv=None):
+  """Parse the options of an htools program and run it; the exit code."""
   if argv is None:
     argv = sys.argv[1:]
   try:
-    opts = cli.ParseArgs(OPTIONS, argv)
+    opts = cli.ParseArgs(options, argv)
   except cli.UsageError as err:
     _Err("Error: %s" % err)
     _Err("Use --help for usage information.")
     return cli.EXIT_FAILURE
-  code = cli.HandleCommon(PROGRAM, OPTIONS, opts)
+  code = cli.HandleCommon(program, options, opts)
   if code is not None:
     return code
   try:
-    return Run(opts)
+    return run(opts)
   except (Abort, cli.UsageError) as err:
     _Err("Error: %s" % err)
     return cli.EXIT_FAILURE
   except loader.LoaderError as err:
     _Err("Error: failed to load data, aborting: %s" % err)
     return cli.EXIT_FAILURE
+
+
+def Main(argv=None):
+  return RunProgram(PROGRAM, OPTIONS, Run, argv)
 
 
 if __name__ == "__main__":

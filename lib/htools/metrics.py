@@ -127,6 +127,10 @@ def StatsFromValues(offline_flags, values):
   """ComputeStats from the nodes' offline flags and NodeValues."""
   online = [v for (off, v) in zip(offline_flags, values) if not off]
   offline = [v for (off, v) in zip(offline_flags, values) if off]
+  if not online:
+    # upstream zips the components with the transposed online values:
+    # without online nodes there are no components at all (score 0)
+    return []
   result = []
   for (pos, kind) in enumerate(KINDS):
     rows = online if ONLINE[pos] else offline
@@ -152,11 +156,20 @@ def CompCV(nodes):
   return ScoreFromStats(ComputeStats(nodes))
 
 
+def Format8(value):
+  """A float as Haskell's printf "%.8f" prints it (NaN, Infinity)."""
+  if math.isnan(value):
+    return "NaN"
+  if math.isinf(value):
+    return "Infinity" if value > 0 else "-Infinity"
+  return "%.8f" % value
+
+
 def FormatStats(prefix, stats):
   """The component table as ``hbal -v -v -v`` prints it."""
   rows = [["Field", "Value", "Weight"]]
   for (name, weight, value) in zip(NAMES, WEIGHTS, stats):
-    rows.append([name, "%.8f" % value, "x%.2f" % weight])
+    rows.append([name, Format8(value), "x%.2f" % weight])
   widths = [max(len(r[i]) for r in rows) for i in range(3)]
   lines = []
   for (num, row) in enumerate(rows):

@@ -30,5 +30,16 @@ def DataFiles():
           for f in sorted(os.listdir(DATA_DIR)) if f.endswith(".data")]
 
 
-def GoldenFile(case):
-  return os.path.join(GOLDEN_DIR, "hbal-%s.json" % case)
+#: option sets of the other programs
+HINFO_CASES = {
+  "default": [],
+  "verbose": ["-v", "-v", "-v"],
+  "print": ["-p", "--print-instances", "-q"],
+}
+
+#: program -> option sets
+PROGRAMS = {"hbal": HBAL_CASES, "hinfo": HINFO_CASES}
+
+
+def GoldenFile(case, program="hbal"):
+  return os.path.join(GOLDEN_DIR, "%s-%s.json" % (program, case))

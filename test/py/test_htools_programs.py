@@ -20,34 +20,44 @@ import htools_cases
 from ganeti.htools import balance
 from ganeti.htools import gencluster
 from ganeti.htools import hbal
+from ganeti.htools import hinfo
 from ganeti.htools import loader
 from ganeti.htools import text
 
 UPSTREAM_HBAL = os.path.join(htools_cases.UPSTREAM_BIN, "hbal")
 
 
+_MAINS = {"hbal": hbal.Main, "hinfo": hinfo.Main}
+
+
 def _Golden():
   cases = []
-  for case in htools_cases.HBAL_CASES:
-    with open(htools_cases.GoldenFile(case)) as handle:
-      answers = json.load(handle)
-    for (name, path) in htools_cases.DataFiles():
-      cases.append(pytest.param(case, path, answers[name],
-                                id="%s-%s" % (case, name)))
+  for (program, pcases) in htools_cases.PROGRAMS.items():
+    for case in pcases:
+      with open(htools_cases.GoldenFile(case, program)) as handle:
+        answers = json.load(handle)
+      for (name, path) in htools_cases.DataFiles():
+        cases.append(pytest.param(program, case, path, answers[name],
+                                  id="%s-%s-%s" % (program, case, name)))
   return cases
 
 
-def RunHbal(args):
+def RunProgram(program, args):
   out = io.StringIO()
   err = io.StringIO()
   with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-    code = hbal.Main(args)
+    code = _MAINS[program](args)
   return {"out": out.getvalue(), "err": err.getvalue(), "rc": code}
 
 
-@pytest.mark.parametrize("case,path,expected", _Golden())
-def test_hbal_matches_upstream(case, path, expected):
-  got = RunHbal(["-t", path] + htools_cases.HBAL_CASES[case])
+def RunHbal(args):
+  return RunProgram("hbal", args)
+
+
+@pytest.mark.parametrize("program,case,path,expected", _Golden())
+def test_matches_upstream(program, case, path, expected):
+  got = RunProgram(program, ["-t", path] +
+                   htools_cases.PROGRAMS[program][case])
   assert got == expected
 
 
