@@ -17,6 +17,7 @@ from ganeti import utils
 from ganeti.cmdlib.base import LogicalUnit
 from ganeti.cmdlib import iallocator
 from ganeti.cmdlib import hv_params as hvp_check
+from ganeti.cmdlib import cluster_params_extra as extra_params
 
 
 #: Parameters of the opcode this LU applies
@@ -27,7 +28,7 @@ _SUPPORTED = frozenset([
   "mac_prefix", "hidden_os", "blacklisted_os", "modify_etc_hosts",
   "max_running_jobs", "max_tracked_jobs", "enabled_disk_templates",
   "osparams_private_cluster",
-])
+]) | extra_params.SUPPORTED
 
 _MAC_PREFIX_RE = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){2}$")
 
@@ -232,6 +233,8 @@ class LUClusterSetParams(LogicalUnit):
           if val is not None and not isinstance(val, str):
             raise _Inval("OS parameter '%s' of OS %s must be a string, not"
                          " %r" % (key, os_name, val))
+    extra_params.CheckArguments(
+      self.op, self.cfg.GetClusterInfo().primary_ip_family)
 
   def ExpandNames(self):
     self.needed_locks = {
@@ -361,6 +364,10 @@ class LUClusterSetParams(LogicalUnit):
     self._CheckEnabledDiskTemplates()
     if op.default_iallocator:
       iallocator.CheckAllocatorName(op.default_iallocator)
+    extra_params.CheckPrereq(
+      self, list(op.enabled_disk_templates)
+      if op.enabled_disk_templates is not None
+      else list(cluster.enabled_disk_templates))
 
   def _CheckEnabledDiskTemplates(self):
     """New enabled disk templates: valid, and none in use is disabled."""
@@ -432,6 +439,7 @@ class LUClusterSetParams(LogicalUnit):
       cluster.default_iallocator = op.default_iallocator
     if op.enabled_disk_templates is not None:
       cluster.enabled_disk_templates = list(op.enabled_disk_templates)
+    extra_params.Apply(self, cluster, feedback_fn)
 
     self.cfg.Update(cluster, feedback_fn)
 
