@@ -29,3 +29,6 @@ from ganeti.cmdlib.misc import (  # noqa: F401
 from ganeti.cmdlib.allocator import LUTestAllocator  # noqa: F401
 from ganeti.cmdlib.backup import (  # noqa: F401
   LUBackupPrepare, LUBackupExport, LUBackupRemove, LUBackupQuery)
+from ganeti.cmdlib.cluster_rename import LUClusterRename  # noqa: F401
+from ganeti.cmdlib.cluster_crypto import LUClusterRenewCrypto  # noqa: F401
+from ganeti.cmdlib.cluster_repair import LUClusterRepairDiskSizes  # noqa

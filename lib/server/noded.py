@@ -209,13 +209,16 @@ def PrepNoded(options, args):
   if options.ssl:
     ctx = http.MakeServerContext(options.ssl_cert, options.ssl_key)
     digest = http.LoadCertDigest(options.ssl_cert)
+    # renew-crypto replaces the certificate: use it for new connections
+    watcher = http.CertWatcher(options.ssl_cert, options.ssl_key,
+                               http.MakeServerContext)
   else:
-    (ctx, digest) = (None, None)
+    (ctx, digest, watcher) = (None, None, None)
   child_init = _MlockAll if options.mlock else None
   server = http_server.ForkingHttpServer(
     options.bind_address, options.port, HandleRequest, ssl_ctx=ctx,
     cert_digest=digest, child_init=child_init,
-    after_response=_AfterResponse)
+    after_response=_AfterResponse, cert_watcher=watcher)
   logging.info("Listening on %s:%s", *server.address)
   return server
 
