@@ -58,8 +58,8 @@ def ParseBoundsSpecs(value, opt="--ipolicy-bounds-specs"):
                                     (ident, opt))
       pair[ident] = _ParseSpecText(rest, opt)
     if set(pair) != set([constants.ISPECS_MIN, constants.ISPECS_MAX]):
-      raise errors.ParameterError("Both 'min' and 'max' specs are required"
-                                  " in option %s" % opt)
+      raise errors.OpPrereqError("Both 'min' and 'max' specs are required"
+                                 " in option %s" % opt, errors.ECODE_INVAL)
     result.append(pair)
   return result
 

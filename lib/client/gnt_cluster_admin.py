@@ -203,9 +203,9 @@ def SetClusterParams(opts, args):
       for (k, v) in opts.enabled_data_collectors.items()) or None,
     data_collector_interval=_Intervals(opts.data_collector_interval) or None,
   )
-  if all(getattr(op, name) in (None, False) for (name, _, _, _) in
-         op.GetAllParams()
-         if name not in [p[0] for p in opcodes.BASE_PARAMS]):
+  ignored = set(p[0] for p in opcodes.BASE_PARAMS) | set(["force"])
+  if all(getattr(op, name, None) is None
+         for (name, _, _, _) in op.GetAllParams() if name not in ignored):
     ToStderr("Please give at least one of the parameters.")
     return 1
   cli.SubmitOrSend(op, opts)

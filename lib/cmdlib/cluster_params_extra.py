@@ -262,7 +262,8 @@ def _CheckVgName(lu, vg_name, enabled_templates):
         " are enabled: %s" % utils.CommaJoin(used), errors.ECODE_INVAL)
     return
   results = lu.rpc.call_vg_list(_VmNodes(lu))
-  for (node_uuid, res) in results.items():
+  for (node_uuid, res) in sorted(results.items(),
+                                 key=lambda i: lu.cfg.GetNodeName(i[0])):
     node = lu.cfg.GetNodeName(node_uuid)
     if res.offline:
       continue
@@ -283,7 +284,8 @@ def _CheckDrbdHelper(lu, helper, enabled_templates):
   if constants.DT_DRBD8 not in enabled_templates:
     return
   results = lu.rpc.call_drbd_helper(_VmNodes(lu))
-  for (node_uuid, res) in results.items():
+  for (node_uuid, res) in sorted(results.items(),
+                                 key=lambda i: lu.cfg.GetNodeName(i[0])):
     node = lu.cfg.GetNodeName(node_uuid)
     if res.offline:
       continue
