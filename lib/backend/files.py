@@ -31,8 +31,6 @@ def GetAllowedUploadFiles(hypervisors=None):
     paths.RAPI_USERS_FILE,
     paths.CONFD_HMAC_KEY,
     paths.CLUSTER_DOMAIN_SECRET_FILE,
-    # the cluster certificate, replaced by renew-crypto
-    paths.NODED_CERT_FILE,
     ])
   if not vcluster.IsVirtual():
     allowed.add(pathutils.ETC_HOSTS)

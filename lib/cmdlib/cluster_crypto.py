@@ -4,8 +4,9 @@ Every node shares one certificate, ``server.pem``, with which node
 daemons and the master authenticate each other.  Renewing it:
 
 1. a new key and self-signed certificate are made in memory;
-2. one parallel ``upload_file`` call writes them atomically on every
-   online node, the master's own node daemon included.  The daemons keep
+2. ``node_replace_cluster_cert`` (not on Ganeti's ``upload_file``
+   allow-list) writes them atomically on every online node, the
+   master's own node daemon last.  The daemons keep
    serving the connection they answer on with the old certificate;
 3. every node daemon and the master's RPC client notice the replaced
    file and use the new certificate for their next connections (see
@@ -20,14 +21,9 @@ Offline nodes keep the old certificate; they have to be re-added
 from ganeti import constants
 from ganeti import errors
 from ganeti import locking
-from ganeti import pathutils
 from ganeti import utils
 from ganeti.cmdlib.base import NoHooksLU
 from ganeti.utils import x509
-
-#: Mode of server.pem on the nodes
-_CERT_MODE = 0o440
-
 
 class LUClusterRenewCrypto(NoHooksLU):
   """Renew the cluster certificate (and refuse what can't be renewed)."""
@@ -58,7 +54,6 @@ class LUClusterRenewCrypto(NoHooksLU):
     master_uuid = self.cfg.GetMasterNode()
     (key_pem, cert_pem) = x509.GenerateSelfSignedX509Cert(
       constants.X509_CERT_CN, constants.X509_CERT_DEFAULT_VALIDITY, 1)
-    path = pathutils.Get().NODED_CERT_FILE
     if self.op.verbose:
       feedback_fn("Distributing the new cluster certificate to %d node(s)" %
                   len(self.online))
@@ -68,9 +63,8 @@ class LUClusterRenewCrypto(NoHooksLU):
     for targets in (others, [master_uuid]):
       if not targets:
         continue
-      result = self.rpc.call_upload_file(targets,
-                                         (path, key_pem + cert_pem,
-                                          _CERT_MODE))
+      result = self.rpc.call_node_replace_cluster_cert(targets,
+                                                       key_pem + cert_pem)
       for (node_uuid, res) in result.items():
         if res.fail_msg:
           failed.append(self.cfg.GetNodeName(node_uuid))

@@ -339,12 +339,6 @@ def CheckPrereq(lu, enabled_templates):
   if op.vg_name is not None:
     _CheckVgName(lu, op.vg_name, enabled_templates)
     extra["volume_group_name"] = op.vg_name or None
-  elif cluster.volume_group_name is None and \
-      _LVM_TEMPLATES & (set(enabled_templates) -
-                        set(cluster.enabled_disk_templates)):
-    raise errors.OpPrereqError("Cannot enable lvm-based disk templates"
-                               " without a volume group name; use"
-                               " --vg-name", errors.ECODE_INVAL)
 
   if op.drbd_helper is not None:
     _CheckDrbdHelper(lu, op.drbd_helper, enabled_templates)

@@ -304,6 +304,10 @@ CALLS = [
    "Upload an allowed file to the node"),
   ("write_ssconf_files", True, TMO_NORMAL, [("values", None)],
    "Write the ssconf files: {key: value}"),
+  # renew-crypto (pyganeti: all nodes share server.pem)
+  ("node_replace_cluster_cert", True, TMO_NORMAL,
+   [("content", ED_COMPRESS)],
+   "Replace server.pem with the given key and certificate PEM data"),
 ]
 
 CALLS_BY_NAME = dict((c[0], c) for c in CALLS)

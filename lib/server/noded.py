@@ -22,6 +22,7 @@ from ganeti import serializer
 from ganeti.backend import bdev
 from ganeti.backend import disk_copy
 from ganeti.backend import bdev_children
+from ganeti.backend import crypto as backend_crypto
 from ganeti.backend import drbd as backend_drbd
 from ganeti.backend import export
 from ganeti.backend import files
@@ -125,6 +126,7 @@ PROCEDURES = {
   "jobqueue_set_drain_flag": jstore.JobQueueSetDrainFlag,
   "upload_file": files.UploadFile,
   "write_ssconf_files": files.WriteSsconfFiles,
+  "node_replace_cluster_cert": backend_crypto.ReplaceClusterCert,
 }
 
 assert set(PROCEDURES) == set(defs.CALLS_BY_NAME), \

@@ -1,5 +1,7 @@
 """LUClusterRename, LUClusterRepairDiskSizes and LUClusterRenewCrypto."""
 
+import os
+
 import pytest
 
 from ganeti import errors
@@ -8,7 +10,11 @@ from ganeti import opcodes
 from ganeti import pathutils
 from ganeti.cmdlib import cluster_repair
 from ganeti.cmdlib import cluster_rename
+from ganeti import backend
+from ganeti.backend import crypto as backend_crypto
 from ganeti.backend import jstore
+from ganeti.rpc import node as rpc_node
+from ganeti.utils import x509
 
 from test_mcpu import ctx, _Exec, Callbacks, N1_NAME  # noqa: F401
 
@@ -124,22 +130,34 @@ def testEnsureChildSizes():
 
 def testRenewClusterCertificate(ctx):  # noqa: F811
   _Exec(ctx, opcodes.OpClusterRenewCrypto(node_certificates=True))
-  uploads = ctx.transport.Find("upload_file")
-  path = pathutils.Get().NODED_CERT_FILE
-  targets = [node for (_, node, _) in uploads]
+  calls = ctx.transport.Find("node_replace_cluster_cert")
+  targets = [node for (_, node, _) in calls]
   # every node gets it, the master last
   assert sorted(targets) == sorted(["node1.example.com", "node2.example.com",
                                     "node3.example.com"])
   assert targets[-1] == N1_NAME
-  contents = set()
-  for (_, _, args) in uploads:
-    (vpath, content, mode) = args[0][:3]
-    assert vpath.endswith(path[-len("/server.pem"):])
-    assert mode == 0o440
-    contents.add(jstore.DecodeCompressed(content))
-  (pem, ) = contents
+  (pem, ) = set(jstore.DecodeCompressed(args[0]) for (_, _, args) in calls)
   assert b"PRIVATE KEY" in pem and b"BEGIN CERTIFICATE" in pem
+  backend_crypto.CheckCertificatePem(pem)
   assert ctx.transport.Names()[-1] == "version"
+  assert "upload_file" not in ctx.transport.Names()
+
+
+def testReplaceClusterCertBackend(tmp_path, monkeypatch):
+  paths = pathutils.Paths(str(tmp_path))
+  monkeypatch.setattr(pathutils, "Get", lambda: paths)
+  os.makedirs(os.path.dirname(paths.NODED_CERT_FILE))
+  (key, cert) = x509.GenerateSelfSignedX509Cert("x", 1, 1)
+  backend_crypto.ReplaceClusterCert(rpc_node.EncodeCompressed(key + cert))
+  with open(paths.NODED_CERT_FILE, "rb") as fh:
+    assert fh.read() == key + cert
+  assert os.stat(paths.NODED_CERT_FILE).st_mode & 0o777 == 0o440
+  (other_key, _) = x509.GenerateSelfSignedX509Cert("x", 1, 1)
+  for bad in (b"garbage", cert, other_key + cert):
+    with pytest.raises(backend.RPCFail):
+      backend_crypto.ReplaceClusterCert(rpc_node.EncodeCompressed(bad))
+  with open(paths.NODED_CERT_FILE, "rb") as fh:
+    assert fh.read() == key + cert
 
 
 def testRenewNothing(ctx):  # noqa: F811
