@@ -140,10 +140,10 @@ def GetUpdatedIPolicy(old_ipolicy, changes):
 
 
 def CheckIPolicyVsDiskTemplates(ipolicy, enabled_disk_templates):
-  """Every enabled disk template must be allowed by the policy."""
-  allowed = set(ipolicy.get(constants.IPOLICY_DTS, []))
-  not_allowed = [dt for dt in enabled_disk_templates if dt not in allowed]
-  if not_allowed:
-    raise _Inval("The following disk templates are allowed by the cluster,"
-                 " but not by the ipolicy: %s" %
-                 utils.CommaJoin(not_allowed))
+  """Every template the policy allows must be enabled on the cluster."""
+  not_enabled = [dt for dt in ipolicy.get(constants.IPOLICY_DTS, [])
+                 if dt not in enabled_disk_templates]
+  if not_enabled:
+    raise _Inval("The following disk template are allowed by the ipolicy,"
+                 " but not enabled on the cluster: %s" %
+                 utils.CommaJoin(not_enabled))

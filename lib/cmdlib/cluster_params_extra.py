@@ -279,7 +279,7 @@ def _CheckDrbdHelper(lu, helper, enabled_templates):
   if helper == "":
     if constants.DT_DRBD8 in enabled_templates:
       raise errors.OpPrereqError("Cannot disable drbd helper while DRBD is"
-                                 " enabled", errors.ECODE_STATE)
+                                 " enabled.", errors.ECODE_STATE)
     return
   if constants.DT_DRBD8 not in enabled_templates:
     return
@@ -289,7 +289,7 @@ def _CheckDrbdHelper(lu, helper, enabled_templates):
     node = lu.cfg.GetNodeName(node_uuid)
     if res.offline:
       continue
-    res.Raise("Error checking drbd helper on node %s" % node, prereq=True,
+    res.Raise("Error checking drbd helper on node '%s'" % node, prereq=True,
               ecode=errors.ECODE_ENVIRON)
     if res.payload != helper:
       raise errors.OpPrereqError("Error on node '%s': drbd helper is %s" %
@@ -353,6 +353,10 @@ def CheckPrereq(lu, enabled_templates):
         "Unsetting the '%s' storage directory while having '%s' storage"
         " enabled is not permitted." % (template, template),
         errors.ECODE_INVAL)
+    if value and template not in enabled_templates:
+      lu.extra_warnings.append(
+        "Specified a %s storage directory, although %s storage is not"
+        " enabled." % (template, template))
     extra[attr] = value
 
   if op.diskparams:
@@ -365,14 +369,15 @@ def CheckPrereq(lu, enabled_templates):
   if op.ipolicy:
     new_ipol = cluster_ipolicy.GetUpdatedIPolicy(cluster.ipolicy, op.ipolicy)
     extra["ipolicy"] = new_ipol
-  ipol = extra.get("ipolicy", cluster.ipolicy)
-  if op.ipolicy or op.enabled_disk_templates is not None:
-    cluster_ipolicy.CheckIPolicyVsDiskTemplates(ipol, enabled_templates)
   if op.ipolicy:
-    bad = _InstanceViolations(lu, ipol)
+    # (Ganeti also checks the unchanged policy when only the enabled
+    # templates change; we don't, so that a template can be disabled
+    # without first editing the policy)
+    cluster_ipolicy.CheckIPolicyVsDiskTemplates(new_ipol, enabled_templates)
+    bad = _InstanceViolations(lu, new_ipol)
     if bad:
       lu.extra_warnings.append(
-        "After the ipolicy change, the following instances violate it: %s"
+        "After the ipolicy change the following instances violate them: %s"
         % utils.CommaJoin(bad))
 
   if op.hv_state:

@@ -175,10 +175,14 @@ def testIPolicyErrors(ctx):  # noqa: F811
   assert "must be a positive number" in \
     _Fails(ctx, ipolicy={"vcpu-ratio": -1})
   enabled = _Cluster(ctx).enabled_disk_templates
-  others = [dt for dt in constants.DISK_TEMPLATES if dt != enabled[0]]
-  msg = _Fails(ctx, ipolicy={"disk-templates": others})
-  assert msg == ("The following disk templates are allowed by the cluster,"
-                 " but not by the ipolicy: %s" % enabled[0])
+  extra = [dt for dt in constants.DISK_TEMPLATES if dt not in enabled][:1]
+  msg = _Fails(ctx, ipolicy={"disk-templates": enabled + extra})
+  assert msg == ("The following disk template are allowed by the ipolicy,"
+                 " but not enabled on the cluster: %s" % extra[0])
+  # a policy allowing fewer templates than enabled is fine
+  _Exec(ctx, opcodes.OpClusterSetParams(
+    ipolicy={"disk-templates": enabled[:1]}))
+  assert _Cluster(ctx).ipolicy["disk-templates"] == enabled[:1]
 
 
 def testIPolicyViolationWarning(ctx):  # noqa: F811
@@ -190,7 +194,7 @@ def testIPolicyViolationWarning(ctx):  # noqa: F811
   cbs = Callbacks()
   _Exec(ctx, opcodes.OpClusterSetParams(ipolicy={
     "minmax": minmax, "std": dict(spec, **{"memory-size": 10 ** 5})}), cbs)
-  assert any("After the ipolicy change, the following instances violate"
+  assert any("After the ipolicy change the following instances violate"
              in str(f) for f in cbs.feedback)
 
 
@@ -217,7 +221,7 @@ def testDrbdHelper(ctx):  # noqa: F811
   cl = _Cluster(ctx)
   if constants.DT_DRBD8 in cl.enabled_disk_templates:
     msg = _Fails(ctx, ecode=errors.ECODE_STATE, drbd_helper="")
-    assert msg == "Cannot disable drbd helper while DRBD is enabled"
+    assert msg == "Cannot disable drbd helper while DRBD is enabled."
   else:
     _Exec(ctx, opcodes.OpClusterSetParams(drbd_helper="/bin/true"))
     assert _Cluster(ctx).drbd_usermode_helper == "/bin/true"

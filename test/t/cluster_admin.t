@@ -84,17 +84,17 @@ Instance policy - limits for instances:
 Data collectors: 
 $ gnt-cluster modify --specs-mem-size min=1024,max=8192,std=2048
 # exit=0
-{{ts}}  - WARNING: After the ipolicy change, the following instances violate it: inst1, inst2
+{{ts}}  - WARNING: After the ipolicy change the following instances violate them: inst1, inst2
 $ gnt-cluster modify --ipolicy-std-specs memory-size=100000
 # exit=1
 ! Failure: prerequisites not met for this operation:
 ! error type: wrong_input, error details:
 ! Invalid std value 100000 for memory-size: it is outside every min/max range
-$ gnt-cluster modify --ipolicy-disk-templates plain
+$ gnt-cluster modify --ipolicy-disk-templates file,plain
 # exit=1
 ! Failure: prerequisites not met for this operation:
 ! error type: wrong_input, error details:
-! The following disk templates are allowed by the cluster, but not by the ipolicy: file, diskless
+! The following disk template are allowed by the ipolicy, but not enabled on the cluster: plain
 $ gnt-cluster repair-disk-sizes
 # exit=0
 $ truncate -s 1536M $GANETI_ROOTDIR/../node2/srv/ganeti/file-storage/inst1/*.disk0 && truncate -s 2G $GANETI_ROOTDIR/srv/ganeti/file-storage/inst2/*.disk1
