@@ -401,7 +401,6 @@ class Search:
     old_s = nodes[inst.snode]
     ntargets = len(self.online)
     block = numpy.full((ntargets, 4), -1, dtype=numpy.int64)
-    keys = {}
     for (col, kind) in enumerate(_INTERNAL_KINDS):
       if kind not in state.allowed:
         continue
@@ -414,16 +413,16 @@ class Search:
       else:
         base = (kind, None)
         peers = None
-      first_target = self.online[0]
-      block[:, col] = self._OwnRow(state, base, first_target if
-                                   peers is None or
-                                   not peers.get(first_target) else
-                                   self._NonPeer(peers), batch)
-      keys[(col, None)] = base
+      own_nodes = (inst.pnode, inst.snode)
+      block[:, col] = self._OwnRow(state, base,
+                                   self._NonPeer(peers or {}, own_nodes),
+                                   batch)
       if peers:
         for (tdx, value) in peers.items():
           tcol = self.target_col.get(tdx)
-          if tcol is None or not value:
+          # the instance's own nodes are never targets (and their peer
+          # memory is the instance's own: it would give other values)
+          if tcol is None or not value or tdx in own_nodes:
             continue
           key = (kind, None, value)
           block[tcol, col] = self._OwnRow(state, key, tdx, batch)
@@ -442,9 +441,10 @@ class Search:
     for slot in range(start + 1, end):
       self.slot_key[slot] = _NO_LOC_KEY
 
-  def _NonPeer(self, peers):
+  def _NonPeer(self, peers, own_nodes):
+    """A target that is neither a peer nor one of the instance's nodes."""
     for tdx in self.online:
-      if not peers.get(tdx):
+      if not peers.get(tdx) and tdx not in own_nodes:
         return tdx
     return self.online[0]
 

@@ -149,3 +149,44 @@ def test_upstream_binary_path_documented():
   # the oracle lives where Debian puts it; tools/htools-golden uses it too
   assert htools_cases.UPSTREAM_BIN == "/usr/lib/ganeti/3.0/usr/bin"
   assert shutil.which("python3")
+
+
+def test_fast_scores_equal_exact_scores():
+  """Every candidate's fast score is its exact score (within the window).
+
+  Checked after each step of a balancing run, so that stale or wrongly
+  shared own/target parts of the incremental search cannot hide.
+  """
+  import numpy
+  from ganeti.htools import moves as M
+  from ganeti.htools import scoring
+  from ganeti.htools import search
+  cdata = text.ParseData(gencluster.GenerateCluster(7, 42, seed=11))
+  loader.MergeData(cdata)
+  loader.CheckData(cdata.nodes, cdata.instances)
+  opts = balance.Options()
+  table = balance.InitialTable(cdata.nodes, cdata.instances)
+  srch = search.Search(opts, table)
+  changed = frozenset()
+  checked = 0
+  for _ in range(6):
+    srch._SetTable(table, changed)
+    slots = numpy.nonzero(srch.c_valid & ~srch.c_exact)[0]
+    fast = srch._FastScores(srch.c_d1, srch.c_dsq, slots)
+    scorer = scoring.Scorer(table.nodes)
+    for slot in slots.tolist():
+      inst = table.instances[srch.slot_inst[slot]]
+      target = srch.slot_target[slot]
+      move = M.Move(srch.kinds[slot], None if target < 0 else target)
+      (nodes, _, _, _) = M.ApplyMove(table.nodes, inst, move)
+      assert abs(scorer.ExactScore(nodes) - fast[slot]) < 1e-9, \
+        (inst.name, move)
+      checked += 1
+    new = balance._FastStep(opts, table, srch, frozenset())
+    if new is None:
+      break
+    (table, changed) = (new, new.changed)
+    srch.table = None  # _FastStep already refreshed; start over cleanly
+    srch = search.Search(opts, table)
+    changed = frozenset()
+  assert checked > 1000
