@@ -59,14 +59,8 @@ demo-down:
 	@if [ -x $(VPY) ]; then PY=$(VPY); else PY=$(PYTHON); fi; \
 	  PATH=$(CURDIR)/$(VENV)/bin:$$PATH $$PY tools/vcluster-setup down --dir $(DEMO_DIR)
 
-# Tests run on TEST_JOBS pytest-xdist workers (TEST_JOBS=0: in this process);
-# test/conftest.py keeps the tests that share machine-wide resources on one
-# worker ("system" group)
-TEST_JOBS ?= 2
-PYTEST_PAR = $(if $(filter 0,$(TEST_JOBS)),,-n $(TEST_JOBS) --dist loadgroup)
-
 check: deps $(STAMP) lint
-	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VPY) -m pytest -q $(PYTEST_PAR)
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VPY) -m pytest -q
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check lib test tools bench

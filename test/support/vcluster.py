@@ -67,28 +67,10 @@ NOOP_MISSING = ("the 'noop' OS definition is not installed (Debian package"
                 " ganeti-os-noop; 'make check' installs it as root)")
 
 
-def _PrefixRange():
-  """The third octets this test process may use: all of 100..250, or under
-  pytest-xdist (PYTEST_XDIST_WORKER=gwN, PYTEST_XDIST_WORKER_COUNT) a slice
-  of its own, so that two workers never pick the same prefix at once."""
-  (low, high) = (100, 250)
-  worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-  try:
-    index = int(worker[2:]) if worker.startswith("gw") else 0
-    count = max(1, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
-  except ValueError:
-    (index, count) = (0, 1)
-  size = (high - low + 1) // count
-  if count == 1 or size < 8 or index >= count:
-    return (low, high)
-  return (low + index * size, low + (index + 1) * size - 1)
-
-
 def PickPrefix():
   """A 127.0.X prefix whose node addresses are unused."""
-  (low, high) = _PrefixRange()
   for _ in range(200):
-    prefix = "127.0.%d" % random.randint(low, high)
+    prefix = "127.0.%d" % random.randint(100, 250)
     if all(_PortFree("%s.%d" % (prefix, 10 + i), NODED_PORT)
            for i in range(8)):
       return prefix
