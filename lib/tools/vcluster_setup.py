@@ -147,56 +147,9 @@ def Up(basedir, count, prefix, extra_init_args=()):
         "--no-etc-hosts", "--no-ssh-init",
         "--file-storage-dir=%s" % fsdir] + list(extra_init_args) +
        [_CLUSTER_NAME], master_env)
-  _PrepareJoins(basedir, prefix, nodes)
   for node in nodes[1:]:
-    _Run(["gnt-node", "add", "--no-node-setup", node], master_env)
+    _Run(["gnt-node", "add", node], master_env)
   return nodes
-
-
-def _PrepareJoins(basedir, prefix, nodes, timeout=60):
-  """Do the node-setup part of 'gnt-node add' for nodes[1:] in parallel.
-
-  Exactly what 'gnt-node add' does before submitting OP_NODE_ADD (see
-  L{ganeti.nodesetup.PrepareNodeJoin}): give each node the cluster
-  certificate through tools/prepare_node_join and wait for its node daemon
-  to answer.  The nodes are independent, so they are prepared at once; the
-  adds themselves then run one after the other (job IDs stay in order).
-  """
-  from ganeti import netutils
-  from ganeti import serializer
-  cert = pathutils.Paths(os.path.join(basedir, nodes[0])).NODED_CERT_FILE
-  with open(cert) as fh:
-    data = serializer.DumpJson({"cluster_name": _CLUSTER_NAME,
-                                "node_daemon_certificate": fh.read()})
-  pypath = os.path.dirname(os.path.dirname(os.path.abspath(
-    constants.__file__)))
-  procs = []
-  for node in nodes[1:]:
-    env = NodeEnv(basedir, node)
-    env["PYTHONPATH"] = os.pathsep.join(
-      [pypath] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
-    proc = subprocess.Popen([sys.executable, "-m",
-                             "ganeti.tools.prepare_node_join"], env=env,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
-    procs.append((node, proc))
-  failed = []
-  for (node, proc) in procs:
-    (out, _) = proc.communicate(data, timeout=timeout)
-    if proc.returncode != 0:
-      failed.append("%s (exit %s): %s" % (node, proc.returncode,
-                                          out.decode("utf-8", "replace")))
-  if failed:
-    raise RuntimeError("prepare-node-join failed on %s" % "; ".join(failed))
-  port = netutils.GetDaemonPort(constants.NODED)
-  deadline = time.monotonic() + timeout
-  for (idx, node) in enumerate(nodes[1:], 1):
-    while not netutils.TcpPing(NodeIp(prefix, idx), port, timeout=1,
-                               live_port_needed=True):
-      if time.monotonic() > deadline:
-        raise RuntimeError("The node daemon of %s did not answer within"
-                           " %s seconds" % (node, timeout))
-      time.sleep(0.02)
 
 
 def _PidsOf(root):
