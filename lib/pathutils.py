@@ -75,6 +75,12 @@ class Paths:
     self.LOG_OS_DIR = self.OS_LOG_DIR
     self.LOG_BURNIN = self.LOG_DIR + "/burnin.log"
     self.BACKUP_DIR = self.DATA_DIR + "/backup"
+    # cluster verify and the watcher
+    self.USER_SCRIPTS_DIR = self.CONF_DIR + "/scripts"
+    self.EXTERNAL_MASTER_SETUP_SCRIPT = \
+      self.USER_SCRIPTS_DIR + "/master-ip-setup"
+    self.WATCHER_LOCK_FILE = self.LOCK_DIR + "/ganeti-watcher.lock"
+    self.WATCHER_STATEFILE = self.DATA_DIR + "/watcher.data"
 
   def Prefix(self, path: str) -> str:
     """Prefix an absolute path with this node's root (if virtual)."""
