@@ -7,6 +7,7 @@ from ganeti import opcodes
 from ganeti import ssconf
 from ganeti import utils
 from ganeti.cli import (ToStdout, ToStderr, SubmitOpCode, GetClient)
+from ganeti.client import gnt_cluster_watcher
 from ganeti.cli_opts import *  # noqa: F401,F403 pylint: disable=W0401,W0614
 
 
@@ -428,6 +429,7 @@ commands = {
   "search-tags": (SearchTags, [ArgUnknown(min=1, max=1)], [PRIORITY_OPT],
                   "", "Searches the tags on all objects on the cluster for"
                   " a given pattern (regex)"),
+  "watcher": gnt_cluster_watcher.COMMAND,
 }
 
 aliases = {"show": "info", "masterfailover": "master-failover"}

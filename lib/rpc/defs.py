@@ -304,6 +304,11 @@ CALLS = [
    "Upload an allowed file to the node"),
   ("write_ssconf_files", True, TMO_NORMAL, [("values", None)],
    "Write the ssconf files: {key: value}"),
+  # Watcher
+  ("get_watcher_pause", False, TMO_URGENT, [],
+   "Until when the watcher is paused (UNIX time) or null"),
+  ("set_watcher_pause", True, TMO_URGENT, [("until", None)],
+   "Pause the watcher until a UNIX time; null resumes it"),
 ]
 
 CALLS_BY_NAME = dict((c[0], c) for c in CALLS)

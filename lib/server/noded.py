@@ -36,6 +36,7 @@ from ganeti.backend import migration
 from ganeti.backend import node
 from ganeti.backend import os as backend_os
 from ganeti.backend import storage_units
+from ganeti.backend import watcher as backend_watcher
 from ganeti.http import server as http_server
 from ganeti.rpc import defs
 
@@ -125,6 +126,8 @@ PROCEDURES = {
   "jobqueue_set_drain_flag": jstore.JobQueueSetDrainFlag,
   "upload_file": files.UploadFile,
   "write_ssconf_files": files.WriteSsconfFiles,
+  "get_watcher_pause": backend_watcher.GetWatcherPause,
+  "set_watcher_pause": backend_watcher.SetWatcherPause,
 }
 
 assert set(PROCEDURES) == set(defs.CALLS_BY_NAME), \
