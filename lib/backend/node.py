@@ -214,8 +214,9 @@ def VerifyNode(what, cluster_name, all_hvparams):
     now = time.time()
     result[NV_TIME] = [int(now), int((now - int(now)) * 1000000)]
   if NV_USERSCRIPTS in what:
-    result[NV_USERSCRIPTS] = [s for s in what[NV_USERSCRIPTS]
-                              if not process.IsExecutable(s)]
+    result[NV_USERSCRIPTS] = [
+      s for s in what[NV_USERSCRIPTS]
+      if not process.IsExecutable(_LocalizeMaybeVirtual(s))]
   if NV_FILE_STORAGE_PATHS in what:
     result[NV_FILE_STORAGE_PATHS] = filestorage.ComputeWrongFileStoragePaths(
       filestorage.LoadAllowedFileStoragePaths())

@@ -3,6 +3,7 @@
 
 from ganeti import cli
 from ganeti import constants
+from ganeti import errors
 from ganeti import opcodes
 from ganeti import ssconf
 from ganeti import utils
@@ -231,14 +232,36 @@ def VerifyDisks(opts, args):
       ToStdout("Error gathering data on node %s: %s", node,
                utils.SafeEncode(text[-400:]))
       retcode = constants.EXIT_FAILURE
-    if instances:
-      for iname in instances:
-        ToStdout("Instance %s needs its disks activated", iname)
-      retcode = constants.EXIT_FAILURE
+      ToStdout("You need to fix these nodes first before fixing instances")
+    for iname in instances:
+      if iname in missing:
+        continue
+      op = opcodes.OpInstanceActivateDisks(instance_name=iname)
+      try:
+        ToStdout("Activating disks for instance '%s'", iname)
+        SubmitOpCode(op, opts=opts, cl=cl)
+      except errors.GenericError as err:
+        (nret, msg) = cli.FormatError(err)
+        retcode |= nret
+        ToStderr("Error activating disks for instance %s: %s", iname, msg)
     if missing:
+      for (iname, ival) in missing.items():
+        if all(node in bad_nodes for (node, _) in ival):
+          ToStdout("Instance %s cannot be verified as it lives on broken"
+                   " nodes", iname)
+          continue
+        ToStdout("Instance %s has missing logical volumes:", iname)
+        for (node, vol) in sorted(ival):
+          if node in bad_nodes:
+            ToStdout("\tbroken node %s /dev/%s", node, vol)
+          else:
+            ToStdout("\t%s /dev/%s", node, vol)
+      ToStdout("You need to replace or recreate disks for all the above"
+               " instances if this message persists after fixing broken"
+               " nodes.")
       retcode = constants.EXIT_FAILURE
-  if retcode == constants.EXIT_SUCCESS:
-    ToStdout("No disks need to be activated.")
+    elif not instances:
+      ToStdout("No disks need to be activated.")
   return retcode
 
 

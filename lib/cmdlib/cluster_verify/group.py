@@ -144,7 +144,8 @@ class LUClusterVerifyGroup(LogicalUnit, VerifyErrors, NodeChecks,
 
   def _UserScripts(self, cluster):
     if cluster.use_external_mip_script:
-      return [pathutils.Get().EXTERNAL_MASTER_SETUP_SCRIPT]
+      return [vcluster.MakeVirtualPath(
+        pathutils.Get().EXTERNAL_MASTER_SETUP_SCRIPT)]
     return []
 
   def _OobPaths(self, cluster):

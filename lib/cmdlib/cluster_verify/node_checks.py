@@ -10,6 +10,7 @@ Every method reports with Ganeti's codes and messages.
 
 from ganeti import constants
 from ganeti import utils
+from ganeti import vcluster
 from ganeti.cmdlib.cluster_verify import ecodes
 from ganeti.cmdlib.cluster_verify.ecodes import ETYPE_WARNING
 
@@ -43,6 +44,13 @@ NV_VGLIST = "vglist"
 
 #: a volume group smaller than this (MiB) is reported
 MIN_VG_SIZE = 20480
+
+
+def _ShownPath(path):
+  """A node's path as the user knows it (without a virtual node root)."""
+  if path.startswith(vcluster.VIRT_PATH_PREFIX):
+    return path[len(vcluster.VIRT_PATH_PREFIX):] or "/"
+  return path
 
 
 class NodeImage:
@@ -172,7 +180,7 @@ class NodeChecks:
       self._Error(ecodes.ENODEUSERSCRIPTS, name,
                   "node hasn't returned user scripts data")
       return
-    broken = data[NV_USERSCRIPTS]
+    broken = [_ShownPath(p) for p in data[NV_USERSCRIPTS] or []]
     self._ErrorIf(broken, ecodes.ENODEUSERSCRIPTS, name,
                   "User scripts not present or not executable: %s",
                   utils.CommaJoin(sorted(broken or [])))
