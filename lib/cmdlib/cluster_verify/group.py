@@ -343,9 +343,8 @@ class LUClusterVerifyGroup(LogicalUnit, VerifyErrors, NodeChecks,
     that should have it (the configuration: master candidates only)."""
     (files, mc_only, optional) = DistributedFiles(cluster)
     master = self.cfg.GetMasterNode()
-    candidates = set(n.uuid for n in online
-                     if n.master_candidate or n.uuid == master)
     sums = {}
+    reporting = []
     for node in online:
       res = results.get(node.uuid)
       filelist = res.payload.get(nc.NV_FILELIST)
@@ -353,10 +352,13 @@ class LUClusterVerifyGroup(LogicalUnit, VerifyErrors, NodeChecks,
         self._Error(ecodes.ENODEFILECHECK, node.name,
                     "Node did not return file checksum data")
         continue
+      reporting.append(node)
       for (vname, checksum) in filelist.items():
         fname = vcluster.LocalizeVirtualPath(vname) \
           if vname.startswith(vcluster.VIRT_PATH_PREFIX) else vname
         sums.setdefault(fname, {}).setdefault(checksum, []).append(node.name)
+    candidates = set(n.uuid for n in reporting
+                     if n.master_candidate or n.uuid == master)
     rootdir = vcluster.GetEnv()[0]
     for fname in files:
       variants = sums.get(fname, {})
@@ -370,7 +372,7 @@ class LUClusterVerifyGroup(LogicalUnit, VerifyErrors, NodeChecks,
                       "File %s should not exist on node(s) %s", shown,
                       utils.CommaJoin(unexpected))
       else:
-        expected = set(n.name for n in online)
+        expected = set(n.name for n in reporting)
       missing = sorted(expected - have)
       if fname not in optional or have:
         self._ErrorIf(missing, ecodes.ECLUSTERFILECHECK, None,

@@ -120,7 +120,9 @@ class InstanceChecks:
                         nimg.name)
     if not inst.disks_active:
       return
-    for (node, statuses) in sorted(disk_status.items()):
+    for (node, statuses) in sorted(
+        disk_status.items(),
+        key=lambda x: utils.NiceSortKey(self.cfg.GetNodeName(x[0]))):
       nimg = node_image.get(node)
       bad_snode = node != inst.primary_node and nimg is not None and \
         (nimg.offline or nimg.rpc_fail)
