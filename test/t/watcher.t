@@ -60,3 +60,16 @@ $ cat $GANETI_ROOTDIR/var/lib/ganeti/watcher.*.data | grep -c restart_count
 $ cat $GANETI_ROOTDIR/var/run/ganeti/instance-status
 # exit=0
 inst1 running
+$node3$ daemon-util stop ganeti-noded
+# exit=0
+$node3$ daemon-util check ganeti-noded
+# exit=1
+$ mkdir -p $GANETI_ROOTDIR/../node3/etc/ganeti/hooks/watcher && printf '#!/bin/sh\necho ran > $GANETI_DATA_DIR/../watcher-hook.out\n' > $GANETI_ROOTDIR/../node3/etc/ganeti/hooks/watcher/10-record && chmod +x $GANETI_ROOTDIR/../node3/etc/ganeti/hooks/watcher/10-record
+# exit=0
+$node3$ ganeti-watcher
+# exit=0
+$node3$ daemon-util check ganeti-noded
+# exit=0
+$ cat $GANETI_ROOTDIR/../node3/var/lib/watcher-hook.out
+# exit=0
+ran

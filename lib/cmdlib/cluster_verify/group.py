@@ -179,25 +179,33 @@ class LUClusterVerifyGroup(LogicalUnit, VerifyErrors, NodeChecks,
 
   def _CollectDiskStatus(self, online_uuids):
     """{instance uuid: {node uuid: [(success, status)]}} of the group's
-    instances with disks, asked from the online nodes holding them."""
-    status = {}
+    instances with disks, asked from the online nodes holding them (one
+    call per node for all its disks)."""
+    per_node = {}
     for inst in self.my_instances:
-      disks = self.cfg.GetInstanceDisks(inst.uuid)
-      if not disks or self.cfg.GetInstanceDiskTemplate(inst.uuid) == \
+      if self.cfg.GetInstanceDiskTemplate(inst.uuid) == \
           constants.DT_DISKLESS:
         continue
+      disks = self.cfg.GetInstanceDisks(inst.uuid)
+      if not disks:
+        continue
       for node in self.cfg.GetInstanceNodes(inst.uuid):
-        if node not in online_uuids:
-          continue
-        res = self.rpc.call_blockdev_getmirrorstatus(node, disks)
-        if res.fail_msg:
-          entries = [(False, res.fail_msg)] * len(disks)
-        elif not (isinstance(res.payload, list) and
-                  len(res.payload) == len(disks)):
-          entries = [(False, "invalid reply from node")] * len(disks)
-        else:
-          entries = [tuple(e) for e in res.payload]
-        status.setdefault(inst.uuid, {})[node] = entries
+        if node in online_uuids:
+          per_node.setdefault(node, []).append((inst.uuid, disks))
+    status = {}
+    for (node, entries) in sorted(per_node.items()):
+      all_disks = [d for (_, disks) in entries for d in disks]
+      res = self.rpc.call_blockdev_getmirrorstatus(node, all_disks)
+      if res.fail_msg:
+        answers = [(False, res.fail_msg)] * len(all_disks)
+      elif not (isinstance(res.payload, list) and
+                len(res.payload) == len(all_disks)):
+        answers = [(False, "invalid reply from node")] * len(all_disks)
+      else:
+        answers = [tuple(e) for e in res.payload]
+      for (inst_uuid, disks) in entries:
+        status.setdefault(inst_uuid, {})[node] = answers[:len(disks)]
+        answers = answers[len(disks):]
     return status
 
   # -- the run -------------------------------------------------------------
