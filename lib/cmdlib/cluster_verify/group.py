@@ -119,7 +119,9 @@ class LUClusterVerifyGroup(LogicalUnit, VerifyErrors, NodeChecks,
       checks[nc.NV_VGLIST] = None
       checks[nc.NV_LVLIST] = cluster.volume_group_name
       checks[nc.NV_PVLIST] = [cluster.volume_group_name]
-    if constants.DT_DRBD8 in templates:
+    # the nodes of a virtual cluster share one kernel: its DRBD minors,
+    # helper and version are the host's, not theirs
+    if constants.DT_DRBD8 in templates and not vcluster.GetEnv()[0]:
       checks[nc.NV_DRBDLIST] = None
       checks[nc.NV_DRBDVERSION] = None
       if cluster.drbd_usermode_helper:
@@ -217,6 +219,7 @@ class LUClusterVerifyGroup(LogicalUnit, VerifyErrors, NodeChecks,
     online = [n for n in self.my_nodes if not n.offline]
     feedback_fn("* Gathering data (%d nodes)" % len(online))
     checks = self._NodeVerifyParams(cluster)
+    self._checks = checks
     hvparams = dict((hv, cluster.hvparams.get(hv, {}))
                     for hv in cluster.enabled_hypervisors)
     start = time.time()
@@ -287,11 +290,11 @@ class LUClusterVerifyGroup(LogicalUnit, VerifyErrors, NodeChecks,
     self._VerifyNodeOob(name, data)
     self._VerifyNodeFileStorage(name, data, node.uuid == master_uuid)
     if node.vm_capable:
+      asked = self._checks
       self._VerifyNodeLvm(nimg, data, cluster.volume_group_name
-                          if nc.NV_VGLIST in data or nc.NV_LVLIST in data
-                          else None)
-      self._VerifyNodeDrbd(nimg, data, cluster.drbd_usermode_helper
-                           if nc.NV_DRBDHELPER in data else None, drbd_map)
+                          if nc.NV_VGLIST in asked else None)
+      self._VerifyNodeDrbd(nimg, data, asked.get(nc.NV_DRBDHELPER),
+                           drbd_map)
       self._UpdateNodeInstances(nimg, data)
       self._UpdateNodeInfo(nimg, data)
       for iname in nimg.instances:
