@@ -346,3 +346,20 @@ def testGroupVerifyDisks(ctx):
     lambda node, args: (True, ["disk-uuid"] if node == N3 else [])
   result = dt.Exec(ctx, opcodes.OpGroupVerifyDisks(group_name="default"))
   assert result == ({N2: "lvs failed"}, ["instance1.example.com"], {})
+
+
+def testSplitGroupsAndLayout(ctx):
+  from ganeti import objects  # pylint: disable=C0415
+  data = ctx.cfg.GetConfigData()
+  other = objects.NodeGroup(name="other", uuid="other-uuid", members=[],
+                            ndparams={}, ipolicy={}, diskparams={},
+                            networks={}, alloc_policy="preferred")
+  data.nodegroups["other-uuid"] = other
+  ctx.cfg.GetNodeInfo(test_mcpu.N3).group = "other-uuid"
+  vt.Script(ctx)
+  (_, lines) = vt.VerifyGroup(ctx, error_codes=True)
+  assert lines == [
+    "  - WARNING:EINSTANCESPLITGROUPS:instance:instance1.example.com:"
+    "instance has primary and secondary nodes in different groups:"
+    " node1.example.com (group default), node3.example.com (group other),"
+    " this is not recommended"]

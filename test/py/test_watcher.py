@@ -212,3 +212,30 @@ def testOptions():
   assert watcher.ParseOptions([]).job_age == 6 * 3600
   with pytest.raises(SystemExit):
     watcher.ParseOptions(["--job-age", "soon"])
+
+
+# -- the master's side of "gnt-cluster watcher pause"
+def testMasterSetWatcherPause(tmp_path):
+  import time  # pylint: disable=C0415
+  import disks_testlib as dt  # pylint: disable=C0415
+  from ganeti.server import masterd  # pylint: disable=C0415
+  ctx = dt.MakeContext(tmp_path)
+  until = time.time() + 3600
+  assert masterd.SetWatcherPause(ctx, until) == until
+  calls = ctx.transport.Find("set_watcher_pause")
+  assert sorted(node for (_, node, _) in calls) == \
+    sorted([dt.N1_NAME, dt.N2_NAME, dt.N3_NAME])
+  assert all(args == [until] for (_, _, args) in calls)
+  assert masterd.SetWatcherPause(ctx, None) is None
+  with pytest.raises(errors.GenericError, match="in the past"):
+    masterd.SetWatcherPause(ctx, 1000)
+  with pytest.raises(errors.GenericError, match="numeric"):
+    masterd.SetWatcherPause(ctx, "soon")
+  ctx.transport.handlers["set_watcher_pause"] = \
+    lambda node, args: (False, "disk full") if node == dt.N2_NAME else \
+    (True, None)
+  with pytest.raises(errors.OpExecError) as err:
+    masterd.SetWatcherPause(ctx, until)
+  assert str(err.value) == ("Watcher pause was set where possible, but"
+                            " failed on the following node(s): %s (disk"
+                            " full)" % dt.N2_NAME)

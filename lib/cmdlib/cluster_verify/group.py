@@ -168,10 +168,12 @@ class LUClusterVerifyGroup(LogicalUnit, VerifyErrors, NodeChecks,
       for (idx, node) in enumerate(nodes):
         if node not in images:
           # a secondary in another group: known, but not checked here
+          ninfo = self.cfg.GetNodeInfo(node)
           images[node] = NodeImage(uuid=node,
-                                   name=self.cfg.GetNodeName(node))
-          images[node].ghost = self.cfg.GetNodeInfo(node) is None
-          images[node].offline = True
+                                   name=self.cfg.GetNodeName(node),
+                                   offline=bool(ninfo and ninfo.offline))
+          images[node].ghost = ninfo is None
+          images[node].foreign = True
         if idx == 0:
           images[node].pinst.append(inst.uuid)
         else:

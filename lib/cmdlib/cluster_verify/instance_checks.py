@@ -86,8 +86,8 @@ class InstanceChecks:
                  for u in node_uuids]
         self._Error(ecodes.EINSTANCESPLITGROUPS, inst.name,
                     "instance has primary and secondary nodes in different"
-                    " groups: %s", utils.CommaJoin(names),
-                    code=ETYPE_WARNING)
+                    " groups: %s, this is not recommended",
+                    utils.CommaJoin(names), code=ETYPE_WARNING)
     self._VerifyInstancePolicy(inst, pnode, cluster)
     self._VerifyInstanceDisks(inst, node_image, disk_status)
 

@@ -59,7 +59,8 @@ class NodeImage:
   ``instances`` are the names the hypervisor runs there; ``pinst`` and
   ``sinst`` the uuids of the instances having it as primary / secondary;
   ``sbp`` maps a primary node uuid to the uuids of the instances whose
-  secondary this node is; ``volumes`` is ``{"vg/lv": info}`` or None when
+  secondary this node is; ``foreign`` marks a node of another group (a
+  secondary of one of ours), whose answers are not asked here; ``volumes`` is ``{"vg/lv": info}`` or None when
   unknown; ``mfree`` the free memory (MiB) or None.
   """
 
@@ -72,6 +73,7 @@ class NodeImage:
     self.hyp_fail = False
     self.lvm_fail = False
     self.ghost = False
+    self.foreign = False  # in another group: known, not checked here
     self.instances = []
     self.pinst = []
     self.sinst = []
