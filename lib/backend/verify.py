@@ -65,7 +65,8 @@ def _LvmOrError(fn):
   except errors.BlockDeviceError as err:
     logging.warning("LVM check failed: %s", err)
     return str(err)
-  except errors.CommandError as err:
+  except (errors.CommandError, OSError) as err:
+    # (OSError: the LVM tools are not installed)
     logging.warning("LVM check failed: %s", err)
     return str(err)
 

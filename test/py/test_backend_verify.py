@@ -95,3 +95,14 @@ def testVerifyCertificateFile(tmp_path):
   assert code == "ERROR"
   assert msg.startswith("Failed to load X509 certificate %s" %
                         (tmp_path / "none"))
+
+
+def testLvmToolsMissing(monkeypatch):
+  from ganeti.storage import logical_volume  # pylint: disable=C0415
+
+  def missing():
+    raise FileNotFoundError(2, "No such file or directory: 'vgs'")
+  monkeypatch.setattr(logical_volume, "ListVolumeGroups", missing)
+  result = {}
+  verify.VerifyNodeMore({"vglist": None}, result)
+  assert result == {"vglist": "[Errno 2] No such file or directory: 'vgs'"}
