@@ -62,11 +62,8 @@ def CheckOobHelper(path):
 def _LvmOrError(fn):
   try:
     return fn()
-  except errors.BlockDeviceError as err:
-    logging.warning("LVM check failed: %s", err)
-    return str(err)
-  except (errors.CommandError, OSError) as err:
-    # (OSError: the LVM tools are not installed)
+  except (errors.GenericError, OSError) as err:
+    # (a failing or missing LVM tool: OpExecError from RunCmd)
     logging.warning("LVM check failed: %s", err)
     return str(err)
 

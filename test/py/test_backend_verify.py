@@ -98,11 +98,15 @@ def testVerifyCertificateFile(tmp_path):
 
 
 def testLvmToolsMissing(monkeypatch):
-  from ganeti.storage import logical_volume  # pylint: disable=C0415
+  from ganeti.storage import base  # pylint: disable=C0415
+  from ganeti.utils import process  # pylint: disable=C0415
 
-  def missing():
-    raise FileNotFoundError(2, "No such file or directory: 'vgs'")
-  monkeypatch.setattr(logical_volume, "ListVolumeGroups", missing)
+  def run(cmd, **kwargs):
+    return process.RunCmd(["/nonexistent/%s" % cmd[0]] + cmd[1:], **kwargs)
+  monkeypatch.setattr(base, "RunCmd", run)
   result = {}
-  verify.VerifyNodeMore({"vglist": None}, result)
-  assert result == {"vglist": "[Errno 2] No such file or directory: 'vgs'"}
+  verify.VerifyNodeMore({"vglist": None, "lvlist": "xenvg",
+                         "pvlist": ["xenvg"]}, result)
+  assert sorted(result) == ["lvlist", "pvlist", "vglist"]
+  assert result["vglist"].startswith("Can't execute '/nonexistent/vgs")
+  assert all(isinstance(v, str) for v in result.values())
