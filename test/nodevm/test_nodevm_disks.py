@@ -132,9 +132,10 @@ def test_drbd_instance_syncs(drbd):
   # cluster verify checks the DRBD minors and volumes the nodes really have
   # (known shortfalls of this set-up, reported as warnings: the guests'
   # 8 GiB volume group is below Ganeti's 20 GiB minimum, the master on the
-  # host has no LVM, and the guests allow no file storage path)
+  # host has no LVM, the guests allow no file storage path and lack the
+  # host's debootstrap OS)
   result = drbd.cluster.Run("gnt-cluster verify -I ENODELVM"
-                            " -I ENODEFILESTORAGEPATHUNUSABLE")
+                            " -I ENODEFILESTORAGEPATHUNUSABLE -I ENODEOS")
   assert result.exit_code == 0 and "ERROR" not in result.stdout, result
 
 
