@@ -3,11 +3,13 @@
 
 from ganeti import cli
 from ganeti import constants
+from ganeti import errors
 from ganeti import opcodes
 from ganeti import ssconf
 from ganeti import uidpool
 from ganeti import utils
 from ganeti.cli import (ToStdout, ToStderr, SubmitOpCode, GetClient)
+from ganeti.client import gnt_cluster_watcher
 from ganeti.cli_opts import *  # noqa: F401,F403 pylint: disable=W0401,W0614
 from ganeti.client import gnt_cluster_master
 from ganeti.client import gnt_cluster_admin
@@ -236,14 +238,36 @@ def VerifyDisks(opts, args):
       ToStdout("Error gathering data on node %s: %s", node,
                utils.SafeEncode(text[-400:]))
       retcode = constants.EXIT_FAILURE
-    if instances:
-      for iname in instances:
-        ToStdout("Instance %s needs its disks activated", iname)
-      retcode = constants.EXIT_FAILURE
+      ToStdout("You need to fix these nodes first before fixing instances")
+    for iname in instances:
+      if iname in missing:
+        continue
+      op = opcodes.OpInstanceActivateDisks(instance_name=iname)
+      try:
+        ToStdout("Activating disks for instance '%s'", iname)
+        SubmitOpCode(op, opts=opts, cl=cl)
+      except errors.GenericError as err:
+        (nret, msg) = cli.FormatError(err)
+        retcode |= nret
+        ToStderr("Error activating disks for instance %s: %s", iname, msg)
     if missing:
+      for (iname, ival) in missing.items():
+        if all(node in bad_nodes for (node, _) in ival):
+          ToStdout("Instance %s cannot be verified as it lives on broken"
+                   " nodes", iname)
+          continue
+        ToStdout("Instance %s has missing logical volumes:", iname)
+        for (node, vol) in sorted(ival):
+          if node in bad_nodes:
+            ToStdout("\tbroken node %s /dev/%s", node, vol)
+          else:
+            ToStdout("\t%s /dev/%s", node, vol)
+      ToStdout("You need to replace or recreate disks for all the above"
+               " instances if this message persists after fixing broken"
+               " nodes.")
       retcode = constants.EXIT_FAILURE
-  if retcode == constants.EXIT_SUCCESS:
-    ToStdout("No disks need to be activated.")
+    elif not instances:
+      ToStdout("No disks need to be activated.")
   return retcode
 
 
@@ -415,6 +439,7 @@ commands = {
   "epo": (gnt_cluster_epo.Epo, [ArgUnknown()], gnt_cluster_epo.EPO_OPTS,
           "[opts...] [args]", "Performs an emergency power-off on given"
           " args"),
+  "watcher": gnt_cluster_watcher.COMMAND,
 }
 # sshnode: command and copyfile (over SSH), at the end of the table
 from ganeti.client import gnt_cluster_ssh  # noqa: E402

@@ -40,6 +40,7 @@ from ganeti.backend import os as backend_os
 from ganeti.backend import storage_units
 from ganeti.backend import node_storage
 from ganeti.backend import node_oob
+from ganeti.backend import watcher as backend_watcher
 from ganeti.http import server as http_server
 from ganeti.rpc import defs
 
@@ -136,6 +137,8 @@ PROCEDURES = {
   # master role (ganeti.backend.master)
   "node_change_master_netmask": backend_master.ChangeMasterNetmask,
   "node_replace_cluster_cert": backend_crypto.ReplaceClusterCert,
+  "get_watcher_pause": backend_watcher.GetWatcherPause,
+  "set_watcher_pause": backend_watcher.SetWatcherPause,
 }
 
 assert set(PROCEDURES) == set(defs.CALLS_BY_NAME), \
