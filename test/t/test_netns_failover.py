@@ -251,4 +251,6 @@ def testOfflineNodeDoesNotBlock(nc):
   nc.Check("gnt-cluster master-failover", node="node2")
   nc.Check("gnt-debug delay --no-master 0.01", node="node2")
   _AssertInSync(nc, "node2", offline=["node3"])
-  assert _HasClusterIp(nc, "node2") and not _HasClusterIp(nc, "node1")
+  netns_cluster.WaitFor(lambda: _HasClusterIp(nc, "node2") and
+                        not _HasClusterIp(nc, "node1"), timeout=30,
+                        what="the cluster address on node2")
