@@ -13,7 +13,8 @@ when the node is virtual, so that a script can find its node root).
 A successful start records the address in ``$RUN_DIR/master-ip-state``; a
 stop removes that file.  In a virtual cluster only a loopback address on
 ``lo`` is accepted with the default script, so the host's interfaces are
-never changed.
+never changed -- unless the node runs in a network namespace of its own
+(the namespace test cluster), whose interfaces belong to the node alone.
 """
 
 import os
@@ -68,9 +69,41 @@ def StateFile():
   return os.path.join(pathutils.Get().RUN_DIR, MASTER_IP_STATE)
 
 
+#: where iproute2 keeps its named network namespaces
+NETNS_RUN_DIR = "/run/netns"
+
+
+def InOwnNetns(netns_dir=NETNS_RUN_DIR):
+  """Whether this process runs in a named network namespace (one of
+  ``ip netns``'s), whose interfaces are then not the host's.
+
+  Compared by inode with the files in ``netns_dir``, as ``ip netns
+  identify`` does (init's own namespace is often not readable).
+  """
+  try:
+    mine = os.stat("/proc/self/ns/net")
+    names = os.listdir(netns_dir)
+  except OSError:
+    return False
+  for name in names:
+    try:
+      other = os.stat(os.path.join(netns_dir, name))
+    except OSError:
+      continue
+    if (other.st_dev, other.st_ino) == (mine.st_dev, mine.st_ino):
+      return True
+  return False
+
+
+def _RestrictedVirtual():
+  """A virtual node sharing the host's network: hands off its interfaces."""
+  return vcluster.IsVirtual() and not InOwnNetns()
+
+
 def CheckVirtualParams(params, use_external_mip_script):
-  """In a virtual cluster the default script may only see lo/loopback."""
-  if not vcluster.IsVirtual() or use_external_mip_script:
+  """In a virtual cluster the default script may only see lo/loopback
+  (except in a network namespace of the node's own)."""
+  if not _RestrictedVirtual() or use_external_mip_script:
     return
   if params["netdev"] != "lo" or \
       not netutils.IPAddress.IsLoopback(params["ip"]):
@@ -136,7 +169,7 @@ def ChangeMasterNetmask(old_netmask, netmask, master_ip, master_netdev):
           " netmask")
   if master_netdev == "lo" and netutils.IPAddress.IsLoopback(master_ip):
     return None
-  if vcluster.IsVirtual():
+  if _RestrictedVirtual():
     _Fail("In a virtual cluster the master IP must be a loopback address on"
           " device lo")
   result = process.RunCmd(["ip", "address", "add", "%s/%s" %

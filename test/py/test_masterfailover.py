@@ -285,3 +285,21 @@ def testChangeMasterNetmask(node_root):
   with pytest.raises(RPCFail) as err:
     bmaster.ChangeMasterNetmask(24, 25, "198.51.100.250", "eth0")
   assert "not up" in str(err.value)
+
+
+def testInOwnNetns(tmp_path, monkeypatch, node_root):
+  """Named network namespaces are told apart by inode (as ``ip netns
+  identify``); the host's network keeps the loopback-only rule."""
+  netns = tmp_path / "netns"
+  assert not bmaster.InOwnNetns(str(netns))
+  netns.mkdir()
+  (netns / "other").write_text("")
+  assert not bmaster.InOwnNetns(str(netns))
+  (netns / "mine").symlink_to("/proc/self/ns/net")
+  assert bmaster.InOwnNetns(str(netns))
+  eth0 = dict(_PARAMS, netdev="eth0", ip="198.51.100.1")
+  monkeypatch.setattr(bmaster, "InOwnNetns", lambda: False)
+  with pytest.raises(RPCFail):
+    bmaster.CheckVirtualParams(eth0, False)
+  monkeypatch.setattr(bmaster, "InOwnNetns", lambda: True)
+  bmaster.CheckVirtualParams(eth0, False)
