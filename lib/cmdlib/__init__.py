@@ -44,3 +44,4 @@ from ganeti.cmdlib.group import (  # noqa: F401
   LUGroupSetParams)
 from ganeti.cmdlib.group_evacuate import LUGroupEvacuate  # noqa: F401
 from ganeti.cmdlib.instance_change_group import LUInstanceChangeGroup  # noqa
+from ganeti.cmdlib.instance_multi_alloc import LUInstanceMultiAlloc  # noqa

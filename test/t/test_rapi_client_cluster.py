@@ -178,6 +178,30 @@ def testInstanceLifecycle(cl):
   assert err.value.code == 404
 
 
+def testMultiAllocWithAllocator(cl):
+  """InstancesMultiAlloc: the allocator places both instances, one
+  creation job each."""
+  names = ["rapic-m1", "rapic-m2"]
+  insts = [cl.InstanceAllocation("create", name, "diskless", [], [{}],
+                                 os="noop", name_check=False, ip_check=False,
+                                 start=False) for name in names]
+  status = _Run(cl, cl.InstancesMultiAlloc(insts, iallocator="hail"))
+  result = status["opresult"][0]
+  try:
+    assert sorted(result["allocatable"]) == names and result["failed"] == []
+    for (ok, job_id) in result["jobs"]:
+      assert ok
+      assert _Run(cl, job_id)["ops"][0]["OP_ID"] == "OP_INSTANCE_CREATE"
+    for inst in cl.GetInstances(bulk=True):
+      if inst["name"] in names:
+        assert inst["pnode"] in ("node1", "node2")
+  finally:
+    for name in names:
+      if name in cl.GetInstances():
+        _Run(cl, cl.DeleteInstance(name))
+  assert not set(names) & set(cl.GetInstances())
+
+
 def testGroups(cl):
   _Run(cl, cl.CreateGroup("rapic-g1", alloc_policy="last_resort"))
   try:
