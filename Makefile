@@ -27,6 +27,8 @@ DEB_DEPS = ganeti-os-noop iproute2 util-linux procps \
   ganeti-instance-debootstrap \
   qemu-system-x86 qemu-utils socat debootstrap e2fsprogs busybox-static kmod \
   lxc fdisk openssh-server
+# upstream's Haskell htools: the oracle of the htools differential tests
+DEB_DEPS += ganeti-htools-3.0
 deps:
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  if ! dpkg -s $(DEB_DEPS) >/dev/null 2>&1; then \
@@ -74,6 +76,7 @@ bench: $(STAMP)
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VPY) bench/bench_list.py
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VPY) bench/bench_kvm.py
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VPY) bench/bench_rapi.py
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VPY) bench/bench_htools.py
 
 # The OpenAPI description of RAPI, generated from the URI and opcode tables
 .PHONY: openapi

@@ -29,5 +29,6 @@ setup(
                _Files("share/extstorage/pyganeti-file"))],
   python_requires=">=3.9",
   install_requires=["pyOpenSSL", "pyparsing", "pyinotify", "simplejson",
+                    "numpy",
                     "paramiko", "python-daemon"],
 )

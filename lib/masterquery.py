@@ -102,13 +102,20 @@ def _BuildContext(context, what, q):
   if what == query.QR_CLUSTER:
     return query.ClusterQueryData(cfg.GetClusterInfo(),
                                   cfg.GetAllNodesInfo(),
-                                  context.jqueue.QueryDrainFlag(), None)
+                                  context.jqueue.QueryDrainFlag(),
+                                  _WatcherPause())
   if what == query.QR_NETWORK:
     return masterquery_net.NetworkContext(cfg, names)
   if what == query.QR_FILTER:
     return masterquery_net.FilterContext(cfg, names)
   raise errors.OpPrereqError("Resource type '%s' can not be queried yet" %
                              what, errors.ECODE_INVAL)
+
+
+def _WatcherPause():
+  """Until when the watcher is paused (the master's pause file)."""
+  from ganeti.utils import pausefile  # pylint: disable=C0415
+  return pausefile.ReadWatcherPauseFile(pathutils.Get().WATCHER_PAUSEFILE)
 
 
 def _SelectByName(items, names, kind):
@@ -500,7 +507,7 @@ def ConfigValues(cfg, context, fields):
     elif field == "drain_flag":
       values.append(os.path.exists(pathutils.Get().JOB_QUEUE_DRAIN_FILE))
     elif field == "watcher_pause":
-      values.append(None)
+      values.append(_WatcherPause())
     elif field == "volume_group_name":
       values.append(cfg.GetClusterInfo().volume_group_name)
     else:

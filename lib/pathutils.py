@@ -75,15 +75,18 @@ class Paths:
     self.LOG_OS_DIR = self.OS_LOG_DIR
     self.LOG_BURNIN = self.LOG_DIR + "/burnin.log"
     self.BACKUP_DIR = self.DATA_DIR + "/backup"
-    # master IP setup script used with use_external_mip_script
-    self.EXTERNAL_MASTER_SETUP_SCRIPT = \
-      self.CONF_DIR + "/scripts/master-ip-setup"
     # SSH (sshnode): root's key pair and authorized_keys, the host keys and
     # Ganeti's public key list, rooted so that a node root holds its own
     self.SSH_ROOT_DIR = r("/root/.ssh")
     self.SSH_CONFIG_DIR = r("/etc/ssh")
     self.SSH_PUB_KEYS = self.DATA_DIR + "/ganeti_pub_keys"
     self.SSHD_PID_FILE = r(LOCALSTATEDIR + "/run/sshd.pid")
+    # cluster verify and the watcher
+    self.USER_SCRIPTS_DIR = self.CONF_DIR + "/scripts"
+    self.EXTERNAL_MASTER_SETUP_SCRIPT = \
+      self.USER_SCRIPTS_DIR + "/master-ip-setup"
+    self.WATCHER_LOCK_FILE = self.LOCK_DIR + "/ganeti-watcher.lock"
+    self.WATCHER_STATEFILE = self.DATA_DIR + "/watcher.data"
 
   def Prefix(self, path: str) -> str:
     """Prefix an absolute path with this node's root (if virtual)."""

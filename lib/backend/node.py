@@ -20,6 +20,7 @@ from ganeti.backend import jstore
 from ganeti.backend import master as _master
 from ganeti.backend import os as backend_os
 from ganeti.backend import storage_units as _storage_units
+from ganeti.backend import verify as backend_verify
 from ganeti.storage import filestorage
 from ganeti.utils import process
 from ganeti.utils import x509
@@ -209,11 +210,10 @@ def VerifyNode(what, cluster_name, all_hvparams):
   if NV_TIME in what:
     now = time.time()
     result[NV_TIME] = [int(now), int((now - int(now)) * 1000000)]
-  if NV_NODESETUP in what:
-    result[NV_NODESETUP] = []
   if NV_USERSCRIPTS in what:
-    result[NV_USERSCRIPTS] = [s for s in what[NV_USERSCRIPTS]
-                              if not process.IsExecutable(s)]
+    result[NV_USERSCRIPTS] = [
+      s for s in what[NV_USERSCRIPTS]
+      if not process.IsExecutable(_LocalizeMaybeVirtual(s))]
   if NV_FILE_STORAGE_PATHS in what:
     result[NV_FILE_STORAGE_PATHS] = filestorage.ComputeWrongFileStoragePaths(
       filestorage.LoadAllowedFileStoragePaths())
@@ -231,6 +231,7 @@ def VerifyNode(what, cluster_name, all_hvparams):
     except errors.X509CertError as err:
       result[NV_CLIENT_CERT] = [1, str(err.args[-1])]
   backend_drbd.VerifyNodeDrbd(what, result)
+  backend_verify.VerifyNodeMore(what, result)
   return result
 
 

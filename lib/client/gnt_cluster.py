@@ -3,12 +3,18 @@
 
 from ganeti import cli
 from ganeti import constants
+from ganeti import errors
 from ganeti import opcodes
 from ganeti import ssconf
+from ganeti import uidpool
 from ganeti import utils
 from ganeti.cli import (ToStdout, ToStderr, SubmitOpCode, GetClient)
+from ganeti.client import gnt_cluster_watcher
 from ganeti.cli_opts import *  # noqa: F401,F403 pylint: disable=W0401,W0614
 from ganeti.client import gnt_cluster_master
+from ganeti.client import gnt_cluster_admin
+from ganeti.client import gnt_cluster_crypto
+from ganeti.client import gnt_cluster_epo
 
 
 def InitCluster(opts, args):
@@ -147,7 +153,7 @@ def ShowClusterConfig(opts, args):
       ("shared file storage path", result["shared_file_storage_dir"]),
       ("gluster storage path", result["gluster_storage_dir"]),
       ("maintenance of node health", str(result["maintain_node_health"])),
-      ("uid pool", ", ".join(str(u) for u in result["uid_pool"])),
+      ("uid pool", uidpool.FormatUidPool(result["uid_pool"])),
       ("default instance allocator", result["default_iallocator"]),
       ("default instance allocator parameters",
        _FormatGroupedParams(result["default_iallocator_params"])),
@@ -232,14 +238,36 @@ def VerifyDisks(opts, args):
       ToStdout("Error gathering data on node %s: %s", node,
                utils.SafeEncode(text[-400:]))
       retcode = constants.EXIT_FAILURE
-    if instances:
-      for iname in instances:
-        ToStdout("Instance %s needs its disks activated", iname)
-      retcode = constants.EXIT_FAILURE
+      ToStdout("You need to fix these nodes first before fixing instances")
+    for iname in instances:
+      if iname in missing:
+        continue
+      op = opcodes.OpInstanceActivateDisks(instance_name=iname)
+      try:
+        ToStdout("Activating disks for instance '%s'", iname)
+        SubmitOpCode(op, opts=opts, cl=cl)
+      except errors.GenericError as err:
+        (nret, msg) = cli.FormatError(err)
+        retcode |= nret
+        ToStderr("Error activating disks for instance %s: %s", iname, msg)
     if missing:
+      for (iname, ival) in missing.items():
+        if all(node in bad_nodes for (node, _) in ival):
+          ToStdout("Instance %s cannot be verified as it lives on broken"
+                   " nodes", iname)
+          continue
+        ToStdout("Instance %s has missing logical volumes:", iname)
+        for (node, vol) in sorted(ival):
+          if node in bad_nodes:
+            ToStdout("\tbroken node %s /dev/%s", node, vol)
+          else:
+            ToStdout("\t%s /dev/%s", node, vol)
+      ToStdout("You need to replace or recreate disks for all the above"
+               " instances if this message persists after fixing broken"
+               " nodes.")
       retcode = constants.EXIT_FAILURE
-  if retcode == constants.EXIT_SUCCESS:
-    ToStdout("No disks need to be activated.")
+    elif not instances:
+      ToStdout("No disks need to be activated.")
   return retcode
 
 
@@ -263,47 +291,6 @@ def SearchTags(opts, args):
   for path, tag in sorted(result):
     ToStdout("%s %s", path, tag)
   return 0 if result else 1
-
-
-def SetClusterParams(opts, args):
-  """Change cluster-wide parameters (OP_CLUSTER_SET_PARAMS)."""
-  hvlist = None
-  if opts.enabled_hypervisors is not None:
-    hvlist = [hv for hv in opts.enabled_hypervisors.split(",") if hv]
-  hvparams = dict(opts.hvparams) if opts.hvparams else None
-  for (hv_name, hv_params) in (hvparams or {}).items():
-    if not isinstance(hv_params, dict):
-      ToStderr("Cannot remove the parameters of hypervisor %s", hv_name)
-      return 1
-  op = opcodes.OpClusterSetParams(
-    force=opts.force,
-    enabled_hypervisors=hvlist,
-    hvparams=hvparams,
-    beparams=opts.beparams or None,
-    nicparams=opts.nicparams or None,
-    ndparams=opts.ndparams or None,
-    candidate_pool_size=opts.candidate_pool_size,
-    max_running_jobs=opts.max_running_jobs,
-    max_tracked_jobs=opts.max_tracked_jobs,
-    mac_prefix=opts.mac_prefix,
-    maintain_node_health=opts.maintain_node_health,
-    prealloc_wipe_disks=opts.prealloc_wipe_disks,
-    modify_etc_hosts=opts.modify_etc_hosts,
-    default_iallocator=opts.default_iallocator,
-    enabled_disk_templates=(
-      [t for t in opts.enabled_disk_templates.split(",") if t]
-      if opts.enabled_disk_templates is not None else None))
-  master_net = gnt_cluster_master.SetMasterNetParams(op, opts)
-  if not master_net and all(getattr(op, name) is None for name in
-         ("enabled_hypervisors", "hvparams", "beparams", "nicparams",
-          "ndparams", "candidate_pool_size", "max_running_jobs",
-          "max_tracked_jobs", "mac_prefix", "maintain_node_health",
-          "prealloc_wipe_disks", "modify_etc_hosts", "default_iallocator",
-          "enabled_disk_templates")):
-    ToStderr("Please give at least one of the parameters.")
-    return 1
-  cli.SubmitOrSend(op, opts)
-  return 0
 
 
 # Options shared by init and modify
@@ -391,7 +378,7 @@ _MODIFY_OPTS = [
              help="Whether the cluster manages /etc/hosts"),
   _DEFAULT_IALLOCATOR_OPT,
   DRY_RUN_OPT, PRIORITY_OPT, SUBMIT_OPT, PRINT_JOBID_OPT,
-] + gnt_cluster_master.MODIFY_OPTS
+] + gnt_cluster_admin.MODIFY_EXTRA_OPTS
 (ListTags, AddTags, RemoveTags) = cli.TagCommands(constants.TAG_CLUSTER)
 
 commands = {
@@ -405,7 +392,8 @@ commands = {
                 "Show the master node name"),
   "master-ping": (MasterPing, ARGS_NONE, [], "",
                   "Check whether the master daemon answers"),
-  "modify": (SetClusterParams, ARGS_NONE, _MODIFY_OPTS, "[opts...]",
+  "modify": (gnt_cluster_admin.SetClusterParams, ARGS_NONE, _MODIFY_OPTS,
+             "[opts...]",
              "Alters the parameters of the cluster"),
   "info": (ShowClusterConfig, ARGS_NONE, [ROMAN_OPT], "[--roman]",
            "Show cluster configuration"),
@@ -438,6 +426,20 @@ commands = {
   "activate-master-ip": gnt_cluster_master.COMMANDS["activate-master-ip"],
   "deactivate-master-ip":
     gnt_cluster_master.COMMANDS["deactivate-master-ip"],
+  "rename": (gnt_cluster_admin.RenameCluster, [ArgHost(min=1, max=1)],
+             gnt_cluster_admin.RENAME_OPTS, "<new_name>",
+             "Renames the cluster"),
+  "renew-crypto": (gnt_cluster_crypto.RenewCrypto, ARGS_NONE,
+                   gnt_cluster_crypto.RENEW_CRYPTO_OPTS, "[opts...]",
+                   "Renews cluster certificates, keys and secrets"),
+  "repair-disk-sizes": (gnt_cluster_admin.RepairDiskSizes,
+                        [ArgInstance()], gnt_cluster_admin.REPAIR_OPTS,
+                        "[<instance-name>...]",
+                        "Updates mismatches in recorded disk sizes"),
+  "epo": (gnt_cluster_epo.Epo, [ArgUnknown()], gnt_cluster_epo.EPO_OPTS,
+          "[opts...] [args]", "Performs an emergency power-off on given"
+          " args"),
+  "watcher": gnt_cluster_watcher.COMMAND,
 }
 # sshnode: command and copyfile (over SSH), at the end of the table
 from ganeti.client import gnt_cluster_ssh  # noqa: E402

@@ -44,4 +44,7 @@ from ganeti.cmdlib.group import (  # noqa: F401
   LUGroupSetParams)
 from ganeti.cmdlib.group_evacuate import LUGroupEvacuate  # noqa: F401
 from ganeti.cmdlib.instance_change_group import LUInstanceChangeGroup  # noqa
+from ganeti.cmdlib.cluster_rename import LUClusterRename  # noqa: F401
+from ganeti.cmdlib.cluster_crypto import LUClusterRenewCrypto  # noqa: F401
+from ganeti.cmdlib.cluster_repair import LUClusterRepairDiskSizes  # noqa
 from ganeti.cmdlib.instance_multi_alloc import LUInstanceMultiAlloc  # noqa

@@ -18,6 +18,7 @@ from ganeti.cmdlib.base import LogicalUnit
 from ganeti.cmdlib import iallocator
 from ganeti.cmdlib import hv_params as hvp_check
 from ganeti.cmdlib import cluster_master
+from ganeti.cmdlib import cluster_params_extra as extra_params
 
 
 #: Parameters of the opcode this LU applies
@@ -30,7 +31,7 @@ _SUPPORTED = frozenset([
   "osparams_private_cluster",
   # master network (ganeti.cmdlib.cluster_master)
   "master_netdev", "master_netmask", "use_external_mip_script",
-])
+]) | extra_params.SUPPORTED
 
 _MAC_PREFIX_RE = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){2}$")
 
@@ -235,6 +236,8 @@ class LUClusterSetParams(LogicalUnit):
           if val is not None and not isinstance(val, str):
             raise _Inval("OS parameter '%s' of OS %s must be a string, not"
                          " %r" % (key, os_name, val))
+    extra_params.CheckArguments(
+      self.op, self.cfg.GetClusterInfo().primary_ip_family)
 
   def ExpandNames(self):
     self.needed_locks = {
@@ -365,6 +368,10 @@ class LUClusterSetParams(LogicalUnit):
     self._CheckEnabledDiskTemplates()
     if op.default_iallocator:
       iallocator.CheckAllocatorName(op.default_iallocator)
+    extra_params.CheckPrereq(
+      self, list(op.enabled_disk_templates)
+      if op.enabled_disk_templates is not None
+      else list(cluster.enabled_disk_templates))
 
   def _CheckEnabledDiskTemplates(self):
     """New enabled disk templates: valid, and none in use is disabled."""
@@ -437,6 +444,7 @@ class LUClusterSetParams(LogicalUnit):
     if op.enabled_disk_templates is not None:
       cluster.enabled_disk_templates = list(op.enabled_disk_templates)
     cluster_master.PrepareMasterNetworkChange(self, feedback_fn)
+    extra_params.Apply(self, cluster, feedback_fn)
 
     self.cfg.Update(cluster, feedback_fn)
     cluster_master.FinishMasterNetworkChange(self, feedback_fn)

@@ -7,6 +7,8 @@ peer's certificate to be byte-identical in digest to their own.
 """
 
 import hashlib
+import logging
+import os
 import ssl
 
 from ganeti import constants
@@ -70,6 +72,44 @@ def MakeClientContext(cert_file: str, key_file: str = None):
   ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
   ctx.check_hostname = False
   return _BaseContext(ctx, cert_file, key_file or cert_file)
+
+
+class CertWatcher:
+  """Notice when a certificate file is replaced (``renew-crypto``).
+
+  L{Check} returns ``(ssl_ctx, digest)`` freshly built by ``make_ctx``
+  when the file changed (inode, size or modification time) since the
+  last build, else None.  A file that can't be read or parsed keeps the
+  previous context (the error is logged).
+  """
+
+  def __init__(self, cert_file: str, key_file: str = None, make_ctx=None):
+    self._cert = cert_file
+    self._key = key_file or cert_file
+    self._make = make_ctx or MakeClientContext
+    self._stamp = self._Stamp()
+
+  def _Stamp(self):
+    try:
+      st = os.stat(self._cert)
+    except OSError:
+      return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+  def Check(self):
+    stamp = self._Stamp()
+    if stamp is None or stamp == self._stamp:
+      return None
+    try:
+      result = (self._make(self._cert, self._key),
+                LoadCertDigest(self._cert))
+    except (OSError, ssl.SSLError, errors.GenericError) as err:
+      logging.error("Can't load the new certificate %s: %s", self._cert,
+                    err)
+      return None
+    self._stamp = stamp
+    logging.info("Certificate %s changed, using the new one", self._cert)
+    return result
 
 
 def VerifyPeer(sslsock: ssl.SSLSocket, expected_digest: bytes) -> None:

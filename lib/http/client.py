@@ -83,6 +83,13 @@ class HttpClientPool:
         return
     conn.close()
 
+  def SetSsl(self, ssl_ctx, digest) -> None:
+    """Use another context and peer digest for new connections."""
+    with self._lock:
+      self._ssl_ctx = ssl_ctx
+      self._digest = digest
+    self.CloseAll()
+
   def CloseAll(self) -> None:
     with self._lock:
       for conns in self._idle.values():

@@ -165,13 +165,15 @@ class ForkingHttpServer:
   @param ssl_ctx: server SSL context (None for plain HTTP)
   @param cert_digest: digest a client certificate must have (with ssl_ctx)
   @param child_init: optional callable run first in each child
+  @param cert_watcher: optional L{http.CertWatcher}: a replaced
+      certificate is used for the connections accepted after the change
 
   """
 
   def __init__(self, address: str, port: int, handler, ssl_ctx=None,
                cert_digest=None, max_children: int = MAX_CHILDREN,
                child_init=None, after_response=None,
-               server_name: str = "ganeti-noded"):
+               server_name: str = "ganeti-noded", cert_watcher=None):
     family = socket.AF_INET6 if ":" in address else socket.AF_INET
     self.socket = socket.socket(family, socket.SOCK_STREAM)
     self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -186,6 +188,7 @@ class ForkingHttpServer:
     self._child_init = child_init
     self._after_response = after_response
     self._server_name = server_name
+    self._cert_watcher = cert_watcher
     self._children = set()
     self._quit = False
     # self-pipe: signal handlers (Stop, SIGCHLD) wake the accept loop
@@ -248,6 +251,7 @@ class ForkingHttpServer:
             continue
           raise
         conn.setblocking(True)
+        self._ReloadCert()
         self._Fork(conn)
     finally:
       signal.signal(signal.SIGCHLD, old_chld)
@@ -255,6 +259,14 @@ class ForkingHttpServer:
       self._StopChildren()
       os.close(self._wake_r)
       os.close(self._wake_w)
+
+  def _ReloadCert(self) -> None:
+    """Switch to a replaced certificate for the connections from now on."""
+    if self._cert_watcher is None or self._ssl_ctx is None:
+      return
+    fresh = self._cert_watcher.Check()
+    if fresh is not None:
+      (self._ssl_ctx, self._digest) = fresh
 
   def _DrainWake(self) -> None:
     try:

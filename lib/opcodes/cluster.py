@@ -208,3 +208,44 @@ class OpOsDiagnose(OpCode):
 class OpClusterRedistConf(OpCode):
   """Force a full push of the cluster configuration and ancillary files."""
   OP_RESULT = ht.TNone
+# Cluster administration (rename, renew-crypto, repair-disk-sizes) --------
+class OpClusterRename(OpCode):
+  """Rename the cluster (its name and, with it, its IP address)."""
+  OP_DSC_FIELD = "name"
+  OP_PARAMS = [
+    ("name", REQUIRED, ht.TNonEmptyString, "New cluster name"),
+  ]
+  OP_RESULT = ht.TNonEmptyString
+
+
+class OpClusterRenewCrypto(OpCode):
+  """Renew the cluster's node certificates and SSH keys.
+
+  The node certificate is the cluster certificate (server.pem) every
+  node shares; ``node_certificates`` replaces it on all nodes.
+  """
+  OP_PARAMS = [
+    ("node_certificates", False, ht.TBool, "Whether to renew node SSL"
+     " certificates"),
+    ("renew_ssh_keys", False, ht.TBool, "Whether to renew SSH keys"),
+    ("ssh_key_type", None, ht.TMaybe(ht.TElemOf(["rsa", "dsa", "ecdsa"])),
+     "The type of key to generate"),
+    ("ssh_key_bits", None, ht.TMaybe(ht.TPositiveInt),
+     "The number of bits of the key to generate"),
+    ("verbose", False, ht.TBool, "Whether to print verbose information"),
+    ("debug", False, ht.TBool, "Whether to print debugging information"),
+  ]
+  OP_RESULT = ht.TNone
+
+
+class OpClusterRepairDiskSizes(OpCode):
+  """Verify the disk sizes recorded in the configuration."""
+  OP_DSC_FIELD = "instances"
+  OP_PARAMS = [
+    ("instances", list, ht.TListOf(ht.TNonEmptyString),
+     "List of instances"),
+  ]
+  OP_RESULT = ht.TListOf(ht.TItems([ht.TNonEmptyString,
+                                    ht.TNonNegativeInt,
+                                    ht.TNonEmptyString,
+                                    ht.TNonNegativeInt]))

@@ -331,6 +331,15 @@ CALLS = [
    [("old_netmask", None), ("netmask", None), ("master_ip", None),
     ("master_netdev", None)],
    "Change the netmask of the (active) master IP"),
+  # renew-crypto (pyganeti: all nodes share server.pem)
+  ("node_replace_cluster_cert", True, TMO_NORMAL,
+   [("content", ED_COMPRESS)],
+   "Replace server.pem with the given key and certificate PEM data"),
+  # Watcher
+  ("get_watcher_pause", False, TMO_URGENT, [],
+   "Until when the watcher is paused (UNIX time) or null"),
+  ("set_watcher_pause", True, TMO_URGENT, [("until", None)],
+   "Pause the watcher until a UNIX time; null resumes it"),
 ]
 
 CALLS_BY_NAME = dict((c[0], c) for c in CALLS)

@@ -146,6 +146,13 @@ class RpcRunner:
     import grp
     import os
     import pwd
+    import time
+    if isinstance(path, (tuple, list)):
+      # (local path, content, mode): upload content not (yet) in the file
+      (path, data, mode) = path
+      now = time.time()
+      return [vcluster.MakeVirtualPath(path), EncodeCompressed(data),
+              mode, "", "", now, now]
     st = os.stat(path)
     with open(path, "rb") as fh:
       data = fh.read()

@@ -110,9 +110,21 @@ class RpcClient:
     if cert_file is not None:
       ctx = http.MakeClientContext(cert_file, key_file)
       digest = http.LoadCertDigest(cert_file)
+      self._watcher = http.CertWatcher(cert_file, key_file)
     else:
       (ctx, digest) = (None, None)
+      self._watcher = None
     self._pool = http_client.HttpClientPool(ctx, digest)
+    self._watch_lock = threading.Lock()
+
+  def _ReloadCert(self) -> None:
+    """A replaced cluster certificate is used from the next call on."""
+    if self._watcher is None:
+      return
+    with self._watch_lock:
+      fresh = self._watcher.Check()
+    if fresh is not None:
+      self._pool.SetSsl(*fresh)
 
   def Close(self) -> None:
     self._pool.CloseAll()
@@ -156,6 +168,7 @@ class RpcClient:
     @return: {node_name: RpcResult}
 
     """
+    self._ReloadCert()
     results = {}
     jobs = []
     for (node, target) in targets.items():

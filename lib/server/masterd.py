@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 import threading
+import time
 
 from ganeti import config
 from ganeti import constants
@@ -186,6 +187,10 @@ class MasterRequestHandler:
     self.context.jqueue.SetDrainFlag(drain_flag)
     return True
 
+  def _ReqSetWatcherPause(self, until):
+    """Pause the watcher on every node until ``until`` (None resumes)."""
+    return SetWatcherPause(self.context, until)
+
   def _ReqQueryExports(self, nodes, use_locking):
     if use_locking:
       raise errors.OpPrereqError("Sync queries are not allowed",
@@ -203,6 +208,32 @@ class MasterRequestHandler:
     result = masterquery.ExportList(cfg, self.context.rpc, uuids)
     return dict((node, False if names is None else names)
                 for (node, names) in result.items())
+
+
+def SetWatcherPause(context, until):
+  """Write the watcher pause (or remove it) on all nodes; returns until.
+
+  @raise errors.GenericError: ``until`` lies in the past
+  @raise errors.OpExecError: some online node failed
+  """
+  if until is not None:
+    if not isinstance(until, (int, float)) or isinstance(until, bool):
+      raise errors.GenericError("Duration must be numeric")
+    if until < time.time():
+      raise errors.GenericError("Unable to set pause end time in the past")
+    logging.info("Received request to pause watcher until %s", until)
+  else:
+    logging.info("Received request to no longer pause watcher")
+  cfg = context.cfg
+  result = context.rpc.call_set_watcher_pause(cfg.GetNodeList(), until)
+  failed = ["%s (%s)" % (cfg.GetNodeName(node), res.fail_msg)
+            for (node, res) in sorted(result.items())
+            if res.fail_msg and not res.offline]
+  if failed:
+    raise errors.OpExecError("Watcher pause was set where possible, but"
+                             " failed on the following node(s): %s" %
+                             utils.CommaJoin(failed))
+  return until
 
 
 def CheckMasterd(options, args):

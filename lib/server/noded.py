@@ -22,6 +22,7 @@ from ganeti import serializer
 from ganeti.backend import bdev
 from ganeti.backend import disk_copy
 from ganeti.backend import bdev_children
+from ganeti.backend import crypto as backend_crypto
 from ganeti.backend import drbd as backend_drbd
 from ganeti.backend import export
 from ganeti.backend import files
@@ -39,6 +40,7 @@ from ganeti.backend import os as backend_os
 from ganeti.backend import storage_units
 from ganeti.backend import node_storage
 from ganeti.backend import node_oob
+from ganeti.backend import watcher as backend_watcher
 from ganeti.http import server as http_server
 from ganeti.rpc import defs
 
@@ -134,6 +136,9 @@ PROCEDURES = {
   "run_oob": node_oob.RunOob,
   # master role (ganeti.backend.master)
   "node_change_master_netmask": backend_master.ChangeMasterNetmask,
+  "node_replace_cluster_cert": backend_crypto.ReplaceClusterCert,
+  "get_watcher_pause": backend_watcher.GetWatcherPause,
+  "set_watcher_pause": backend_watcher.SetWatcherPause,
 }
 
 assert set(PROCEDURES) == set(defs.CALLS_BY_NAME), \
@@ -218,13 +223,16 @@ def PrepNoded(options, args):
   if options.ssl:
     ctx = http.MakeServerContext(options.ssl_cert, options.ssl_key)
     digest = http.LoadCertDigest(options.ssl_cert)
+    # renew-crypto replaces the certificate: use it for new connections
+    watcher = http.CertWatcher(options.ssl_cert, options.ssl_key,
+                               http.MakeServerContext)
   else:
-    (ctx, digest) = (None, None)
+    (ctx, digest, watcher) = (None, None, None)
   child_init = _MlockAll if options.mlock else None
   server = http_server.ForkingHttpServer(
     options.bind_address, options.port, HandleRequest, ssl_ctx=ctx,
     cert_digest=digest, child_init=child_init,
-    after_response=_AfterResponse)
+    after_response=_AfterResponse, cert_watcher=watcher)
   logging.info("Listening on %s:%s", *server.address)
   return server
 

@@ -130,7 +130,12 @@ def test_drbd_instance_syncs(drbd):
   # the add waited for the initial sync: connected and up to date
   drbd.CheckRoles("node2", "node3")
   # cluster verify checks the DRBD minors and volumes the nodes really have
-  result = drbd.cluster.Run("gnt-cluster verify")
+  # (known shortfalls of this set-up, reported as warnings: the guests'
+  # 8 GiB volume group is below Ganeti's 20 GiB minimum, the master on the
+  # host has no LVM, the guests allow no file storage path and lack the
+  # host's debootstrap OS)
+  result = drbd.cluster.Run("gnt-cluster verify -I ENODELVM"
+                            " -I ENODEFILESTORAGEPATHUNUSABLE -I ENODEOS")
   assert result.exit_code == 0 and "ERROR" not in result.stdout, result
 
 

@@ -156,9 +156,11 @@ def testBeNicNdParams(ctx):  # noqa: F811
     "Unknown node parameter(s): nosuch"
 
 
-def testUnsupported(ctx):  # noqa: F811
-  assert _Inval(ctx, vg_name="xenvg") == \
-    "Changing vg_name is not supported yet"
+def testEveryParameterSupported():
+  from ganeti.cmdlib import cluster_params  # pylint: disable=C0415
+  names = set(p[0] for p in opcodes.OpClusterSetParams.GetAllParams()) - \
+    set(p[0] for p in opcodes.BASE_PARAMS)
+  assert names <= cluster_params._SUPPORTED  # pylint: disable=W0212
 
 
 def testHooksPath(ctx):  # noqa: F811

@@ -12,6 +12,7 @@ from ganeti.cmdlib import cluster_verify
 
 import disks_testlib as dt
 import test_mcpu
+import verify_testlib as vt
 
 pytestmark = pytest.mark.unit
 
@@ -29,18 +30,10 @@ def ctx(tmp_path):
 
 
 def _Answer(ctx, running=None, hvparms=None):
-  running = running if running is not None else RUNNING
-
-  def handler(node, args):
-    checks = args[0]
-    result = {"version": [constants.PROTOCOL_VERSION,
-                          constants.RELEASE_VERSION],
-              "hypervisor": dict((hv, None) for hv in checks["hypervisor"]),
-              "instancelist": running.get(node, []),
-              "nodesetup": [], "hvparms": (hvparms or {}).get(node, []),
-              "filelist": dict((f, "0" * 40) for f in checks["filelist"])}
-    return (True, result)
-  ctx.transport.handlers["node_verify"] = handler
+  def spoil(node, answer):
+    if "hvparms" in answer:
+      answer["hvparms"] = (hvparms or {}).get(node, [])
+  vt.Script(ctx, running=running, spoil=spoil)
 
 
 def _VerifyGroup(ctx, **kwargs):

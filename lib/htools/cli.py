@@ -1,0 +1,381 @@
+"""Options and data loading shared by the htools programs.
+
+Option syntax is upstream's (GNU getopt): short options take their
+argument attached or as the next word, optional arguments (``-C[FILE]``,
+``-p[FIELDS]``, ``-L[SOCKET]``) only attached, long options as
+``--name=value`` or ``--name value``.
+"""
+
+import sys
+
+from ganeti.htools import loader
+from ganeti.htools import text
+from ganeti.htools import types as T
+
+VERSION = "3.0.2"
+
+EXIT_SUCCESS = 0
+EXIT_FAILURE = 1
+
+
+class UsageError(Exception):
+  """Bad command line."""
+
+
+class Opt:
+  """One option: names, argument kind (None, "req", "opt"), destination."""
+
+  def __init__(self, short, long, arg, dest, help_text, metavar="",
+               multi=False, convert=None, const=None):
+    self.short = short
+    self.long = long
+    self.arg = arg
+    self.dest = dest
+    self.help = help_text
+    self.metavar = metavar
+    self.multi = multi
+    self.convert = convert
+    self.const = const
+
+
+def _Float(text_value):
+  try:
+    return float(text_value)
+  except ValueError:
+    raise UsageError("Invalid number '%s'" % text_value)
+
+
+def _Int(text_value):
+  try:
+    return int(text_value)
+  except ValueError:
+    raise UsageError("Invalid integer '%s'" % text_value)
+
+
+def _CommaList(text_value):
+  return [v for v in text_value.split(",") if v]
+
+
+# The options, by upstream's names -----------------------------------------
+O_TEXT = Opt("t", "text-data", "req", "text_data", "the cluster data FILE",
+             "FILE")
+O_LUXI = Opt("L", "luxi", "opt", "luxi",
+             "collect data via Luxi, optionally using the given SOCKET path",
+             "SOCKET", const="")
+O_RAPI = Opt("m", "master", "req", "rapi", "collect data via RAPI at the"
+             " given ADDRESS", "ADDRESS")
+O_IALLOC = Opt("I", "ialloc-src", "req", "ialloc_src",
+               "Specify an iallocator spec as the cluster data source", "FILE")
+O_EXEC = Opt("X", "exec", None, "execute",
+             "execute the suggested moves via Luxi (only available when"
+             " using it for data gathering)")
+O_PRINT_COMMANDS = Opt("C", "print-commands", "opt", "print_commands",
+                       "print the ganeti command list for reaching the"
+                       " solution, if an argument is passed then write the"
+                       " commands to a file named as such", "FILE",
+                       const="-")
+O_PRINT_NODES = Opt("p", "print-nodes", "opt", "print_nodes",
+                    "print the final node list", "FIELDS", const="")
+O_PRINT_INSTS = Opt(None, "print-instances", None, "print_instances",
+                    "print the final instance map")
+O_GROUP = Opt("G", "group", "req", "group", "the target node group (name or"
+              " UUID)", "ID")
+O_MAX_LENGTH = Opt("l", "max-length", "req", "max_length",
+                   "cap the solution at this many balancing or allocation"
+                   " rounds", "N", convert=_Int)
+O_VERBOSE = Opt("v", "verbose", None, "verbose", "increase the verbosity"
+                " level")
+O_QUIET = Opt("q", "quiet", None, "quiet", "decrease the verbosity level")
+O_OFFLINE = Opt("O", "offline", "req", "offline", "set node as offline",
+                "NODE", multi=True)
+O_MIN_SCORE = Opt("e", "min-score", "req", "min_score", "mininum excess to"
+                  " the N+1 limit to aim for", "EPSILON", convert=_Float)
+O_MAX_CPU = Opt(None, "max-cpu", "req", "max_cpu", "maximum virtual-to-"
+                "physical cpu ratio for nodes", "RATIO", convert=_Float)
+O_MIN_DISK = Opt(None, "min-disk", "req", "min_disk", "minimum free disk"
+                 " space for nodes (between 0 and 1) [0]", "RATIO",
+                 convert=_Float)
+O_MIN_GAIN = Opt("g", "min-gain", "req", "min_gain", "minimum gain to aim"
+                 " for in a balancing step before giving up", "DELTA",
+                 convert=_Float)
+O_MIN_GAIN_LIMIT = Opt(None, "min-gain-limit", "req", "min_gain_limit",
+                       "minimum cluster score for which we start checking"
+                       " the min-gain", "SCORE", convert=_Float)
+O_NO_DISK_MOVES = Opt(None, "no-disk-moves", None, "no_disk_moves",
+                      "disallow disk moves from the list of allowed instance"
+                      " changes")
+O_NO_INST_MOVES = Opt(None, "no-instance-moves", None, "no_instance_moves",
+                      "disallow instance (primary node) moves")
+O_EVAC_MODE = Opt("E", "evac-mode", None, "evac_mode",
+                  "enable evacuation mode, where the algorithm only moves"
+                  " instances away from offline and drained nodes")
+O_RESTRICTED_MIGRATION = Opt(None, "restricted-migration", None,
+                             "restricted_migration",
+                             "disallow replace-primary moves (aka frf-moves)")
+O_SELECT_INSTS = Opt(None, "select-instances", "req", "select_instances",
+                     "only select given instances for any moves", "INSTS",
+                     convert=_CommaList)
+O_EXCLUDE_INSTS = Opt(None, "exclude-instances", "req", "exclude_instances",
+                      "exclude given instances from any moves", "INSTS",
+                      convert=_CommaList)
+O_EXCL_TAGS = Opt(None, "exclusion-tags", "req", "exclusion_tags",
+                  "Enable instance exclusion based on given tag prefix",
+                  "TAG,...", convert=_CommaList)
+O_IGNORE_SOFT = Opt(None, "ignore-soft-errors", None, "ignore_soft_errors",
+                    "Ignore any soft restrictions in balancing")
+O_DYNU_FILE = Opt("U", "dynu-file", "req", "dynu_file", "Import dynamic"
+                  " utilisation data from the given FILE", "FILE")
+O_IGNORE_DYNU = Opt(None, "ignore-dynu", None, "ignore_dynu",
+                    "Ignore any dynamic utilisation information")
+O_SAVE = Opt("S", "save", "req", "save", "Save cluster state at the end of"
+             " the processing to FILE", "FILE")
+O_FIRST_JOB_GROUP = Opt(None, "first-job-group", None, "first_job_group",
+                        "only execute the first group of jobs")
+O_REASON = Opt(None, "reason", "req", "reason", "The reason to pass to the"
+               " submitted jobs", "REASON")
+O_PRIORITY = Opt(None, "priority", "req", "priority", "set the priority of"
+                 " submitted jobs", "PRIO")
+O_VERSION = Opt("V", "version", None, "version", "show the version of the"
+                " program")
+O_HELP = Opt("h", "help", None, "help", "show help")
+
+
+class Options:
+  def __init__(self, table):
+    for opt in table:
+      if opt.multi:
+        setattr(self, opt.dest, [])
+      elif opt.arg is None:
+        setattr(self, opt.dest, 0 if opt.dest in ("verbose", "quiet")
+                else False)
+      else:
+        setattr(self, opt.dest, None)
+    self.args = []
+
+  @property
+  def verbosity(self):
+    return 1 + getattr(self, "verbose", 0) - getattr(self, "quiet", 0)
+
+
+def ParseArgs(table, argv):
+  """Parse ``argv`` (without the program name) against an option table."""
+  opts = Options(table)
+  by_short = dict((o.short, o) for o in table if o.short)
+  by_long = dict((o.long, o) for o in table)
+  args = list(argv)
+  pos = 0
+
+  def _Set(opt, value):
+    if opt.arg is None:
+      if opt.dest in ("verbose", "quiet"):
+        setattr(opts, opt.dest, getattr(opts, opt.dest) + 1)
+      else:
+        setattr(opts, opt.dest, True)
+      return
+    if value is None:
+      value = opt.const
+    elif opt.convert is not None:
+      value = opt.convert(value)
+    if opt.multi:
+      getattr(opts, opt.dest).append(value)
+    else:
+      setattr(opts, opt.dest, value)
+
+  while pos < len(args):
+    word = args[pos]
+    pos += 1
+    if word == "--":
+      opts.args.extend(args[pos:])
+      break
+    if word.startswith("--"):
+      (name, eq, value) = word[2:].partition("=")
+      matches = [o for (n, o) in by_long.items() if n == name]
+      if not matches:
+        matches = [o for (n, o) in by_long.items() if n.startswith(name)]
+      if len(matches) != 1:
+        raise UsageError("unrecognized option `%s'" % word)
+      opt = matches[0]
+      if opt.arg is None:
+        if eq:
+          raise UsageError("option `--%s' doesn't allow an argument" %
+                           opt.long)
+        _Set(opt, None)
+      elif opt.arg == "opt":
+        _Set(opt, value if eq else None)
+      else:
+        if not eq:
+          if pos >= len(args):
+            raise UsageError("option `--%s' requires an argument %s" %
+                             (opt.long, opt.metavar))
+          value = args[pos]
+          pos += 1
+        _Set(opt, value)
+    elif word.startswith("-") and len(word) > 1:
+      chars = word[1:]
+      while chars:
+        ch = chars[0]
+        chars = chars[1:]
+        opt = by_short.get(ch)
+        if opt is None:
+          raise UsageError("unrecognized option `-%s'" % ch)
+        if opt.arg is None:
+          _Set(opt, None)
+        elif opt.arg == "opt":
+          _Set(opt, chars or None)
+          chars = ""
+        else:
+          if chars:
+            value = chars
+            chars = ""
+          else:
+            if pos >= len(args):
+              raise UsageError("option `-%s' requires an argument %s" %
+                               (ch, opt.metavar))
+            value = args[pos]
+            pos += 1
+          _Set(opt, value)
+    else:
+      opts.args.append(word)
+  return opts
+
+
+def Usage(program, table):
+  lines = ["Usage: %s [OPTION...]" % program]
+  for opt in table:
+    short = "-%s" % opt.short if opt.short else ""
+    if opt.arg == "req":
+      short += " %s" % opt.metavar if short else ""
+      long = "--%s=%s" % (opt.long, opt.metavar)
+    elif opt.arg == "opt":
+      short += "[%s]" % opt.metavar if short else ""
+      long = "--%s[=%s]" % (opt.long, opt.metavar)
+    else:
+      long = "--%s" % opt.long
+    lines.append("  %-11s %-28s %s" % (short, long, opt.help))
+  return "\n".join(lines) + "\n"
+
+
+def HandleCommon(program, table, opts):
+  """Handle --help/--version; returns an exit code or None to go on."""
+  if getattr(opts, "help", False):
+    sys.stdout.write(Usage(program, table))
+    return EXIT_SUCCESS
+  if getattr(opts, "version", False):
+    sys.stdout.write("%s (pyganeti) version %s\n" % (program, VERSION))
+    return EXIT_SUCCESS
+  return None
+
+
+def LoadUtilFile(path, instances):
+  """Parse a -U file: "name cpu mem disk net" per line."""
+  try:
+    with open(path) as handle:
+      lines = handle.read().splitlines()
+  except OSError as err:
+    raise loader.LoaderError("Cannot read %s: %s" % (path, err.strerror))
+  names = set(i.name for i in instances)
+  result = []
+  for line in lines:
+    fields = line.split()
+    if not fields:
+      continue
+    if len(fields) != 5:
+      raise loader.LoaderError("Invalid utilisation line '%s'" % line)
+    if fields[0] not in names:
+      raise loader.LoaderError("Unknown instance '%s'" % fields[0])
+    try:
+      util = T.DynUtil(*[float(v) for v in fields[1:]])
+    except ValueError:
+      raise loader.LoaderError("Invalid utilisation line '%s'" % line)
+    result.append((fields[0], util))
+  return result
+
+
+def LoadExternalData(opts):
+  """Load the cluster from the selected backend and prepare it.
+
+  Returns (ClusterData, warnings).
+  """
+  sources = [s for s in (opts.text_data, getattr(opts, "rapi", None),
+                         getattr(opts, "luxi", None),
+                         getattr(opts, "ialloc_src", None))
+             if s is not None]
+  if len(sources) > 1:
+    raise UsageError("Only one of the backend options (-t, -m, -L, -I) can"
+                     " be given")
+  if opts.text_data is not None:
+    cdata = text.LoadFile(opts.text_data)
+  elif getattr(opts, "luxi", None) is not None:
+    from ganeti.htools import luxi_backend
+    cdata = luxi_backend.LoadData(opts.luxi or None)
+  elif getattr(opts, "rapi", None) is not None:
+    raise UsageError("The RAPI backend (-m) is not available yet in this"
+                     " version; use -L on the master or -t with a file"
+                     " written by hscan")
+  elif getattr(opts, "ialloc_src", None) is not None:
+    raise UsageError("The iallocator backend (-I) is not available yet in"
+                     " this version")
+  else:
+    raise UsageError("No backend selected! Exiting.")
+  util = []
+  if getattr(opts, "dynu_file", None) and not getattr(opts, "ignore_dynu",
+                                                      False):
+    util = LoadUtilFile(opts.dynu_file, cdata.instances)
+  if getattr(opts, "ignore_dynu", False):
+    for inst in cdata.instances:
+      inst.util = T.ZeroUtil()
+  offline = getattr(opts, "offline", [])
+  names = [n.name for n in cdata.nodes]
+  unknown = [n for n in offline if loader.LookupName(names, n) is None]
+  if unknown:
+    raise loader.LoaderError("Unknown node(s): %s" % ", ".join(unknown))
+  off_names = set(loader.LookupName(names, n) for n in offline)
+  for node in cdata.nodes:
+    if node.name in off_names:
+      node.offline = True
+  loader.MergeData(cdata, util, getattr(opts, "exclusion_tags", None) or (),
+                   getattr(opts, "select_instances", None) or (),
+                   getattr(opts, "exclude_instances", None) or ())
+  for node in cdata.nodes:
+    if getattr(opts, "max_cpu", None) is not None:
+      node.SetMcpu(opts.max_cpu)
+    if getattr(opts, "min_disk", None) is not None:
+      node.SetMdsk(opts.min_disk)
+  warnings = loader.CheckData(cdata.nodes, cdata.instances)
+  return (cdata, warnings)
+
+
+def PrintWarnings(warnings):
+  if warnings:
+    sys.stderr.write("Warning: cluster has inconsistent data:\n")
+    for msg in warnings:
+      sys.stderr.write("  - %s\n" % msg)
+    sys.stderr.write("\n")
+
+
+def HaskellExp(value):
+  """A float as Haskell's printf "%e" prints it (3.125000e-2)."""
+  text_value = "%e" % value
+  (mant, _, exp) = text_value.partition("e")
+  return "%se%d" % (mant, int(exp))
+
+
+def ShowIPolicy(pol):
+  """The ipolicy as Haskell's ``show`` prints it (hbal -v -v)."""
+  def _Spec(spec):
+    return ("ISpec {iSpecMemorySize = %d, iSpecCpuCount = %d, iSpecDiskSize"
+            " = %d, iSpecDiskCount = %d, iSpecNicCount = %d,"
+            " iSpecSpindleUse = %d}" % spec.AsTuple())
+  names = {"diskless": "DTDiskless", "file": "DTFile",
+           "sharedfile": "DTSharedFile", "plain": "DTPlain",
+           "blockdev": "DTBlock", "drbd": "DTDrbd8", "rbd": "DTRbd",
+           "ext": "DTExt", "gluster": "DTGluster"}
+  minmax = ",".join("MinMaxISpecs {minMaxISpecsMinSpec = %s,"
+                     " minMaxISpecsMaxSpec = %s}" % (_Spec(a), _Spec(b))
+                     for (a, b) in pol.minmax)
+  return ("IPolicy {iPolicyMinMaxISpecs = [%s], iPolicyStdSpec = %s,"
+          " iPolicyDiskTemplates = [%s], iPolicyVcpuRatio = %r,"
+          " iPolicySpindleRatio = %r}" %
+          (minmax, _Spec(pol.std),
+           ",".join(names[t] for t in pol.disk_templates),
+           float(pol.vcpu_ratio), float(pol.spindle_ratio)))

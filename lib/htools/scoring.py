@@ -1,0 +1,140 @@
+"""Fast scoring of a cluster in which a few nodes changed.
+
+:class:`Scorer` holds, for one cluster state, every node's component
+values and per component the running sums the statistics are made of
+(count, sum and sum of squares around the current mean for standard
+deviations; plain sums; the merged tag-pair map).  The score of the state
+with some nodes replaced then costs a few operations per changed node.
+Its result can differ from upstream's sequential arithmetic in the last
+bits, so :meth:`Scorer.ExactScore` recomputes a candidate the way
+:func:`~ganeti.htools.metrics.ComputeStats` does; the balancer uses it for
+the candidates within :data:`TIE_WINDOW` of the best one.
+"""
+
+import math
+
+from ganeti.htools import metrics
+
+#: Candidates whose fast scores are this close are compared exactly
+TIE_WINDOW = 1e-9
+
+_STDDEV = [pos for (pos, kind) in enumerate(metrics.KINDS)
+           if kind == metrics.STAT_STDDEV]
+_SUM = [pos for (pos, kind) in enumerate(metrics.KINDS)
+        if kind == metrics.STAT_SUM]
+_MAP = metrics.MAP_INDEX
+_W = metrics.WEIGHTS
+_ONLINE = metrics.ONLINE
+
+
+class Scorer:
+  def __init__(self, nodes):
+    """``nodes``: {index: Node} in index order."""
+    self.pos = dict((idx, p) for (p, idx) in enumerate(nodes))
+    nodes = list(nodes.values())
+    self.offline = [n.offline for n in nodes]
+    self.values = [metrics.NodeValues(n) for n in nodes]
+    self.exact_stats = metrics.StatsFromValues(self.offline, self.values)
+    self.score = metrics.ScoreFromStats(self.exact_stats)
+    # per component: count, shift (mean), sum and sum of squares of x-shift
+    self.count = [0.0] * metrics.COUNT
+    self.shift = [0.0] * metrics.COUNT
+    self.s1 = [0.0] * metrics.COUNT
+    self.s2 = [0.0] * metrics.COUNT
+    self.finite = True
+    for pos in _STDDEV + _SUM:
+      column = [v[pos] for (off, v) in zip(self.offline, self.values)
+                if off != _ONLINE[pos]]
+      count = float(len(column))
+      self.count[pos] = count
+      if not all(math.isfinite(x) for x in column):
+        self.finite = False
+        continue
+      shift = (sum(column) / count) if count and pos in _STDDEV else 0.0
+      self.shift[pos] = shift
+      self.s1[pos] = sum(x - shift for x in column)
+      self.s2[pos] = sum((x - shift) ** 2 for x in column)
+    merged = {}
+    for (off, v) in zip(self.offline, self.values):
+      if off:
+        continue
+      for (key, cnt) in v[_MAP].items():
+        merged[key] = merged.get(key, 0) + cnt
+    self.tagmap = merged
+
+  def Score(self, changed):
+    """Fast score with the nodes in ``changed`` ({idx: Node}) replaced."""
+    if not self.finite:
+      return self.ExactScore(changed)
+    s1 = list(self.s1)
+    s2 = list(self.s2)
+    map_delta = None
+    for (idx, node) in changed.items():
+      pos = self.pos[idx]
+      old = self.values[pos]
+      new = metrics.NodeValues(node)
+      online = not self.offline[pos]
+      for comp in _STDDEV:
+        if _ONLINE[comp] != online:
+          continue
+        (a, b) = (old[comp], new[comp])
+        if a == b:
+          continue
+        if not math.isfinite(b):
+          return self.ExactScore(changed)
+        shift = self.shift[comp]
+        s1[comp] += b - a
+        s2[comp] += (b - shift) ** 2 - (a - shift) ** 2
+      for comp in _SUM:
+        if _ONLINE[comp] != online:
+          continue
+        if old[comp] != new[comp]:
+          s1[comp] += new[comp] - old[comp]
+      if online and old[_MAP] is not new[_MAP] and old[_MAP] != new[_MAP]:
+        if map_delta is None:
+          map_delta = {}
+        for (key, cnt) in old[_MAP].items():
+          map_delta[key] = map_delta.get(key, 0) - cnt
+        for (key, cnt) in new[_MAP].items():
+          map_delta[key] = map_delta.get(key, 0) + cnt
+    total = 0.0
+    for pos in range(metrics.COUNT):
+      if pos == _MAP:
+        value = self.exact_stats[pos]
+        if map_delta:
+          value += _MapDelta(self.tagmap, map_delta)
+      elif pos in _SUM_SET:
+        value = s1[pos]
+      else:
+        count = self.count[pos]
+        if count == 0:
+          value = math.nan
+        else:
+          mean = s1[pos] / count
+          var = s2[pos] / count - mean * mean
+          value = math.sqrt(var) if var > 0 else 0.0
+      total += value * _W[pos]
+    return total
+
+  def ExactScore(self, changed):
+    values = list(self.values)
+    for (idx, node) in changed.items():
+      values[self.pos[idx]] = metrics.NodeValues(node)
+    return metrics.ScoreFromStats(metrics.StatsFromValues(self.offline,
+                                                          values))
+
+
+_SUM_SET = frozenset(_SUM)
+
+
+def _MapDelta(base, delta):
+  """Change of sum(N-1 over keys with N>0) when counts change by delta."""
+  change = 0
+  for (key, d) in delta.items():
+    if d == 0:
+      continue
+    before = base.get(key, 0)
+    after = before + d
+    change += (after - 1 if after > 0 else 0) - (before - 1 if before > 0
+                                                  else 0)
+  return float(change)

@@ -1,0 +1,604 @@
+"""The move search of the balancer, incremental across steps.
+
+Every candidate move (an instance, a move kind, a target node) has a slot,
+laid out in upstream's evaluation order.  A move changes the instance's
+own nodes and the target node; its effect on the per-node component
+values is kept as two parts:
+
+* the *own* part, what happens to the instance's current nodes; it
+  depends on the target only through its location tags and through the
+  DRBD peer memory the own node already reserves for it, so the slots of
+  one instance share a handful of own rows;
+* the *target* part, what happens to the target node.
+
+Each part stores ``D1`` (sum of new minus old values) and ``DSQ`` (sum of
+new squares minus old squares).  With the running sums of the current
+cluster these give every candidate's score in a few vector operations:
+a standard deviation only needs the count, the sum and the sum of squares.
+After a step the own rows of the instances on the changed nodes and the
+target parts of the slots aiming at them are recomputed; nothing else.
+
+Slots whose moves change tag-pair maps or produce non-finite values are
+scored exactly, and the best candidates (within the tie window) are
+re-scored with upstream's own arithmetic, so that the chosen move is the
+one upstream's hbal chooses.
+"""
+
+import numpy
+
+from ganeti.htools import metrics
+from ganeti.htools import moves as M
+from ganeti.htools import scoring
+from ganeti.htools import types as T
+
+_NUMERIC = [pos for pos in range(metrics.COUNT) if pos != metrics.MAP_INDEX]
+_NCOMP = len(_NUMERIC)
+_IS_STD = numpy.array([metrics.KINDS[p] == metrics.STAT_STDDEV
+                       for p in _NUMERIC])
+_FOR_ONLINE = numpy.array([metrics.ONLINE[p] for p in _NUMERIC])
+_WEIGHTS = numpy.array([metrics.WEIGHTS[p] for p in _NUMERIC])
+_MAP_WEIGHT = metrics.WEIGHTS[metrics.MAP_INDEX]
+_MAP = metrics.MAP_INDEX
+_STD_COLS = numpy.nonzero(_IS_STD)[0]
+_SUM_COLS = numpy.nonzero(~_IS_STD)[0]
+_NSTD = len(_STD_COLS)
+
+_INTERNAL_KINDS = (M.REPLACE_SECONDARY, M.REPLACE_AND_FAILOVER,
+                   M.REPLACE_PRIMARY, M.FAILOVER_AND_REPLACE)
+
+
+def _Numeric(values):
+  return [values[p] for p in _NUMERIC]
+
+
+class _Rows:
+  """A growable table of (D1, DSQ, valid, exact) rows."""
+
+  def __init__(self, size):
+    self.d1 = numpy.zeros((max(size, 1), _NCOMP))
+    self.dsq = numpy.zeros((max(size, 1), _NCOMP))
+    self.valid = numpy.zeros(max(size, 1), dtype=bool)
+    self.exact = numpy.zeros(max(size, 1), dtype=bool)
+    self.used = 0
+    self.free = []
+
+  def Free(self, rows):
+    self.free.extend(rows)
+
+  def Allocate(self):
+    if self.free:
+      return self.free.pop()
+    if self.used == self.valid.shape[0]:
+      grow = self.valid.shape[0]
+      self.d1 = numpy.concatenate([self.d1, numpy.zeros((grow, _NCOMP))])
+      self.dsq = numpy.concatenate([self.dsq, numpy.zeros((grow, _NCOMP))])
+      self.valid = numpy.concatenate([self.valid,
+                                      numpy.zeros(grow, dtype=bool)])
+      self.exact = numpy.concatenate([self.exact,
+                                      numpy.zeros(grow, dtype=bool)])
+    row = self.used
+    self.used += 1
+    return row
+
+
+class _Batch:
+  """Changed-node values collected for some rows, turned into deltas."""
+
+  def __init__(self):
+    self.rows = []
+    self.pos = []
+    self.new = []
+    self.exact_rows = []
+
+  def Add(self, row, pos, values, old_values):
+    if values[_MAP] != old_values[_MAP]:
+      self.exact_rows.append(row)
+    self.rows.append(row)
+    self.pos.append(pos)
+    self.new.append(_Numeric(values))
+
+  def Store(self, table, search):
+    if self.exact_rows:
+      table.exact[self.exact_rows] = True
+    if not self.rows:
+      return
+    rows = numpy.array(self.rows, dtype=numpy.int64)
+    pos = numpy.array(self.pos, dtype=numpy.int64)
+    new = numpy.array(self.new, dtype=float)
+    old = search.num_values[pos]
+    online = ~search.offline_arr[pos]
+    mask = online[:, None] == _FOR_ONLINE[None, :]
+    with numpy.errstate(invalid="ignore", over="ignore"):
+      delta = numpy.where(mask, new - old, 0.0)
+      dsq = numpy.where(mask, new * new - old * old, 0.0)
+    bad = ~(numpy.isfinite(delta).all(axis=1) & numpy.isfinite(dsq).all(axis=1))
+    if bad.any():
+      table.exact[rows[bad]] = True
+      delta[bad] = 0.0
+      dsq[bad] = 0.0
+    numpy.add.at(table.d1, rows, delta)
+    numpy.add.at(table.dsq, rows, dsq)
+
+
+class _InstanceState:
+  """Per-instance helpers valid while the instance's own nodes are."""
+
+  def __init__(self, search, inst):
+    self.inst = inst
+    self.prep = M.Prepared(search.table.nodes, inst,
+                           search.opts.ignore_soft_errors)
+    self.allowed = search.AllowedKinds(inst)
+    self.own_rows = {}
+    self.inst_by_loc = {}
+
+  def WithLoc(self, loc, pnode=None, snode=None):
+    key = (loc, pnode, snode)
+    new = self.inst_by_loc.get(key)
+    if new is None:
+      new = self.inst.Copy()
+      new.location_score = loc
+      if pnode is not None:
+        new.pnode = pnode
+      if snode is not None:
+        new.snode = snode
+      self.inst_by_loc[key] = new
+    return new
+
+
+#: slot key used for target parts when no node has location tags
+_NO_LOC_KEY = (None, None)
+
+
+def _Loc(a, b):
+  if not M.UPDATE_LOCATION_SCORE:
+    return None
+  return len(a.location_tags & b.location_tags)
+
+
+class Search:
+  """Candidate moves of one node group, kept up to date across steps."""
+
+  def __init__(self, opts, table):
+    self.opts = opts
+    self.order = list(table.nodes)
+    self.pos = dict((idx, p) for (p, idx) in enumerate(self.order))
+    self.online = [idx for idx in self.order
+                   if not table.nodes[idx].offline]
+    self.online_set = frozenset(self.online)
+    self.offline_flags = [table.nodes[idx].offline for idx in self.order]
+    self.offline_arr = numpy.array(self.offline_flags, dtype=bool)
+    cands = [i for i in table.instances.values()
+             if i.movable and i.auto_balance]
+    kinds = []
+    insts = []
+    targets = []
+    self.inst_slots = {}
+    for inst in cands:
+      start = len(kinds)
+      mirror = inst.MirrorType()
+      if mirror == T.MIRROR_INTERNAL:
+        kinds.append(M.FAILOVER)
+        insts.append(inst.idx)
+        targets.append(-1)
+        for tdx in self.online:
+          for kind in _INTERNAL_KINDS:
+            kinds.append(kind)
+            insts.append(inst.idx)
+            targets.append(tdx)
+      elif mirror == T.MIRROR_EXTERNAL:
+        for tdx in self.online:
+          kinds.append(M.FAILOVER_TO_ANY)
+          insts.append(inst.idx)
+          targets.append(tdx)
+      self.inst_slots[inst.idx] = (start, len(kinds))
+    self.kinds = kinds
+    self.slot_inst = insts
+    self.slot_target = targets
+    nslots = len(kinds)
+    self.tgt = _Rows(nslots)
+    self.tgt.used = nslots
+    self.own = _Rows(4 * len(cands) + 16)
+    self.own_idx = numpy.full(max(nslots, 1), -1, dtype=numpy.int64)
+    self.slot_key = [None] * nslots
+    # the combined deltas of every slot (own part + target part)
+    self.c_d1 = numpy.zeros((nslots, _NCOMP))
+    self.c_dsq = numpy.zeros((nslots, _NSTD))
+    self.c_valid = numpy.zeros(nslots, dtype=bool)
+    self.c_exact = numpy.zeros(nslots, dtype=bool)
+    self.target_slots = {}
+    for (slot, tdx) in enumerate(targets):
+      self.target_slots.setdefault(tdx, []).append(slot)
+    self.states = {}
+    self.no_loc = not any(n.location_tags for n in table.nodes.values())
+    self.target_col = dict((tdx, col) for (col, tdx) in enumerate(self.online))
+    self.table = None
+    self.values = None
+    self.num_values = None
+
+  def AllowedKinds(self, inst):
+    """The move kinds allowed for ``inst`` now (targets checked apart)."""
+    opts = self.opts
+    use_secondary = inst.snode in self.online_set and opts.instance_moves
+    kinds = set()
+    mirror = inst.MirrorType()
+    if mirror == T.MIRROR_INTERNAL and use_secondary:
+      kinds.add(M.FAILOVER)
+    if mirror == T.MIRROR_EXTERNAL:
+      if opts.instance_moves:
+        kinds.add(M.FAILOVER_TO_ANY)
+    elif opts.disk_moves:
+      kinds.update(m.kind for m in M.PossibleMoves(
+        mirror, use_secondary, opts.instance_moves,
+        opts.restricted_migration, self.table.nodes[inst.pnode].offline, 0))
+    return kinds
+
+  # The two parts of a move ---------------------------------------------------
+  def _OwnKey(self, state, kind, target):
+    """The own-row key of a slot, or None when the slot is not allowed."""
+    inst = state.inst
+    if kind not in state.allowed:
+      return None
+    if kind == M.FAILOVER:
+      return (kind,)
+    if target == inst.pnode or target == inst.snode:
+      return None
+    nodes = self.table.nodes
+    if kind == M.FAILOVER_TO_ANY:
+      return (kind,)
+    tgt = nodes[target]
+    old_p = nodes[inst.pnode]
+    old_s = nodes[inst.snode]
+    if kind == M.REPLACE_SECONDARY:
+      return (kind, _Loc(old_p, tgt))
+    if kind == M.REPLACE_AND_FAILOVER:
+      return (kind, _Loc(tgt, old_p), old_p.peers.get(target, 0))
+    if kind == M.REPLACE_PRIMARY:
+      return (kind, _Loc(tgt, old_s), old_s.peers.get(target, 0))
+    return (kind, _Loc(old_s, tgt))
+
+  def _LocInst(self, state, loc, **kwargs):
+    if loc is None:
+      loc = state.inst.location_score
+    return state.WithLoc(loc, **kwargs)
+
+  def _OwnNodes(self, state, key, target):
+    """The instance's own nodes after the move ({idx: Node})."""
+    prep = state.prep
+    inst = state.inst
+    kind = key[0]
+    if kind == M.FAILOVER:
+      return prep.Apply(M.Move(M.FAILOVER))[0]
+    if kind == M.FAILOVER_TO_ANY:
+      return {inst.pnode: prep.old_p.RemovePri(inst)}
+    if kind == M.REPLACE_SECONDARY:
+      new_inst = self._LocInst(state, key[1])
+      pnode2 = prep.old_p.RemovePri(inst)
+      return {inst.pnode: pnode2.AddPri(new_inst, force=True),
+              inst.snode: prep.IntS()}
+    force = prep.force
+    if kind == M.REPLACE_AND_FAILOVER:
+      new_inst = self._LocInst(state, key[1])
+      force_s = prep.old_s.offline or force
+      return {inst.pnode: prep.IntP().AddSec(new_inst, target, force=force_s),
+              inst.snode: prep.IntS()}
+    force_p = prep.old_p.offline or force
+    prep.old_p.CheckMigration(prep.old_s)
+    new_inst = self._LocInst(state, key[1])
+    if kind == M.REPLACE_PRIMARY:
+      tmp = prep.IntS().AddPri(new_inst, force=force_p).RemovePri(new_inst)
+      return {inst.pnode: prep.IntP(),
+              inst.snode: tmp.AddSec(new_inst, target, force=force_p)}
+    return {inst.pnode: prep.IntP(),
+            inst.snode: prep.IntS().AddPri(new_inst, force=force_p)}
+
+  def _TargetNode(self, state, slot_kind, key, target, cache):
+    """(values of the target node after the move, or None for a failover).
+
+    ``cache`` shares the node computations of the move kinds that add the
+    instance to the target the same way (rf and rp add it as primary; rs
+    and fr as secondary, differing only by the peer memory involved).
+    """
+    prep = state.prep
+    inst = state.inst
+    force = prep.force
+    if slot_kind == M.FAILOVER:
+      return None
+    nodes = self.table.nodes
+    tgt = nodes[target]
+    old_p = prep.old_p
+    if slot_kind == M.FAILOVER_TO_ANY:
+      old_p.CheckMigration(tgt)
+      return metrics.NodeValues(tgt.AddPri(inst, force=old_p.offline or
+                                           force))
+    old_s = prep.old_s
+    loc = key[1]
+    if slot_kind == M.REPLACE_SECONDARY or \
+        slot_kind == M.FAILOVER_AND_REPLACE:
+      if slot_kind == M.REPLACE_SECONDARY:
+        (pdx, sforce) = (inst.pnode, old_s.offline or force)
+      else:
+        (pdx, sforce) = (inst.snode, old_p.offline or force)
+      ckey = ("s", inst.idx, target, loc, tgt.peers.get(pdx, 0), sforce)
+      op = lambda: tgt.AddSec(self._LocInst(state, loc), pdx, force=sforce)
+    else:
+      if slot_kind == M.REPLACE_AND_FAILOVER:
+        old_p.CheckMigration(tgt)
+        pforce = force
+      else:
+        old_s.CheckMigration(tgt)
+        pforce = old_p.offline or force
+      ckey = ("p", inst.idx, target, loc, pforce)
+      op = lambda: tgt.AddPri(self._LocInst(state, loc), force=pforce)
+    try:
+      result = cache[ckey]
+    except KeyError:
+      try:
+        result = metrics.NodeValues(op())
+      except T.MoveFailure as err:
+        result = err
+      cache[ckey] = result
+    if isinstance(result, T.MoveFailure):
+      raise result
+    return result
+
+  # Refreshing -----------------------------------------------------------------
+  def _OwnRow(self, state, key, target, batch):
+    row = state.own_rows.get(key)
+    if row is not None:
+      return row
+    row = self.own.Allocate()
+    state.own_rows[key] = row
+    own = self.own
+    own.d1[row] = 0.0
+    own.dsq[row] = 0.0
+    own.exact[row] = False
+    try:
+      changed = self._OwnNodes(state, key, target)
+    except T.MoveFailure:
+      own.valid[row] = False
+      return row
+    own.valid[row] = True
+    for (idx, node) in changed.items():
+      pos = self.pos[idx]
+      batch.Add(row, pos, metrics.NodeValues(node), self.values[pos])
+    return row
+
+  def _RefreshOwn(self, iidx):
+    """New own state for an instance (its nodes changed): keys and rows."""
+    inst = self.table.instances[iidx]
+    old = self.states.get(iidx)
+    if old is not None:
+      self.own.Free(list(old.own_rows.values()))
+    state = self.states[iidx] = _InstanceState(self, inst)
+    batch = _Batch()
+    (start, end) = self.inst_slots[iidx]
+    if self.no_loc and inst.MirrorType() == T.MIRROR_INTERNAL:
+      self._RefreshOwnInternal(state, start, end, batch)
+      batch.Store(self.own, self)
+      return
+    kinds = self.kinds
+    targets = self.slot_target
+    own_idx = self.own_idx
+    slot_key = self.slot_key
+    for slot in range(start, end):
+      key = slot_key[slot] = self._OwnKey(state, kinds[slot], targets[slot])
+      if key is None:
+        own_idx[slot] = -1
+      else:
+        own_idx[slot] = self._OwnRow(state, key, targets[slot], batch)
+    batch.Store(self.own, self)
+
+  def _RefreshOwnInternal(self, state, start, end, batch):
+    """_RefreshOwn for a DRBD instance when no node has location tags.
+
+    The slots are [failover] + one block of the four internal kinds per
+    online target; the own key is the same for every target except
+    through the peer memory the own nodes hold for it.
+    """
+    inst = state.inst
+    nodes = self.table.nodes
+    old_p = nodes[inst.pnode]
+    old_s = nodes[inst.snode]
+    ntargets = len(self.online)
+    block = numpy.full((ntargets, 4), -1, dtype=numpy.int64)
+    for (col, kind) in enumerate(_INTERNAL_KINDS):
+      if kind not in state.allowed:
+        continue
+      if kind == M.REPLACE_AND_FAILOVER:
+        base = (kind, None, 0)
+        peers = old_p.peers
+      elif kind == M.REPLACE_PRIMARY:
+        base = (kind, None, 0)
+        peers = old_s.peers
+      else:
+        base = (kind, None)
+        peers = None
+      own_nodes = (inst.pnode, inst.snode)
+      block[:, col] = self._OwnRow(state, base,
+                                   self._NonPeer(peers or {}, own_nodes),
+                                   batch)
+      if peers:
+        for (tdx, value) in peers.items():
+          tcol = self.target_col.get(tdx)
+          # the instance's own nodes are never targets (and their peer
+          # memory is the instance's own: it would give other values)
+          if tcol is None or not value or tdx in own_nodes:
+            continue
+          key = (kind, None, value)
+          block[tcol, col] = self._OwnRow(state, key, tdx, batch)
+    for tdx in (inst.pnode, inst.snode):
+      tcol = self.target_col.get(tdx)
+      if tcol is not None:
+        block[tcol, :] = -1
+    fail_slot = start
+    if M.FAILOVER in state.allowed:
+      self.own_idx[fail_slot] = self._OwnRow(state, (M.FAILOVER,), -1, batch)
+    else:
+      self.own_idx[fail_slot] = -1
+    self.slot_key[fail_slot] = (M.FAILOVER,)
+    self.own_idx[start + 1:end] = block.reshape(-1)
+    # target parts only need the location score (None here)
+    for slot in range(start + 1, end):
+      self.slot_key[slot] = _NO_LOC_KEY
+
+  def _NonPeer(self, peers, own_nodes):
+    """A target that is neither a peer nor one of the instance's nodes."""
+    for tdx in self.online:
+      if not peers.get(tdx) and tdx not in own_nodes:
+        return tdx
+    return self.online[0]
+
+  def _RefreshTargets(self, slots):
+    batch = _Batch()
+    tgt = self.tgt
+    slots = list(slots)
+    tgt.d1[slots] = 0.0
+    tgt.dsq[slots] = 0.0
+    tgt.exact[slots] = False
+    tgt.valid[slots] = False
+    kinds = self.kinds
+    targets = self.slot_target
+    insts = self.slot_inst
+    own_idx = self.own_idx.tolist()
+    cache = {}
+    valid = []
+    for slot in slots:
+      if own_idx[slot] < 0:
+        continue
+      state = self.states[insts[slot]]
+      target = targets[slot]
+      key = self.slot_key[slot]
+      try:
+        values = self._TargetNode(state, kinds[slot], key, target, cache)
+      except T.MoveFailure:
+        continue
+      valid.append(slot)
+      if values is not None:
+        pos = self.pos[target]
+        batch.Add(slot, pos, values, self.values[pos])
+    tgt.valid[valid] = True
+    batch.Store(tgt, self)
+
+  def _SetTable(self, table, changed_idx):
+    old_table = self.table
+    self.table = table
+    if old_table is None:
+      self.values = [metrics.NodeValues(table.nodes[idx]) for idx in self.order]
+    else:
+      for idx in changed_idx:
+        self.values[self.pos[idx]] = metrics.NodeValues(table.nodes[idx])
+    self.num_values = numpy.array([_Numeric(v) for v in self.values],
+                                  dtype=float)
+    if old_table is None:
+      for iidx in self.inst_slots:
+        self._RefreshOwn(iidx)
+      everything = numpy.arange(len(self.kinds))
+      self._RefreshTargets(everything)
+      self._Combine(everything)
+      return
+    tgt_slots = set()
+    own_slots = []
+    for (iidx, (start, end)) in self.inst_slots.items():
+      inst = table.instances[iidx]
+      moved = inst is not old_table.instances[iidx]
+      if moved or any(n in changed_idx for n in inst.AllNodes() if n >= 0):
+        self._RefreshOwn(iidx)
+        own_slots.append(numpy.arange(start, end))
+        if moved:
+          tgt_slots.update(range(start, end))
+    for idx in changed_idx:
+      tgt_slots.update(self.target_slots.get(idx, ()))
+    tgt_list = sorted(tgt_slots)
+    self._RefreshTargets(tgt_list)
+    parts = own_slots + [numpy.array(tgt_list, dtype=numpy.int64)]
+    self._Combine(numpy.unique(numpy.concatenate(parts)))
+
+  def _Combine(self, slots):
+    """Recompute the combined deltas of some slots from their parts."""
+    if not len(slots):
+      return
+    own_idx = self.own_idx[slots]
+    has_own = own_idx >= 0
+    safe = numpy.where(has_own, own_idx, 0)
+    self.c_d1[slots] = self.tgt.d1[slots] + self.own.d1[safe]
+    self.c_dsq[slots] = (self.tgt.dsq[slots] +
+                         self.own.dsq[safe])[:, _STD_COLS]
+    self.c_valid[slots] = has_own & self.tgt.valid[slots] & \
+      self.own.valid[safe]
+    self.c_exact[slots] = self.tgt.exact[slots] | self.own.exact[safe]
+
+  # Scoring --------------------------------------------------------------------
+  def _FastScores(self, d1, dsq, idx):
+    """Fast scores of the slots ``idx`` (others +inf), or None."""
+    vals = self.num_values
+    offline = self.offline_arr
+    n_on = float((~offline).sum())
+    n_off = float(offline.sum())
+    counts = numpy.where(_FOR_ONLINE, n_on, n_off)
+    rowmask = numpy.where(_FOR_ONLINE[None, :], ~offline[:, None],
+                          offline[:, None])
+    masked = numpy.where(rowmask, vals, 0.0)
+    if not numpy.isfinite(masked).all() or (_IS_STD & (counts == 0)).any():
+      return None
+    sums = masked.sum(axis=0)
+    with numpy.errstate(invalid="ignore", divide="ignore"):
+      shift = numpy.where(_IS_STD, sums / numpy.where(counts, counts, 1.0),
+                          0.0)
+      centred = numpy.where(rowmask, vals - shift[None, :], 0.0)
+      s1 = centred.sum(axis=0)
+      s2 = (centred * centred).sum(axis=0)
+    scores = numpy.full(d1.shape[0], numpy.inf)
+    if not idx.size:
+      return scores
+    sd1 = d1[idx][:, _STD_COLS]
+    n1 = sd1 + s1[_STD_COLS]
+    n2 = dsq[idx] + (s2[_STD_COLS] - 2.0 * shift[_STD_COLS] * sd1)
+    inv = 1.0 / counts[_STD_COLS]
+    n1 *= inv
+    n2 *= inv
+    n2 -= n1 * n1
+    numpy.maximum(n2, 0.0, out=n2)
+    numpy.sqrt(n2, out=n2)
+    sub = n2 @ _WEIGHTS[_STD_COLS]
+    sub += (d1[idx][:, _SUM_COLS] + sums[_SUM_COLS]) @ _WEIGHTS[_SUM_COLS]
+    scores[idx] = sub
+    base_map = metrics.StatsFromValues(self.offline_flags,
+                                       self.values)[_MAP]
+    return scores + base_map * _MAP_WEIGHT
+
+  def Best(self, table, changed_idx, victims):
+    """The best move as a tuple ending with its exact score, or None."""
+    self._SetTable(table, changed_idx)
+    (d1, dsq) = (self.c_d1, self.c_dsq)
+    valid = self.c_valid.copy()
+    exact = self.c_exact
+    victim_set = set(i.idx for i in victims)
+    if len(victim_set) != len(self.inst_slots):
+      for (iidx, (start, end)) in self.inst_slots.items():
+        if iidx not in victim_set:
+          valid[start:end] = False
+    fast = self._FastScores(d1, dsq, numpy.nonzero(valid & ~exact)[0])
+    if fast is None:
+      candidates = numpy.nonzero(valid)[0]
+    else:
+      best = fast.min() if fast.size else numpy.inf
+      near = valid & ~exact & (fast <= best + scoring.TIE_WINDOW)
+      candidates = numpy.nonzero(near | (valid & exact))[0]
+    scorer = scoring.Scorer(table.nodes)
+    best_slot = None
+    best_score = table.score
+    force = self.opts.ignore_soft_errors
+    for slot in candidates.tolist():
+      inst = table.instances[self.slot_inst[slot]]
+      target = self.slot_target[slot]
+      move = M.Move(self.kinds[slot], None if target < 0 else target)
+      try:
+        (changed, new_inst, pdx, sdx) = M.ApplyMove(table.nodes, inst, move,
+                                                    force=force)
+      except T.MoveFailure:
+        continue
+      score = scorer.ExactScore(changed)
+      if score < best_score:
+        best_score = score
+        best_slot = (inst, move, changed, new_inst, pdx, sdx, score)
+    return best_slot

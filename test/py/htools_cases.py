@@ -1,0 +1,45 @@
+"""The htools test clusters and the option sets the hbal tests run."""
+
+import os
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(
+  os.path.abspath(__file__))))
+DATA_DIR = os.path.join(TOP, "test", "data", "htools")
+GOLDEN_DIR = os.path.join(DATA_DIR, "golden")
+
+#: Where Debian's ganeti-htools-3.0 installs upstream's programs
+UPSTREAM_BIN = "/usr/lib/ganeti/3.0/usr/bin"
+
+#: option sets for hbal, by case name (the golden files' middle part)
+HBAL_CASES = {
+  "default": [],
+  "commands": ["-C"],
+  "verbose": ["-v", "-v", "-v", "-v", "-v"],
+  "print": ["-p", "--print-instances", "-q"],
+  "nodisk": ["--no-disk-moves", "-C"],
+  "noinst": ["--no-instance-moves", "-l", "3"],
+  "evac": ["-E", "--restricted-migration"],
+  "tuning": ["-g", "0.5", "--min-gain-limit", "10", "--max-cpu=2",
+             "--min-disk=0.2", "--ignore-soft-errors"],
+}
+
+
+def DataFiles():
+  """(name, path) of every htools test cluster, sorted."""
+  return [(f[:-len(".data")], os.path.join(DATA_DIR, f))
+          for f in sorted(os.listdir(DATA_DIR)) if f.endswith(".data")]
+
+
+#: option sets of the other programs
+HINFO_CASES = {
+  "default": [],
+  "verbose": ["-v", "-v", "-v"],
+  "print": ["-p", "--print-instances", "-q"],
+}
+
+#: program -> option sets
+PROGRAMS = {"hbal": HBAL_CASES, "hinfo": HINFO_CASES}
+
+
+def GoldenFile(case, program="hbal"):
+  return os.path.join(GOLDEN_DIR, "%s-%s.json" % (program, case))
