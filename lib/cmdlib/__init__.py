@@ -47,3 +47,4 @@ from ganeti.cmdlib.instance_change_group import LUInstanceChangeGroup  # noqa
 from ganeti.cmdlib.cluster_rename import LUClusterRename  # noqa: F401
 from ganeti.cmdlib.cluster_crypto import LUClusterRenewCrypto  # noqa: F401
 from ganeti.cmdlib.cluster_repair import LUClusterRepairDiskSizes  # noqa
+from ganeti.cmdlib.instance_multi_alloc import LUInstanceMultiAlloc  # noqa

@@ -234,3 +234,47 @@ class OpInstanceConsole(OpCode):
   OP_DSC_FIELD = "instance_name"
   OP_PARAMS = [PInstanceName, PInstanceUuid]
   OP_RESULT = ht.TDict
+
+
+#: Result of OP_INSTANCE_MULTI_ALLOC: the submitted jobs and the instance
+#: names the allocator placed or could not place
+_TMultiAllocResult = ht.WithDesc("MultiAllocResult")(
+  lambda v: (TJobIdListOnly(v) and
+             ht.TListOf(ht.TNonEmptyString)(v.get("allocatable")) and
+             ht.TListOf(ht.TNonEmptyString)(v.get("failed"))))
+
+
+class OpInstanceMultiAlloc(OpCode):
+  """Create several instances, one job each, placed together.
+
+  ``instances`` holds OpInstanceCreate opcodes (on the wire: their dicts
+  with OP_ID, converted back on loading).
+  """
+  OP_PARAMS = [
+    ("opportunistic_locking", False, ht.TBool,
+     "Whether to employ opportunistic locking for nodes"),
+    ("iallocator", None, ht.TMaybeString,
+     "Iallocator used to allocate all the instances"),
+    ("instances", list,
+     ht.TListOf(ht.WithDesc("OpInstanceCreate")(
+       lambda v: isinstance(v, OpInstanceCreate))),
+     "List of instance create opcodes describing the instances to"
+     " allocate"),
+  ]
+  OP_RESULT = _TMultiAllocResult
+
+  def __getstate__(self):
+    state = OpCode.__getstate__(self)
+    if "instances" in state:
+      state["instances"] = [inst.__getstate__()
+                            if isinstance(inst, OpInstanceCreate) else inst
+                            for inst in state["instances"]]
+    return state
+
+  def __setstate__(self, state):
+    if isinstance(state, dict) and "instances" in state:
+      state = dict(state)
+      state["instances"] = [OpCode.LoadOpCode(inst)
+                            if isinstance(inst, dict) else inst
+                            for inst in state["instances"] or []]
+    OpCode.__setstate__(self, state)

@@ -33,6 +33,17 @@ _BASIC = {
   "RelativeJobId": {"type": "integer", "maximum": -1},
   "JobIdListOnly": {"type": "object", "properties": {
     "jobs": {"type": "array"}}},
+  # OP_INSTANCE_MULTI_ALLOC: its instances (create opcode bodies) and result
+  "OpInstanceCreate": {"type": "object"},
+  "MultiAllocResult": {"type": "object", "properties": {
+    "jobs": {"type": "array"},
+    "allocatable": {"type": "array", "items": {"type": "string"}},
+    "failed": {"type": "array", "items": {"type": "string"}}}},
+  # the address checks of the network opcodes (lib/opcodes/network.py)
+  "IPv4Address": {"type": "string", "format": "ipv4"},
+  "IPv6Address": {"type": "string", "format": "ipv6"},
+  "IPv4Network": {"type": "string", "pattern": r"^[0-9.]+(/[0-9]+)?$"},
+  "IPv6Network": {"type": "string", "pattern": r"^[0-9A-Fa-f:.]+(/[0-9]+)?$"},
 }
 
 _MATCHING = "String matching "

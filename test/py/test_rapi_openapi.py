@@ -47,6 +47,20 @@ def test_check_schema(check, expected):
   assert schema.CheckSchema(check) == expected
 
 
+def test_network_address_checks():
+  """The network opcodes' address checks are strings of their family."""
+  params = dict((p[0], p[2]) for p in
+                opcodes.OP_MAPPING["OP_NETWORK_ADD"].GetAllParams())
+  assert schema.CheckSchema(params["gateway"]) == {
+    "anyOf": [{"type": "string", "format": "ipv4"}, {"type": "null"}]}
+  jsonschema = pytest.importorskip("jsonschema")
+  for (name, good, bad) in [("network", "198.51.100.0/28", 5),
+                            ("network6", "2001:db8::/64", "x/y")]:
+    validator = jsonschema.Draft202012Validator(
+      schema.CheckSchema(params[name]))
+    assert validator.is_valid(good) and not validator.is_valid(bad), name
+
+
 def test_unknown_check_is_unconstrained():
   check = ht.WithDesc("Weird(thing")(lambda v: True)
   assert schema.CheckSchema(check) == {

@@ -22,3 +22,22 @@ def fresh_cluster():
     yield cluster
   finally:
     cluster.Stop()
+
+
+@pytest.fixture(scope="session")
+def rapi_vcluster(tmp_path_factory):
+  """One 2-node virtual cluster, with ganeti-rapi running, shared by the
+  RAPI modules (test_rapi.py, test_rapi_client_cluster.py); stopped at the
+  end of the session.  Tests using it must not assume a pristine cluster:
+  each creates and removes the objects it names."""
+  if vcluster.FindOs("noop") is None:
+    pytest.skip(vcluster.NOOP_MISSING)
+  cluster = vcluster.VirtualCluster(
+    str(tmp_path_factory.mktemp("rapi-vc") / "vc"), nodes=2)
+  cluster.Start()
+  try:
+    vcluster.WaitFor(lambda: cluster.DaemonPid("ganeti-rapi") is not None,
+                     timeout=20, what="ganeti-rapi running")
+    yield cluster
+  finally:
+    cluster.Stop()

@@ -13,7 +13,6 @@ import time
 
 import pytest
 
-import vcluster
 from ganeti import opcodes
 from ganeti.rapi import connector
 from ganeti.rapi import openapi
@@ -91,22 +90,17 @@ class Rapi:
 
 
 @pytest.fixture(scope="module")
-def rapi(tmp_path_factory):
-  if vcluster.FindOs("noop") is None:
-    pytest.skip(vcluster.NOOP_MISSING)
-  vc = vcluster.VirtualCluster(str(tmp_path_factory.mktemp("vc") / "vc"),
-                               nodes=2)
-  vc.Start()
-  try:
-    r = Rapi(vc)
-    job = r.RunJob("POST", "/2/instances", {
-      "__version__": 1, "mode": "create", "name": _INST, "os": "noop",
-      "disk_template": "file", "disks": [{"size": 1024}], "nics": [{}],
-      "pnode": "node1", "name_check": False, "ip_check": False})
-    assert job["ops"][0]["OP_ID"] == "OP_INSTANCE_CREATE"
-    yield r
-  finally:
-    vc.Stop()
+def rapi(rapi_vcluster):
+  """The session's RAPI cluster (conftest.py), with the module's file
+  instance ``_INST`` on node1 (removed again at the end)."""
+  r = Rapi(rapi_vcluster)
+  job = r.RunJob("POST", "/2/instances", {
+    "__version__": 1, "mode": "create", "name": _INST, "os": "noop",
+    "disk_template": "file", "disks": [{"size": 1024}], "nics": [{}],
+    "pnode": "node1", "name_check": False, "ip_check": False})
+  assert job["ops"][0]["OP_ID"] == "OP_INSTANCE_CREATE"
+  yield r
+  r.RunJob("DELETE", "/2/instances/" + _INST)
 
 
 # Daemon, environment, simple resources --------------------------------
