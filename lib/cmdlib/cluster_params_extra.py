@@ -208,12 +208,8 @@ def CheckArguments(op, primary_ip_family):
       value = [tuple(r) for r in value]
       uidpool.CheckUidPool(value)
       setattr(op, name, value)
-  if op.master_netmask is not None:
-    max_len = 128 if primary_ip_family == constants.PRIMARY_IP_FAMILY_V6 else 32
-    if not 0 < op.master_netmask <= max_len:
-      raise _Inval("Invalid master netmask '%s'" % op.master_netmask)
-  if op.master_netdev is not None and op.master_netdev == "":
-    raise _Inval("The master network device cannot be empty")
+  # master_netdev/master_netmask are checked by cluster_master (with
+  # Ganeti's messages), which also moves the live master IP
   if op.diskparams:
     CheckDiskParams(op.diskparams)
   if op.hv_state:

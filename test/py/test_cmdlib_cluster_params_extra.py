@@ -83,7 +83,7 @@ def testMiscErrors(ctx):  # noqa: F811
   assert "must be present" in _Fails(ctx, compression_tools=["lzop"])
   assert "Invalid compression tool" in \
     _Fails(ctx, compression_tools=["gzip", "a b"])
-  assert _Fails(ctx, master_netmask=33) == "Invalid master netmask '33'"
+  assert "CIDR netmask (33) not valid" in _Fails(ctx, master_netmask=33)
   assert "absolute path" in _Fails(ctx, file_storage_dir="rel/dir")
   assert "Invalid data collector" in \
     _Fails(ctx, enabled_data_collectors={"nosuch": True})
