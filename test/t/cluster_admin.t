@@ -2,6 +2,7 @@
 # renew-crypto, repair-disk-sizes and epo on a fresh 3-node virtual cluster
 $ gnt-cluster modify --uid-pool 1000-1999,3000 --add-uids 4000-4010 --reserved-lvs 'xenvg/keep,.*/swap' -D drbd:resync-rate=1024,dynamic-resync=yes --node-parameters spindle_count=3 --hypervisor-state fake:mem_total=1024 --disk-state lvm-vg/xenvg:disk_total=100 --master-netmask 24 --user-shutdown yes --compression-tools gzip,lzop
 # exit=0
+{{ts}} Changing master IP netmask to 24
 $ gnt-cluster info | grep -E 'uid pool|reserved volumes|resync-rate|dynamic-resync|spindle_count|master netmask|user shutdown|- lzop'
 # exit=0
   master netmask: 24
