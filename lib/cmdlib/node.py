@@ -13,11 +13,18 @@ from ganeti.cmdlib.base import LogicalUnit, ExpandNodeUuidAndName
 from ganeti.cmdlib import node_params
 
 
-def _DistributeAncillaryFiles(lu, node_uuids):
-  """Copy config.data and the cluster files a master candidate needs."""
+def _DistributeAncillaryFiles(lu, node_uuids, candidate=True):
+  """Copy the cluster files a new node needs, as Ganeti's node add does.
+
+  Every node gets the ancillary files the master has (RAPI certificate and
+  users file, HMAC key, domain secret, ...: the files redist-conf
+  copies); a master candidate also gets config.data.
+  """
+  from ganeti.cmdlib import cluster_master
   paths = pathutils.Get()
-  files = [paths.CLUSTER_CONF_FILE, paths.RAPI_CERT_FILE,
-           paths.CONFD_HMAC_KEY, paths.CLUSTER_DOMAIN_SECRET_FILE]
+  files = cluster_master.AncillaryFiles(lu.cfg.GetClusterInfo())
+  if candidate:
+    files = [paths.CLUSTER_CONF_FILE] + files
   import os
   for fname in files:
     if not os.path.exists(fname):
@@ -138,7 +145,8 @@ class LUNodeAdd(LogicalUnit):
       self.context.AddNode(node)
     if node.master_candidate:
       self.LogInfo("Node will be a master candidate")
-      _DistributeAncillaryFiles(self, [node.uuid])
+    _DistributeAncillaryFiles(self, [node.uuid], node.master_candidate)
+    if node.master_candidate:
       if self.context is not None:
         self.context.ReplicateQueueTo(node)
     _RedistSsconf(self, [node.uuid])
