@@ -37,8 +37,12 @@ HINFO_CASES = {
   "print": ["-p", "--print-instances", "-q"],
 }
 
-#: program -> option sets
-PROGRAMS = {"hbal": HBAL_CASES, "hinfo": HINFO_CASES}
+#: program -> option sets (one line per program; the programs run as
+#: ``<program> -t FILE <options>`` on every test cluster)
+PROGRAMS = {
+  "hbal": HBAL_CASES,
+  "hinfo": HINFO_CASES,
+}
 
 
 def GoldenFile(case, program="hbal"):

@@ -8,6 +8,7 @@ same comparison also runs on generated clusters.
 """
 
 import contextlib
+import importlib
 import io
 import json
 import os
@@ -19,15 +20,15 @@ import pytest
 import htools_cases
 from ganeti.htools import balance
 from ganeti.htools import gencluster
-from ganeti.htools import hbal
-from ganeti.htools import hinfo
 from ganeti.htools import loader
 from ganeti.htools import text
 
 UPSTREAM_HBAL = os.path.join(htools_cases.UPSTREAM_BIN, "hbal")
 
 
-_MAINS = {"hbal": hbal.Main, "hinfo": hinfo.Main}
+def _Main(program):
+  """The Main() of ganeti.htools.<program>."""
+  return importlib.import_module("ganeti.htools." + program).Main
 
 
 def _Golden():
@@ -46,7 +47,7 @@ def RunProgram(program, args):
   out = io.StringIO()
   err = io.StringIO()
   with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-    code = _MAINS[program](args)
+    code = _Main(program)(args)
   return {"out": out.getvalue(), "err": err.getvalue(), "rc": code}
 
 
