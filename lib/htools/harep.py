@@ -269,7 +269,11 @@ def Run(opts, client=None):
     client = luxi.Client(address=socket_path)
   tool = Harep(client, dry_run=opts.dry_run, delay=opts.job_delay,
                reason=opts.reason)
-  states = tool.Run(cdata)
+  from ganeti import errors
+  try:
+    states = tool.Run(cdata)
+  except (errors.GenericError, OSError) as err:
+    raise Abort("Talking to the master failed: %s" % err)
   _Out(FormatCounts(states))
   return cli.EXIT_SUCCESS
 

@@ -526,6 +526,22 @@ def test_main_runs_and_counts(monkeypatch):
   assert [op["OP_ID"] for op in ops] == ["OP_INSTANCE_FAILOVER"]
 
 
+def test_master_failing_mid_run(monkeypatch):
+  from ganeti import errors
+  cdata = _Cluster([("i1", "drbd", "node1", "node2", [P + "failover"])],
+                   offline=("node1",))
+
+  class _Broken(FakeClient):
+    def WaitForJobChange(self, *args):
+      raise errors.ProtocolError("connection reset")
+
+  client = _Broken({"i1": cdata.instances[0].all_tags})
+  (code, out, err) = _Main([], monkeypatch, cdata, client)
+  assert code == 1
+  assert out.startswith("Executing ArFailover repair on i1\n")
+  assert err == "Error: Talking to the master failed: connection reset\n"
+
+
 def test_script_is_a_copy_of_hbals():
   top = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))))
