@@ -423,6 +423,62 @@ def test_dry_run_submits_and_tags_nothing():
                            P + "result:failover:old:5:success:1"]
 
 
+#: upstream harep 3.0.2's --dry-run output on a live cluster with these
+#: tags (node2 and node3 offline; the group enables migrate, the cluster
+#: reinstall), with the new task's uuid and the times put back
+UPSTREAM_MIXED = """\
+Moving p1 from "Pending repair" to "Healthy"
+>>> Adding the following tag to p1:
+"ganeti:watcher:autorepair:result:reinstall:p:NOW:success:3+4"
+>>> Removing the following tags from p1:
+"ganeti:watcher:autorepair:pending:reinstall:p:10:3+4"
+"ganeti:watcher:autorepair:result:reinstall:q:5:success:2"
+Executing ArFixStorage repair on d2
+jobs: [[{"OP_ID":"OP_TEST_DELAY","duration":10,"on_master":true,\
+"on_nodes":[],"repeat":0,"interruptible":false,"no_locks":false},\
+{"OP_ID":"OP_INSTANCE_REPLACE_DISKS","instance_name":"d2",\
+"early_release":false,"ignore_ipolicy":false,"mode":"replace_new_secondary",\
+"disks":[],"iallocator":"hail"}]]
+>>> Adding the following tag to d2:
+"ganeti:watcher:autorepair:pending:fix-storage:task1:NOW:"
+>>> Removing the following tags from d2:
+"ganeti:watcher:autorepair:result:fix-storage:r:5:enoperm:"
+Not repairing p1 because it's in state ArSuspended (Until Sat Nov 20 \
+17:46:39 UTC 2286)
+---------------------
+Instance status count
+---------------------
+Failure: 1
+Healthy: 2
+Pending repair: 1
+"""
+
+
+def test_mixed_tags_as_upstream(monkeypatch):
+  sc = Scenario([
+    ("d1", "drbd", "node2", "node3",
+     [P + "result:failover:zz:100:success:3", P + "result:failover:aa:50:"
+      "enoperm:", P + "result:failover:zz:90:failure:3",
+      P + "pending:failover:zz:95:3"]),
+    ("d2", "drbd", "node1", "node2",
+     [P + "result:fix-storage:r:5:enoperm:", P + "fix-storage"]),
+    ("inst1", "file", "node1", None, []),
+    ("p1", "plain", "node2", None,
+     [P + "pending:reinstall:p:10:3+4", P + "result:reinstall:q:5:success:2",
+      P + "suspend:1000", P + "suspend:9999999999"])],
+    ctags=[P + "reinstall"], gtags=[P + "migrate"],
+    offline=("node2", "node3"))
+  sc.client.status.update({3: "success", 4: "success"})
+  monkeypatch.setenv("TZ", "UTC")
+  time.tzset()
+  try:
+    (_, out) = sc.Run(dry_run=True)
+  finally:
+    monkeypatch.delenv("TZ")
+    time.tzset()
+  assert out == UPSTREAM_MIXED.replace("NOW", "%d" % NOW)
+
+
 def test_dry_run_still_reads_pending_jobs():
   sc = Scenario([("i1", "drbd", "node1", "node2",
                   [P + "pending:migrate:u:7:3"])])
