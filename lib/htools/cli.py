@@ -143,6 +143,8 @@ O_JOB_DELAY = Opt(None, "job-delay", "req", "job_delay", "insert this much"
                   " tool to continue processing instances", "SECONDS")
 O_DRY_RUN = Opt(None, "dry-run", None, "dry_run", "do not execute any"
                 " commands and just report what would be done")
+O_HELP_COMPLETION = Opt(None, "help-completion", None, "help_completion",
+                        "show completion info")
 
 
 class Options:

@@ -33,8 +33,11 @@ DEFAULT_JOB_DELAY = 10.0
 
 OPTIONS = [
   cli.O_LUXI, cli.O_JOB_DELAY, cli.O_REASON, cli.O_DRY_RUN, cli.O_VERSION,
-  cli.O_HELP,
+  cli.O_HELP, cli.O_HELP_COMPLETION,
 ]
+
+#: what the shell completes for an option's argument (--help-completion)
+_COMPLETION = {"luxi": "file", "job_delay": "float"}
 
 _FINAL_JOB_STATES = frozenset(["canceled", "success", "error"])
 
@@ -75,6 +78,17 @@ def Usage():
   for (short, long_name, helptext) in rows:
     lines.append("  %-*s  %-*s  %s" % (wshort, short, wlong, long_name,
                                        helptext))
+  return "\n".join(lines) + "\n"
+
+
+def Completion():
+  """The --help-completion text: each option's names and argument kind."""
+  lines = []
+  for opt in OPTIONS:
+    names = "--%s" % opt.long
+    if opt.short:
+      names = "-%s,%s" % (opt.short, names)
+    lines.append("%s %s" % (names, _COMPLETION.get(opt.dest, "none")))
   return "\n".join(lines) + "\n"
 
 
@@ -292,6 +306,9 @@ def Main(argv=None):
     sys.stderr.write("Error while parsing command line arguments:\n%s\n" %
                      err)
     return cli.EXIT_FAILURE
+  if opts.help_completion:
+    _Out(Completion())
+    return cli.EXIT_SUCCESS
   if opts.help:
     _Out(Usage())
     return cli.EXIT_SUCCESS

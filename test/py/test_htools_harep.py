@@ -563,6 +563,15 @@ def test_help_lists_the_options():
                       " commands and just report what would be done")
 
 
+def test_help_completion_as_upstream():
+  assert _Main(["--help-completion"]) == (0, (
+    "-L,--luxi file\n--job-delay float\n--reason none\n--dry-run none\n"
+    "-V,--version none\n-h,--help none\n--help-completion none\n"), "")
+  (_, out, _) = _Main(["-h"])
+  assert out.splitlines()[-1] == ("              --help-completion    show"
+                                  " completion info")
+
+
 def test_bad_socket(tmp_path):
   (code, out, err) = _Main(["-L%s" % (tmp_path / "nosocket")])
   assert code == 1 and out == ""
