@@ -174,7 +174,7 @@ def _JobDone(cluster, job_id):
 
 
 def test_failover_repair_lifecycle(cluster):
-  res = cluster.Run("harep -L --job-delay=0 --reason=node2-is-dead")
+  res = cluster.Run("harep -L --job-delay=1 --reason=node2-is-dead")
   assert res.exit_code == 0, res
   assert res.stdout.startswith("Executing ArFailover repair on d1\n"
                                ">>> Adding the following tag to d1:\n")
@@ -187,7 +187,8 @@ def test_failover_repair_lifecycle(cluster):
   assert match, pending
   (task, job_id) = (match.group(1), match.group(3))
   info = cluster.Check("gnt-job info %s" % job_id)
-  assert "OP_INSTANCE_FAILOVER" in info
+  # the delay opcode lets the tag job pass before the repair takes locks
+  assert info.index("OP_TEST_DELAY") < info.index("OP_INSTANCE_FAILOVER")
   assert "node2-is-dead" in info
   assert "automated repairs by harep" in info
   status = vcluster.WaitFor(lambda: _JobDone(cluster, job_id), timeout=60,
