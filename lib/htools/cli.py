@@ -138,6 +138,13 @@ O_PRIORITY = Opt(None, "priority", "req", "priority", "set the priority of"
 O_VERSION = Opt("V", "version", None, "version", "show the version of the"
                 " program")
 O_HELP = Opt("h", "help", None, "help", "show help")
+O_JOB_DELAY = Opt(None, "job-delay", "req", "job_delay", "insert this much"
+                  " delay before the execution of repair jobs to allow the"
+                  " tool to continue processing instances", "SECONDS")
+O_DRY_RUN = Opt(None, "dry-run", None, "dry_run", "do not execute any"
+                " commands and just report what would be done")
+O_HELP_COMPLETION = Opt(None, "help-completion", None, "help_completion",
+                        "show completion info")
 
 
 class Options:
