@@ -309,9 +309,8 @@ def LoadExternalData(opts):
     from ganeti.htools import luxi_backend
     cdata = luxi_backend.LoadData(opts.luxi or None)
   elif getattr(opts, "rapi", None) is not None:
-    raise UsageError("The RAPI backend (-m) is not available yet in this"
-                     " version; use -L on the master or -t with a file"
-                     " written by hscan")
+    from ganeti.htools import rapi_backend
+    cdata = rapi_backend.LoadData(opts.rapi)
   elif getattr(opts, "ialloc_src", None) is not None:
     raise UsageError("The iallocator backend (-I) is not available yet in"
                      " this version")
