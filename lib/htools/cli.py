@@ -138,6 +138,18 @@ O_PRIORITY = Opt(None, "priority", "req", "priority", "set the priority of"
 O_VERSION = Opt("V", "version", None, "version", "show the version of the"
                 " program")
 O_HELP = Opt("h", "help", None, "help", "show help")
+O_OUTPUT_DIR = Opt("d", "output-dir", "req", "output_dir",
+                   "directory in which to write output files", "PATH")
+O_NO_HEADERS = Opt(None, "no-headers", None, "no_headers",
+                   "do not show a header line")
+O_MIN_RESOURCES = Opt(None, "minimal-resources", "req", "min_resources",
+                      "minimal resources to be present on each in multiples"
+                      " of the standard allocation for not onlining standby"
+                      " nodes", "FACTOR", convert=_Float)
+O_TARGET_RESOURCES = Opt(None, "target-resources", "req", "target_resources",
+                         "target resources to be left on each node after"
+                         " squeezing in multiples of the standard"
+                         " allocation", "FACTOR", convert=_Float)
 
 
 class Options:

@@ -133,7 +133,7 @@ def GetUrl(url):
   return body.decode("utf-8", "replace")
 
 
-_IO_KINDS = {
+IO_KINDS = {
   errno.ENOENT: "does not exist",
   errno.EACCES: "permission denied",
   errno.EPERM: "permission denied",
@@ -148,7 +148,7 @@ def ReadFile(path):
     with open(path) as handle:
       return handle.read()
   except OSError as err:
-    kind = _IO_KINDS.get(err.errno, "failed")
+    kind = IO_KINDS.get(err.errno, "failed")
     raise LoaderError("%s: openFile: %s (%s)" % (path, kind, err.strerror))
 
 
