@@ -227,9 +227,21 @@ def TagJobsets(nodes):
            "Tagging node %s with standby" % n.name) for n in nodes]
 
 
-def PowerJobset(nodes, command, what):
-  return [([[{"OP_ID": "OP_OOB_COMMAND", "node_names": [n.name for n in nodes],
-              "command": command, "ignore_status": False}]], what)]
+#: upstream's OOB timeout and power delay (the opcode's defaults)
+OOB_TIMEOUT = 60
+OOB_POWER_DELAY = 2.0
+
+
+def PowerJobset(nodes, offline, command, what):
+  """One job: mark the nodes (on|off)line, then the OOB power command."""
+  ops = [{"OP_ID": "OP_NODE_SET_PARAMS", "node_name": n.name,
+          "offline": offline, "force": False, "auto_promote": False}
+         for n in nodes]
+  ops.append({"OP_ID": "OP_OOB_COMMAND",
+              "node_names": [n.name for n in nodes], "command": command,
+              "timeout": OOB_TIMEOUT, "ignore_status": False,
+              "power_delay": OOB_POWER_DELAY})
+  return [([ops], what)]
 
 
 def ExecuteJobsets(opts, comment, jobsets, client=None):
@@ -255,16 +267,20 @@ def ExecuteJobsets(opts, comment, jobsets, client=None):
       ids = []
       for (ok, value) in submitted:
         if not ok:
-          raise execute.ExecError("Submitting the job failed: %s" % value)
+          raise execute.ExecError("Job submission error: %s" % value)
         ids.append(str(value))
+      sys.stdout.write("Got job IDs%s\n" % ",".join(ids))
+      sys.stdout.flush()
       failed = []
       for job_id in ids:
         status = execute._WaitForJob(cl, job_id)  # pylint: disable=W0212
         if status != constants.JOB_STATUS_SUCCESS:
           failed.append((job_id, status))
       if failed:
-        raise execute.ExecError("Not all jobs completed successfully: %s" %
-                                ", ".join("%s (%s)" % f for f in failed))
+        raise execute.ExecError(
+          "Not all jobs completed successfully: [%s]\nAborting.\n" %
+          ",".join("(JobId {fromJobId = %s},JOB_STATUS_%s)" %
+                   (job_id, status.upper()) for (job_id, status) in failed))
   except (execute.ExecError, errors.GenericError, OSError) as err:
     raise hbal.Abort("%s: %s" % (PROGRAM, err))
 
@@ -317,7 +333,8 @@ def Run(opts):
                  OnlineCommands(jobsets, chosen))
     if opts.execute:
       ExecuteJobsets(opts, "expanding by %d nodes" % len(chosen),
-                     PowerJobset(chosen, "power-on", "Powering on nodes") +
+                     PowerJobset(chosen, False, "power-on",
+                                 "Powering on nodes") +
                      MoveJobsets(conf.nodes, conf.instances, jobsets))
     hbal.SaveData(opts.save, "squeezed", "after hsqueeze expansion",
                   _FinalData(cdata, fin))
@@ -342,7 +359,8 @@ def Run(opts):
     ExecuteJobsets(opts, "condensing by %d nodes" % len(to_offline),
                    MoveJobsets(conf.nodes, conf.instances, jobsets) +
                    TagJobsets(to_offline) +
-                   PowerJobset(to_offline, "power-off", "Powering off nodes"))
+                   PowerJobset(to_offline, True, "power-off",
+                               "Powering off nodes"))
   hbal.SaveData(opts.save, "squeezed", "after hsqueeze run",
                 _FinalData(cdata, fin))
   return cli.EXIT_SUCCESS

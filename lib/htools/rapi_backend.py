@@ -207,8 +207,8 @@ def _Get(owner, obj, key, kind=None, default=_MISSING):
   try:
     return kind(value)
   except (TypeError, ValueError):
-    raise LoaderError("%s: cannot parse value %s of key '%s'" %
-                      (owner, json.dumps(value), key))
+    raise LoaderError("%s: key '%s': Unable to read %s" %
+                      (owner, key, getattr(kind, "type_name", "value")))
 
 
 def _Bool(value):
@@ -248,19 +248,27 @@ def _Dict(value):
   return value
 
 
-def _Choice(choices):
+def _Choice(choices, type_name):
   def _Check(value):
     if value not in choices:
       raise ValueError(value)
     return value
+  _Check.type_name = type_name
   return _Check
+
+
+# the type names in upstream's messages ("key 'cnos': Unable to read Int")
+for (_func, _name) in [(_Bool, "Bool"), (_Int, "Int"), (_Double, "Double"),
+                       (_Str, "String"), (_StrList, "list"),
+                       (_Dict, "JSObject")]:
+  _func.type_name = _name
 
 
 def ParseGroup(obj):
   name = _Get("Parsing new group", obj, "name", _Str)
   owner = "Group '%s'" % name
   uuid = _Get(owner, obj, "uuid", _Str)
-  apol = _Get(owner, obj, "alloc_policy", _Choice(T.ALLOC_POLICIES))
+  apol = _Get(owner, obj, "alloc_policy", _Choice(T.ALLOC_POLICIES, "AllocPolicy"))
   ipol = luxi_backend.ParseIPolicy(_Get(owner, obj, "ipolicy", _Dict))
   tags = _Get(owner, obj, "tags", _StrList)
   return Group(name, uuid, apol, ipol, tags, [])
@@ -325,6 +333,10 @@ def _IntList(value):
   return [_Int(v) for v in value]
 
 
+_MaybeIntList.type_name = "list"
+_IntList.type_name = "list"
+
+
 def ParseInstance(nodes_by_name, obj):
   name = _Get("Parsing new instance", obj, "name", _Str)
   owner = "Instance '%s', error while parsing data" % name
@@ -344,10 +356,10 @@ def ParseInstance(nodes_by_name, obj):
   snodes = _Get(owner, obj, "snodes", _StrList)
   snode = _LookupNode(nodes_by_name, name, snodes[0]) if snodes else \
     NO_SECONDARY
-  status = _Get(owner, obj, "status", _Choice(T.INSTANCE_STATUSES))
+  status = _Get(owner, obj, "status", _Choice(T.INSTANCE_STATUSES, "InstanceStatus"))
   tags = _Get(owner, obj, "tags", _StrList)
   auto_balance = _Get(owner, beparams, "auto_balance", _Bool)
-  dtemplate = _Get(owner, obj, "disk_template", _Choice(T.DISK_TEMPLATES))
+  dtemplate = _Get(owner, obj, "disk_template", _Choice(T.DISK_TEMPLATES, "DiskTemplate"))
   spindle_use = _Get(owner, beparams, "spindle_use", _Int)
   try:
     forthcoming = _Get(owner, obj, "forthcoming", _Bool)

@@ -265,6 +265,9 @@ def GetLinuxNodeInfo(meminfo="/proc/meminfo", cpuinfo="/proc/cpuinfo"):
     (cpu_total, sockets) = ParseCpuinfo(fh.read())
   total = mem.get("MemTotal", 0)
   free = mem.get("MemFree", 0) + mem.get("Buffers", 0) + mem.get("Cached", 0)
+  # as Ganeti, the node OS is assumed to use all the CPUs (cpu_dom0, the
+  # "cnos" node field that the htools read)
   return {"memory_total": total, "memory_free": free,
           "memory_dom0": total - free, "cpu_total": cpu_total or 1,
+          "cpu_dom0": cpu_total or 1,
           "cpu_nodes": 1, "cpu_sockets": sockets}
