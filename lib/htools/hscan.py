@@ -35,8 +35,14 @@ LOCAL = "LOCAL"
 EXIT_SCAN_FAILED = 2
 
 
-class WriteError(Exception):
-  """The data file could not be written (fatal, as upstream)."""
+class FatalError(Exception):
+  """A data file cannot be written or the master daemon cannot be
+  reached: the program stops (exit code 1), as upstream's does."""
+
+
+def _NoMaster(err):
+  from ganeti import errors
+  return isinstance(err.__context__, errors.NoMasterError)
 
 
 def FixSlash(name):
@@ -77,6 +83,9 @@ def ScanCluster(name, nlen, opts):
   try:
     cdata = _Load(name, opts)
   except loader.LoaderError as err:
+    if _NoMaster(err):
+      # as upstream, not reaching the master daemon ends the program
+      raise FatalError(str(err))
     out("\nError for %s: failed to load data. Details:\n%s\n" % (name, err))
     return False
   # the file holds the cluster as loaded, the summary the prepared data
@@ -100,7 +109,7 @@ def ScanCluster(name, nlen, opts):
     with open(path, "w") as handle:
       handle.write(serialized)
   except OSError as err:
-    raise WriteError("%s: openFile: %s (%s)" % (
+    raise FatalError("%s: openFile: %s (%s)" % (
       path, _IoKind(err), err.strerror))
   return True
 
@@ -118,7 +127,7 @@ def Run(opts):
   names = clusters or [LOCAL]
   try:
     results = [ScanCluster(name, nlen, opts) for name in names]
-  except WriteError as err:
+  except FatalError as err:
     sys.stdout.flush()
     sys.stderr.write("%s: %s\n" % (PROGRAM, err))
     return cli.EXIT_FAILURE

@@ -116,6 +116,14 @@ def test_local_cluster_over_luxi(tmp_path, monkeypatch):
     " cluster over LUXI: down\n")}
 
 
+def test_local_cluster_without_master(tmp_path):
+  got = _Run(hscan.Main, ["--no-headers", "-d", str(tmp_path),
+                          "-L%s/nosocket" % tmp_path])
+  assert got["rc"] == 1 and got["out"] == ""
+  assert got["err"].startswith("hscan: Cannot query the cluster over LUXI")
+  assert os.listdir(tmp_path) == []
+
+
 @needs_upstream
 @pytest.mark.parametrize("args,with_bad", [
   (["-p"], False), (["--no-headers", "-p+tags,name"], False), ([], True),
