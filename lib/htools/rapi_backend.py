@@ -181,14 +181,12 @@ def _LoadArray(what, body):
   try:
     data = json.loads(_Body(body))
   except ValueError as err:
-    raise LoaderError("%s: %s" % (what, err))
+    raise LoaderError("%s: Invalid JSON: %s" % (what, err))
   if not isinstance(data, list):
-    raise LoaderError("%s: expected a JSON array, got %s" %
-                      (what, json.dumps(data)[:200]))
+    raise LoaderError("%s: Unable to read list" % what)
   for item in data:
     if not isinstance(item, dict):
-      raise LoaderError("%s: expected a JSON object, got %s" %
-                        (what, json.dumps(item)[:200]))
+      raise LoaderError("%s: Unable to read JSObject" % what)
   return data
 
 
@@ -201,7 +199,9 @@ def _Get(owner, obj, key, kind=None, default=_MISSING):
   if value is _MISSING or (value is None and default is not _MISSING):
     if default is not _MISSING:
       return default
-    raise LoaderError("%s: key '%s' not found" % (owner, key))
+    raise LoaderError("%s: key '%s' not found, object contains only %s" %
+                      (owner, key, json.dumps(list(obj) if isinstance(
+                        obj, dict) else [], separators=(",", ":"))))
   if kind is None:
     return value
   try:
@@ -382,9 +382,9 @@ def ParseCluster(body):
   try:
     info = json.loads(_Body(body))
   except ValueError as err:
-    raise LoaderError("Parsing cluster info: %s" % err)
+    raise LoaderError("Parsing cluster info: Invalid JSON: %s" % err)
   if not isinstance(info, dict):
-    raise LoaderError("Parsing cluster info: expected a JSON object")
+    raise LoaderError("Parsing cluster info: Unable to read JSObject")
   master = _Get(owner, info, "master", _Str)
   tags = _Get(owner, info, "tags", _StrList)
   ipol = luxi_backend.ParseIPolicy(_Get(owner, info, "ipolicy", _Dict))

@@ -176,7 +176,10 @@ def test_node_states(tmp_path):
    "Group 'default': key 'ipolicy' not found"),
   (lambda d: d["info"].update(master="nosuch"), "Master node nosuch unknown"),
   (lambda d: d.update(nodes={"code": 401, "message": "denied"}),
-   "Parsing node data: expected a JSON array"),
+   "Parsing node data: Unable to read list"),
+  (lambda d: d["info"].pop("master"),
+   'Parsing cluster data: key \'master\' not found, object contains only'
+   ' ["maintain_node_health","hvparams",'),
 ])
 def test_bad_documents(tmp_path, change, message):
   docs = _Docs()
