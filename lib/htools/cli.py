@@ -145,6 +145,18 @@ O_DRY_RUN = Opt(None, "dry-run", None, "dry_run", "do not execute any"
                 " commands and just report what would be done")
 O_HELP_COMPLETION = Opt(None, "help-completion", None, "help_completion",
                         "show completion info")
+O_OUTPUT_DIR = Opt("d", "output-dir", "req", "output_dir",
+                   "directory in which to write output files", "PATH")
+O_NO_HEADERS = Opt(None, "no-headers", None, "no_headers",
+                   "do not show a header line")
+O_MIN_RESOURCES = Opt(None, "minimal-resources", "req", "min_resources",
+                      "minimal resources to be present on each in multiples"
+                      " of the standard allocation for not onlining standby"
+                      " nodes", "FACTOR", convert=_Float)
+O_TARGET_RESOURCES = Opt(None, "target-resources", "req", "target_resources",
+                         "target resources to be left on each node after"
+                         " squeezing in multiples of the standard"
+                         " allocation", "FACTOR", convert=_Float)
 
 
 class Options:
@@ -316,9 +328,8 @@ def LoadExternalData(opts):
     from ganeti.htools import luxi_backend
     cdata = luxi_backend.LoadData(opts.luxi or None)
   elif getattr(opts, "rapi", None) is not None:
-    raise UsageError("The RAPI backend (-m) is not available yet in this"
-                     " version; use -L on the master or -t with a file"
-                     " written by hscan")
+    from ganeti.htools import rapi_backend
+    cdata = rapi_backend.LoadData(opts.rapi)
   elif getattr(opts, "ialloc_src", None) is not None:
     raise UsageError("The iallocator backend (-I) is not available yet in"
                      " this version")

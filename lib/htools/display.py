@@ -31,6 +31,17 @@ def _Status(node):
   return " "
 
 
+def _Fixed(fmt, value):
+  """``fmt % value``, but NaN and infinities as Haskell's printf shows them
+  ("NaN", "Infinity", "-Infinity", padded to the format's width)."""
+  if value != value or value in (float("inf"), float("-inf")):
+    width = int(fmt[1:].split(".")[0] or 0)
+    word = "NaN" if value != value else \
+      ("Infinity" if value > 0 else "-Infinity")
+    return word.rjust(width)
+  return fmt % value
+
+
 # field: (header, numeric, formatter)
 NODE_FIELDS = {
   "idx": ("Index", True, lambda n: "%4d" % n.idx),
@@ -55,9 +66,9 @@ NODE_FIELDS = {
     str(i) for i in n.plist)),
   "slist": ("secondaries", True, lambda n: "[%s]" % ",".join(
     str(i) for i in n.slist)),
-  "pfmem": ("p_fmem", True, lambda n: "%6.4f" % n.p_mem),
-  "pfdsk": ("p_fdsk", True, lambda n: "%6.4f" % n.p_dsk),
-  "rcpu": ("r_cpu", True, lambda n: "%5.2f" % n.p_cpu),
+  "pfmem": ("p_fmem", True, lambda n: _Fixed("%6.4f", n.p_mem)),
+  "pfdsk": ("p_fdsk", True, lambda n: _Fixed("%6.4f", n.p_dsk)),
+  "rcpu": ("r_cpu", True, lambda n: _Fixed("%5.2f", n.p_cpu)),
   "cload": ("lCpu", True, lambda n: "%5.3f" % n.util_load.cpu),
   "mload": ("lMem", True, lambda n: "%5.3f" % n.util_load.mem),
   "dload": ("lDsk", True, lambda n: "%5.3f" % n.util_load.dsk),

@@ -11,6 +11,11 @@ from ganeti.htools import types as T
 NO_SECONDARY = -1
 
 
+#: the run states in which an instance uses its memory on its primary
+_USES_MEMORY = frozenset([T.ST_RUNNING, T.ST_ERROR_UP, T.ST_ERROR_NODEDOWN,
+                          T.ST_ERROR_NODEOFFLINE, T.ST_ERROR_WRONGNODE])
+
+
 class Instance:
   __slots__ = ("name", "alias", "mem", "dsk", "disks", "vcpus", "run_st",
                "pnode", "snode", "idx", "util", "movable", "auto_balance",
@@ -62,8 +67,13 @@ class Instance:
     return not (self.IsRunning() or self.IsOffline())
 
   def UsesMemory(self):
-    """Whether the instance's memory counts as used on its primary."""
-    return not self.forthcoming and self.NotOffline()
+    """Whether the instance's memory counts as used on its primary.
+
+    As in Ganeti 3.0: only instances that are (or may be) running use
+    memory; stopped (ADMIN_down, USER_down, ERROR_down), offline and
+    forthcoming ones do not.
+    """
+    return not self.forthcoming and self.run_st in _USES_MEMORY
 
   def UsesSecMem(self):
     """Whether a secondary must keep memory free to take this one over."""

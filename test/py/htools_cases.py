@@ -37,11 +37,21 @@ HINFO_CASES = {
   "print": ["-p", "--print-instances", "-q"],
 }
 
+#: option sets of hsqueeze (the plan, -C, both resource factors)
+HSQUEEZE_CASES = {
+  "default": [],
+  "verbose": ["-v", "-v", "-C"],
+  "resources": ["--target-resources=1", "--minimal-resources=3", "-C", "-v",
+                "-v"],
+  "expand": ["--minimal-resources=10", "--no-headers", "-C", "-v", "-v"],
+}
+
 #: program -> option sets (one line per program; the programs run as
 #: ``<program> -t FILE <options>`` on every test cluster)
 PROGRAMS = {
   "hbal": HBAL_CASES,
   "hinfo": HINFO_CASES,
+  "hsqueeze": HSQUEEZE_CASES,
 }
 
 
