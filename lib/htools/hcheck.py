@@ -240,11 +240,10 @@ def SimulateGroup(opts, nodes, instances):
   return (fin.nodes, fin.instances)
 
 
-def LoadCluster(program, opts):
-  """Load the cluster and mark the ``-O`` nodes offline, as upstream.
+def LoadData(opts):
+  """Load the cluster as upstream's loadExternalData (``-O`` not applied).
 
-  Loading errors come first; unknown ``-O`` names then stop the program
-  with upstream's message.
+  Warnings go to stderr unless the verbosity is 0.
   """
   offline = list(getattr(opts, "offline", []))
   opts.offline = []
@@ -254,6 +253,12 @@ def LoadCluster(program, opts):
     opts.offline = offline
   if opts.verbosity != 0:
     cli.PrintWarnings(warnings)
+  return cdata
+
+
+def OfflineNames(opts, cdata):
+  """The names of the ``-O`` nodes; unknown names stop the program."""
+  offline = getattr(opts, "offline", [])
   names = [n.name for n in cdata.nodes]
   found = [(n, loader.LookupName(names, n)) for n in offline]
   wrong = [n for (n, res) in found if res is None]
@@ -261,11 +266,16 @@ def LoadCluster(program, opts):
     # upstream keeps the -O names last first
     raise hbal.Abort("wrong node name(s) set as offline: %s\n" %
                      ",".join(reversed(wrong)))
-  off_names = set(res for (_, res) in found)
+  return set(res for (_, res) in found)
+
+
+def SetNodeStatus(opts, cdata, names=None):
+  """Mark the ``-O`` nodes (or the given ``names``) offline."""
+  if names is None:
+    names = OfflineNames(opts, cdata)
   for node in cdata.nodes:
-    if node.name in off_names:
+    if node.name in names:
       node.offline = True
-  return cdata
 
 
 def _Split(cdata):
@@ -290,7 +300,8 @@ def Run(opts):
     raise hbal.Abort("This program doesn't take any arguments.")
   verbose = opts.verbosity
   nosim = opts.no_simulation
-  cdata = LoadCluster(PROGRAM, opts)
+  cdata = LoadData(opts)
+  SetNodeStatus(opts, cdata)
   split = _Split(cdata)
   if machine:
     PrintKeys(("GROUP_UUID_%d" % g.idx, g.uuid) for g in cdata.groups)
