@@ -21,8 +21,10 @@ internal error; :class:`MissingNode` reports that case so the programs
 can do the same.
 """
 
-from ganeti.htools import metrics
+import math
+
 from ganeti.htools import moves as M
+from ganeti.htools import scoring
 from ganeti.htools import types as T
 
 #: Templates whose instances move freely inside a group (no data copy)
@@ -46,8 +48,31 @@ def Find(nodes, idx):
     raise MissingNode(idx)
 
 
-def _Score(nodes):
-  return metrics.CompCV([nodes[k] for k in sorted(nodes)])
+def _Best(nodes, candidates):
+  """The (changed nodes, payload) of the best candidate, or None.
+
+  ``candidates`` are (changed {idx: Node}, payload) in target order; the
+  best one gives the lowest group score, the later one on ties (upstream
+  keeps a new solution unless the old one is strictly better).  Scores
+  are ranked fast; the ones within the tie window of the best are
+  compared with upstream's arithmetic.
+  """
+  if not candidates:
+    return None
+  scorer = scoring.Scorer(nodes)
+  fast = [scorer.Score(changed) for (changed, _) in candidates]
+  if all(math.isfinite(f) for f in fast):
+    low = min(fast)
+    near = [c for (f, c) in zip(fast, candidates)
+            if f <= low + scoring.TIE_WINDOW]
+  else:
+    near = candidates
+  best = None
+  for cand in near:
+    score = scorer.ExactScore(cand[0])
+    if best is None or not best[0] < score:
+      best = (score, cand)
+  return best[1]
 
 
 def Failover(nodes, instances, idx):
@@ -70,27 +95,26 @@ def Failover(nodes, instances, idx):
 def MoveShared(nodes, instances, idx, targets):
   """Move the shared-storage instance ``idx`` to the best of ``targets``.
 
-  The best target is the one with the lowest group score after the move
-  (the later one on ties).  Raises MoveFailure if none accepts it.
+  The best target gives the lowest group score after the move (see
+  :func:`_Best`).  Raises MoveFailure if none accepts the instance.
   """
   inst = instances[idx]
-  best = None
+  candidates = []
   for ndx in targets:
     try:
       (changed, new_inst, _, _) = M.ApplyMove(
         nodes, inst, M.Move(M.FAILOVER_TO_ANY, ndx), force=True)
     except T.MoveFailure:
       continue
-    new_nodes = dict(nodes)
-    new_nodes.update(changed)
-    score = _Score(new_nodes)
-    if best is None or not best[0] < score:
-      best = (score, new_nodes, new_inst)
+    candidates.append((changed, new_inst))
+  best = _Best(nodes, candidates)
   if best is None:
     raise T.MoveFailure(T.FailMode.FailN1)
+  new_nodes = dict(nodes)
+  new_nodes.update(best[0])
   new_insts = dict(instances)
-  new_insts[idx] = best[2]
-  return (best[1], new_insts)
+  new_insts[idx] = best[1]
+  return (new_nodes, new_insts)
 
 
 def Recreate(nodes, inst, targets):
@@ -99,23 +123,21 @@ def Recreate(nodes, inst, targets):
   The instance must fit the target's policy; soft errors are ignored.
   Raises MoveFailure if no target accepts it.
   """
-  best = None
+  candidates = []
   for ndx in targets:
     node = nodes[ndx]
     if inst.MatchesPolicy(node.ipolicy, node.excl_storage) is not None:
       continue
     try:
-      new_node = node.AddPri(inst, force=True)
+      candidates.append(({ndx: node.AddPri(inst, force=True)}, None))
     except T.MoveFailure:
       continue
-    new_nodes = dict(nodes)
-    new_nodes[ndx] = new_node
-    score = _Score(new_nodes)
-    if best is None or not best[0] < score:
-      best = (score, new_nodes)
+  best = _Best(nodes, candidates)
   if best is None:
     raise T.MoveFailure(T.FailMode.FailN1)
-  return best[1]
+  new_nodes = dict(nodes)
+  new_nodes.update(best[0])
+  return new_nodes
 
 
 def CanEvacuateNode(nodes, instances, node):
