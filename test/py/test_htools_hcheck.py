@@ -179,3 +179,16 @@ def test_differential_against_upstream(tmp_path, args):
                         capture_output=True, text=True)
     assert _Run(["-t", str(path)] + args) == \
       (up.stdout, up.stderr, up.returncode), (seed, args)
+
+
+def test_text_sections_as_upstream(tmp_path):
+  # more than five sections: the rest is ignored; fewer than four: error
+  node = "n1|1024|0|512|100|50|4|M|u|1\n"
+  many = tmp_path / "many.data"
+  many.write_text("g|u|preferred||\n\n" + node + "\n\n\n\n\n\n\n")
+  assert _Run(["-t", str(many), "--no-simulation", "-q"])[2] == 0
+  few = tmp_path / "few.data"
+  few.write_text("g|u|preferred||\n\n" + node)
+  assert _Run(["-t", str(few)])[1] == (
+    "Error: failed to load data, aborting: Invalid format of the input"
+    " file: 2 sections instead of 4 or more\n")
