@@ -177,6 +177,13 @@ O_STATIC_KVM_NODE_MEMORY = Opt(None, "static-kvm-node-memory", "req",
                                " reported by hypervisor. Use 0 to take value"
                                " reported from hypervisor.", "N",
                                convert=_Int)
+O_JOB_DELAY = Opt(None, "job-delay", "req", "job_delay", "insert this much"
+                  " delay before the execution of repair jobs to allow the"
+                  " tool to continue processing instances", "SECONDS")
+O_DRY_RUN = Opt(None, "dry-run", None, "dry_run", "do not execute any"
+                " commands and just report what would be done")
+O_HELP_COMPLETION = Opt(None, "help-completion", None, "help_completion",
+                        "show completion info")
 
 
 class Options:

@@ -118,7 +118,7 @@ class BaseHypervisor:
 
   def GetNodeInfo(self, hvparams=None):
     """Dict with memory_total, memory_free, memory_dom0, cpu_total,
-    cpu_nodes, cpu_sockets (and optionally hv_version)."""
+    cpu_dom0, cpu_nodes, cpu_sockets (and optionally hv_version)."""
     raise NotImplementedError
 
   def BalloonInstanceMemory(self, instance, mem):
@@ -265,6 +265,9 @@ def GetLinuxNodeInfo(meminfo="/proc/meminfo", cpuinfo="/proc/cpuinfo"):
     (cpu_total, sockets) = ParseCpuinfo(fh.read())
   total = mem.get("MemTotal", 0)
   free = mem.get("MemFree", 0) + mem.get("Buffers", 0) + mem.get("Cached", 0)
+  cpu_total = cpu_total or 1
+  # the host OS can use every cpu (Ganeti reports cpu_dom0 = cpu_total
+  # outside Xen; htools read it as the node's "cnos")
   return {"memory_total": total, "memory_free": free,
-          "memory_dom0": total - free, "cpu_total": cpu_total or 1,
-          "cpu_nodes": 1, "cpu_sockets": sockets}
+          "memory_dom0": total - free, "cpu_total": cpu_total,
+          "cpu_dom0": cpu_total, "cpu_nodes": 1, "cpu_sockets": sockets}
