@@ -138,6 +138,45 @@ O_PRIORITY = Opt(None, "priority", "req", "priority", "set the priority of"
 O_VERSION = Opt("V", "version", None, "version", "show the version of the"
                 " program")
 O_HELP = Opt("h", "help", None, "help", "show help")
+# hcheck and hroller
+O_MACHINE_READABLE = Opt(None, "machine-readable", "opt", "machine_readable",
+                         "enable machine readable output (pass either 'yes'"
+                         " or 'no' to explicitly control the flag, or without"
+                         " an argument defaults to yes)", "CHOICE",
+                         const="yes")
+O_NO_SIMULATION = Opt(None, "no-simulation", None, "no_simulation",
+                      "do not perform rebalancing simulation")
+O_NO_CAPACITY_CHECKS = Opt(None, "no-capacity-checks", None,
+                           "no_capacity_checks", "disable capacity checks"
+                           " (like global N+1 redundancy)")
+O_OFFLINE_MAINTENANCE = Opt(None, "offline-maintenance", None,
+                            "offline_maintenance", "Schedule offline"
+                            " maintenance, i.e., pretend that all instance"
+                            " are offline.")
+O_NO_HEADERS = Opt(None, "no-headers", None, "no_headers",
+                   "do not show a header line")
+O_NODE_TAGS = Opt(None, "node-tags", "req", "node_tags", "Restrict to nodes"
+                  " with the given tags", "TAG,...", convert=_CommaList)
+O_PRINT_MOVES = Opt(None, "print-moves", None, "print_moves",
+                    "print the moves of the instances")
+O_FULL_EVACUATION = Opt(None, "full-evacuation", None, "full_evacuation",
+                        "fully evacuate the nodes to be rebooted")
+O_SKIP_NON_REDUNDANT = Opt(None, "skip-non-redundant", None,
+                           "skip_non_redundant", "Skip nodes that host a"
+                           " non-redundant instance")
+O_IGNORE_NON_REDUNDANT = Opt(None, "ignore-non-redundant", None,
+                             "ignore_non_redundant", "Pretend that there are"
+                             " no non-redundant instances in the cluster")
+O_FORCE = Opt("f", "force", None, "force", "force the execution of this"
+              " program, even if warnings would otherwise prevent it")
+O_ONE_STEP_ONLY = Opt(None, "one-step-only", None, "one_step_only",
+                      "Only do the first step")
+O_STATIC_KVM_NODE_MEMORY = Opt(None, "static-kvm-node-memory", "req",
+                               "static_kvm_node_memory", "use static node"
+                               " memory [in MB] on KVM instead of value"
+                               " reported by hypervisor. Use 0 to take value"
+                               " reported from hypervisor.", "N",
+                               convert=_Int)
 O_JOB_DELAY = Opt(None, "job-delay", "req", "job_delay", "insert this much"
                   " delay before the execution of repair jobs to allow the"
                   " tool to continue processing instances", "SECONDS")

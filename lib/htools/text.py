@@ -167,10 +167,11 @@ def ParseData(text):
   sections = _Sections(text)
   if len(sections) == 4:
     sections.append([])
-  if len(sections) != 5:
+  if len(sections) < 5:
     raise LoaderError("Invalid format of the input file: %d sections"
-                      " instead of 4 or 5" % len(sections))
-  (glines, nlines, ilines, ctags, plines) = sections
+                      " instead of 4 or more" % len(sections))
+  # as upstream, sections after the fifth are ignored
+  (glines, nlines, ilines, ctags, plines) = sections[:5]
   groups = AssignIndices([_LoadGroup(line.split("|")) for line in glines])
   by_uuid = dict((g.uuid, g.idx) for g in groups)
   nodes = AssignIndices([_LoadNode(by_uuid, line.split("|"))

@@ -46,12 +46,34 @@ HSQUEEZE_CASES = {
   "expand": ["--minimal-resources=10", "--no-headers", "-C", "-v", "-v"],
 }
 
+#: option sets for hcheck
+HCHECK_CASES = {
+  "default": [],
+  "machine": ["--machine-readable"],
+  "verbose": ["-v", "-v", "--no-capacity-checks"],
+  "nosim": ["--no-simulation", "--machine-readable=yes", "-O", "node-01"],
+  "tuning": ["--no-disk-moves", "-l", "2", "-e", "0.5", "--max-cpu=2",
+             "--min-disk=0.1", "-g", "0.2", "--min-gain-limit", "5"],
+}
+
+#: option sets for hroller
+HROLLER_CASES = {
+  "default": ["-v", "-v", "-v"],
+  "moves": ["--print-moves", "--full-evacuation"],
+  "offline": ["--offline-maintenance", "--print-moves", "--one-step-only"],
+  "redundancy": ["--skip-non-redundant", "--no-headers"],
+  "ignore": ["--ignore-non-redundant", "--full-evacuation", "--print-moves",
+             "-G", "group-01"],
+}
+
 #: program -> option sets (one line per program; the programs run as
 #: ``<program> -t FILE <options>`` on every test cluster)
 PROGRAMS = {
   "hbal": HBAL_CASES,
   "hinfo": HINFO_CASES,
   "hsqueeze": HSQUEEZE_CASES,
+  "hcheck": HCHECK_CASES,
+  "hroller": HROLLER_CASES,
 }
 
 
