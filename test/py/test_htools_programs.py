@@ -191,3 +191,23 @@ def test_fast_scores_equal_exact_scores():
     srch = search.Search(opts, table)
     changed = frozenset()
   assert checked > 1000
+
+
+def test_failover_from_offline_primary_forces_the_secondary(tmp_path):
+  """Failing over from an offline primary adds the old primary as the new
+  secondary even where it would break a soft limit (upstream 3.0.2's
+  Failover move): here both instances leave offline node-03."""
+  import htools_mixcluster
+  path = tmp_path / "mix61.data"
+  path.write_text(htools_mixcluster.MixedCluster(61))
+  args = ["-t", str(path), "-G", "group-1", "-O", "node-01", "-O",
+          "node-03", "-C"]
+  got = RunHbal(args)
+  assert got["rc"] == 0
+  assert "1. inst-012 node-03:node-04 => node-04:node-03" in got["out"]
+  assert "2. inst-016 node-03:node-04 => node-04:node-03" in got["out"]
+  assert "Solution length=2\n" in got["out"]
+  if os.path.exists(UPSTREAM_HBAL):
+    up = subprocess.run([UPSTREAM_HBAL] + args, capture_output=True,
+                        text=True)
+    assert got == {"out": up.stdout, "err": up.stderr, "rc": up.returncode}
