@@ -349,10 +349,13 @@ def LoadUtilFile(path, instances):
   return result
 
 
-def LoadExternalData(opts):
+def LoadExternalData(opts, defer_offline_check=False):
   """Load the cluster from the selected backend and prepare it.
 
-  Returns (ClusterData, warnings).
+  Returns (ClusterData, warnings).  ``-O`` names that are not nodes stop
+  the program (:class:`UsageError`); with ``defer_offline_check`` the
+  caller does it with :func:`CheckOfflineNames` where upstream's program
+  does (after its first output lines).
   """
   sources = [s for s in (opts.text_data, getattr(opts, "rapi", None),
                          getattr(opts, "luxi", None),
@@ -384,8 +387,9 @@ def LoadExternalData(opts):
   offline = getattr(opts, "offline", [])
   names = [n.name for n in cdata.nodes]
   unknown = [n for n in offline if loader.LookupName(names, n) is None]
-  if unknown:
-    raise loader.LoaderError("Unknown node(s): %s" % ", ".join(unknown))
+  cdata.wrong_offline = unknown
+  if not defer_offline_check:
+    CheckOfflineNames(cdata)
   off_names = set(loader.LookupName(names, n) for n in offline)
   for node in cdata.nodes:
     if node.name in off_names:
@@ -400,6 +404,15 @@ def LoadExternalData(opts):
       node.SetMdsk(opts.min_disk)
   warnings = loader.CheckData(cdata.nodes, cdata.instances)
   return (cdata, warnings)
+
+
+def CheckOfflineNames(cdata):
+  """Stop (UsageError) if some ``-O`` names are not nodes of ``cdata``."""
+  unknown = cdata.wrong_offline
+  if unknown:
+    # upstream's message (its list is kept last name first) and empty line
+    raise UsageError("wrong node name(s) set as offline: %s\n" %
+                     ",".join(reversed(unknown)))
 
 
 def PrintWarnings(warnings):

@@ -299,12 +299,15 @@ def Run(opts):
   if opts.args:
     raise Abort("This program doesn't take any arguments.")
   verbose = opts.verbosity
-  (cdata, warnings) = cli.LoadExternalData(opts)
+  (cdata, warnings) = cli.LoadExternalData(opts,
+                                           defer_offline_check=True)
   if verbose >= 1:
     cli.PrintWarnings(warnings)
   if verbose > 1:
     _Out("Loaded cluster tags: " + ",".join(cdata.tags))
     _Out("Loaded cluster ipolicy: " + cli.ShowIPolicy(cdata.ipolicy))
+  sys.stdout.flush()
+  cli.CheckOfflineNames(cdata)
   all_nodes = cdata.nodes
   all_insts = cdata.instances
   if not all_insts:

@@ -30,13 +30,16 @@ def Run(opts):
   if opts.args:
     raise hbal.Abort("This program doesn't take any arguments.")
   verbose = opts.verbosity
-  (cdata, warnings) = cli.LoadExternalData(opts)
+  (cdata, warnings) = cli.LoadExternalData(opts,
+                                           defer_offline_check=True)
   if verbose >= 1:
     cli.PrintWarnings(warnings)
   out = sys.stdout.write
   out("Loaded cluster tags: %s\n" % ",".join(cdata.tags))
   if verbose > 2:
     out("Loaded cluster ipolicy: %s\n" % cli.ShowIPolicy(cdata.ipolicy))
+  sys.stdout.flush()
+  cli.CheckOfflineNames(cdata)
   nodes = cdata.nodes
   insts = cdata.instances
   if not insts and verbose > 1:

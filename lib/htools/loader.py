@@ -48,6 +48,8 @@ class ClusterData:
   """Groups, nodes and instances (lists, position = index), tags, policy."""
 
   def __init__(self, groups, nodes, instances, tags, ipolicy):
+    #: ``-O`` names that matched no node (see cli.CheckOfflineNames)
+    self.wrong_offline = []
     self.groups = groups
     self.nodes = nodes
     self.instances = instances

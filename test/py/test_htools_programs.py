@@ -211,3 +211,18 @@ def test_failover_from_offline_primary_forces_the_secondary(tmp_path):
     up = subprocess.run([UPSTREAM_HBAL] + args, capture_output=True,
                         text=True)
     assert got == {"out": up.stdout, "err": up.stderr, "rc": up.returncode}
+
+
+@pytest.mark.parametrize("program", ["hbal", "hinfo"])
+def test_wrong_offline_names(program):
+  path = os.path.join(htools_cases.DATA_DIR, "n1-failure.data")
+  args = ["-t", path, "-v", "-v", "-v", "-O", "nosuch", "-O", "other"]
+  got = RunProgram(program, args)
+  assert got["rc"] == 1
+  assert got["err"].endswith(
+    "Error: wrong node name(s) set as offline: other,nosuch\n\n")
+  assert "Loaded cluster tags: " in got["out"]
+  binary = os.path.join(htools_cases.UPSTREAM_BIN, program)
+  if os.path.exists(binary):
+    up = subprocess.run([binary] + args, capture_output=True, text=True)
+    assert got == {"out": up.stdout, "err": up.stderr, "rc": up.returncode}
