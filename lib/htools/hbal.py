@@ -382,9 +382,11 @@ def Run(opts):
                "Commands to run to reach the above solution:",
                opts.print_commands, FormatCmds(jobsets))
   all_fin_nodes = [fin.nodes.get(n.idx, n) for n in all_nodes]
-  all_fin_insts = [fin.instances.get(i.idx, i) for i in all_insts]
-  fin_cdata = loader.ClusterData(cdata.groups, all_fin_nodes, all_fin_insts,
-                                 cdata.tags, cdata.ipolicy)
+  # as upstream, the balanced state holds only the balanced group
+  fin_cdata = loader.ClusterData(
+    cdata.groups, [fin.nodes.get(n.idx, n) for n in nodes],
+    [fin.instances.get(i.idx, i) for i in instances], cdata.tags,
+    cdata.ipolicy)
   SaveData(opts.save, "balanced", "after balancing", fin_cdata)
   fin_insts = list(fin.instances.values())
   PrintInsts(opts.print_instances, "Final", all_fin_nodes, fin_insts)

@@ -250,7 +250,9 @@ def SerializeCluster(cdata):
                                 ",".join(g.tags), ",".join(g.networks))
             for g in cdata.groups]
   nlines = [SerializeNode(cdata.groups, n) for n in cdata.nodes]
-  ilines = [SerializeInstance(cdata.nodes, i) for i in cdata.instances]
+  # by index: the document may hold a part of the cluster (one group)
+  by_idx = dict((n.idx, n) for n in cdata.nodes)
+  ilines = [SerializeInstance(by_idx, i) for i in cdata.instances]
   plines = [SerializeIPolicy("", cdata.ipolicy)]
   plines.extend(SerializeIPolicy(g.name, g.ipolicy) for g in cdata.groups)
   parts = []

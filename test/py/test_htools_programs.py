@@ -226,3 +226,23 @@ def test_wrong_offline_names(program):
   if os.path.exists(binary):
     up = subprocess.run([binary] + args, capture_output=True, text=True)
     assert got == {"out": up.stdout, "err": up.stderr, "rc": up.returncode}
+
+
+def test_save_with_group_holds_only_that_group(tmp_path):
+  import htools_mixcluster
+  path = tmp_path / "mix61.data"
+  path.write_text(htools_mixcluster.MixedCluster(61))
+  got = RunHbal(["-t", str(path), "-G", "group-1", "-S",
+                 str(tmp_path / "ours")])
+  assert got["rc"] == 0
+  orig = text.LoadFile(str(tmp_path / "ours.original"))
+  bal = text.LoadFile(str(tmp_path / "ours.balanced"))
+  assert len(orig.nodes) == 5
+  assert [n.name for n in bal.nodes] == ["node-03", "node-04"]
+  assert all(i.pnode in (0, 1) for i in bal.instances)
+  if os.path.exists(UPSTREAM_HBAL):
+    subprocess.run([UPSTREAM_HBAL, "-t", str(path), "-G", "group-1", "-S",
+                    str(tmp_path / "up")], capture_output=True, check=True)
+    for suffix in ("original", "balanced"):
+      assert (tmp_path / ("ours." + suffix)).read_text() == \
+        (tmp_path / ("up." + suffix)).read_text()
