@@ -27,6 +27,18 @@ def _EnsureInstanceExists(cl, name):
                                errors.ECODE_NOENT)
 
 
+def _CheckTargetChoice(opts):
+  """Failover and migrate take an iallocator (-I) or a target node (-n),
+  not both.
+
+  @raise errors.OpPrereqError: both were given
+  """
+  if opts.iallocator and opts.dst_node:
+    raise errors.OpPrereqError("Specify either an iallocator (-I), or a"
+                               " target node (-n) but not both",
+                               errors.ECODE_INVAL)
+
+
 def ConvertNicDiskModifications(mods):
   """``--net``/``--disk`` values to [(action, identifier, params)].
 
@@ -137,10 +149,7 @@ def FailoverInstance(opts, args):
   """Fail over an instance (asks for confirmation unless -f)."""
   cl = GetClient()
   name = args[0]
-  if opts.iallocator and opts.dst_node:
-    raise errors.OpPrereqError("Specify either an iallocator (-I), or a"
-                               " target node (-n) but not both",
-                               errors.ECODE_INVAL)
+  _CheckTargetChoice(opts)
   if not opts.force:
     _EnsureInstanceExists(cl, name)
     if not cli.AskUser("Failover will happen to image %s. This requires a"
@@ -159,10 +168,7 @@ def MigrateInstance(opts, args):
   """Migrate an instance (asks for confirmation unless -f)."""
   cl = GetClient()
   name = args[0]
-  if opts.iallocator and opts.dst_node:
-    raise errors.OpPrereqError("Specify either an iallocator (-I), or a"
-                               " target node (-n) but not both",
-                               errors.ECODE_INVAL)
+  _CheckTargetChoice(opts)
   if not opts.force:
     _EnsureInstanceExists(cl, name)
     if opts.cleanup:
