@@ -306,11 +306,21 @@ def _OobStatusText(command, status, payload):
   return "invoked"
 
 
+def _PrintNodeStatus(opts, data, errs):
+  """Print the [node, status] rows of an out-of-band command as a table
+  ("Node", "Status"); EXIT_FAILURE if ``errs`` (the count of failed
+  nodes), else EXIT_SUCCESS."""
+  headers = None if opts.no_headers else {"node": "Node",
+                                          "status": "Status"}
+  for line in GenerateTable(separator=opts.separator, headers=headers,
+                            fields=["node", "status"], data=data):
+    ToStdout(line)
+  return constants.EXIT_FAILURE if errs else constants.EXIT_SUCCESS
+
+
 def PowerNode(opts, args):
   """gnt-node power on|off|cycle|status [nodes...] (out-of-band)."""
   command = args.pop(0)
-  headers = None if opts.no_headers else {"node": "Node",
-                                          "status": "Status"}
   if command not in _LIST_POWER_COMMANDS:
     ToStderr("power subcommand %s not supported." % command)
     return constants.EXIT_FAILURE
@@ -341,10 +351,7 @@ def PowerNode(opts, args):
     if status != qfields.RS_NORMAL:
       errs += 1
     data.append([node_name, _OobStatusText(oob_command, status, payload)])
-  for line in GenerateTable(separator=opts.separator, headers=headers,
-                            fields=["node", "status"], data=data):
-    ToStdout(line)
-  return constants.EXIT_FAILURE if errs else constants.EXIT_SUCCESS
+  return _PrintNodeStatus(opts, data, errs)
 
 
 def Health(opts, args):
@@ -352,8 +359,6 @@ def Health(opts, args):
   op = opcodes.OpOobCommand(node_names=args, command=oob.OOB_HEALTH,
                             timeout=opts.oob_timeout)
   result = SubmitOpCode(op, opts=opts)
-  headers = None if opts.no_headers else {"node": "Node",
-                                          "status": "Status"}
   errs = 0
   data = []
   for ((_, node_name), (status, payload)) in result:
@@ -366,10 +371,7 @@ def Health(opts, args):
     else:
       errs += 1
       data.append([node_name, qfields.RSS_DESCRIPTION[status][0]])
-  for line in GenerateTable(separator=opts.separator, headers=headers,
-                            fields=["node", "status"], data=data):
-    ToStdout(line)
-  return constants.EXIT_FAILURE if errs else constants.EXIT_SUCCESS
+  return _PrintNodeStatus(opts, data, errs)
 
 
 def ListVolumes(opts, args):
