@@ -39,6 +39,21 @@ def _CheckTargetChoice(opts):
                                errors.ECODE_INVAL)
 
 
+def MigrationMode(opts):
+  """The migration mode that --non-live (``opts.live``) and
+  --migration-mode ask for (None: the hypervisor's default).
+
+  @raise errors.OpPrereqError: both options were given
+  """
+  if not opts.live and opts.migration_mode is not None:
+    raise errors.OpPrereqError("Only one of the --non-live and"
+                               " --migration-mode options can be passed",
+                               errors.ECODE_INVAL)
+  if not opts.live:
+    return constants.HT_MIGRATION_NONLIVE
+  return opts.migration_mode
+
+
 def ConvertNicDiskModifications(mods):
   """``--net``/``--disk`` values to [(action, identifier, params)].
 
@@ -180,12 +195,7 @@ def MigrateInstance(opts, args):
              " to bugs in the hypervisor). Continue?")
     if not cli.AskUser(text):
       return 1
-  if not opts.live and opts.migration_mode is not None:
-    raise errors.OpPrereqError("Only one of the --non-live and"
-                               " --migration-mode options can be passed",
-                               errors.ECODE_INVAL)
-  mode = (constants.HT_MIGRATION_NONLIVE if not opts.live
-          else opts.migration_mode)
+  mode = MigrationMode(opts)
   op = opcodes.OpInstanceMigrate(
     instance_name=name, mode=mode, cleanup=opts.cleanup,
     iallocator=opts.iallocator, target_node=opts.dst_node,

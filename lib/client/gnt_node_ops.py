@@ -20,6 +20,7 @@ from ganeti.cli_opts import (cli_option, ArgNode, ArgChoice, ArgFile,
                              DRY_RUN_OPT, NOHDR_OPT, SEP_OPT, USEUNITS_OPT,
                              FIELDS_OPT, IGNORE_IPOLICY_OPT, CONFIRM_OPT,
                              AUTO_PROMOTE_OPT)
+from ganeti.client.gnt_instance_move import MigrationMode
 
 _SUBMIT_OPTS = [SUBMIT_OPT, PRINT_JOBID_OPT]
 
@@ -266,15 +267,7 @@ def MigrateNode(opts, args):
     return constants.EXIT_CONFIRMATION
   if not pinst:
     return 0
-  if not opts.live and opts.migration_mode is not None:
-    raise errors.OpPrereqError("Only one of the --non-live and "
-                               "--migration-mode options can be passed",
-                               errors.ECODE_INVAL)
-  if not opts.live:
-    mode = constants.HT_MIGRATION_NONLIVE
-  else:
-    mode = opts.migration_mode
-  op = opcodes.OpNodeMigrate(node_name=args[0], mode=mode,
+  op = opcodes.OpNodeMigrate(node_name=args[0], mode=MigrationMode(opts),
                              iallocator=opts.iallocator,
                              target_node=opts.dst_node,
                              allow_runtime_changes=opts.allow_runtime_chgs,
