@@ -157,3 +157,19 @@ def WaitFor(fn, timeout=30.0, interval=0.05, what="condition"):
     if time.monotonic() > deadline:
       raise AssertionError("Timed out waiting for %s" % what)
     time.sleep(interval)
+
+
+def PidFileFree(pidfile):
+  """Whether the daemon of ``pidfile`` has exited: nobody holds its lock
+  on the file any more.  (The thread group leader of a killed
+  multi-threaded process can be a zombie while other threads still hold
+  its files, so the PID alone does not tell.)"""
+  import fcntl
+  fd = os.open(pidfile, os.O_RDONLY)
+  try:
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+  except BlockingIOError:
+    return False
+  finally:
+    os.close(fd)
+  return True

@@ -9,7 +9,6 @@ it master is outvoted; the external master IP script moves with the
 master; an offline node (its daemon stopped) blocks nothing.
 """
 
-import fcntl
 import os
 import shutil
 import signal
@@ -48,23 +47,12 @@ def _Master(vc, node="node1"):
   return vc.Check("gnt-cluster getmaster", node=node).strip()
 
 
-def _Gone(vc, node):
-  """Whether the masterd of ``node`` has exited (its pid file is free)."""
-  fd = os.open(vc.PidFile("ganeti-masterd", node), os.O_RDONLY)
-  try:
-    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-  except BlockingIOError:
-    return False
-  finally:
-    os.close(fd)
-  return True
-
-
 def _KillMasterd(vc, node):
   pid = vc.DaemonPid("ganeti-masterd", node)
   assert pid
   os.kill(pid, signal.SIGKILL)
-  vcluster.WaitFor(lambda: _Gone(vc, node), timeout=30,
+  vcluster.WaitFor(lambda: vcluster.PidFileFree(
+                     vc.PidFile("ganeti-masterd", node)), timeout=30,
                    what="masterd of %s gone" % node)
 
 
