@@ -6,11 +6,14 @@ Commands run with the master's (or a node's) environment, exactly as an
 administrator's shell after sourcing ``DIR/env``.
 """
 
+import contextlib
 import os
 import random
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(
@@ -173,3 +176,18 @@ def PidFileFree(pidfile):
   finally:
     os.close(fd)
   return True
+
+
+@contextlib.contextmanager
+def Running(prefix, nodes=3):
+  """A new virtual cluster of ``nodes`` nodes in a temporary directory
+  (named after ``prefix``), stopped and removed when the block ends."""
+  tmp = tempfile.mkdtemp(prefix=prefix)
+  try:
+    cluster = VirtualCluster(os.path.join(tmp, "vc"), nodes=nodes).Start()
+    try:
+      yield cluster
+    finally:
+      cluster.Stop()
+  finally:
+    shutil.rmtree(tmp, ignore_errors=True)

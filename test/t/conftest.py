@@ -15,14 +15,9 @@ import vcluster  # noqa: E402
 
 @pytest.fixture
 def fresh_cluster():
-  """A new 3-node virtual cluster, stopped after the test."""
-  tmp = tempfile.mkdtemp(prefix="pyganeti-vc-")
-  cluster = vcluster.VirtualCluster(os.path.join(tmp, "vc"), nodes=3)
-  cluster.Start()
-  try:
+  """A new 3-node virtual cluster, stopped and removed after the test."""
+  with vcluster.Running("pyganeti-vc-", nodes=3) as cluster:
     yield cluster
-  finally:
-    cluster.Stop()
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,6 @@ import hashlib
 import os
 import shutil
 import subprocess
-import tempfile
 
 import pytest
 
@@ -36,14 +35,8 @@ _HOOK_SCRIPT = "50-record"
 
 @pytest.fixture(scope="module")
 def _module_cluster():
-  tmp = tempfile.mkdtemp(prefix="pyganeti-bd-")
-  vc = vcluster.VirtualCluster(os.path.join(tmp, "vc"), nodes=3)
-  vc.Start()
-  try:
+  with vcluster.Running("pyganeti-bd-", nodes=3) as vc:
     yield vc
-  finally:
-    vc.Stop()
-    shutil.rmtree(tmp, ignore_errors=True)
 
 
 @pytest.fixture

@@ -10,9 +10,7 @@ master; an offline node (its daemon stopped) blocks nothing.
 """
 
 import os
-import shutil
 import signal
-import tempfile
 
 import pytest
 import vcluster
@@ -32,15 +30,9 @@ pytestmark = [pytest.mark.cluster]
 
 @pytest.fixture(scope="module")
 def cluster():
-  tmp = tempfile.mkdtemp(prefix="pyganeti-mf-")
-  vc = vcluster.VirtualCluster(os.path.join(tmp, "vc"), nodes=3)
-  vc.Start()
-  vc.InstallTestOSes(["test-api20"])
-  try:
+  with vcluster.Running("pyganeti-mf-", nodes=3) as vc:
+    vc.InstallTestOSes(["test-api20"])
     yield vc
-  finally:
-    vc.Stop()
-    shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _Master(vc, node="node1"):
