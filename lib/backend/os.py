@@ -364,10 +364,7 @@ def TailFile(path, lines=_TAIL_LINES):
     return []
 
 
-def _ToInstance(inst_dict):
-  if isinstance(inst_dict, objects.Instance):
-    return inst_dict
-  return objects.Instance.FromDict(inst_dict)
+_ToInstance = bdev.ToInstance
 
 
 def InstanceOsAdd(instance_osp, reinstall, debug):
