@@ -517,6 +517,20 @@ class LockSet:
       self._lockdict[mname].release()
       self._DelOwned(mname)
 
+  def _OwnedNames(self, what, names):
+    """(every owned member, the owned members ``names`` selects: all of
+    them for None) for the operation ``what``; asserts that this thread
+    owns the set and each of ``names``."""
+    _Assert(self.is_owned(),
+            "%s() on lock set %s while not owner" % (what, self.name))
+    owned = self.list_owned()
+    if names is None:
+      return (owned, owned)
+    names = set(self._NameList(names))
+    _Assert(owned.issuperset(names),
+            "%s() on unheld resources %s" % (what, names - owned))
+    return (owned, names)
+
   def release(self, names=None):
     """Release ``names`` (default: everything owned in this set).
 
@@ -524,15 +538,7 @@ class LockSet:
     no longer holds the whole set.
 
     """
-    _Assert(self.is_owned(),
-            "release() on lock set %s while not owner" % self.name)
-    owned = self.list_owned()
-    if names is None:
-      names = owned
-    else:
-      names = set(self._NameList(names))
-      _Assert(owned.issuperset(names),
-              "release() on unheld resources %s" % (names - owned))
+    (_, names) = self._OwnedNames("release", names)
     if self._lock.is_owned():
       self._lock.release()
     self._ReleaseMembers(names)
@@ -543,15 +549,7 @@ class LockSet:
     The set-level lock is downgraded too once no member is held exclusively.
 
     """
-    _Assert(self.is_owned(),
-            "downgrade() on lock set %s while not owner" % self.name)
-    owned = self.list_owned()
-    if names is None:
-      names = owned
-    else:
-      names = set(self._NameList(names))
-      _Assert(owned.issuperset(names),
-              "downgrade() on unheld resources %s" % (names - owned))
+    (owned, names) = self._OwnedNames("downgrade", names)
     for mname in names:
       self._lockdict[mname].downgrade()
     if (self._lock.is_owned(shared=0) and

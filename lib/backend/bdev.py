@@ -41,10 +41,21 @@ _DISK_LINK_SEP = ":"
 _DD_BLOCK_SIZE = 1024 * 1024
 
 
-def _ToDisk(disk):
+def ToDisk(disk):
+  """An L{objects.Disk} from a disk object or its dict (as RPC sends)."""
   if isinstance(disk, objects.Disk):
     return disk
   return objects.Disk.FromDict(disk)
+
+
+_ToDisk = ToDisk
+
+
+def ToInstance(inst):
+  """An L{objects.Instance} from an instance object or its dict."""
+  if isinstance(inst, objects.Instance):
+    return inst
+  return objects.Instance.FromDict(inst)
 
 
 def _Name(disk):
@@ -162,10 +173,9 @@ def _InstanceName(instance):
 
 
 def _ToInstance(instance):
-  if isinstance(instance, objects.Instance):
-    return instance
-  if isinstance(instance, dict):
-    return objects.Instance.FromDict(instance)
+  """L{ToInstance}, also accepting a bare instance name."""
+  if isinstance(instance, (objects.Instance, dict)):
+    return ToInstance(instance)
   return objects.Instance(name=instance, hypervisor=None)
 
 

@@ -17,7 +17,6 @@ import logging
 
 from ganeti import errors
 from ganeti import netutils
-from ganeti import objects
 from ganeti.backend import _Fail
 from ganeti.backend import bdev
 from ganeti.storage import drbd
@@ -35,10 +34,7 @@ ATTACH_NET_TIMEOUT = 2 * 60
 #: separator between instance name and disk index in disk symlink names
 
 
-def _ToDisk(disk):
-  if isinstance(disk, objects.Disk):
-    return disk
-  return objects.Disk.FromDict(disk)
+_ToDisk = bdev.ToDisk
 
 
 def _DiskName(disk):

@@ -31,11 +31,11 @@ import tempfile
 import time
 
 from ganeti import impexpd
-from ganeti import objects
 from ganeti import pathutils
 from ganeti import serializer
 from ganeti import vcluster
 from ganeti.backend import _Fail
+from ganeti.backend import bdev
 from ganeti.backend import os as backend_os
 from ganeti.utils import io
 from ganeti.utils import process
@@ -90,9 +90,7 @@ def _ClusterPath(path):
   return path
 
 
-def _ToDisk(disk):
-  return disk if isinstance(disk, objects.Disk) else \
-    objects.Disk.FromDict(disk)
+_ToDisk = bdev.ToDisk
 
 
 def _ScriptSpec(mode, instance, disk, idx, component):

@@ -10,7 +10,6 @@ import logging
 from ganeti import constants
 from ganeti import errors
 from ganeti import hypervisor
-from ganeti import objects
 from ganeti.backend import RPCFail, _Fail
 from ganeti.backend import bdev
 
@@ -22,10 +21,7 @@ def _GetHv(name):
     _Fail("Hypervisor error: %s", err)
 
 
-def _ToInstance(inst):
-  if isinstance(inst, objects.Instance):
-    return inst
-  return objects.Instance.FromDict(inst)
+_ToInstance = bdev.ToInstance
 
 
 def _InfoDict(info):

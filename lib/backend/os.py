@@ -364,10 +364,7 @@ def TailFile(path, lines=_TAIL_LINES):
     return []
 
 
-def _ToInstance(inst_dict):
-  if isinstance(inst_dict, objects.Instance):
-    return inst_dict
-  return objects.Instance.FromDict(inst_dict)
+_ToInstance = bdev.ToInstance
 
 
 def InstanceOsAdd(instance_osp, reinstall, debug):
@@ -386,18 +383,27 @@ def InstanceOsAdd(instance_osp, reinstall, debug):
   env = OSEnvironment(instance, inst_os, debug)
   if reinstall:
     env["INSTANCE_REINSTALL"] = "1"
-  script = _TrustedCreateScript(inst_os)
-  logfile = InstanceLogName("add", instance.os, instance.name)
+  _RunLoggedScript("create", _TrustedCreateScript(inst_os), env, inst_os,
+                   InstanceLogName("add", instance.os, instance.name))
+  return None
+
+
+def _RunLoggedScript(what, script, env, inst_os, logfile):
+  """Run an OS script (``what``: create, rename) in the OS's directory
+  with exactly ``env``, its output going to ``logfile``.
+
+  @raise RPCFail: the script failed (the message has the log's last
+    lines)
+  """
   result = process.RunCmd([script], env=env, reset_env=True,
                           cwd=inst_os.path, output=logfile)
   if result.failed:
-    logging.error("os create command '%s' returned error: %s, logfile: %s,"
-                  " output: %s", result.cmd, result.fail_reason, logfile,
-                  result.output)
+    logging.error("os %s command '%s' returned error: %s, logfile: %s,"
+                  " output: %s", what, result.cmd, result.fail_reason,
+                  logfile, result.output)
     lines = TailFile(logfile)
-    _Fail("OS create script failed (%s), last lines in the log file:\n%s",
-          result.fail_reason, "\n".join(lines), log=False)
-  return None
+    _Fail("OS %s script failed (%s), last lines in the log file:\n%s",
+          what, result.fail_reason, "\n".join(lines), log=False)
 
 
 def _TrustedCreateScript(inst_os):
@@ -426,17 +432,9 @@ def RunRenameInstance(instance, old_name, debug):
   inst_os = OSFromDisk(instance.os)
   env = OSEnvironment(instance, inst_os, debug)
   env["OLD_INSTANCE_NAME"] = old_name
-  logfile = InstanceLogName("rename", instance.os,
-                            "%s-%s" % (old_name, instance.name))
-  result = process.RunCmd([inst_os.rename_script], env=env, reset_env=True,
-                          cwd=inst_os.path, output=logfile)
-  if result.failed:
-    logging.error("os rename command '%s' returned error: %s, logfile: %s,"
-                  " output: %s", result.cmd, result.fail_reason, logfile,
-                  result.output)
-    lines = TailFile(logfile)
-    _Fail("OS rename script failed (%s), last lines in the log file:\n%s",
-          result.fail_reason, "\n".join(lines), log=False)
+  _RunLoggedScript("rename", inst_os.rename_script, env, inst_os,
+                   InstanceLogName("rename", instance.os,
+                                   "%s-%s" % (old_name, instance.name)))
   return None
 
 

@@ -27,6 +27,33 @@ def _EnsureInstanceExists(cl, name):
                                errors.ECODE_NOENT)
 
 
+def _CheckTargetChoice(opts):
+  """Failover and migrate take an iallocator (-I) or a target node (-n),
+  not both.
+
+  @raise errors.OpPrereqError: both were given
+  """
+  if opts.iallocator and opts.dst_node:
+    raise errors.OpPrereqError("Specify either an iallocator (-I), or a"
+                               " target node (-n) but not both",
+                               errors.ECODE_INVAL)
+
+
+def MigrationMode(opts):
+  """The migration mode that --non-live (``opts.live``) and
+  --migration-mode ask for (None: the hypervisor's default).
+
+  @raise errors.OpPrereqError: both options were given
+  """
+  if not opts.live and opts.migration_mode is not None:
+    raise errors.OpPrereqError("Only one of the --non-live and"
+                               " --migration-mode options can be passed",
+                               errors.ECODE_INVAL)
+  if not opts.live:
+    return constants.HT_MIGRATION_NONLIVE
+  return opts.migration_mode
+
+
 def ConvertNicDiskModifications(mods):
   """``--net``/``--disk`` values to [(action, identifier, params)].
 
@@ -137,10 +164,7 @@ def FailoverInstance(opts, args):
   """Fail over an instance (asks for confirmation unless -f)."""
   cl = GetClient()
   name = args[0]
-  if opts.iallocator and opts.dst_node:
-    raise errors.OpPrereqError("Specify either an iallocator (-I), or a"
-                               " target node (-n) but not both",
-                               errors.ECODE_INVAL)
+  _CheckTargetChoice(opts)
   if not opts.force:
     _EnsureInstanceExists(cl, name)
     if not cli.AskUser("Failover will happen to image %s. This requires a"
@@ -159,10 +183,7 @@ def MigrateInstance(opts, args):
   """Migrate an instance (asks for confirmation unless -f)."""
   cl = GetClient()
   name = args[0]
-  if opts.iallocator and opts.dst_node:
-    raise errors.OpPrereqError("Specify either an iallocator (-I), or a"
-                               " target node (-n) but not both",
-                               errors.ECODE_INVAL)
+  _CheckTargetChoice(opts)
   if not opts.force:
     _EnsureInstanceExists(cl, name)
     if opts.cleanup:
@@ -174,12 +195,7 @@ def MigrateInstance(opts, args):
              " to bugs in the hypervisor). Continue?")
     if not cli.AskUser(text):
       return 1
-  if not opts.live and opts.migration_mode is not None:
-    raise errors.OpPrereqError("Only one of the --non-live and"
-                               " --migration-mode options can be passed",
-                               errors.ECODE_INVAL)
-  mode = (constants.HT_MIGRATION_NONLIVE if not opts.live
-          else opts.migration_mode)
+  mode = MigrationMode(opts)
   op = opcodes.OpInstanceMigrate(
     instance_name=name, mode=mode, cleanup=opts.cleanup,
     iallocator=opts.iallocator, target_node=opts.dst_node,

@@ -182,15 +182,7 @@ def _FormatNested(lines, value, indent):
       _FormatValue(lines, key, value[key], indent)
   elif isinstance(value, (list, tuple)):
     for item in value:
-      if isinstance(item, (list, tuple)):
-        if not item:
-          lines.append("%s- " % pad)
-          continue
-        sub = []
-        _FormatNested(sub, item, indent + 2)
-        sub[0] = "%s- %s" % (pad, sub[0].lstrip())
-        lines.extend(sub)
-      elif isinstance(item, dict):
+      if isinstance(item, (list, tuple, dict)):
         if not item:
           lines.append("%s- " % pad)
           continue

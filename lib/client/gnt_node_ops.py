@@ -20,6 +20,7 @@ from ganeti.cli_opts import (cli_option, ArgNode, ArgChoice, ArgFile,
                              DRY_RUN_OPT, NOHDR_OPT, SEP_OPT, USEUNITS_OPT,
                              FIELDS_OPT, IGNORE_IPOLICY_OPT, CONFIRM_OPT,
                              AUTO_PROMOTE_OPT)
+from ganeti.client.gnt_instance_move import MigrationMode
 
 _SUBMIT_OPTS = [SUBMIT_OPT, PRINT_JOBID_OPT]
 
@@ -141,19 +142,49 @@ def ConfirmOperation(names, list_type, text, extra=""):
   return choice
 
 
-def _WaitForJobs(cl, opts, result):
-  """Wait for the jobs an opcode submitted; the count of failed ones."""
+def _RunJobsOf(op, opts, success_msg, failure_fmt):
+  """Submit ``op`` (a node opcode whose result names the per-instance
+  jobs it submitted, as OP_NODE_EVACUATE and OP_NODE_MIGRATE) and wait
+  for those jobs.
+
+  Prints ``success_msg`` and returns EXIT_SUCCESS when all of them
+  succeeded; prints ``failure_fmt`` with the count of failed jobs and
+  returns EXIT_FAILURE otherwise.
+  """
+  cl = GetClient()
+  result = SubmitOrSend(op, opts, cl=cl)
   jex = JobExecutor(cl=cl, opts=opts)
   for (status, job_id) in result["jobs"]:
     jex.AddJobId(None, status, job_id)
-  results = jex.GetResults()
-  return len([row for row in results if not row[0]])
+  bad_cnt = len([row for row in jex.GetResults() if not row[0]])
+  if bad_cnt == 0:
+    ToStdout(success_msg)
+    return constants.EXIT_SUCCESS
+  ToStdout(failure_fmt, bad_cnt)
+  return constants.EXIT_FAILURE
 
 
 def _NodeInstances(names, fields):
   """Query node fields (an unknown node fails as in Ganeti)."""
   cl = GetClient()
   return cl.QueryNodes(names=names, fields=fields, use_locking=False)
+
+
+def _ConfirmedPrimaries(opts, args, say_none, question):
+  """The primary instances of the node ``args[0]``, nice-sorted, that
+  the user agreed to act on (``question(names)``; --force skips it).
+
+  Returns [] when the node has none (after telling so with ``say_none``,
+  ToStdout or ToStderr), None when the user declined.
+  """
+  ((node, pinst), ) = _NodeInstances(args, ["name", "pinst_list"])
+  if not pinst:
+    say_none("No primary instances on node %s, exiting." % node)
+    return []
+  pinst = utils.NiceSort(pinst)
+  if not (opts.force or AskUser(question(pinst))):
+    return None
+  return pinst
 
 
 def EvacuateNode(opts, args):
@@ -191,31 +222,25 @@ def EvacuateNode(opts, args):
                   (utils.CommaJoin(utils.NiceSort(instances)),
                    utils.CommaJoin(args)))):
     return constants.EXIT_CONFIRMATION
-  cl = GetClient()
   op = opcodes.OpNodeEvacuate(node_name=args[0], mode=mode,
                               remote_node=opts.dst_node,
                               iallocator=opts.iallocator,
                               early_release=opts.early_release,
                               ignore_soft_errors=opts.ignore_soft_errors)
-  result = SubmitOrSend(op, opts, cl=cl)
-  bad_cnt = _WaitForJobs(cl, opts, result)
-  if bad_cnt == 0:
-    ToStdout("All instances evacuated successfully.")
-    return constants.EXIT_SUCCESS
-  ToStdout("There were %s errors during the evacuation.", bad_cnt)
-  return constants.EXIT_FAILURE
+  return _RunJobsOf(op, opts, "All instances evacuated successfully.",
+                    "There were %s errors during the evacuation.")
 
 
 def FailoverNode(opts, args):
   """Fail over every primary instance of a node (one job each)."""
-  ((node, pinst), ) = _NodeInstances(args, ["name", "pinst_list"])
-  if not pinst:
-    ToStderr("No primary instances on node %s, exiting.", node)
-    return 0
-  pinst = utils.NiceSort(pinst)
-  if not opts.force and not AskUser("Fail over instance(s) %s?" %
-                                    ",".join("'%s'" % n for n in pinst)):
+  pinst = _ConfirmedPrimaries(
+    opts, args, ToStderr,
+    lambda names: "Fail over instance(s) %s?" %
+    ",".join("'%s'" % n for n in names))
+  if pinst is None:
     return 2
+  if not pinst:
+    return 0
   cl = GetClient()
   jex = JobExecutor(cl=cl, opts=opts)
   for iname in pinst:
@@ -235,35 +260,20 @@ def FailoverNode(opts, args):
 
 def MigrateNode(opts, args):
   """Migrate every primary instance of a node (OP_NODE_MIGRATE's jobs)."""
-  ((node, pinst), ) = _NodeInstances(args, ["name", "pinst_list"])
-  if not pinst:
-    ToStdout("No primary instances on node %s, exiting." % node)
-    return 0
-  pinst = utils.NiceSort(pinst)
-  if not (opts.force or
-          AskUser("Migrate instance(s) %s?" % utils.CommaJoin(pinst))):
+  pinst = _ConfirmedPrimaries(
+    opts, args, ToStdout,
+    lambda names: "Migrate instance(s) %s?" % utils.CommaJoin(names))
+  if pinst is None:
     return constants.EXIT_CONFIRMATION
-  if not opts.live and opts.migration_mode is not None:
-    raise errors.OpPrereqError("Only one of the --non-live and "
-                               "--migration-mode options can be passed",
-                               errors.ECODE_INVAL)
-  if not opts.live:
-    mode = constants.HT_MIGRATION_NONLIVE
-  else:
-    mode = opts.migration_mode
-  cl = GetClient()
-  op = opcodes.OpNodeMigrate(node_name=args[0], mode=mode,
+  if not pinst:
+    return 0
+  op = opcodes.OpNodeMigrate(node_name=args[0], mode=MigrationMode(opts),
                              iallocator=opts.iallocator,
                              target_node=opts.dst_node,
                              allow_runtime_changes=opts.allow_runtime_chgs,
                              ignore_ipolicy=opts.ignore_ipolicy)
-  result = SubmitOrSend(op, opts, cl=cl)
-  bad_cnt = _WaitForJobs(cl, opts, result)
-  if bad_cnt == 0:
-    ToStdout("All instances migrated successfully.")
-    return constants.EXIT_SUCCESS
-  ToStdout("There were %s errors during the node migration.", bad_cnt)
-  return constants.EXIT_FAILURE
+  return _RunJobsOf(op, opts, "All instances migrated successfully.",
+                    "There were %s errors during the node migration.")
 
 
 def PowercycleNode(opts, args):
@@ -289,11 +299,21 @@ def _OobStatusText(command, status, payload):
   return "invoked"
 
 
+def _PrintNodeStatus(opts, data, errs):
+  """Print the [node, status] rows of an out-of-band command as a table
+  ("Node", "Status"); EXIT_FAILURE if ``errs`` (the count of failed
+  nodes), else EXIT_SUCCESS."""
+  headers = None if opts.no_headers else {"node": "Node",
+                                          "status": "Status"}
+  for line in GenerateTable(separator=opts.separator, headers=headers,
+                            fields=["node", "status"], data=data):
+    ToStdout(line)
+  return constants.EXIT_FAILURE if errs else constants.EXIT_SUCCESS
+
+
 def PowerNode(opts, args):
   """gnt-node power on|off|cycle|status [nodes...] (out-of-band)."""
   command = args.pop(0)
-  headers = None if opts.no_headers else {"node": "Node",
-                                          "status": "Status"}
   if command not in _LIST_POWER_COMMANDS:
     ToStderr("power subcommand %s not supported." % command)
     return constants.EXIT_FAILURE
@@ -324,10 +344,7 @@ def PowerNode(opts, args):
     if status != qfields.RS_NORMAL:
       errs += 1
     data.append([node_name, _OobStatusText(oob_command, status, payload)])
-  for line in GenerateTable(separator=opts.separator, headers=headers,
-                            fields=["node", "status"], data=data):
-    ToStdout(line)
-  return constants.EXIT_FAILURE if errs else constants.EXIT_SUCCESS
+  return _PrintNodeStatus(opts, data, errs)
 
 
 def Health(opts, args):
@@ -335,8 +352,6 @@ def Health(opts, args):
   op = opcodes.OpOobCommand(node_names=args, command=oob.OOB_HEALTH,
                             timeout=opts.oob_timeout)
   result = SubmitOpCode(op, opts=opts)
-  headers = None if opts.no_headers else {"node": "Node",
-                                          "status": "Status"}
   errs = 0
   data = []
   for ((_, node_name), (status, payload)) in result:
@@ -349,10 +364,7 @@ def Health(opts, args):
     else:
       errs += 1
       data.append([node_name, qfields.RSS_DESCRIPTION[status][0]])
-  for line in GenerateTable(separator=opts.separator, headers=headers,
-                            fields=["node", "status"], data=data):
-    ToStdout(line)
-  return constants.EXIT_FAILURE if errs else constants.EXIT_SUCCESS
+  return _PrintNodeStatus(opts, data, errs)
 
 
 def ListVolumes(opts, args):

@@ -112,27 +112,31 @@ class NoHooksLU(LogicalUnit):
     raise AssertionError("BuildHooksNodes called for NoHooksLU")
 
 
-def ExpandInstanceUuidAndName(cfg, expected_uuid, name):
-  (uuid, full_name) = cfg.ExpandInstanceName(name)
+def _ExpandUuidAndName(expand_fn, kind, expected_uuid, name):
+  """(uuid, full name) of the ``kind`` object ("instance", "node") that
+  ``expand_fn`` finds for ``name``.
+
+  @raise errors.OpPrereqError: no such object (ECODE_NOENT), or its uuid
+    is not ``expected_uuid`` (when given; ECODE_NOTUNIQUE)
+  """
+  (uuid, full_name) = expand_fn(name)
   if uuid is None:
-    raise errors.OpPrereqError("Instance '%s' not known" % name,
+    raise errors.OpPrereqError("%s '%s' not known" % (kind.capitalize(), name),
                                errors.ECODE_NOENT)
   if expected_uuid is not None and uuid != expected_uuid:
-    raise errors.OpPrereqError("The instances UUID '%s' does not match the"
-                               " expected UUID '%s' for instance '%s'" %
-                               (uuid, expected_uuid, full_name),
+    raise errors.OpPrereqError("The %ss UUID '%s' does not match the"
+                               " expected UUID '%s' for %s '%s'" %
+                               (kind, uuid, expected_uuid, kind, full_name),
                                errors.ECODE_NOTUNIQUE)
   return (uuid, full_name)
+
+
+def ExpandInstanceUuidAndName(cfg, expected_uuid, name):
+  """(uuid, full name) of the instance ``name`` (see _ExpandUuidAndName)."""
+  return _ExpandUuidAndName(cfg.ExpandInstanceName, "instance",
+                            expected_uuid, name)
 
 
 def ExpandNodeUuidAndName(cfg, expected_uuid, name):
-  (uuid, full_name) = cfg.ExpandNodeName(name)
-  if uuid is None:
-    raise errors.OpPrereqError("Node '%s' not known" % name,
-                               errors.ECODE_NOENT)
-  if expected_uuid is not None and uuid != expected_uuid:
-    raise errors.OpPrereqError("The nodes UUID '%s' does not match the"
-                               " expected UUID '%s' for node '%s'" %
-                               (uuid, expected_uuid, full_name),
-                               errors.ECODE_NOTUNIQUE)
-  return (uuid, full_name)
+  """(uuid, full name) of the node ``name`` (see _ExpandUuidAndName)."""
+  return _ExpandUuidAndName(cfg.ExpandNodeName, "node", expected_uuid, name)

@@ -27,6 +27,29 @@ def _Inval(msg):
   return errors.OpPrereqError(msg, errors.ECODE_INVAL)
 
 
+def AddIndex(identifier, count, kind):
+  """The index at which an ``add`` modification inserts into a list of
+  ``count`` items of ``kind`` ("disk", "NIC"): ``identifier`` as an
+  integer, -1 meaning the end.
+
+  @raise errors.OpPrereqError: not an integer, negative other than -1,
+    or beyond the end (ECODE_INVAL)
+  """
+  try:
+    idx = int(identifier)
+  except (TypeError, ValueError):
+    raise _Inval("Only positive integer or -1 is accepted as identifier"
+                 " for %s" % constants.DDM_ADD)
+  if idx == -1:
+    return count
+  if idx < 0:
+    raise _Inval("Not accepting negative indices other than -1")
+  if idx > count:
+    raise _Inval("Got %s index %s, but there are only %s" %
+                 (kind, idx, count))
+  return idx
+
+
 def NormalizeAndValidateMac(mac):
   """Lower-case ``aa:bb:...`` form of a MAC address.
 
@@ -160,18 +183,7 @@ def ApplyContainerMods(kind, container, chgdesc, mods, create_fn, modify_fn,
   """
   for (op, identifier, params) in mods:
     if op == constants.DDM_ADD:
-      try:
-        idx = int(identifier)
-      except (TypeError, ValueError):
-        raise _Inval("Only positive integer or -1 is accepted as identifier"
-                     " for %s" % constants.DDM_ADD)
-      if idx == -1:
-        idx = len(container)
-      elif idx < 0:
-        raise _Inval("Not accepting negative indices other than -1")
-      elif idx > len(container):
-        raise _Inval("Got %s index %s, but there are only %s" %
-                     (kind, idx, len(container)))
+      idx = AddIndex(identifier, len(container), kind)
       (item, changes) = create_fn(idx, params)
       container.insert(idx, item)
       chgdesc.extend(changes)

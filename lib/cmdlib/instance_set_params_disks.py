@@ -73,7 +73,7 @@ class DiskChanges:
     removes = False
     for (op, identifier, params) in mods:
       if op == constants.DDM_ADD:
-        idx = self._AddIndex(identifier, len(disks))
+        idx = im.AddIndex(identifier, len(disks), "disk")
         params = ist.ComputeDisks([params], self.template, vg)[0]
         disks.insert(idx, _NewDisk(params))
         self.mods.append((op, idx, params))
@@ -112,22 +112,6 @@ class DiskChanges:
         lu, nodes, ist.ComputeDiskSizePerVG(self.template, new))
     self.sizes = [d.size for d in disks]
     self.count = len(disks)
-
-  @staticmethod
-  def _AddIndex(identifier, count):
-    try:
-      idx = int(identifier)
-    except (TypeError, ValueError):
-      raise _Inval("Only positive integer or -1 is accepted as identifier"
-                   " for %s" % constants.DDM_ADD)
-    if idx == -1:
-      return count
-    if idx < 0:
-      raise _Inval("Not accepting negative indices other than -1")
-    if idx > count:
-      raise _Inval("Got disk index %s, but there are only %s" %
-                   (idx, count))
-    return idx
 
   # Exec ------------------------------------------------------------------
   def _FileStorage(self, disks):

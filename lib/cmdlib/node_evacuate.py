@@ -17,6 +17,7 @@ from ganeti import utils
 from ganeti.cmdlib import iallocator
 from ganeti.cmdlib.base import (LogicalUnit, NoHooksLU, ResultWithJobs,
                                 ExpandNodeUuidAndName)
+from ganeti.cmdlib.group_evacuate import LoadNodeEvacResult
 from ganeti.cmdlib.instance_move_utils import CheckIAllocatorOrNode
 
 
@@ -44,41 +45,6 @@ def NewSecondaryJobs(instance_names, remote_node, early_release):
             instance_name=name, remote_node=remote_node, disks=[],
             mode=constants.REPLACE_DISK_CHG, early_release=early_release)]
           for name in instance_names]
-
-
-def _NodeEvacDest(use_nodes, group, node_names):
-  if use_nodes:
-    return utils.CommaJoin(node_names)
-  return group
-
-
-def LoadNodeEvacResult(lu, alloc_result, early_release, use_nodes):
-  """Turn an allocator's ``[moved, failed, jobs]`` answer into jobs.
-
-  @param use_nodes: report the destination nodes (else the groups)
-  @raise errors.OpExecError: the allocator could not move some instances
-  """
-  (moved, failed, jobs) = alloc_result
-  if failed:
-    reason = utils.CommaJoin("%s (%s)" % (name, why)
-                             for (name, why) in failed)
-    lu.LogWarning("Unable to evacuate instances %s", reason)
-    raise errors.OpExecError("Unable to evacuate instances %s" % reason)
-  if moved:
-    lu.LogInfo("Instances to be moved: %s",
-               utils.CommaJoin("%s (to %s)" %
-                               (name, _NodeEvacDest(use_nodes, group, nodes))
-                               for (name, group, nodes) in moved))
-  result = []
-  for ops in jobs:
-    loaded = []
-    for data in ops:
-      op = opcodes.OpCode.LoadOpCode(data)
-      if "early_release" in op.GetAllSlots():
-        op.early_release = early_release
-      loaded.append(op)
-    result.append(loaded)
-  return result
 
 
 class LUNodeEvacuate(NoHooksLU):

@@ -145,6 +145,15 @@ class NetworksConfigMixin:
                                       ip)
       taken.add((net_uuid, ip))
 
+  def _NicPools(self, inst):
+    """(NIC, its network's address pool) of each of ``inst``'s NICs that
+    has an IP on a known network."""
+    for nic in inst.nics:
+      net = self._config_data.networks.get(nic.network) if nic.network \
+        else None
+      if net is not None and nic.ip:
+        yield (nic, _network.AddressPool(net))
+
   def _ReserveNicIps(self, inst):
     """Take the IPs of an instance's networked NICs from their pools.
 
@@ -152,12 +161,7 @@ class NetworksConfigMixin:
     already taken is an error (the LU checked it beforehand).
 
     """
-    for nic in inst.nics:
-      net = self._config_data.networks.get(nic.network) if nic.network \
-        else None
-      if net is None or not nic.ip:
-        continue
-      pool = _network.AddressPool(net)
+    for (nic, pool) in self._NicPools(inst):
       if pool.Contains(nic.ip) and not pool.IsReserved(nic.ip):
         pool.Reserve(nic.ip)
 
@@ -179,12 +183,7 @@ class NetworksConfigMixin:
 
   def _ReleaseNicIps(self, inst):
     """Give the IPs of a removed instance's networked NICs back."""
-    for nic in inst.nics:
-      net = self._config_data.networks.get(nic.network) if nic.network \
-        else None
-      if net is None or not nic.ip:
-        continue
-      pool = _network.AddressPool(net)
+    for (nic, pool) in self._NicPools(inst):
       try:
         pool.Release(nic.ip)
       except errors.AddressPoolError:

@@ -405,6 +405,83 @@ class ResourceBase:
     return dict(CheckType(body, dict, "Body contents"))
 
 
+class NamedResource(ResourceBase):
+  """A resource of one named object (``/2/<kind>s/<name>[/...]``).
+
+  The path's first variable part is the object's name; the opcodes of
+  PUT, POST and DELETE get it as the parameter ``NAME_PARAM`` (next to
+  the body), unless a subclass overrides its ``Get<Method>OpInput``.
+  """
+
+  #: the opcode parameter naming the object ("node_name", ...)
+  NAME_PARAM = None
+
+  def GetStatic(self):
+    """The opcode parameters the path gives: {NAME_PARAM: name}."""
+    return {self.NAME_PARAM: self.items[0]}
+
+  def _NamedOpInput(self):
+    return (self.request_body, self.GetStatic())
+
+  GetPutOpInput = _NamedOpInput
+  GetPostOpInput = _NamedOpInput
+  GetDeleteOpInput = _NamedOpInput
+
+
+class QueryListResource(ResourceBase):
+  """A collection (``/2/<kind>s``) whose GET lists its objects.
+
+  GET answers ``[{key: name, "uri": uri}]`` (``LIST_URI`` gives the uri
+  template and the key), sorted, or with ``?bulk=1`` one
+  ``{field: value}`` dict of ``BULK_FIELDS`` per object, each passed
+  through :meth:`MapItem`.  The objects come from the old-style LUXI
+  query ``LUXI_QUERY`` ("QueryNodes", ...), with locking only when
+  ``GET_QUERY`` names ``lock`` and the request asks for it.  ``GET_DOC``
+  describes the answer.
+  """
+
+  LUXI_QUERY = None
+  GET_QUERY = ()
+
+  def MapItem(self, item):
+    """One object of the bulk answer, as RAPI gives it (a hook)."""
+    return item
+
+  def GET(self):
+    """The objects: [{name, uri}] or, with ?bulk=1, their fields."""
+    locking = "lock" in self.GET_QUERY and self.useLocking()
+    if self.useBulk():
+      rows = self.LuxiQuery(self.LUXI_QUERY, [], self.BULK_FIELDS, locking)
+      return [self.MapItem(item)
+              for item in MapBulkFields(rows, self.BULK_FIELDS)]
+    (uri_format, key) = self.LIST_URI
+    rows = self.LuxiQuery(self.LUXI_QUERY, [], ["name"], locking)
+    return BuildUriList([r[0] for r in rows], uri_format,
+                        uri_fields=(key, "uri"))
+
+
+class QueryItemResource(NamedResource):
+  """One object (``/2/<kind>s/<name>``) whose GET answers its fields.
+
+  GET answers the ``{field: value}`` dict of ``BULK_FIELDS`` from the
+  LUXI query ``LUXI_QUERY`` (404 if the object is unknown; ``?lock=1``
+  asks for locking), passed through :meth:`MapItem`.  ``GET_DOC``
+  describes the answer.
+  """
+
+  LUXI_QUERY = None
+
+  def MapItem(self, item):
+    """The object as RAPI gives it (a hook)."""
+    return item
+
+  def GET(self):
+    """The object's fields."""
+    row = self.QueryItem(self.LUXI_QUERY, self.items[0], self.BULK_FIELDS,
+                         self.useLocking())
+    return self.MapItem(MapFields(self.BULK_FIELDS, row))
+
+
 def DecodeBody(headers, body):
   """The JSON body of a request (None if empty); 415/400 as Ganeti."""
   if not body:

@@ -8,44 +8,26 @@ G_FIELDS = ["alloc_policy", "ctime", "custom_diskparams", "custom_ipolicy",
             "ndparams", "node_cnt", "node_list", "serial_no", "tags", "uuid"]
 
 
-class _GroupResource(baserlib.ResourceBase):
-  def GetStatic(self):
-    return {"group_name": self.items[0]}
-
-  def _Input(self):
-    return (self.request_body, self.GetStatic())
-
-  GetPutOpInput = _Input
-  GetPostOpInput = _Input
-  GetDeleteOpInput = _Input
+class _GroupResource(baserlib.NamedResource):
+  NAME_PARAM = "group_name"
 
 
-class R_2_groups(baserlib.ResourceBase):
+class R_2_groups(baserlib.QueryListResource):
+  GET_DOC = "Node groups: [{name, uri}] or, with ?bulk=1, full group objects."
   LIST_URI = ("/2/groups/%s", "name")
   BULK_FIELDS = G_FIELDS
   QUERY_KIND = "group"
+  LUXI_QUERY = "QueryGroups"
   POST_OPCODE = "OP_GROUP_ADD"
   POST_RENAME = {"name": "group_name"}
 
-  def GET(self):
-    """Node groups: [{name, uri}] or, with ?bulk=1, full group objects."""
-    if self.useBulk():
-      rows = self.LuxiQuery("QueryGroups", [], G_FIELDS)
-      return baserlib.MapBulkFields(rows, G_FIELDS)
-    rows = self.LuxiQuery("QueryGroups", [], ["name"])
-    return baserlib.BuildUriList([r[0] for r in rows], "/2/groups/%s")
 
-
-class R_2_groups_name(_GroupResource):
+class R_2_groups_name(baserlib.QueryItemResource, _GroupResource):
+  GET_DOC = "One node group (the bulk fields)."
   BULK_FIELDS = G_FIELDS
   QUERY_KIND = "group"
+  LUXI_QUERY = "QueryGroups"
   DELETE_OPCODE = "OP_GROUP_REMOVE"
-
-  def GET(self):
-    """One node group (the bulk fields)."""
-    row = self.QueryItem("QueryGroups", self.items[0], G_FIELDS,
-                         self.useLocking())
-    return baserlib.MapFields(G_FIELDS, row)
 
 
 class R_2_groups_name_modify(_GroupResource):

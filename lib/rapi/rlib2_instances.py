@@ -28,39 +28,25 @@ def UpdateBeparams(inst):
   return inst
 
 
-class _InstanceResource(baserlib.ResourceBase):
+class _InstanceResource(baserlib.NamedResource):
   """An action on one instance: ``instance_name`` comes from the path."""
-
-  def GetStatic(self):
-    return {"instance_name": self.items[0]}
-
-  def _Input(self):
-    return (self.request_body, self.GetStatic())
-
-  GetPutOpInput = _Input
-  GetPostOpInput = _Input
+  NAME_PARAM = "instance_name"
 
 
-class R_2_instances(baserlib.ResourceBase):
+class R_2_instances(baserlib.QueryListResource):
+  GET_DOC = "Instances: [{id, uri}] or, with ?bulk=1, full instance objects."
   GET_QUERY = ("lock", )
   LIST_URI = ("/2/instances/%s", "id")
   BULK_FIELDS = I_FIELDS
   QUERY_KIND = "instance"
+  LUXI_QUERY = "QueryInstances"
   POST_OPCODE = "OP_INSTANCE_CREATE"
   POST_RENAME = _CREATE_RENAME
   POST_EXTRA_BODY = {REQ_DATA_VERSION: ("integer",
                                         "Request data version (must be 1)")}
 
-  def GET(self):
-    """Instances: [{id, uri}] or, with ?bulk=1, full instance objects."""
-    if self.useBulk():
-      rows = self.LuxiQuery("QueryInstances", [], I_FIELDS,
-                            self.useLocking())
-      return [UpdateBeparams(i) for i in
-              baserlib.MapBulkFields(rows, I_FIELDS)]
-    rows = self.LuxiQuery("QueryInstances", [], ["name"], self.useLocking())
-    return baserlib.BuildUriList([r[0] for r in rows], "/2/instances/%s",
-                                 uri_fields=("id", "uri"))
+  def MapItem(self, item):
+    return UpdateBeparams(item)
 
   def GetPostOpInput(self):
     body = self.BodyDict()
@@ -89,17 +75,16 @@ class R_2_instances_multi_alloc(baserlib.ResourceBase):
     return (body, {})
 
 
-class R_2_instances_name(_InstanceResource):
+class R_2_instances_name(baserlib.QueryItemResource, _InstanceResource):
+  GET_DOC = "One instance (the bulk fields)."
   GET_QUERY = ("lock", )
   BULK_FIELDS = I_FIELDS
   QUERY_KIND = "instance"
+  LUXI_QUERY = "QueryInstances"
   DELETE_OPCODE = "OP_INSTANCE_REMOVE"
 
-  def GET(self):
-    """One instance (the bulk fields)."""
-    row = self.QueryItem("QueryInstances", self.items[0], I_FIELDS,
-                         self.useLocking())
-    return UpdateBeparams(baserlib.MapFields(I_FIELDS, row))
+  def MapItem(self, item):
+    return UpdateBeparams(item)
 
   def GetDeleteOpInput(self):
     static = self.GetStatic()
@@ -268,9 +253,6 @@ class R_2_instances_name_export(_InstanceResource):
   PUT_OPCODE = "OP_BACKUP_EXPORT"
   PUT_RENAME = {"destination": "target_node"}
   DELETE_OPCODE = "OP_BACKUP_REMOVE"
-
-  def GetDeleteOpInput(self):
-    return (self.request_body, self.GetStatic())
 
 
 class R_2_instances_name_migrate(_InstanceResource):

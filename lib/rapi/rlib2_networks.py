@@ -9,44 +9,26 @@ NET_FIELDS = ["ctime", "external_reservations", "free_count", "gateway",
               "serial_no", "tags", "uuid"]
 
 
-class _NetworkResource(baserlib.ResourceBase):
-  def GetStatic(self):
-    return {"network_name": self.items[0]}
-
-  def _Input(self):
-    return (self.request_body, self.GetStatic())
-
-  GetPutOpInput = _Input
-  GetPostOpInput = _Input
-  GetDeleteOpInput = _Input
+class _NetworkResource(baserlib.NamedResource):
+  NAME_PARAM = "network_name"
 
 
-class R_2_networks(baserlib.ResourceBase):
+class R_2_networks(baserlib.QueryListResource):
+  GET_DOC = "Networks: [{name, uri}] or, with ?bulk=1, full network objects."
   LIST_URI = ("/2/networks/%s", "name")
   BULK_FIELDS = NET_FIELDS
   QUERY_KIND = "network"
+  LUXI_QUERY = "QueryNetworks"
   POST_OPCODE = "OP_NETWORK_ADD"
   POST_RENAME = {"name": "network_name"}
 
-  def GET(self):
-    """Networks: [{name, uri}] or, with ?bulk=1, full network objects."""
-    if self.useBulk():
-      rows = self.LuxiQuery("QueryNetworks", [], NET_FIELDS)
-      return baserlib.MapBulkFields(rows, NET_FIELDS)
-    rows = self.LuxiQuery("QueryNetworks", [], ["name"])
-    return baserlib.BuildUriList([r[0] for r in rows], "/2/networks/%s")
 
-
-class R_2_networks_name(_NetworkResource):
+class R_2_networks_name(baserlib.QueryItemResource, _NetworkResource):
+  GET_DOC = "One network (the bulk fields)."
   BULK_FIELDS = NET_FIELDS
   QUERY_KIND = "network"
+  LUXI_QUERY = "QueryNetworks"
   DELETE_OPCODE = "OP_NETWORK_REMOVE"
-
-  def GET(self):
-    """One network (the bulk fields)."""
-    row = self.QueryItem("QueryNetworks", self.items[0], NET_FIELDS,
-                         self.useLocking())
-    return baserlib.MapFields(NET_FIELDS, row)
 
 
 class R_2_networks_name_modify(_NetworkResource):

@@ -31,45 +31,29 @@ NR_MAP = {
 _SF_ALLOCATABLE = "allocatable"
 
 
-class _NodeResource(baserlib.ResourceBase):
-  def GetStatic(self):
-    return {"node_name": self.items[0]}
-
-  def _Input(self):
-    return (self.request_body, self.GetStatic())
-
-  GetPutOpInput = _Input
-  GetPostOpInput = _Input
+class _NodeResource(baserlib.NamedResource):
+  NAME_PARAM = "node_name"
 
 
-class R_2_nodes(baserlib.ResourceBase):
+class R_2_nodes(baserlib.QueryListResource):
+  GET_DOC = "Nodes: [{id, uri}] or, with ?bulk=1, full node objects."
   GET_QUERY = ("lock", )
   LIST_URI = ("/2/nodes/%s", "id")
   BULK_FIELDS = N_FIELDS
   QUERY_KIND = "node"
-
-  def GET(self):
-    """Nodes: [{id, uri}] or, with ?bulk=1, full node objects."""
-    if self.useBulk():
-      rows = self.LuxiQuery("QueryNodes", [], N_FIELDS, self.useLocking())
-      return baserlib.MapBulkFields(rows, N_FIELDS)
-    rows = self.LuxiQuery("QueryNodes", [], ["name"], self.useLocking())
-    return baserlib.BuildUriList([r[0] for r in rows], "/2/nodes/%s",
-                                 uri_fields=("id", "uri"))
+  LUXI_QUERY = "QueryNodes"
 
 
-class R_2_nodes_name(baserlib.ResourceBase):
+class R_2_nodes_name(baserlib.QueryItemResource, _NodeResource):
+  GET_DOC = "One node (the bulk fields plus secondary_ip)."
   GET_QUERY = ("lock", )
   BULK_FIELDS = N_FIELDS
   QUERY_KIND = "node"
+  LUXI_QUERY = "QueryNodes"
 
-  def GET(self):
-    """One node (the bulk fields plus secondary_ip)."""
-    row = self.QueryItem("QueryNodes", self.items[0], N_FIELDS,
-                         self.useLocking())
-    result = baserlib.MapFields(N_FIELDS, row)
-    result["secondary_ip"] = result["sip"]
-    return result
+  def MapItem(self, item):
+    item["secondary_ip"] = item["sip"]
+    return item
 
 
 class R_2_nodes_name_powercycle(_NodeResource):

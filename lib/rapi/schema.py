@@ -49,9 +49,10 @@ _BASIC = {
 _MATCHING = "String matching "
 
 
-def _FindClose(text, start):
-  """Index of the ")" closing the "(" at ``start`` (quotes respected)."""
-  depth = 0
+def _Unquoted(text, start=0):
+  """(index, char) of each character of ``text`` from ``start`` that is
+  not inside a quoted string (nor one of its quotes); a backslash in a
+  string escapes the next character."""
   quote = None
   idx = start
   while idx < len(text):
@@ -64,38 +65,36 @@ def _FindClose(text, start):
         quote = None
     elif char in "'\"":
       quote = char
-    elif char == "(":
+    else:
+      yield (idx, char)
+    idx += 1
+
+
+def _FindClose(text, start):
+  """Index of the ")" closing the "(" at ``start`` (quotes respected)."""
+  depth = 0
+  for (idx, char) in _Unquoted(text, start):
+    if char == "(":
       depth += 1
     elif char == ")":
       depth -= 1
       if depth == 0:
         return idx
-    idx += 1
   raise ValueError("Unbalanced parentheses in %r" % text)
 
 
 def _SplitArgs(text):
   """Split "a, b(c, d), 'e, f'" at its top-level commas."""
   parts = []
-  (depth, quote, start, idx) = (0, None, 0, 0)
-  while idx < len(text):
-    char = text[idx]
-    if quote:
-      if char == "\\":
-        idx += 2
-        continue
-      if char == quote:
-        quote = None
-    elif char in "'\"":
-      quote = char
-    elif char in "([":
+  (depth, start) = (0, 0)
+  for (idx, char) in _Unquoted(text):
+    if char in "([":
       depth += 1
     elif char in ")]":
       depth -= 1
     elif char == "," and depth == 0:
       parts.append(text[start:idx].strip())
       start = idx + 1
-    idx += 1
   if text[start:].strip():
     parts.append(text[start:].strip())
   return parts

@@ -112,6 +112,28 @@ def test_create_failure_has_log_tail(vnode):
   assert "creating i1" in msg
 
 
+def test_rename_env_log_and_failure(vnode):
+  base = vnode.OsSearchPath()[0]
+  osdir = _MakeOS(base)
+  with open(os.path.join(osdir, "rename"), "w") as fh:
+    fh.write("#!/bin/sh\necho \"from $OLD_INSTANCE_NAME to"
+             " $INSTANCE_NAME\"\n[ \"$OSP_EXIT_CODE\" = bad ] && exit 5\n"
+             "exit 0\n")
+  (inst, _) = _Inst(vnode, "synth+v1", {"exit_code": "0"})
+  assert bos.RunRenameInstance(inst, "i0", 0) is None
+  logs = os.listdir(vnode.OS_LOG_DIR)
+  assert len(logs) == 1 and logs[0].startswith("rename-synth+v1-i0-i1-")
+  with open(os.path.join(vnode.OS_LOG_DIR, logs[0])) as fh:
+    assert "from i0 to i1" in fh.read()
+  (inst, _) = _Inst(vnode, "synth+v1", {"exit_code": "bad"})
+  with pytest.raises(backend.RPCFail) as exc:
+    bos.RunRenameInstance(inst, "i0", 0)
+  msg = str(exc.value)
+  assert msg.startswith("OS rename script failed (exited with exit code 5),"
+                        " last lines in the log file:\n")
+  assert "from i0 to i1" in msg
+
+
 def test_validate(vnode):
   _MakeOS(vnode.OsSearchPath()[0])
   assert bos.ValidateOS(True, "synth+v1", ["parameters"],

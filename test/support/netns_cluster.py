@@ -37,8 +37,9 @@ API (for reuse, e.g. by a master-failover test)::
   cl.Stop()                 # every daemon and sshd by PID, namespaces
                             # deleted; basedir removed unless keep=True
 
-The fixture ``netns_cluster`` (test/t/conftest.py style) lives in
-test/t/test_netns_cluster.py; it skips with the reason from Missing().
+The module-scoped fixture ``nc`` in test/t/conftest.py gives such a
+cluster, initialised; it skips with the reason from Missing().
+``Result`` and ``WaitFor`` are vcluster's (re-exported here).
 """
 
 import os
@@ -49,10 +50,11 @@ import subprocess
 import sys
 import time
 
-TOP = os.path.dirname(os.path.dirname(os.path.dirname(
-  os.path.abspath(__file__))))
-if TOP not in sys.path:
-  sys.path.insert(0, TOP)
+_HERE = os.path.dirname(os.path.abspath(__file__))
+if _HERE not in sys.path:
+  sys.path.insert(0, _HERE)
+
+from vcluster import Result, WaitFor  # noqa: E402,F401 (WaitFor: API)
 
 from ganeti.tools import vcluster_setup  # noqa: E402
 from ganeti.utils import process  # noqa: E402
@@ -86,35 +88,12 @@ def Missing():
   return None
 
 
-class Result:
-  def __init__(self, argv, proc):
-    self.argv = argv
-    self.exit_code = proc.returncode
-    self.stdout = proc.stdout
-    self.stderr = proc.stderr
-
-  def __repr__(self):
-    return "<%s exit=%s\nstdout=%s\nstderr=%s>" % (
-      " ".join(self.argv), self.exit_code, self.stdout, self.stderr)
-
-
 def _Ip(*args):
   proc = subprocess.run(["ip"] + list(args), capture_output=True, text=True,
                         check=False)
   if proc.returncode != 0:
     raise RuntimeError("ip %s failed: %s" % (" ".join(args),
                                              proc.stderr.strip()))
-
-
-def WaitFor(fn, timeout=30.0, interval=0.05, what="condition"):
-  deadline = time.monotonic() + timeout
-  while True:
-    value = fn()
-    if value:
-      return value
-    if time.monotonic() > deadline:
-      raise AssertionError("Timed out waiting for %s" % what)
-    time.sleep(interval)
 
 
 _SSHD_CONFIG = """\

@@ -6,11 +6,14 @@ Commands run with the master's (or a node's) environment, exactly as an
 administrator's shell after sourcing ``DIR/env``.
 """
 
+import contextlib
 import os
 import random
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(
@@ -157,3 +160,34 @@ def WaitFor(fn, timeout=30.0, interval=0.05, what="condition"):
     if time.monotonic() > deadline:
       raise AssertionError("Timed out waiting for %s" % what)
     time.sleep(interval)
+
+
+def PidFileFree(pidfile):
+  """Whether the daemon of ``pidfile`` has exited: nobody holds its lock
+  on the file any more.  (The thread group leader of a killed
+  multi-threaded process can be a zombie while other threads still hold
+  its files, so the PID alone does not tell.)"""
+  import fcntl
+  fd = os.open(pidfile, os.O_RDONLY)
+  try:
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+  except BlockingIOError:
+    return False
+  finally:
+    os.close(fd)
+  return True
+
+
+@contextlib.contextmanager
+def Running(prefix, nodes=3):
+  """A new virtual cluster of ``nodes`` nodes in a temporary directory
+  (named after ``prefix``), stopped and removed when the block ends."""
+  tmp = tempfile.mkdtemp(prefix=prefix)
+  try:
+    cluster = VirtualCluster(os.path.join(tmp, "vc"), nodes=nodes).Start()
+    try:
+      yield cluster
+    finally:
+      cluster.Stop()
+  finally:
+    shutil.rmtree(tmp, ignore_errors=True)

@@ -9,19 +9,15 @@ import pytest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
   os.path.abspath(__file__))), "support"))
 
+import netns_cluster  # noqa: E402
 import vcluster  # noqa: E402
 
 
 @pytest.fixture
 def fresh_cluster():
-  """A new 3-node virtual cluster, stopped after the test."""
-  tmp = tempfile.mkdtemp(prefix="pyganeti-vc-")
-  cluster = vcluster.VirtualCluster(os.path.join(tmp, "vc"), nodes=3)
-  cluster.Start()
-  try:
+  """A new 3-node virtual cluster, stopped and removed after the test."""
+  with vcluster.Running("pyganeti-vc-", nodes=3) as cluster:
     yield cluster
-  finally:
-    cluster.Stop()
 
 
 @pytest.fixture(scope="session")
@@ -41,3 +37,23 @@ def rapi_vcluster(tmp_path_factory):
     yield cluster
   finally:
     cluster.Stop()
+
+
+@pytest.fixture(scope="module")
+def nc():
+  """A 3-node network-namespace cluster (test/support/netns_cluster.py),
+  initialised on node1 (the other nodes are not added yet), one for each
+  module using it; stopped at the module's end.  Skips with the reason
+  when such a cluster can't run here."""
+  reason = netns_cluster.Missing()
+  if reason:
+    pytest.skip("network namespace cluster: %s" % reason)
+  tmp = tempfile.mkdtemp(prefix="pyganeti-nc-")
+  cluster = netns_cluster.NetnsCluster(os.path.join(tmp, "nc"), nodes=3)
+  cluster.Start()
+  try:
+    cluster.InitCluster()
+    yield cluster
+  finally:
+    cluster.Stop()
+    os.rmdir(tmp)

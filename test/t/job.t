@@ -1,4 +1,7 @@
 # gnt-job on a fresh 3-node virtual cluster (node1 is the master)
+# Job 4 (a 15 s delay) must still be running at the last "4 running" below
+# (about 3 s after it starts); the end waits for it, so that the cluster's
+# shutdown (masterd lets running jobs finish) does not.
 $ gnt-job list
 # exit=0
 ID Status  Summary
@@ -128,10 +131,10 @@ Output from job 1 follows
 $ gnt-job watch
 # exit=1
 ! Error: Command watch expects 1 argument(s)
-$ gnt-debug delay --submit -n node2 60
+$ gnt-debug delay --submit --no-master -n node2 15
 # exit=0
 ! JobID: 4
-$ gnt-debug delay --submit -n node2 60
+$ gnt-debug delay --submit --no-master -n node2 15
 # exit=0
 ! JobID: 5
 $ for i in $(seq 100); do gnt-job list --no-headers -o status 5 | grep -q waiting && break; sleep 0.1; done
@@ -139,11 +142,11 @@ $ for i in $(seq 100); do gnt-job list --no-headers -o status 5 | grep -q waitin
 $ gnt-job list --running
 # exit=0
 ID Status  Summary
- 4 running TEST_DELAY(60.0)
+ 4 running TEST_DELAY(15.0)
 $ gnt-job list --pending
 # exit=0
 ID Status  Summary
- 5 waiting TEST_DELAY(60.0)
+ 5 waiting TEST_DELAY(15.0)
 $ gnt-job cancel 5
 # exit=0
 Job 5 will be canceled
@@ -182,8 +185,8 @@ $ gnt-job list
 # exit=0
 ID Status   Summary
  3 success  NODE_ADD(node3)
- 4 running  TEST_DELAY(60.0)
- 5 canceled TEST_DELAY(60.0)
+ 4 running  TEST_DELAY(15.0)
+ 5 canceled TEST_DELAY(15.0)
 $ gnt-job archive 1
 # exit=1
 ! Failed to archive job with ID '1'
@@ -196,7 +199,7 @@ Archived 2 jobs, 0 unchecked left
 $ gnt-job list
 # exit=0
 ID Status  Summary
- 4 running TEST_DELAY(60.0)
+ 4 running TEST_DELAY(15.0)
 $ gnt-debug delay --submit -r 2 0.5
 # exit=0
 ! JobID: 6
@@ -210,3 +213,9 @@ $ gnt-job list -o id,status 6
 # exit=0
 ID Status
  6 success
+$ gnt-job wait 4
+# exit=0
+$ gnt-job list -o id,status 4
+# exit=0
+ID Status
+ 4 success

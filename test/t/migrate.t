@@ -1,7 +1,7 @@
 # gnt-instance migrate, failover and move on the fake hypervisor
 $ gnt-instance add -n node1 -t diskless -o noop --no-name-check --no-ip-check inst1 >/dev/null
 # exit=0
-$ gnt-instance add -n node1 -t file -s 1G -o noop --no-name-check --no-ip-check inst2 >/dev/null
+$ gnt-instance add -n node1 -t file -s 128M --ignore-ipolicy -o noop --no-name-check --no-ip-check inst2 >/dev/null
 # exit=0
 $ grep -o '"start": [0-9.]*' $GANETI_ROOTDIR/var/run/ganeti/fake-hypervisor/inst1 > $GANETI_ROOTDIR/../inst1.start
 # exit=0
@@ -173,11 +173,11 @@ $ printf 'pyganeti move test' | dd of=$(ls $GANETI_ROOTDIR/srv/ganeti/file-stora
 # exit=0
 $ sha1sum $GANETI_ROOTDIR/srv/ganeti/file-storage/inst2/*.file.disk0 | cut -d' ' -f1
 # exit=0
-a0419e35596b670a45525d3ccb5b8438999a5517
+ea52032de0f81b183bc5fdd23e488057531e5bac
 $ gnt-instance move -f -n node2 inst2
 # exit=0
 {{ts}}  - INFO: Shutting down instance inst2 on source node node1
-{{ts}}  - INFO: Copied disk/0 (1.0G) from node1 to node2 in {{num}} seconds
+{{ts}}  - INFO: Copied disk/0 (128M) from node1 to node2 in {{num}} seconds
 {{ts}}  - INFO: Removing the disks on the original node
 {{ts}}  - INFO: Removing block devices for instance inst2
 {{ts}}  - INFO: Starting instance inst2 on node node2
@@ -187,7 +187,7 @@ Instance Primary_node Status  Disk_template
 inst2    node2        running file
 $node2$ sha1sum $GANETI_ROOTDIR/srv/ganeti/file-storage/inst2/*.file.disk0 | cut -d' ' -f1
 # exit=0
-a0419e35596b670a45525d3ccb5b8438999a5517
+ea52032de0f81b183bc5fdd23e488057531e5bac
 $node2$ ls $GANETI_ROOTDIR/var/run/ganeti/fake-hypervisor
 # exit=0
 inst2
@@ -225,7 +225,7 @@ $ gnt-instance move -f -n node3 inst2
 # exit=0
 {{ts}}  - INFO: Not checking memory on the secondary node as instance will not be started
 {{ts}}  - INFO: Shutting down instance inst2 on source node node2
-{{ts}}  - INFO: Copied disk/0 (1.0G) from node2 to node3 in {{num}} seconds
+{{ts}}  - INFO: Copied disk/0 (128M) from node2 to node3 in {{num}} seconds
 {{ts}}  - INFO: Removing the disks on the original node
 {{ts}}  - INFO: Removing block devices for instance inst2
 $ gnt-instance list -o name,pnode,status inst2
@@ -234,7 +234,7 @@ Instance Primary_node Status
 inst2    node3        ADMIN_down
 $node3$ sha1sum $GANETI_ROOTDIR/srv/ganeti/file-storage/inst2/*.file.disk0 | cut -d' ' -f1
 # exit=0
-a0419e35596b670a45525d3ccb5b8438999a5517
+ea52032de0f81b183bc5fdd23e488057531e5bac
 $node2$ ls $GANETI_ROOTDIR/srv/ganeti/file-storage
 # exit=0
 $ gnt-instance move -f -n node3 inst1

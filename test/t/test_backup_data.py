@@ -5,11 +5,16 @@ exported (gzip transport), found byte for byte in the export, imported
 into a new instance on another node and found there again.  OS scripts
 that fail make the job fail without leaving exports, instances, disks or
 transfer helpers behind.
+
+One cluster serves the module; after each test the ``c`` fixture removes
+what the test made (instances, exports, hooks, OS definitions) and checks
+that the cluster is as fresh as the next test needs.
 """
 
 import glob
 import hashlib
 import os
+import shutil
 import subprocess
 
 import pytest
@@ -25,6 +30,50 @@ pytestmark = [pytest.mark.cluster, pytest.mark.slow]
 _ADD = ("gnt-instance add -t file -s 8M --ignore-ipolicy --no-name-check"
         " --no-ip-check")
 _BAD_OS = "pyganeti-badio"
+_HOOK_SCRIPT = "50-record"
+
+
+@pytest.fixture(scope="module")
+def _module_cluster():
+  with vcluster.Running("pyganeti-bd-", nodes=3) as vc:
+    yield vc
+
+
+@pytest.fixture
+def c(_module_cluster):
+  """The module's cluster; the test's instances, exports, hook scripts
+  and OS definitions are removed afterwards."""
+  yield _module_cluster
+  _Clean(_module_cluster)
+
+
+def _Clean(cluster):
+  """Remove every instance and export; remove the hooks and OSes tests
+  install; check that nothing is left, transfer helpers included."""
+  for name in cluster.Check("gnt-instance list --no-headers -o name").split():
+    cluster.Check("gnt-instance remove -f %s" % name)
+  cl = luxi.Client(address=os.path.join(
+    cluster.NodeRoot(), "var/run/ganeti/socket/ganeti-master"))
+  try:
+    exports = set(name for names in cl.QueryExports([], False).values()
+                  for name in names or [])
+  finally:
+    cl.Close()
+  for name in sorted(exports):
+    cluster.Check("gnt-backup remove %s" % name)
+  for node in cluster.nodes:
+    root = cluster.NodeRoot(node)
+    shutil.rmtree(os.path.join(root, "srv/ganeti/os", _BAD_OS),
+                  ignore_errors=True)
+    for leftover in (glob.glob(os.path.join(root, "etc/ganeti/hooks", "*.d",
+                                            _HOOK_SCRIPT)) +
+                     glob.glob(os.path.join(root, "hook.env*"))):
+      os.unlink(leftover)
+    export_dir = _ExportDir(cluster, node)
+    assert not os.path.isdir(export_dir) or os.listdir(export_dir) == [], \
+      node
+  assert cluster.Check("gnt-instance list --no-headers -o name") == ""
+  assert _Helpers(cluster) == []
 
 
 def _Sha(path):
@@ -84,7 +133,7 @@ def _RecordHooks(cluster, node, hdir):
   out = os.path.join(root, "hook.env")
   path = os.path.join(root, "etc/ganeti/hooks", hdir + ".d")
   os.makedirs(path, exist_ok=True)
-  script = os.path.join(path, "50-record")
+  script = os.path.join(path, _HOOK_SCRIPT)
   with open(script, "w") as fh:
     fh.write("#!/bin/sh\nenv | grep ^GANETI_ > %s.tmp && mv %s.tmp %s\n" %
              (out, out, out))
@@ -94,8 +143,7 @@ def _RecordHooks(cluster, node, hdir):
 
 @pytest.mark.skipif(vcluster.FindOs("noop") is None,
                     reason=vcluster.NOOP_MISSING)
-def test_export_import_keeps_data(fresh_cluster):
-  c = fresh_cluster
+def test_export_import_keeps_data(c):
   hook_out = _RecordHooks(c, "node2", "instance-export-post")
   c.Check(_ADD + " -n node1 -o noop --no-start inst1")
   disk = _DiskFile(c, "node1", "inst1")
@@ -137,8 +185,7 @@ def test_export_import_keeps_data(fresh_cluster):
                                  "inst2 node3 ADMIN_down"]
 
 
-def test_failing_os_scripts_leave_nothing(fresh_cluster):
-  c = fresh_cluster
+def test_failing_os_scripts_leave_nothing(c):
   _InstallBadOs(c)
   c.Check(_ADD + " -n node1 -o %s --no-start inst1" % _BAD_OS)
   result = c.Run("gnt-backup export -n node2 inst1")
@@ -185,9 +232,8 @@ def _MountSmallFs(path, size):
 @pytest.mark.root
 @pytest.mark.skipif(vcluster.FindOs("noop") is None,
                     reason=vcluster.NOOP_MISSING)
-def test_import_onto_full_node(fresh_cluster):
+def test_import_onto_full_node(c):
   """No room for the data: the import fails and leaves no instance."""
-  c = fresh_cluster
   c.Check(_ADD + " -n node1 -o noop --no-start inst1")
   with open(_DiskFile(c, "node1", "inst1"), "r+b") as fh:
     fh.write(os.urandom(8 * 1024 * 1024))
@@ -211,9 +257,8 @@ def test_import_onto_full_node(fresh_cluster):
 
 @pytest.mark.skipif(vcluster.FindOs("noop") is None,
                     reason=vcluster.NOOP_MISSING)
-def test_two_disks_keep_their_order(fresh_cluster):
+def test_two_disks_keep_their_order(c):
   """Each disk's data lands in the disk of the same index."""
-  c = fresh_cluster
   c.Check("gnt-instance add -t file --disk 0:size=4M --disk 1:size=8M"
           " --ignore-ipolicy --no-name-check --no-ip-check -n node1 -o noop"
           " --no-start inst1")

@@ -38,16 +38,4 @@ def test_iallocator_transcript(fresh_cluster):
   _Install(fresh_cluster, "pyganeti-test-alloc", "/usr/share/pyganeti-test")
   with open(_TRANSCRIPT) as fh:
     blocks = transcript.Parse(fh.read())
-  for block in blocks:
-    result = fresh_cluster.Run(block.command, node=block.node)
-    where = "ialloc/iallocator.t:%d: $ %s" % (block.lineno, block.command)
-    assert result.exit_code == block.exit_code, \
-      "%s\nexit %s != %s\nstdout:\n%s\nstderr:\n%s" % (
-        where, result.exit_code, block.exit_code, result.stdout,
-        result.stderr)
-    assert transcript.Matches(block.stdout, result.stdout), \
-      "%s\nstdout differs; expected:\n%s\ngot:\n%s\nstderr:\n%s" % (
-        where, "\n".join(block.stdout), result.stdout, result.stderr)
-    assert transcript.Matches(block.stderr, result.stderr), \
-      "%s\nstderr differs; expected:\n%s\ngot:\n%s" % (
-        where, "\n".join(block.stderr), result.stderr)
+  transcript.Run(fresh_cluster, blocks, "ialloc/iallocator.t")

@@ -9,106 +9,42 @@ it master is outvoted; the external master IP script moves with the
 master; an offline node (its daemon stopped) blocks nothing.
 """
 
-import fcntl
 import os
-import shutil
 import signal
-import tempfile
 
 import pytest
 import vcluster
+from failover_checks import CheckCandidatesInSync
+from failover_checks import CheckJobsSucceeded
+from failover_checks import DataDir
+from failover_checks import FailOverTo
+from failover_checks import MasterClient
+from failover_checks import QueueBehindLock
+from failover_checks import ReadFile
 
 from ganeti import constants
-from ganeti import jqueue
-from ganeti import luxi
 from ganeti import opcodes
-from ganeti import serializer
 
 pytestmark = [pytest.mark.cluster]
-
-FINAL = set(constants.JOBS_FINALIZED)
 
 
 @pytest.fixture(scope="module")
 def cluster():
-  tmp = tempfile.mkdtemp(prefix="pyganeti-mf-")
-  vc = vcluster.VirtualCluster(os.path.join(tmp, "vc"), nodes=3)
-  vc.Start()
-  vc.InstallTestOSes(["test-api20"])
-  try:
+  with vcluster.Running("pyganeti-mf-", nodes=3) as vc:
+    vc.InstallTestOSes(["test-api20"])
     yield vc
-  finally:
-    vc.Stop()
-    shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _Read(path):
-  try:
-    with open(path, "rb") as fh:
-      return fh.read()
-  except FileNotFoundError:
-    return None
-
-
-def _DataDir(vc, node):
-  return os.path.join(vc.NodeRoot(node), "var/lib/ganeti")
-
-
-def _Config(vc, node):
-  return _Read(os.path.join(_DataDir(vc, node), "config.data"))
-
-
-def _Ssconf(vc, node):
-  ddir = _DataDir(vc, node)
-  return dict((name, _Read(os.path.join(ddir, name)))
-              for name in os.listdir(ddir) if name.startswith("ssconf_"))
 
 
 def _Master(vc, node="node1"):
   return vc.Check("gnt-cluster getmaster", node=node).strip()
 
 
-def _AssertInSync(vc, master, offline=()):
-  """Every online candidate has the master's config.data, every other
-  online node none; ssconf is the same on all online nodes."""
-  data = _Config(vc, master)
-  cfg = serializer.LoadJson(data)
-  assert cfg["nodes"][cfg["cluster"]["master_node"]]["name"] == master
-  ssconf = _Ssconf(vc, master)
-  assert ssconf["ssconf_master_node"] == ("%s\n" % master).encode()
-  for node in cfg["nodes"].values():
-    name = node["name"]
-    if name in offline:
-      continue
-    if node["master_candidate"]:
-      assert _Config(vc, name) == data, "config.data of %s differs" % name
-    else:
-      assert _Config(vc, name) is None, "%s is no candidate" % name
-    assert _Ssconf(vc, name) == ssconf, "ssconf of %s differs" % name
-
-
-def _Client(vc, node):
-  return luxi.Client(address=os.path.join(
-    vc.NodeRoot(node), "var/run/ganeti/socket/ganeti-master"))
-
-
-def _Gone(vc, node):
-  """Whether the masterd of ``node`` has exited (its pid file is free)."""
-  fd = os.open(vc.PidFile("ganeti-masterd", node), os.O_RDONLY)
-  try:
-    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-  except BlockingIOError:
-    return False
-  finally:
-    os.close(fd)
-  return True
-
-
 def _KillMasterd(vc, node):
   pid = vc.DaemonPid("ganeti-masterd", node)
   assert pid
   os.kill(pid, signal.SIGKILL)
-  vcluster.WaitFor(lambda: _Gone(vc, node), timeout=30,
+  vcluster.WaitFor(lambda: vcluster.PidFileFree(
+                     vc.PidFile("ganeti-masterd", node)), timeout=30,
                    what="masterd of %s gone" % node)
 
 
@@ -116,7 +52,7 @@ def _AssertMasterWorks(vc, master):
   """All nodes name ``master`` (what getmaster prints), it runs jobs and
   only it has the master IP up."""
   for node in vc.nodes:
-    assert _Read(os.path.join(_DataDir(vc, node), "ssconf_master_node")) \
+    assert ReadFile(os.path.join(DataDir(vc, node), "ssconf_master_node")) \
       == ("%s\n" % master).encode()
   vc.Check("gnt-debug delay --no-master 0.01", node=master)
   states = [os.path.exists(os.path.join(vc.NodeRoot(n),
@@ -127,7 +63,7 @@ def _AssertMasterWorks(vc, master):
 
 def test_candidates_follow_every_change(cluster):
   vc = cluster
-  _AssertInSync(vc, "node1")
+  CheckCandidatesInSync(vc, "node1")
   steps = [
     "gnt-cluster add-tags mf-tag",
     "gnt-node add-tags node2 mf-node-tag",
@@ -139,49 +75,26 @@ def test_candidates_follow_every_change(cluster):
   ]
   for cmd in steps:
     vc.Check(cmd)
-    _AssertInSync(vc, "node1")
+    CheckCandidatesInSync(vc, "node1")
   # the demoted node kept a backup only; the promoted one got the queue too
-  assert os.listdir(os.path.join(_DataDir(vc, "node3"), "queue"))
+  assert os.listdir(os.path.join(DataDir(vc, "node3"), "queue"))
 
 
 def test_failover_with_queued_jobs(cluster):
   vc = cluster
-  cl = _Client(vc, "node1")
   # one job holds node3's lock for a while; the others wait behind it
-  blocker = cl.SubmitJob([opcodes.OpTestDelay(duration=3.0, on_master=False,
-                                              on_nodes=["node3"])])
-  vcluster.WaitFor(lambda: cl.QueryJobs([blocker], ["status"]) ==
-                   [["running"]], timeout=30, what="the blocking job")
-  submitted = cl.SubmitManyJobs([
-    [opcodes.OpTestDelay(duration=0.01, on_master=False, on_nodes=["node3"])]
-    for _ in range(22)])
-  assert all(ok for (ok, _) in submitted), submitted
-  ids = [blocker] + [job_id for (_, job_id) in submitted]
-  status = [s for (s, ) in cl.QueryJobs(ids, ["status"])]
-  assert not FINAL.intersection(status), status
-  cl.Close()
-  result = vc.Run("gnt-cluster master-failover", node="node2")
-  assert result.exit_code == 0, result
-  assert _Master(vc, "node3") == "node2"
-  cl = _Client(vc, "node2")
+  ids = QueueBehindLock(vc, "node1", "node3", 22)
+  FailOverTo(vc, "node2", witness="node3")
+  CheckJobsSucceeded(vc, "node2", ids)
+  # the job id serial came along with the queue
+  cl = MasterClient(vc, "node2")
   try:
-    def _AllDone():
-      return all(s in FINAL for (s, ) in cl.QueryJobs(ids, ["status"]))
-    vcluster.WaitFor(_AllDone, timeout=60, what="all jobs finished")
-    assert [s for (s, ) in cl.QueryJobs(ids, ["status"])] == \
-      ["success"] * len(ids)
-    # the job id serial came along with the queue
     assert int(cl.SubmitJob([opcodes.OpTestDelay(duration=0.01)])) > \
       max(int(i) for i in ids)
   finally:
     cl.Close()
-  qdir = os.path.join(_DataDir(vc, "node2"), "queue")
-  for job_id in ids:
-    job = jqueue.QueuedJob.Load(_Read(os.path.join(qdir, "job-%d" % job_id)),
-                                writable=False)
-    assert job.CalcStatus() == "success"
   _AssertMasterWorks(vc, "node2")
-  _AssertInSync(vc, "node2")
+  CheckCandidatesInSync(vc, "node2")
 
 
 def test_killed_master_failover(cluster):
@@ -192,7 +105,7 @@ def test_killed_master_failover(cluster):
                   node="node3")
   assert result.exit_code == 0, result
   _AssertMasterWorks(vc, "node3")
-  _AssertInSync(vc, "node3")
+  CheckCandidatesInSync(vc, "node3")
   # the whole master node dies (master and node daemon): a voted failover
   # still works (node2 answers, node3 is silent); the old master's part
   # only gives warnings
@@ -213,14 +126,14 @@ def test_killed_master_failover(cluster):
   vc.Check("gnt-cluster redist-conf")
   _AssertMasterWorks(vc, "node1")
   vc.Check("gnt-instance list mf-inst1")
-  _AssertInSync(vc, "node1")
+  CheckCandidatesInSync(vc, "node1")
 
 
 def test_masterd_refuses_when_outvoted(cluster):
   """A node whose ssconf wrongly names it master loses the vote."""
   vc = cluster
-  ssconf = os.path.join(_DataDir(vc, "node2"), "ssconf_master_node")
-  saved = _Read(ssconf)
+  ssconf = os.path.join(DataDir(vc, "node2"), "ssconf_master_node")
+  saved = ReadFile(ssconf)
   os.chmod(ssconf, 0o644)
   with open(ssconf, "w") as fh:
     fh.write("node2\n")
@@ -256,9 +169,9 @@ def test_external_mip_script_follows_failover(cluster):
   # redist-conf hands the script to the other nodes
   vc.Check("gnt-cluster redist-conf")
   for node in ("node2", "node3"):
-    assert _Read(os.path.join(vc.NodeRoot(node),
+    assert ReadFile(os.path.join(vc.NodeRoot(node),
                               "etc/ganeti/scripts/master-ip-setup")) == \
-      _Read(script)
+      ReadFile(script)
   failed = vc.Run("gnt-cluster modify --master-netmask 33")
   assert failed.exit_code == 1
   assert "CIDR netmask (33) not valid for IPv4" in failed.stderr
@@ -288,13 +201,13 @@ def test_offline_node_does_not_block(cluster):
               "gnt-cluster add-tags mf-offline", "gnt-node list",
               "gnt-instance list", "gnt-cluster redist-conf"]:
     vc.Check(cmd)
-  _AssertInSync(vc, "node1", offline=["node3"])
+  CheckCandidatesInSync(vc, "node1", offline=["node3"])
   # node3 neither answers nor is asked; node1 and node2 decide
   result = vc.Run("gnt-cluster master-failover", node="node2")
   assert result.exit_code == 0, result
   assert _Master(vc, "node1") == "node2"
   vc.Check("gnt-debug delay --no-master 0.01", node="node2")
-  _AssertInSync(vc, "node2", offline=["node3"])
+  CheckCandidatesInSync(vc, "node2", offline=["node3"])
 
 
 def _Alive(pid):

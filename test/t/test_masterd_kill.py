@@ -8,7 +8,6 @@ files.
 """
 
 import json
-import fcntl
 import os
 import signal
 
@@ -76,20 +75,6 @@ def _DiskStatus(cluster, job_id):
                                writable=False).CalcStatus()
 
 
-def _Gone(pidfile):
-  """Whether the daemon of ``pidfile`` is gone: its lock on the file is
-  free.  (The thread group leader of a killed multi-threaded process can
-  be a zombie while other threads still hold its files.)"""
-  fd = os.open(pidfile, os.O_RDONLY)
-  try:
-    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-  except BlockingIOError:
-    return False
-  finally:
-    os.close(fd)
-  return True
-
-
 def _WaitFinal(cl, job_id):
   prev = None
   while True:
@@ -122,8 +107,9 @@ def test_masterd_sigkill_restart(fresh_cluster):
   assert pid
   os.kill(pid, signal.SIGKILL)
   cl.Close()
-  vcluster.WaitFor(lambda: _Gone(cluster.PidFile("ganeti-masterd")),
-                   timeout=30, what="masterd death")
+  pidfile = cluster.PidFile("ganeti-masterd")
+  vcluster.WaitFor(lambda: vcluster.PidFileFree(pidfile), timeout=30,
+                   what="masterd death")
 
   # What the dead master left on disk decides each job's fate
   at_kill = dict((job_id, _DiskStatus(cluster, job_id)) for job_id in ids)

@@ -1,6 +1,6 @@
 """End to end: a 3-node cluster of network namespaces reached over SSH.
 
-One cluster for the module (test/support/netns_cluster.py): node1 is
+One cluster for the module (conftest.py's ``nc``): node1 is
 initialised, node2 and node3 join over real SSH from roots that hold
 nothing of Ganeti; then ``gnt-cluster command``/``copyfile`` run over
 SSH, an offline node with its daemons stopped does not block the others,
@@ -10,36 +10,13 @@ root, without ``ip netns``, sshd or paramiko.
 """
 
 import os
-import sys
-import tempfile
 
 import pytest
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
-  os.path.abspath(__file__))), "support"))
-
-import netns_cluster  # noqa: E402
-import vcluster  # noqa: E402
+import vcluster
 
 pytestmark = [pytest.mark.cluster, pytest.mark.root]
 
 SEP = "-" * 48
-
-
-@pytest.fixture(scope="module")
-def nc():
-  reason = netns_cluster.Missing()
-  if reason:
-    pytest.skip("network namespace cluster: %s" % reason)
-  tmp = tempfile.mkdtemp(prefix="pyganeti-nc-")
-  cluster = netns_cluster.NetnsCluster(os.path.join(tmp, "nc"), nodes=3)
-  cluster.Start()
-  try:
-    cluster.InitCluster()
-    yield cluster
-  finally:
-    cluster.Stop()
-    os.rmdir(tmp)
 
 
 def _Read(path):
@@ -180,7 +157,7 @@ def testRemoveAndAddAgain(nc):
   as it still has the cluster's host key."""
   root = nc.NodeRoot("node3")
   nc.Check("gnt-node remove node3")
-  netns_cluster.WaitFor(lambda: not os.path.exists(
+  vcluster.WaitFor(lambda: not os.path.exists(
     _Data(nc, "node3", "server.pem")), what="node3 to leave")
   assert not os.path.exists(os.path.join(root, "root/.ssh/id_rsa"))
   pub = _Read(os.path.join(nc.NodeRoot(), "root/.ssh/id_rsa.pub"))

@@ -16,83 +16,26 @@ tests run in file order and build on each other (the master moves):
 - gnt-group add/assign-nodes/rename/remove end to end;
 - an offline node with its daemons stopped blocks no job.
 
-Skipped (with the reason) when the namespace cluster can't run here.
+The cluster is conftest.py's ``nc`` fixture; skipped (with the reason) when
+the namespace cluster can't run here.
 """
 
 import os
-import sys
-import tempfile
+import subprocess
 
 import pytest
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
-  os.path.abspath(__file__))), "support"))
-
-import netns_cluster  # noqa: E402
-
-from ganeti import constants  # noqa: E402
-from ganeti import jqueue  # noqa: E402
-from ganeti import luxi  # noqa: E402
-from ganeti import opcodes  # noqa: E402
-from ganeti import serializer  # noqa: E402
+import netns_cluster
+from failover_checks import CheckCandidatesInSync
+from failover_checks import CheckJobsSucceeded
+from failover_checks import DataDir
+from failover_checks import FailOverTo
+from failover_checks import QueueBehindLock
+from failover_checks import ReadFile
+from vcluster import WaitFor
 
 pytestmark = [pytest.mark.cluster, pytest.mark.root]
 
-FINAL = set(constants.JOBS_FINALIZED)
 CLUSTER_IP = netns_cluster.CLUSTER_IP
-
-
-@pytest.fixture(scope="module")
-def nc():
-  reason = netns_cluster.Missing()
-  if reason:
-    pytest.skip("network namespace cluster: %s" % reason)
-  tmp = tempfile.mkdtemp(prefix="pyganeti-nf-")
-  cluster = netns_cluster.NetnsCluster(os.path.join(tmp, "nc"), nodes=3)
-  cluster.Start()
-  try:
-    cluster.InitCluster()
-    yield cluster
-  finally:
-    cluster.Stop()
-    os.rmdir(tmp)
-
-
-def _Read(path):
-  try:
-    with open(path, "rb") as fh:
-      return fh.read()
-  except FileNotFoundError:
-    return None
-
-
-def _DataDir(nc, node):
-  return os.path.join(nc.NodeRoot(node), "var/lib/ganeti")
-
-
-def _Ssconf(nc, node):
-  ddir = _DataDir(nc, node)
-  return dict((name, _Read(os.path.join(ddir, name)))
-              for name in os.listdir(ddir) if name.startswith("ssconf_"))
-
-
-def _AssertInSync(nc, master, offline=()):
-  """Every online candidate has the master's config.data, every online
-  node the master's ssconf files."""
-  data = _Read(os.path.join(_DataDir(nc, master), "config.data"))
-  cfg = serializer.LoadJson(data)
-  assert cfg["nodes"][cfg["cluster"]["master_node"]]["name"] == master
-  ssconf = _Ssconf(nc, master)
-  assert ssconf["ssconf_master_node"] == ("%s\n" % master).encode()
-  for node in cfg["nodes"].values():
-    name = node["name"]
-    if name in offline:
-      continue
-    if node["master_candidate"]:
-      assert _Read(os.path.join(_DataDir(nc, name), "config.data")) == \
-        data, "config.data of %s differs" % name
-    assert _Ssconf(nc, name) == ssconf, "ssconf of %s differs" % name
-  return cfg
 
 
 def _HasClusterIp(nc, node):
@@ -105,22 +48,16 @@ def _AssertMaster(nc, master):
   """All online nodes name ``master``, it runs jobs, and only its
   namespace carries the cluster address (which answers on noded's port)."""
   for node in nc.Nodes:
-    assert _Read(os.path.join(_DataDir(nc, node), "ssconf_master_node")) \
+    assert ReadFile(os.path.join(DataDir(nc, node), "ssconf_master_node")) \
       == ("%s\n" % master).encode(), node
   nc.Check("gnt-debug delay --no-master 0.01", node=master)
   # masterd brings the address up in the background once it serves
   want = [n == master for n in nc.Nodes]
-  netns_cluster.WaitFor(lambda: [_HasClusterIp(nc, n) for n in nc.Nodes]
-                        == want, timeout=30,
-                        what="the cluster address on %s only" % master)
+  WaitFor(lambda: [_HasClusterIp(nc, n) for n in nc.Nodes] == want,
+          timeout=30, what="the cluster address on %s only" % master)
   other = [n for n in nc.Nodes if n != master][0]
   nc.Check("python3 -c 'import socket; socket.create_connection((\"%s\","
            " 1811), 5).close()'" % CLUSTER_IP, node=other)
-
-
-def _Client(nc, node):
-  return luxi.Client(address=os.path.join(
-    nc.NodeRoot(node), "var/run/ganeti/socket/ganeti-master"))
 
 
 def testJoinAndSync(nc):
@@ -130,7 +67,7 @@ def testJoinAndSync(nc):
                  " name,pip,master_candidate")
   assert out.split() == ["node1:198.51.100.11:Y", "node2:198.51.100.12:Y",
                          "node3:198.51.100.13:Y"]
-  _AssertInSync(nc, "node1")
+  CheckCandidatesInSync(nc, "node1")
   for cmd in ["gnt-cluster add-tags nf-tag",
               "gnt-node add-tags node2 nf-node-tag",
               "gnt-node modify -C no node3",
@@ -138,56 +75,29 @@ def testJoinAndSync(nc):
               "gnt-group add nfgroup",
               "gnt-group assign-nodes nfgroup node3"]:
     nc.Check(cmd)
-    _AssertInSync(nc, "node1")
-  cfg = _AssertInSync(nc, "node1")
+    CheckCandidatesInSync(nc, "node1")
+  cfg = CheckCandidatesInSync(nc, "node1")
   groups = dict((g["uuid"], g["name"]) for g in cfg["nodegroups"].values())
   assert dict((n["name"], groups[n["group"]]) for n in
               cfg["nodes"].values()) == {
     "node1": "default", "node2": "default", "node3": "nfgroup"}
   nc.Check("gnt-group assign-nodes default node3")
   nc.Check("gnt-group remove nfgroup")
-  _AssertInSync(nc, "node1")
+  CheckCandidatesInSync(nc, "node1")
   _AssertMaster(nc, "node1")
 
 
 def testFailoverWithQueuedJobs(nc):
-  cl = _Client(nc, "node1")
   # one job holds node3's lock for a while; the others wait behind it
-  blocker = cl.SubmitJob([opcodes.OpTestDelay(duration=3.0, on_master=False,
-                                              on_nodes=["node3"])])
-  netns_cluster.WaitFor(lambda: cl.QueryJobs([blocker], ["status"]) ==
-                        [["running"]], timeout=30, what="the blocking job")
-  submitted = cl.SubmitManyJobs([
-    [opcodes.OpTestDelay(duration=0.01, on_master=False, on_nodes=["node3"])]
-    for _ in range(15)])
-  assert all(ok for (ok, _) in submitted), submitted
-  ids = [blocker] + [job_id for (_, job_id) in submitted]
-  status = [s for (s, ) in cl.QueryJobs(ids, ["status"])]
-  assert not FINAL.intersection(status), status
-  cl.Close()
-  result = nc.Run("gnt-cluster master-failover", node="node2")
-  assert result.exit_code == 0, result
-  assert nc.Check("gnt-cluster getmaster", node="node3").strip() == "node2"
-  cl = _Client(nc, "node2")
-  try:
-    def _AllDone():
-      return all(s in FINAL for (s, ) in cl.QueryJobs(ids, ["status"]))
-    netns_cluster.WaitFor(_AllDone, timeout=60, what="all jobs finished")
-    assert [s for (s, ) in cl.QueryJobs(ids, ["status"])] == \
-      ["success"] * len(ids)
-  finally:
-    cl.Close()
-  qdir = os.path.join(_DataDir(nc, "node2"), "queue")
-  for job_id in ids:
-    job = jqueue.QueuedJob.Load(_Read(os.path.join(qdir, "job-%d" % job_id)),
-                                writable=False)
-    assert job.CalcStatus() == "success"
+  ids = QueueBehindLock(nc, "node1", "node3", 15)
+  FailOverTo(nc, "node2", witness="node3")
+  CheckJobsSucceeded(nc, "node2", ids)
   _AssertMaster(nc, "node2")
-  _AssertInSync(nc, "node2")
+  CheckCandidatesInSync(nc, "node2")
 
 
 def _DropClusterIp(nc, node):
-  netns_cluster.subprocess.run(
+  subprocess.run(
     ["ip", "-n", nc.Netns(node), "addr", "del", "%s/32" % CLUSTER_IP, "dev",
      "eth0"], check=True, capture_output=True)
 
@@ -208,13 +118,13 @@ def testKilledMasterFailover(nc):
   nc.Check("daemon-util start ganeti-noded", node="node2")
   nc.Check("gnt-cluster redist-conf")
   _AssertMaster(nc, "node1")
-  _AssertInSync(nc, "node1")
+  CheckCandidatesInSync(nc, "node1")
   # with every node answering, voted failovers work both ways
   nc.Check("gnt-cluster master-failover", node="node2")
   _AssertMaster(nc, "node2")
   nc.Check("gnt-cluster master-failover", node="node1")
   _AssertMaster(nc, "node1")
-  _AssertInSync(nc, "node1")
+  CheckCandidatesInSync(nc, "node1")
 
 
 def testGroupsEndToEnd(nc):
@@ -223,7 +133,7 @@ def testGroupsEndToEnd(nc):
   out = nc.Check("gnt-group list --no-headers --separator=: -o"
                  " name,node_cnt,alloc_policy")
   assert out.split() == ["default:1:preferred", "nfg1:2:last_resort"]
-  _AssertInSync(nc, "node1")
+  CheckCandidatesInSync(nc, "node1")
   nc.Check("gnt-group rename nfg1 nfg2")
   out = nc.Check("gnt-node list --no-headers --separator=: -o name,group")
   assert out.split() == ["node1:default", "node2:nfg2", "node3:nfg2"]
@@ -235,7 +145,7 @@ def testGroupsEndToEnd(nc):
   nc.Check("gnt-group remove nfg2")
   out = nc.Check("gnt-group list --no-headers -o name")
   assert out.split() == ["default"]
-  _AssertInSync(nc, "node1")
+  CheckCandidatesInSync(nc, "node1")
 
 
 def testOfflineNodeDoesNotBlock(nc):
@@ -246,11 +156,11 @@ def testOfflineNodeDoesNotBlock(nc):
               "gnt-group add nfoff", "gnt-group remove nfoff",
               "gnt-cluster redist-conf"]:
     nc.Check(cmd)
-  _AssertInSync(nc, "node1", offline=["node3"])
+  CheckCandidatesInSync(nc, "node1", offline=["node3"])
   # node3 neither answers nor is asked; node1 and node2 decide
   nc.Check("gnt-cluster master-failover", node="node2")
   nc.Check("gnt-debug delay --no-master 0.01", node="node2")
-  _AssertInSync(nc, "node2", offline=["node3"])
-  netns_cluster.WaitFor(lambda: _HasClusterIp(nc, "node2") and
-                        not _HasClusterIp(nc, "node1"), timeout=30,
-                        what="the cluster address on node2")
+  CheckCandidatesInSync(nc, "node2", offline=["node3"])
+  WaitFor(lambda: _HasClusterIp(nc, "node2") and
+          not _HasClusterIp(nc, "node1"), timeout=30,
+          what="the cluster address on node2")

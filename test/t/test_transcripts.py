@@ -25,17 +25,4 @@ def test_transcript(path, fresh_cluster):
     fresh_cluster.InstallTestOSes()
   blocks = transcript.Parse(text)
   assert blocks, "empty transcript"
-  for block in blocks:
-    result = fresh_cluster.Run(block.command, node=block.node)
-    where = "%s:%d: $ %s" % (os.path.basename(path), block.lineno,
-                             block.command)
-    assert result.exit_code == block.exit_code, \
-      "%s\nexit %s != %s\nstdout:\n%s\nstderr:\n%s" % (
-        where, result.exit_code, block.exit_code, result.stdout,
-        result.stderr)
-    assert transcript.Matches(block.stdout, result.stdout), \
-      "%s\nstdout differs; expected:\n%s\ngot:\n%s\nstderr:\n%s" % (
-        where, "\n".join(block.stdout), result.stdout, result.stderr)
-    assert transcript.Matches(block.stderr, result.stderr), \
-      "%s\nstderr differs; expected:\n%s\ngot:\n%s" % (
-        where, "\n".join(block.stderr), result.stderr)
+  transcript.Run(fresh_cluster, blocks, os.path.basename(path))

@@ -92,3 +92,22 @@ def Matches(expected_lines, actual):
   if actual and not actual.endswith("\n"):
     actual += "\n"
   return Compile(expected_lines).fullmatch(actual) is not None
+
+
+def Run(cluster, blocks, name):
+  """Run each block's command on ``cluster`` (as on its node, default the
+  master) and assert its exit code, stdout and stderr; ``name`` (the
+  transcript's file name) and the block's line start each failure."""
+  for block in blocks:
+    result = cluster.Run(block.command, node=block.node)
+    where = "%s:%d: $ %s" % (name, block.lineno, block.command)
+    assert result.exit_code == block.exit_code, \
+      "%s\nexit %s != %s\nstdout:\n%s\nstderr:\n%s" % (
+        where, result.exit_code, block.exit_code, result.stdout,
+        result.stderr)
+    assert Matches(block.stdout, result.stdout), \
+      "%s\nstdout differs; expected:\n%s\ngot:\n%s\nstderr:\n%s" % (
+        where, "\n".join(block.stdout), result.stdout, result.stderr)
+    assert Matches(block.stderr, result.stderr), \
+      "%s\nstderr differs; expected:\n%s\ngot:\n%s" % (
+        where, "\n".join(block.stderr), result.stderr)
