@@ -10,6 +10,10 @@ from ganeti.htools import types as T
 #: Index of "no secondary node"
 NO_SECONDARY = -1
 
+#: Run states in which an instance uses no memory on its node
+_NO_MEMORY_STATES = frozenset([T.ST_ERROR_DOWN, T.ST_ADMIN_DOWN,
+                               T.ST_ADMIN_OFFLINE, T.ST_USER_DOWN])
+
 
 class Instance:
   __slots__ = ("name", "alias", "mem", "dsk", "disks", "vcpus", "run_st",
@@ -62,8 +66,14 @@ class Instance:
     return not (self.IsRunning() or self.IsOffline())
 
   def UsesMemory(self):
-    """Whether the instance's memory counts as used on its primary."""
-    return not self.forthcoming and self.NotOffline()
+    """Whether the instance's memory counts as used on its primary.
+
+    Upstream's states: everything but the down and offline ones (checked
+    against Ganeti 3.0.2's htools: ERROR_down, ADMIN_down, ADMIN_offline
+    and USER_down instances use no memory; ERROR_nodedown,
+    ERROR_nodeoffline and ERROR_wrongnode ones do).
+    """
+    return not self.forthcoming and self.run_st not in _NO_MEMORY_STATES
 
   def UsesSecMem(self):
     """Whether a secondary must keep memory free to take this one over."""

@@ -1,0 +1,586 @@
+"""The iallocator backend: requests in, answers out (``doc/iallocator.rst``).
+
+:func:`ParseRequest` reads the JSON document Ganeti hands an iallocator
+plugin (cluster tags, node groups with their policy and networks, nodes
+with their resources, instances, and the ``request`` of one of the types
+``allocate``, ``relocate``, ``change-group``, ``node-evacuate``,
+``multi-allocate``, ``allocate-secondary``) into a
+:class:`~ganeti.htools.loader.ClusterData` plus a :class:`Request`.
+Malformed input raises :class:`RequestError` with upstream hail's text
+(the program prints ``Error: TEXT`` and exits 1); unknown names inside a
+well-formed request are ordinary failed answers where upstream's are.
+
+:func:`FormatResponse` writes the answer document
+(``{"success":...,"info":...,"result":...}``) byte for byte as upstream's
+hail does: keys in that order, no blanks, Text.JSON's string escapes.
+
+The same parser serves the ``-I FILE`` option of the other programs
+(:func:`LoadData`).
+"""
+
+import json
+import math
+
+from ganeti.htools import loader
+from ganeti.htools import types as T
+from ganeti.htools.instance import Instance, NO_SECONDARY
+from ganeti.htools.loader import ClusterData, Group
+from ganeti.htools.node import Node
+
+# request types (Ganeti's IALLOCATOR_MODE_*)
+MODE_ALLOC = "allocate"
+MODE_RELOC = "relocate"
+MODE_CHG_GROUP = "change-group"
+MODE_NODE_EVAC = "node-evacuate"
+MODE_MULTI_ALLOC = "multi-allocate"
+MODE_ALLOC_SECONDARY = "allocate-secondary"
+
+# evacuation modes (wire value -> our name)
+EVAC_PRIMARY = "primary-only"
+EVAC_SECONDARY = "secondary-only"
+EVAC_ALL = "all"
+EVAC_MODES = (EVAC_PRIMARY, EVAC_SECONDARY, EVAC_ALL)
+
+#: Static node memory assumed on KVM (hail's --static-kvm-node-memory)
+DEFAULT_STATIC_KVM_NODE_MEMORY = 4096
+
+
+class RequestError(Exception):
+  """The request cannot be parsed; the message is upstream's text."""
+
+
+class Request:
+  """A parsed request: its type, the cluster and the type's arguments.
+
+  ``inst``/``required_nodes``/``group_name``/``restrict_nodes`` for
+  allocate; ``allocs`` ([(Instance, required_nodes, group_name)]) for
+  multi-allocate; ``idx``/``required_nodes``/``exclude`` (node indices)
+  for relocate; ``idxs`` and ``mode`` for node-evacuate; ``idxs`` and
+  ``groups`` (group indices) for change-group; ``idx`` for
+  allocate-secondary.
+  """
+
+  def __init__(self, kind, cdata, **kwargs):
+    self.kind = kind
+    self.cdata = cdata
+    self.inst = None
+    self.required_nodes = None
+    self.group_name = None
+    self.restrict_nodes = None
+    self.allocs = []
+    self.idx = None
+    self.idxs = []
+    self.exclude = []
+    self.mode = None
+    self.groups = []
+    for (key, value) in kwargs.items():
+      setattr(self, key, value)
+
+  def IsAllocation(self):
+    return self.kind in (MODE_ALLOC, MODE_MULTI_ALLOC)
+
+
+# Haskell-style rendering and typed field access ------------------------------
+def HsShowString(text):
+  """A string as Haskell's ``show`` writes it."""
+  out = ['"']
+  for (pos, char) in enumerate(text):
+    code = ord(char)
+    if char == '"':
+      out.append('\\"')
+    elif char == "\\":
+      out.append("\\\\")
+    elif char == "\n":
+      out.append("\\n")
+    elif char == "\t":
+      out.append("\\t")
+    elif code < 0x20 or code >= 0x7f:
+      out.append("\\%d" % code)
+      nxt = text[pos + 1:pos + 2]
+      if nxt.isdigit():
+        out.append("\\&")
+    else:
+      out.append(char)
+  out.append('"')
+  return "".join(out)
+
+
+def _HsShowList(items):
+  return "[" + ",".join(HsShowString(i) for i in items) + "]"
+
+
+class _Bad(Exception):
+  """A value of the wrong type (the message is Text.JSON's)."""
+
+
+def _AsInt(value):
+  if isinstance(value, bool) or not isinstance(value, (int, float)):
+    raise _Bad("Unable to read Int")
+  if isinstance(value, float):
+    if not math.isfinite(value):
+      raise _Bad("Unable to read Int")
+    return int(round(value))
+  return value
+
+
+def _AsDouble(value):
+  if isinstance(value, bool) or not isinstance(value, (int, float)):
+    raise _Bad("Unable to read Double")
+  return float(value)
+
+
+def _AsBool(value):
+  if not isinstance(value, bool):
+    raise _Bad("Unable to read Bool")
+  return value
+
+
+def _AsString(value):
+  if not isinstance(value, str):
+    raise _Bad("Unable to read String")
+  return value
+
+
+def _AsObject(value):
+  if not isinstance(value, dict):
+    raise _Bad("Unable to read JSObject")
+  return value
+
+
+def _ListOf(conv):
+  def _Conv(value):
+    if not isinstance(value, list):
+      raise _Bad("Unable to read list")
+    return [conv(v) for v in value]
+  return _Conv
+
+
+def _Enum(type_name, values):
+  def _Conv(value):
+    text = _AsString(value)
+    if text not in values:
+      raise _Bad("Invalid string value for type %s: %s" %
+                 (type_name, HsShowString(text)))
+    return text
+  return _Conv
+
+
+_AsStringList = _ListOf(_AsString)
+_AsDiskTemplate = _Enum("DiskTemplate", T.DISK_TEMPLATES)
+_AsAllocPolicy = _Enum("AllocPolicy", T.ALLOC_POLICIES)
+_AsEvacMode = _Enum("EvacMode", EVAC_MODES)
+
+_MISSING = object()
+
+
+def _Get(desc, obj, key, conv, default=_MISSING):
+  """``obj[key]`` converted, or RequestError in upstream's words."""
+  if key not in obj:
+    if default is not _MISSING:
+      return default
+    raise RequestError("%s: key '%s' not found, object contains only %s" %
+                       (desc, key, _HsShowList(list(obj))))
+  try:
+    return conv(obj[key])
+  except _Bad as err:
+    raise RequestError("%s: key '%s': %s" % (desc, key, err))
+
+
+def _Maybe(desc, obj, key, conv):
+  """Like :func:`_Get` but None when the key is absent or null."""
+  if obj.get(key) is None:
+    return None
+  return _Get(desc, obj, key, conv)
+
+
+# Parsers of the document's parts ------------------------------------------
+def _ParseISpec(desc, data, default):
+  data = _AsObject(data) if data is not None else {}
+  return T.ISpec(*[_Get(desc, data, key, _AsInt, dflt) for (key, dflt) in (
+    ("memory-size", default.mem_size), ("cpu-count", default.cpu_count),
+    ("disk-size", default.disk_size), ("disk-count", default.disk_count),
+    ("nic-count", default.nic_count), ("spindle-use", default.spindle_use))])
+
+
+def _ParseIPolicy(desc, data):
+  if not isinstance(data, dict):
+    raise RequestError("%s: key 'ipolicy': Unable to read JSObject" % desc)
+  dflt = T.DefaultIPolicy()
+  minmax = []
+  for pair in _Get(desc, data, "minmax", _ListOf(_AsObject)):
+    minmax.append((_ParseISpec(desc, _Get(desc, pair, "min", _AsObject),
+                               dflt.minmax[0][0]),
+                   _ParseISpec(desc, _Get(desc, pair, "max", _AsObject),
+                               dflt.minmax[0][1])))
+  std = _ParseISpec(desc, _Get(desc, data, "std", _AsObject), dflt.std)
+  templates = _Get(desc, data, "disk-templates", _ListOf(_AsDiskTemplate))
+  vcpu = _Get(desc, data, "vcpu-ratio", _AsDouble)
+  spindle = _Get(desc, data, "spindle-ratio", _AsDouble)
+  return T.IPolicy(minmax, std, templates, vcpu, spindle)
+
+
+def _ParseGroup(uuid, data):
+  desc = "invalid data for group '%s'" % uuid
+  data = _AsObject(data)
+  name = _Get(desc, data, "name", _AsString)
+  apol = _Get(desc, data, "alloc_policy", _AsAllocPolicy)
+  nets = _Get(desc, data, "networks", _AsStringList)
+  ipol = _Get(desc, data, "ipolicy", lambda v: v)
+  ipol = _ParseIPolicy(desc, ipol)
+  tags = _Get(desc, data, "tags", _AsStringList)
+  return Group(name, uuid, apol, ipol, tags, nets)
+
+
+def _ParseNode(groups_by_uuid, name, data, hypervisor, static_kvm_mem):
+  desc = "invalid data for node '%s'" % name
+  data = _AsObject(data)
+  offline = _Get(desc, data, "offline", _AsBool)
+  drained = _Get(desc, data, "drained", _AsBool)
+  guuid = _Get(desc, data, "group", _AsString)
+  vm_capable = _Maybe(desc, data, "vm_capable", _AsBool)
+  if vm_capable is None:
+    vm_capable = True
+  gdx = groups_by_uuid.get(guuid)
+  if gdx is None:
+    raise RequestError("Unknown group '%s' for node %s" % (guuid, name))
+  ndparams = _Get(desc, data, "ndparams", _AsObject)
+  tags = _Get(desc, data, "tags", _AsStringList, [])
+  excl = _Get(desc, ndparams, "exclusive_storage", _AsBool)
+  live = not offline and vm_capable
+
+  def _Live(key, conv, default):
+    return _Get(desc, data, key, conv) if live else default
+
+  if excl:
+    sptotal = _Live("total_spindles", _AsInt, 0)
+  else:
+    sptotal = _Get(desc, ndparams, "spindle_count", _AsInt)
+  spfree = _Live("free_spindles", _AsInt, 0)
+  mtotal = _Live("total_memory", _AsDouble, 0.0)
+  mnode = _Live("reserved_memory", _AsInt, 0)
+  mfree = _Live("free_memory", _AsInt, 0)
+  dtotal = _Live("total_disk", _AsDouble, 0.0)
+  dfree = _Live("free_disk", _AsInt, 0)
+  ctotal = _Live("total_cpus", _AsDouble, 0.0)
+  cnos = _Live("reserved_cpus", _AsInt, 0)
+  if hypervisor == "kvm" and static_kvm_mem > 0:
+    mnode = static_kvm_mem
+  node = Node(name, mtotal, mnode, mfree, dtotal, dfree, ctotal,
+              not live or drained, sptotal, spfree, gdx, excl, n_cpu=cnos)
+  node.drained = drained
+  node.tags = list(tags)
+  return node
+
+
+def _ParseNic(iname, data):
+  data = _AsObject(data)
+  mode = data.get("mode")
+  if mode is not None and mode not in ("bridged", "routed", "openvswitch",
+                                       "ext"):
+    raise RequestError("invalid NIC mode in instance %s" % iname)
+  network = data.get("network")
+  return network if isinstance(network, str) else None
+
+
+_ADMIN_STATES = {"up": T.ST_RUNNING, "down": T.ST_ADMIN_DOWN,
+                 "offline": T.ST_ADMIN_OFFLINE}
+
+
+def ParseBaseInstance(name, data):
+  """The resources of an instance (cluster list or allocation request)."""
+  desc = "invalid data for instance '%s'" % name
+  disk = _Get(desc, data, "disk_space_total", _AsInt)
+  jsdisks = _Get(desc, data, "disks", _ListOf(_AsObject))
+  sizes = [_Get(desc, d, "size", _AsInt) for d in jsdisks]
+  spindles = [_Maybe(desc, d, "spindles", _AsInt) for d in jsdisks]
+  mem = _Get(desc, data, "memory", _AsInt)
+  vcpus = _Get(desc, data, "vcpus", _AsInt)
+  tags = _Get(desc, data, "tags", _AsStringList)
+  dtmpl = _Get(desc, data, "disk_template", _AsDiskTemplate)
+  sp_use = _Get(desc, data, "spindle_use", _AsInt)
+  nics = [_ParseNic(name, n)
+          for n in _Get(desc, data, "nics", _ListOf(_AsObject))]
+  state = _ADMIN_STATES.get(data.get("admin_state"), T.ST_RUNNING)
+  forthcoming = data.get("forthcoming")
+  if not isinstance(forthcoming, bool):
+    forthcoming = False
+  total_sp = None
+  if spindles and all(s is not None for s in spindles):
+    total_sp = sum(spindles)
+  inst = Instance(name, mem, disk, vcpus, state, tags, True, 0, 0, dtmpl,
+                  spindle_use=sp_use, disks=sizes, total_spindles=total_sp,
+                  forthcoming=forthcoming)
+  inst.nics = nics
+  return inst
+
+
+def _ParseInstance(nodes_by_name, name, data):
+  data = _AsObject(data)
+  inst = ParseBaseInstance(name, data)
+  nodes = _Get("invalid data for instance '%s'" % name, data, "nodes",
+               _ListOf(lambda v: v))
+  if not nodes:
+    raise RequestError("empty node list for instance %s" % name)
+
+  def _Lookup(value):
+    try:
+      node_name = _AsString(value)
+    except _Bad as err:
+      raise RequestError(str(err))
+    idx = nodes_by_name.get(node_name)
+    if idx is None:
+      raise RequestError("Unknown node '%s' for instance %s" %
+                         (node_name, name))
+    return idx
+
+  inst.pnode = _Lookup(nodes[0])
+  inst.snode = _Lookup(nodes[1]) if len(nodes) > 1 else NO_SECONDARY
+  return inst
+
+
+def _FindByName(items, name):
+  """The unique item called ``name`` (Container.findByName)."""
+  found = [item for item in items if item.name == name or
+           getattr(item, "uuid", None) == name]
+  if len(found) != 1:
+    raise _LookupFailure("Wrong number of elems found with name %s" % name)
+  return found[0]
+
+
+class _LookupFailure(RequestError):
+  """A name in the request does not exist."""
+
+
+def _UpdateNewInstance(ctags, inst):
+  """Exclusion and desired-location tags of a to-be-allocated instance."""
+  prefixes = loader.ExtractExTags(ctags)
+  inst.excl_tags = [tag for tag in inst.all_tags
+                    if any(tag.startswith(p) for p in prefixes)]
+  inst.dsrd_loc_tags = loader.GetDesiredLocations(ctags, inst.all_tags)
+  return inst
+
+
+def _Decode(text):
+  try:
+    data = json.loads(text)
+  except ValueError:
+    raise RequestError("Parsing input IAllocator message: Invalid JSON: a"
+                       " JSON text a serialized object or array at the top"
+                       " level.")
+  if not isinstance(data, dict):
+    raise RequestError("Parsing input IAllocator message: Unable to read"
+                       " JSObject")
+  return data
+
+
+def ParseRequest(text, static_kvm_mem=DEFAULT_STATIC_KVM_NODE_MEMORY):
+  """Parse an iallocator document; returns (warnings, Request)."""
+  doc = _Decode(text)
+  desc = "invalid iallocator message"
+  request = _Get(desc, doc, "request", _AsObjectOr(desc, "request"))
+  groups = []
+  for (uuid, gdata) in _Get(desc, doc, "nodegroups",
+                            _AsObjectOr(desc, "nodegroups")).items():
+    groups.append(_ParseGroup(uuid, gdata))
+  loader.AssignIndices(groups)
+  by_uuid = dict((g.uuid, g.idx) for g in groups)
+  ndata = _Get(desc, doc, "nodes", _AsObjectOr(desc, "nodes"))
+  # the hypervisor is known only later upstream, but it changes nothing
+  # before the nodes are built; read it leniently here and strictly below
+  hvs = doc.get("enabled_hypervisors")
+  hypervisor = hvs[0] if isinstance(hvs, list) and hvs else None
+  nodes = [_ParseNode(by_uuid, name, value, hypervisor, static_kvm_mem)
+           for (name, value) in ndata.items()]
+  loader.AssignIndices(nodes)
+  by_name = dict((n.name, n.idx) for n in nodes)
+  idata = _Get(desc, doc, "instances", _AsObjectOr(desc, "instances"))
+  instances = [_ParseInstance(by_name, name, value)
+               for (name, value) in idata.items()]
+  loader.AssignIndices(instances)
+  ctags = _Get(desc, doc, "cluster_tags", _AsStringList)
+  _Get(desc, doc, "enabled_hypervisors", _AsStringList)
+  cdata = ClusterData(groups, nodes, instances, list(ctags),
+                      T.DefaultIPolicy())
+  loader.MergeData(cdata)
+  warnings = UpdateMissing(cdata.nodes, cdata.instances)
+  return (warnings, _ParseRequestDict(request, cdata))
+
+
+def UpdateMissing(nodes, instances):
+  """The unaccounted memory of every node; returns the warnings.
+
+  Unlike the text backend's check, only running instances count as
+  using memory: Ganeti reports the free memory of the hypervisor.
+  """
+  msgs = []
+  for node in nodes:
+    imem = sum(instances[i].mem for i in node.plist
+               if instances[i].IsRunning() and not instances[i].forthcoming)
+    idsk = sum(instances[i].dsk for i in node.plist + node.slist)
+    delta_mem = int(node.t_mem) - node.n_mem - node.f_mem - imem
+    delta_dsk = int(node.t_dsk) - node.f_dsk - idsk
+    node.SetXmem(delta_mem, imem)
+    if delta_mem > 512 or delta_dsk > 1024:
+      msgs.insert(0, "node %s is missing %d MB ram and %d GB disk" %
+                  (node.name, delta_mem, delta_dsk // 1024))
+  return msgs
+
+
+def _IMEM(instances, node, running):
+  return sum(instances[i].mem for i in node.plist
+             if instances[i].UsesMemory())
+
+
+def _AsObjectOr(desc, key):
+  return _AsObject
+
+
+def _ParseRequestDict(req, cdata):
+  desc = "invalid request dict"
+  kind = _Get(desc, req, "type", _AsString)
+  ctags = cdata.tags
+  if kind == MODE_ALLOC:
+    name = _Get(desc, req, "name", _AsString)
+    group_name = _Maybe(desc, req, "group_name", _AsString)
+    restrict = _Maybe(desc, req, "restrict-to-nodes", _AsStringList)
+    reqn = _Get(desc, req, "required_nodes", _AsInt)
+    inst = _UpdateNewInstance(ctags, ParseBaseInstance(name, req))
+    return Request(kind, cdata, inst=inst, required_nodes=reqn,
+                   group_name=group_name, restrict_nodes=restrict)
+  if kind == MODE_RELOC:
+    name = _Get(desc, req, "name", _AsString)
+    idx = _LookupInstance(cdata.instances, name)
+    reqn = _Get(desc, req, "required_nodes", _AsInt)
+    ex_names = _Get(desc, req, "relocate_from", _AsStringList)
+    exclude = [_FindByName(cdata.nodes, n).idx for n in ex_names]
+    return Request(kind, cdata, idx=idx, required_nodes=reqn,
+                   exclude=exclude)
+  if kind == MODE_CHG_GROUP:
+    names = _Get(desc, req, "instances", _AsStringList)
+    idxs = [_FindByName(cdata.instances, n).idx for n in names]
+    uuids = _Get(desc, req, "target_groups", _AsStringList)
+    gdxs = [_FindByName(cdata.groups, u).idx for u in uuids]
+    return Request(kind, cdata, idxs=idxs, groups=gdxs)
+  if kind == MODE_NODE_EVAC:
+    names = _Get(desc, req, "instances", _AsStringList)
+    idxs = [_FindByName(cdata.instances, n).idx for n in names]
+    mode = _Get(desc, req, "evac_mode", _AsEvacMode)
+    return Request(kind, cdata, idxs=idxs, mode=mode)
+  if kind == MODE_MULTI_ALLOC:
+    allocs = []
+    group_name = _Maybe(desc, req, "group_name", _AsString)
+    for ireq in _Get(desc, req, "instances", _ListOf(_AsObject)):
+      name = _Get(desc, ireq, "name", _AsString)
+      reqn = _Get(desc, ireq, "required_nodes", _AsInt)
+      inst = _UpdateNewInstance(ctags, ParseBaseInstance(name, ireq))
+      allocs.append((inst, reqn, group_name))
+    return Request(kind, cdata, allocs=allocs)
+  if kind == MODE_ALLOC_SECONDARY:
+    name = _Get(desc, req, "name", _AsString)
+    idx = _LookupInstance(cdata.instances, name)
+    return Request(kind, cdata, idx=idx)
+  raise RequestError("Invalid request type '%s'" % kind)
+
+
+def _LookupInstance(instances, name):
+  for inst in instances:
+    if inst.name == name:
+      return inst.idx
+  raise RequestError("Unknown instance '%s'" % name)
+
+
+def LoadData(path, static_kvm_mem=DEFAULT_STATIC_KVM_NODE_MEMORY):
+  """(warnings, ClusterData) of an iallocator request file (``-I FILE``)."""
+  (warnings, req) = ParseRequest(ReadInput(path), static_kvm_mem)
+  return (warnings, req.cdata)
+
+
+def ReadInput(path):
+  """The text of ``path`` ("-" for standard input)."""
+  import sys
+  if path == "-":
+    return sys.stdin.read()
+  try:
+    with open(path) as handle:
+      return handle.read()
+  except OSError as err:
+    raise RequestError("%s: openFile: does not exist (No such file or"
+                       " directory)" % path if err.errno == 2 else
+                       "%s: %s" % (path, err.strerror))
+
+
+# The answer -------------------------------------------------------------------
+def _JsonString(text):
+  """A string as Text.JSON encodes it."""
+  out = ['"']
+  for char in text:
+    code = ord(char)
+    if char == '"':
+      out.append('\\"')
+    elif char == "\\":
+      out.append("\\\\")
+    elif char == "\n":
+      out.append("\\n")
+    elif char == "\r":
+      out.append("\\r")
+    elif char == "\t":
+      out.append("\\t")
+    elif char == "\b":
+      out.append("\\b")
+    elif char == "\f":
+      out.append("\\f")
+    elif code < 0x20 or code > 0x7e:
+      if code > 0xffff:
+        code -= 0x10000
+        out.append("\\u%04x\\u%04x" % (0xd800 + (code >> 10),
+                                       0xdc00 + (code & 0x3ff)))
+      else:
+        out.append("\\u%04x" % code)
+    else:
+      out.append(char)
+  out.append('"')
+  return "".join(out)
+
+
+class Obj:
+  """An ordered JSON object (keys in the given order)."""
+
+  def __init__(self, pairs):
+    self.pairs = list(pairs)
+
+
+def Encode(value):
+  """Compact JSON of ``value`` as Text.JSON's encodeStrict writes it."""
+  if value is None:
+    return "null"
+  if value is True:
+    return "true"
+  if value is False:
+    return "false"
+  if isinstance(value, str):
+    return _JsonString(value)
+  if isinstance(value, int):
+    return str(value)
+  if isinstance(value, float):
+    return _EncodeFloat(value)
+  if isinstance(value, Obj):
+    return "{%s}" % ",".join("%s:%s" % (_JsonString(k), Encode(v))
+                             for (k, v) in value.pairs)
+  if isinstance(value, dict):
+    return "{%s}" % ",".join("%s:%s" % (_JsonString(k), Encode(v))
+                             for (k, v) in value.items())
+  if isinstance(value, (list, tuple)):
+    return "[%s]" % ",".join(Encode(v) for v in value)
+  raise TypeError("cannot encode %r" % (value,))
+
+
+def _EncodeFloat(value):
+  if value == int(value) and abs(value) < 1e15:
+    return "%d" % int(value)
+  return repr(value)
+
+
+def FormatResponse(success, info, result):
+  """The answer document."""
+  return Encode(Obj([("success", success), ("info", info),
+                     ("result", result)]))
