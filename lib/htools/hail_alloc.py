@@ -169,24 +169,21 @@ class _Candidate:
     self.exact = None
 
 
-def _Ordered(scorer, cands):
-  """Candidates by (score, later first), exact where near-ties decide."""
-  cands = sorted(cands, key=lambda c: (c.fast, -c.pos))
+def _Chunks(cands):
+  """Candidates by (fast score, later first), cut where scores differ.
+
+  Candidates in one chunk are within the tie window of its first one;
+  their order is settled by exact scores when it matters.
+  """
+  cands = sorted(cands, key=lambda c: (_Key(c.fast), -c.pos))
   pos = 0
   while pos < len(cands):
     head = cands[pos].fast
-    end = pos
-    while end < len(cands) and cands[end].fast - head <= scoring.TIE_WINDOW:
+    end = pos + 1
+    while end < len(cands) and (cands[end].fast - head <= scoring.TIE_WINDOW
+                                or cands[end].fast == head):
       end += 1
-    chunk = cands[pos:end]
-    if len(chunk) > 1 or not scorer.finite:
-      for cand in chunk:
-        cand.exact = scorer.ExactScore(cand.changed)
-      chunk.sort(key=lambda c: (_Key(c.exact), -c.pos))
-    else:
-      chunk[0].exact = scorer.ExactScore(chunk[0].changed)
-    for cand in chunk:
-      yield cand
+    yield cands[pos:end]
     pos = end
 
 
@@ -196,25 +193,72 @@ def _Key(value):
 
 
 def _CollectionToSolution(opts, nodes, instances, scorer, cands, failures,
-                          inodes_fn):
-  """Best candidate passing the N+1 predicate; dropped ones are FailN1."""
+                          inodes_fn, n1):
+  """Best candidate passing the N+1 predicate; dropped ones are FailN1.
+
+  Upstream sorts all placements by score and takes the first that keeps
+  the cluster redundant; the predicate does not depend on the order, so
+  only the chunk holding the first good placement needs exact scores.
+  """
   dropped = 0
   best = None
-  if cands:
-    for cand in _Ordered(scorer, cands):
-      new_nodes = _Apply(nodes, cand.changed)
-      if not opts.capacity or _GlobalN1(new_nodes, instances, cand.inst):
-        best = Element(new_nodes, cand.inst, inodes_fn(cand, new_nodes),
-                       cand.exact)
+  for chunk in _Chunks(cands):
+    new_nodes = [_Apply(nodes, c.changed) for c in chunk]
+    if opts.capacity:
+      oks = [n1.Redundant(nn, c) for (nn, c) in zip(new_nodes, chunk)]
+    else:
+      oks = [True] * len(chunk)
+    if not any(oks):
+      dropped += len(chunk)
+      continue
+    for cand in chunk:
+      cand.exact = scorer.ExactScore(cand.changed)
+    order = sorted(range(len(chunk)),
+                   key=lambda i: (_Key(chunk[i].exact), -chunk[i].pos))
+    for i in order:
+      if oks[i]:
+        cand = chunk[i]
+        best = Element(new_nodes[i], cand.inst,
+                       inodes_fn(cand, new_nodes[i]), cand.exact)
         break
       dropped += 1
+    break
   return AllocSolution([T.FailMode.FailN1] * dropped + failures,
                        len(cands) - dropped, best)
 
 
-def _GlobalN1(nodes, instances, inst):
-  from ganeti.htools import hail_n1
-  return hail_n1.Redundant(nodes, list(instances) + [inst])
+class _LazyN1:
+  """The global N+1 check of one TryAlloc, prepared on first use."""
+
+  def __init__(self, nodes, instances):
+    self.nodes = nodes
+    self.instances = instances
+    self.checker = None
+
+  def Redundant(self, new_nodes, cand):
+    from ganeti.htools import hail_n1
+    if self.checker is None:
+      self.checker = hail_n1.Checker(self.nodes, self.instances)
+    return self.checker.Redundant(new_nodes,
+                                  _WithInstance(self.instances, cand.inst),
+                                  cand.changed)
+
+
+class _WithInstance:
+  """An instance list with one more instance at its end (no copy)."""
+
+  def __init__(self, instances, inst):
+    self.instances = instances
+    self.inst = inst
+    self.size = len(instances)
+
+  def __getitem__(self, idx):
+    if idx == self.size:
+      return self.inst
+    return self.instances[idx]
+
+  def __len__(self):
+    return self.size + 1
 
 
 def _Better(old, new):
@@ -237,6 +281,7 @@ def TryAlloc(opts, nodes, instances, inst, targets):
   scorer = scoring.Scorer(nodes)
   inst = inst.Copy()
   inst.idx = len(instances)
+  n1 = _LazyN1(nodes, instances)
   pos = 0
   if kind == "pairs":
     if not items:
@@ -256,7 +301,7 @@ def TryAlloc(opts, nodes, instances, inst, targets):
                                 scorer.Score(changed)))
       sol = _CollectionToSolution(
         opts, nodes, instances, scorer, cands, failures,
-        lambda c, nn: [nn[c.inst.pnode], nn[c.inst.snode]])
+        lambda c, nn: [nn[c.inst.pnode], nn[c.inst.snode]], n1)
       total = AllocSolution(sol.failures + total.failures,
                             total.allocs + sol.allocs,
                             _Better(total.solution, sol.solution))
@@ -274,7 +319,7 @@ def TryAlloc(opts, nodes, instances, inst, targets):
       continue
     cands.append(_Candidate(pos, changed, new_inst, scorer.Score(changed)))
   sol = _CollectionToSolution(opts, nodes, instances, scorer, cands,
-                              failures, lambda c, nn: [nn[c.inst.pnode]])
+                              failures, lambda c, nn: [nn[c.inst.pnode]], n1)
   return Annotate(sol)
 
 
@@ -340,6 +385,13 @@ def FindBestAllocGroup(opts, groups, nodes, instances, allowed, inst, count,
     msgs.extend(SolutionDescription(grp, result))
   ordered = _SortMG(sols)
   if not ordered:
+    if not cands:
+      raise AllocError("no groups for evacuation: allowed groups was %s, all"
+                       " groups: [%s]" %
+                       ("Nothing" if allowed is None else
+                        "Just [%s]" % ",".join(str(g) for g in allowed),
+                        ",".join(ShowGroup(groups[gdx])
+                                 for (gdx, _, _) in split)))
     raise AllocError(", ".join(msgs))
   (grp, sol) = ordered[0]
   return (grp, sol, msgs)
@@ -369,6 +421,25 @@ def TryMGAlloc(opts, groups, nodes, instances, inst, count):
                                         inst, count)
   sol.log = ["Selected group: %s" % grp.name] + msgs
   return sol
+
+
+_HS_POLICY = {T.ALLOC_PREFERRED: "AllocPreferred",
+              T.ALLOC_LAST_RESORT: "AllocLastResort",
+              T.ALLOC_UNALLOCABLE: "AllocUnallocable"}
+
+
+def ShowGroup(grp):
+  """A group as Haskell's ``show`` prints upstream's Group record."""
+  from ganeti.htools import cli
+  from ganeti.htools.iallocator import HsShowString
+
+  def _List(items):
+    return "[%s]" % ",".join(HsShowString(i) for i in items)
+  return ("Group {name = %s, uuid = %s, idx = %d, allocPolicy = %s,"
+          " networks = %s, iPolicy = %s, allTags = %s}" %
+          (HsShowString(grp.name), HsShowString(grp.uuid), grp.idx,
+           _HS_POLICY[grp.alloc_policy], _List(grp.networks),
+           cli.ShowIPolicy(grp.ipolicy), _List(grp.tags)))
 
 
 def FindGroupByName(groups, name):

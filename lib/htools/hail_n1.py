@@ -20,9 +20,10 @@ def _Fits(inst, node):
 
 
 def _Failover(nodes, inst):
-  """Changed nodes of a plain failover (no forcing), or None."""
+  """Changed nodes of a failover (soft errors ignored), or None."""
   try:
-    (changed, new_inst, _, _) = M.ApplyMove(nodes, inst, M.Move(M.FAILOVER))
+    (changed, new_inst, _, _) = M.ApplyMove(nodes, inst, M.Move(M.FAILOVER),
+                                            force=True)
   except T.MoveFailure:
     return None
   return (changed, new_inst)
@@ -92,8 +93,7 @@ def _Recreate(nodes, inst, targets):
   return new_nodes
 
 
-def CanEvacuateNode(nodes, instances, node):
-  """Whether ``node`` can be emptied (see the module docstring)."""
+def _Split(instances, node):
   drbd = []
   shared = []
   others = []
@@ -105,15 +105,37 @@ def CanEvacuateNode(nodes, instances, node):
       shared.append(inst)
     else:
       others.append(inst)
-  insts = {}
+  return (drbd, shared, others)
+
+
+def _FailoverAll(nodes, drbd):
+  """Fail over the DRBD primaries in turn.
+
+  Returns (nodes after it or None on failure, indices of the nodes the
+  computation looked at).
+  """
+  touched = set()
   for inst in drbd:
-    res = _Failover(nodes, insts.get(inst.idx, inst))
+    touched.add(inst.pnode)
+    touched.add(inst.snode)
+    res = _Failover(nodes, inst)
     if res is None:
-      return False
-    (changed, new_inst) = res
+      return (None, touched)
     nodes = dict(nodes)
-    nodes.update(changed)
-    insts[inst.idx] = new_inst
+    nodes.update(res[0])
+  return (nodes, touched)
+
+
+def CanEvacuateNode(nodes, instances, node):
+  """Whether ``node`` can be emptied (see the module docstring)."""
+  (drbd, shared, others) = _Split(instances, node)
+  (nodes, _) = _FailoverAll(nodes, drbd)
+  if nodes is None:
+    return False
+  return _EvacRest(nodes, node, shared, others)
+
+
+def _EvacRest(nodes, node, shared, others):
   gdx = node.group
   escape = [n.idx for n in nodes.values()
             if n.group == gdx and n.idx != node.idx]
@@ -128,6 +150,43 @@ def CanEvacuateNode(nodes, instances, node):
     if nodes is None:
       return False
   return True
+
+
+class Checker:
+  """Redundancy of states that differ from a base state in a few nodes.
+
+  The failovers of a node's DRBD primaries only look at the node and the
+  instances' secondaries; when none of those changed, their outcome is
+  the base state's.  A base failure among them decides at once; a node
+  with only DRBD primaries and an unchanged successful outcome needs no
+  work.  Everything else is computed on the new state.
+  """
+
+  def __init__(self, nodes, instances):
+    self.base = []
+    self.fixed_fail = []
+    for node in nodes.values():
+      (drbd, shared, others) = _Split(instances, node)
+      (after, touched) = _FailoverAll(nodes, drbd)
+      touched.add(node.idx)
+      entry = (node.idx, after is not None, frozenset(touched),
+               bool(shared or others))
+      self.base.append(entry)
+      if after is None:
+        self.fixed_fail.append(entry)
+
+  def Redundant(self, nodes, instances, changed):
+    """Whether ``nodes`` (the base with ``changed`` indices replaced) is."""
+    changed = frozenset(changed)
+    for (_, _, touched, _) in self.fixed_fail:
+      if not touched & changed:
+        return False
+    for (idx, ok, touched, rest) in self.base:
+      if ok and not rest and not touched & changed:
+        continue
+      if not CanEvacuateNode(nodes, instances, nodes[idx]):
+        return False
+    return True
 
 
 def Redundant(nodes, instances):
