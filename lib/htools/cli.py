@@ -313,8 +313,13 @@ def LoadExternalData(opts):
                      " version; use -L on the master or -t with a file"
                      " written by hscan")
   elif getattr(opts, "ialloc_src", None) is not None:
-    raise UsageError("The iallocator backend (-I) is not available yet in"
-                     " this version")
+    from ganeti.htools import iallocator
+    try:
+      (ia_warnings, cdata) = iallocator.LoadData(opts.ialloc_src)
+    except iallocator.RequestError as err:
+      raise loader.LoaderError(str(err))
+    # upstream prints the request's own warnings, then merges once more
+    PrintWarnings(ia_warnings)
   else:
     raise UsageError("No backend selected! Exiting.")
   util = []
