@@ -234,7 +234,10 @@ def _AllocateSecondary(opts, req):
     raise hail_alloc.AllocError("Internal error (not a DRBD allocation);"
                                 " info was: " + info)
   new_nodes = hail_alloc.MergeNodes(nodes, elem.nodes)
-  insts = list(cdata.instances) + [elem.inst]
+  insts = list(cdata.instances)
+  converted = elem.inst.Copy()
+  converted.idx = req.idx
+  insts[req.idx] = converted
   return (info, elem.inodes[1].name, new_nodes, insts)
 
 
@@ -329,6 +332,12 @@ def Run(opts):
     (nodes, insts) = (cdata.nodes, cdata.instances)
   hbal.PrintNodes(opts.print_nodes, "Final cluster", nodes)
   if opts.save:
+    if req.kind == IA.MODE_ALLOC:
+      # upstream files a newly allocated instance under its index (-1,
+      # that of a fresh instance) and lists instances by key: it comes
+      # first (multi-allocate appends them)
+      old = len(cdata.instances)
+      insts = list(insts[old:]) + list(insts[:old])
     final = loader.ClusterData(cdata.groups, nodes, insts, cdata.tags,
                                cdata.ipolicy)
     hbal.SaveData(opts.save, "post-ialloc", "after iallocator run", final)
