@@ -117,7 +117,9 @@ class Instance:
       if size < minspec.disk_size or size > maxspec.disk_size:
         return T.FailMode.FailDisk
     ndisks = len(self.disks)
-    if ndisks < minspec.disk_count or ndisks > maxspec.disk_count:
+    # upstream does not count the disks of diskless instances
+    if self.disk_template != T.DT_DISKLESS and \
+       (ndisks < minspec.disk_count or ndisks > maxspec.disk_count):
       return T.FailMode.FailDiskCount
     if self.vcpus < minspec.cpu_count or self.vcpus > maxspec.cpu_count:
       return T.FailMode.FailCPU
