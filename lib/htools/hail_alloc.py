@@ -139,19 +139,6 @@ def PlaceSingle(opts, nodes, inst, pdx):
   return ({pdx: new_p}, new_inst)
 
 
-def PlacePair(opts, nodes, inst, pdx, sdx):
-  pnode = nodes[pdx]
-  snode = nodes[sdx]
-  _Fits(inst, pnode)
-  new_inst = inst.Copy()
-  new_inst.location_score = len(pnode.location_tags & snode.location_tags)
-  new_inst.pnode = pdx
-  new_inst.snode = sdx
-  new_p = pnode.AddPri(new_inst, force=opts.ignore_soft_errors)
-  new_s = snode.AddSec(new_inst, pdx)
-  return ({pdx: new_p, sdx: new_s}, new_inst)
-
-
 def _Apply(nodes, changed):
   new = dict(nodes)
   new.update(changed)
@@ -290,13 +277,50 @@ def TryAlloc(opts, nodes, instances, inst, targets):
     for (pdx, sdxs) in items:
       cands = []
       failures = []
+      pnode = nodes[pdx]
+      fail = inst.MatchesPolicy(pnode.ipolicy, pnode.excl_storage)
+      if fail is not None:
+        failures.extend([fail] * len(sdxs))
+        pos += len(sdxs)
+        sdxs = ()
+      # the primary's side depends on the secondary only through the
+      # location score: computed once per score
+      prim = {}
+      if sdxs and not pnode.location_tags:
+        new_inst = inst.Copy()
+        (new_inst.location_score, new_inst.pnode) = (0, pdx)
+        try:
+          prim[0] = pnode.AddPri(new_inst, force=opts.ignore_soft_errors)
+        except T.MoveFailure as err:
+          failures.extend([err.mode] * len(sdxs))
+          pos += len(sdxs)
+          sdxs = ()
       for sdx in sdxs:
         pos += 1
-        try:
-          (changed, new_inst) = PlacePair(opts, nodes, inst, pdx, sdx)
-        except T.MoveFailure as err:
-          failures.insert(0, err.mode)
+        snode = nodes[sdx]
+        loc = len(pnode.location_tags & snode.location_tags)
+        new_p = prim.get(loc)
+        if new_p is None:
+          new_inst = inst.Copy()
+          new_inst.location_score = loc
+          new_inst.pnode = pdx
+          try:
+            new_p = pnode.AddPri(new_inst, force=opts.ignore_soft_errors)
+          except T.MoveFailure as err:
+            new_p = err
+          prim[loc] = new_p
+        if isinstance(new_p, T.MoveFailure):
+          failures.append(new_p.mode)
           continue
+        new_inst = inst.Copy()
+        (new_inst.location_score, new_inst.pnode, new_inst.snode) = \
+          (loc, pdx, sdx)
+        try:
+          new_s = snode.AddSec(new_inst, pdx)
+        except T.MoveFailure as err:
+          failures.append(err.mode)
+          continue
+        changed = {pdx: new_p, sdx: new_s}
         cands.append(_Candidate(pos, changed, new_inst,
                                 scorer.Score(changed)))
       sol = _CollectionToSolution(
@@ -315,7 +339,7 @@ def TryAlloc(opts, nodes, instances, inst, targets):
     try:
       (changed, new_inst) = PlaceSingle(opts, nodes, inst, pdx)
     except T.MoveFailure as err:
-      failures.insert(0, err.mode)
+      failures.append(err.mode)
       continue
     cands.append(_Candidate(pos, changed, new_inst, scorer.Score(changed)))
   sol = _CollectionToSolution(opts, nodes, instances, scorer, cands,

@@ -159,31 +159,43 @@ class Checker:
   instances' secondaries; when none of those changed, their outcome is
   the base state's.  A base failure among them decides at once; a node
   with only DRBD primaries and an unchanged successful outcome needs no
-  work.  Everything else is computed on the new state.
+  work.  Everything else is computed on the new state.  Base outcomes
+  are computed on first use and kept; since the answer does not depend
+  on the order of the nodes, the first failing node ends the check.
   """
 
   def __init__(self, nodes, instances):
-    self.base = []
-    self.fixed_fail = []
-    for node in nodes.values():
-      (drbd, shared, others) = _Split(instances, node)
-      (after, touched) = _FailoverAll(nodes, drbd)
-      touched.add(node.idx)
-      entry = (node.idx, after is not None, frozenset(touched),
+    self.nodes = nodes
+    self.instances = instances
+    self.order = list(nodes)
+    self.base = {}
+
+  def _Base(self, idx):
+    entry = self.base.get(idx)
+    if entry is None:
+      node = self.nodes[idx]
+      (drbd, shared, others) = _Split(self.instances, node)
+      (after, touched) = _FailoverAll(self.nodes, drbd)
+      touched.add(idx)
+      entry = (after is not None, frozenset(touched),
                bool(shared or others))
-      self.base.append(entry)
-      if after is None:
-        self.fixed_fail.append(entry)
+      self.base[idx] = entry
+    return entry
 
   def Redundant(self, nodes, instances, changed):
     """Whether ``nodes`` (the base with ``changed`` indices replaced) is."""
     changed = frozenset(changed)
-    for (_, _, touched, _) in self.fixed_fail:
-      if not touched & changed:
+    # failures that the change cannot affect, known ones first
+    for (ok, touched, _) in self.base.values():
+      if not ok and not touched & changed:
         return False
-    for (idx, ok, touched, rest) in self.base:
-      if ok and not rest and not touched & changed:
-        continue
+    for idx in self.order:
+      (ok, touched, rest) = self._Base(idx)
+      if not touched & changed:
+        if not ok:
+          return False
+        if not rest:
+          continue
       if not CanEvacuateNode(nodes, instances, nodes[idx]):
         return False
     return True
