@@ -323,6 +323,13 @@ def Run(opts):
     raise hbal.Abort("--mond=yes is not supported by this hail (no MonD)")
   req = _ReadRequest(opts)
   cdata = req.cdata
+  if opts.verbosity > 1:
+    from ganeti.htools import hail_dedicated
+    from ganeti.htools import hail_show
+    sys.stderr.write("Received request: %s\n" % hail_show.ShowRequest(req))
+    if hail_dedicated.IsDedicatedRequest(req):
+      sys.stderr.write("Allocation on a dedicated cluster; using"
+                       " lost-allocations metrics.\n")
   hbal.PrintNodes(opts.print_nodes, "Initial cluster", cdata.nodes)
   if opts.save:
     hbal.SaveData(opts.save, "pre-ialloc", "before iallocator run", cdata)

@@ -362,7 +362,8 @@ def SplitCluster(nodes, instances):
 
 
 def HasRequiredNetworks(group, inst):
-  return all(net is None or net in group.networks for net in inst.nics)
+  return all(nic.network is None or nic.network in group.networks
+             for nic in inst.nics)
 
 
 _POLICY_RANK = dict((p, r) for (r, p) in enumerate(T.ALLOC_POLICIES))

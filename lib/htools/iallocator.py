@@ -73,6 +73,8 @@ class Request:
     self.exclude = []
     self.mode = None
     self.groups = []
+    self.inst_spindles = []
+    self.alloc_spindles = []
     for (key, value) in kwargs.items():
       setattr(self, key, value)
 
@@ -272,14 +274,39 @@ def _ParseNode(groups_by_uuid, name, data, hypervisor, static_kvm_mem):
   return node
 
 
+class Nic:
+  """A NIC of an instance: what the allocators look at (the network)."""
+
+  __slots__ = ("mac", "ip", "mode", "link", "bridge", "network")
+
+  def __init__(self, mac, ip, mode, link, bridge, network):
+    self.mac = mac
+    self.ip = ip
+    self.mode = mode
+    self.link = link
+    self.bridge = bridge
+    self.network = network
+
+
+_NIC_MODES = {"bridged": "Bridged", "routed": "Routed",
+              "openvswitch": "OpenVSwitch", "ext": None}
+
+
 def _ParseNic(iname, data):
   data = _AsObject(data)
+
+  def _Str(key):
+    value = data.get(key)
+    if value is None:
+      return None
+    if not isinstance(value, str):
+      raise RequestError("key '%s': Unable to read String" % key)
+    return value
   mode = data.get("mode")
-  if mode is not None and mode not in ("bridged", "routed", "openvswitch",
-                                       "ext"):
+  if mode is not None and mode not in _NIC_MODES:
     raise RequestError("invalid NIC mode in instance %s" % iname)
-  network = data.get("network")
-  return network if isinstance(network, str) else None
+  return Nic(_Str("mac"), _Str("ip"), _NIC_MODES.get(mode), _Str("link"),
+             _Str("bridge"), _Str("network"))
 
 
 _ADMIN_STATES = {"up": T.ST_RUNNING, "down": T.ST_ADMIN_DOWN,
@@ -288,6 +315,11 @@ _ADMIN_STATES = {"up": T.ST_RUNNING, "down": T.ST_ADMIN_DOWN,
 
 def ParseBaseInstance(name, data):
   """The resources of an instance (cluster list or allocation request)."""
+  return _ParseBase(name, data)[0]
+
+
+def _ParseBase(name, data):
+  """(Instance, per-disk spindles or None) of an instance's data."""
   desc = "invalid data for instance '%s'" % name
   disk = _Get(desc, data, "disk_space_total", _AsInt)
   jsdisks = _Get(desc, data, "disks", _ListOf(_AsObject))
@@ -311,7 +343,7 @@ def ParseBaseInstance(name, data):
                   spindle_use=sp_use, disks=sizes, total_spindles=total_sp,
                   forthcoming=forthcoming)
   inst.nics = nics
-  return inst
+  return (inst, spindles)
 
 
 def _ParseInstance(nodes_by_name, name, data):
@@ -444,9 +476,11 @@ def _ParseRequestDict(req, cdata):
     group_name = _Maybe(desc, req, "group_name", _AsString)
     restrict = _Maybe(desc, req, "restrict-to-nodes", _AsStringList)
     reqn = _Get(desc, req, "required_nodes", _AsInt)
-    inst = _UpdateNewInstance(ctags, ParseBaseInstance(name, req))
+    (inst, spindles) = _ParseBase(name, req)
+    inst = _UpdateNewInstance(ctags, inst)
     return Request(kind, cdata, inst=inst, required_nodes=reqn,
-                   group_name=group_name, restrict_nodes=restrict)
+                   group_name=group_name, restrict_nodes=restrict,
+                   inst_spindles=spindles)
   if kind == MODE_RELOC:
     name = _Get(desc, req, "name", _AsString)
     idx = _LookupInstance(cdata.instances, name)
@@ -468,13 +502,15 @@ def _ParseRequestDict(req, cdata):
     return Request(kind, cdata, idxs=idxs, mode=mode)
   if kind == MODE_MULTI_ALLOC:
     allocs = []
+    spindles = []
     group_name = _Maybe(desc, req, "group_name", _AsString)
     for ireq in _Get(desc, req, "instances", _ListOf(_AsObject)):
       name = _Get(desc, ireq, "name", _AsString)
       reqn = _Get(desc, ireq, "required_nodes", _AsInt)
-      inst = _UpdateNewInstance(ctags, ParseBaseInstance(name, ireq))
-      allocs.append((inst, reqn, group_name))
-    return Request(kind, cdata, allocs=allocs)
+      (inst, isp) = _ParseBase(name, ireq)
+      allocs.append((_UpdateNewInstance(ctags, inst), reqn, group_name))
+      spindles.append(isp)
+    return Request(kind, cdata, allocs=allocs, alloc_spindles=spindles)
   if kind == MODE_ALLOC_SECONDARY:
     name = _Get(desc, req, "name", _AsString)
     idx = _LookupInstance(cdata.instances, name)

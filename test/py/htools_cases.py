@@ -45,6 +45,7 @@ HAIL_CASES = {
   "print": ["-p"],
   "nocapacity": ["--no-capacity-checks"],
   "soft": ["--ignore-soft-errors"],
+  "verbose": ["-v"],
 }
 
 

@@ -2,8 +2,10 @@
 # run by test/t/test_ialloc_cluster.py, which installs the test plugin
 # pyganeti-test-alloc (test/support/iallocators) on the master.
 # No "hail" program is installed at first: the default allocator is then
-# pyganeti's own hail, run by the master.  The steps: additions chosen by
-# hail and by the built-in allocator
+# pyganeti's own hail, run by the master (its choices on an empty cluster
+# depend on the nodes' live data, so the first addition names the
+# built-in allocator).  The steps: additions chosen by hail and by the
+# built-in allocator
 # (least loaded node; drained nodes skipped; instance policy), by the
 # test plugin (its answer, the last node name, is used), failing
 # allocators (nothing is created), gnt-debug iallocator (input message and
@@ -15,9 +17,9 @@
 $ gnt-cluster info | grep 'default instance allocator:'
 # exit=0
   default instance allocator: hail
-$ gnt-instance add -t diskless -o noop --no-name-check --no-ip-check inst1
+$ gnt-instance add -I pyganeti-simple -t diskless -o noop --no-name-check --no-ip-check inst1
 # exit=0
-{{ts}}  - INFO: Selected nodes for instance inst1 via iallocator hail: node1
+{{ts}}  - INFO: Selected nodes for instance inst1 via iallocator pyganeti-simple: node1
 {{ts}} * creating instance disks...
 {{ts}} adding instance inst1 to cluster config
 {{ts}} adding disks to cluster config
