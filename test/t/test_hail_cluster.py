@@ -35,6 +35,7 @@ def cluster(tmp_path_factory):
   vc.Start()
   try:
     vc.Check("gnt-cluster modify --enabled-disk-templates"
+             " sharedfile,file,diskless --ipolicy-disk-templates"
              " sharedfile,file,diskless")
     vc.Check("gnt-group add g2")
     vc.Check("gnt-group assign-nodes g2 node3 node4")
@@ -101,7 +102,9 @@ def test_change_group(cluster):
 
 
 def test_failed_allocation_reports_hails_reasons(cluster):
-  res = cluster.Run(_ADD % ("-I hail -B memory=64G --ignore-ipolicy", "big"))
+  res = cluster.Run("gnt-instance add -I hail -t sharedfile -s 1G"
+                    " -B memory=64G --ignore-ipolicy -o noop --no-name-check"
+                    " --no-ip-check big")
   assert res.exit_code == 1, res
   assert "Can't compute nodes using iallocator 'hail': Request failed:" \
     in res.stderr
