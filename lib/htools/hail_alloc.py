@@ -20,6 +20,8 @@ Failures of the whole computation (upstream's ``Bad`` results) are
 raised as :class:`AllocError`; its message becomes the answer's info.
 """
 
+import math
+
 from ganeti.htools import metrics
 from ganeti.htools import scoring
 from ganeti.htools import types as T
@@ -184,15 +186,29 @@ def _CollectionToSolution(opts, nodes, instances, scorer, cands, failures,
   """Best candidate passing the N+1 predicate; dropped ones are FailN1.
 
   Upstream sorts all placements by score and takes the first that keeps
-  the cluster redundant; the predicate does not depend on the order, so
-  only the chunk holding the first good placement needs exact scores.
+  the cluster redundant; the predicate does not depend on the order.
+  Placements that fail for a reason they cannot change (n1.QuickFail)
+  are set aside unscored; the others are scored and tried in order, and
+  only the chunk holding the first good one needs exact scores.  The
+  set-aside ones count as dropped when no placement is good, else those
+  ordered before the good one do.
   """
+  fixed = []
+  rest = cands
+  if opts.capacity and cands:
+    rest = []
+    for cand in cands:
+      if n1.QuickFail(frozenset(cand.changed)):
+        fixed.append(cand)
+      else:
+        rest.append(cand)
+  for cand in rest:
+    cand.fast = scorer.Score(cand.changed)
   dropped = 0
   best = None
-  for chunk in _Chunks(cands):
-    new_nodes = [_Apply(nodes, c.changed) for c in chunk]
+  for chunk in _Chunks(rest):
     if opts.capacity:
-      oks = [n1.Redundant(nn, c) for (nn, c) in zip(new_nodes, chunk)]
+      oks = [n1.Redundant(c) for c in chunk]
     else:
       oks = [True] * len(chunk)
     if not any(oks):
@@ -204,14 +220,31 @@ def _CollectionToSolution(opts, nodes, instances, scorer, cands, failures,
                    key=lambda i: (_Key(chunk[i].exact), -chunk[i].pos))
     for i in order:
       if oks[i]:
-        cand = chunk[i]
-        best = Element(new_nodes[i], cand.inst,
-                       inodes_fn(cand, new_nodes[i]), cand.exact)
+        best = chunk[i]
         break
       dropped += 1
     break
+  if best is None:
+    return AllocSolution([T.FailMode.FailN1] * len(cands) + failures, 0,
+                         None)
+  dropped += sum(1 for cand in fixed if _Before(scorer, cand, best))
+  new_nodes = _Apply(nodes, best.changed)
+  elem = Element(new_nodes, best.inst, inodes_fn(best, new_nodes), best.exact)
   return AllocSolution([T.FailMode.FailN1] * dropped + failures,
-                       len(cands) - dropped, best)
+                       len(cands) - dropped, elem)
+
+
+def _Before(scorer, cand, best):
+  """Whether ``cand`` comes before ``best`` in upstream's order."""
+  cand.fast = scorer.Score(cand.changed)
+  if scorer.finite and math.isfinite(cand.fast) and \
+     math.isfinite(best.fast):
+    if cand.fast < best.fast - scoring.TIE_WINDOW:
+      return True
+    if cand.fast > best.fast + scoring.TIE_WINDOW:
+      return False
+  cand.exact = scorer.ExactScore(cand.changed)
+  return (_Key(cand.exact), -cand.pos) < (_Key(best.exact), -best.pos)
 
 
 class _LazyN1:
@@ -222,13 +255,20 @@ class _LazyN1:
     self.instances = instances
     self.checker = None
 
-  def Redundant(self, new_nodes, cand):
+  def _Checker(self):
     from ganeti.htools import hail_n1
     if self.checker is None:
       self.checker = hail_n1.Checker(self.nodes, self.instances)
-    return self.checker.Redundant(new_nodes,
-                                  _WithInstance(self.instances, cand.inst),
-                                  cand.changed)
+    return self.checker
+
+  def QuickFail(self, changed):
+    return self._Checker().QuickFail(changed)
+
+  def Redundant(self, cand):
+    self._Checker()
+    return self.checker.Redundant(
+      lambda: _Apply(self.nodes, cand.changed),
+      _WithInstance(self.instances, cand.inst), cand.changed)
 
 
 class _WithInstance:
@@ -320,9 +360,8 @@ def TryAlloc(opts, nodes, instances, inst, targets):
         except T.MoveFailure as err:
           failures.append(err.mode)
           continue
-        changed = {pdx: new_p, sdx: new_s}
-        cands.append(_Candidate(pos, changed, new_inst,
-                                scorer.Score(changed)))
+        cands.append(_Candidate(pos, {pdx: new_p, sdx: new_s}, new_inst,
+                                None))
       sol = _CollectionToSolution(
         opts, nodes, instances, scorer, cands, failures,
         lambda c, nn: [nn[c.inst.pnode], nn[c.inst.snode]], n1)
@@ -341,7 +380,7 @@ def TryAlloc(opts, nodes, instances, inst, targets):
     except T.MoveFailure as err:
       failures.append(err.mode)
       continue
-    cands.append(_Candidate(pos, changed, new_inst, scorer.Score(changed)))
+    cands.append(_Candidate(pos, changed, new_inst, None))
   sol = _CollectionToSolution(opts, nodes, instances, scorer, cands,
                               failures, lambda c, nn: [nn[c.inst.pnode]], n1)
   return Annotate(sol)

@@ -171,6 +171,7 @@ class Checker:
     self.base = {}
 
   def _Base(self, idx):
+    # bases are computed in node order (QuickFail relies on it)
     entry = self.base.get(idx)
     if entry is None:
       node = self.nodes[idx]
@@ -182,9 +183,25 @@ class Checker:
       self.base[idx] = entry
     return entry
 
-  def Redundant(self, nodes, instances, changed):
-    """Whether ``nodes`` (the base with ``changed`` indices replaced) is."""
+  def QuickFail(self, changed):
+    """Whether a base failure the change cannot affect exists (False: no
+    such failure, or unknown)."""
+    for (ok, touched, _) in self.base.values():
+      if not ok and not touched & changed:
+        return True
+    while len(self.base) < len(self.order):
+      (ok, touched, _) = self._Base(self.order[len(self.base)])
+      if not ok and not touched & changed:
+        return True
+    return False
+
+  def Redundant(self, nodes_fn, instances, changed):
+    """Whether the base state with the ``changed`` indices replaced is.
+
+    ``nodes_fn()`` builds that state ({idx: Node}) when it is needed.
+    """
     changed = frozenset(changed)
+    nodes = None
     # failures that the change cannot affect, known ones first
     for (ok, touched, _) in self.base.values():
       if not ok and not touched & changed:
@@ -196,6 +213,8 @@ class Checker:
           return False
         if not rest:
           continue
+      if nodes is None:
+        nodes = nodes_fn()
       if not CanEvacuateNode(nodes, instances, nodes[idx]):
         return False
     return True
