@@ -13,7 +13,6 @@ is a failure of the whole request.
 """
 
 from ganeti.htools import hail_alloc
-from ganeti.htools import metrics
 from ganeti.htools import moves as M
 from ganeti.htools import types as T
 from ganeti.htools.iallocator import EVAC_ALL, EVAC_PRIMARY, EVAC_SECONDARY
@@ -72,10 +71,6 @@ def _Apply(nodes, changed):
   return new
 
 
-def _GroupCV(nodes, gdx):
-  return metrics.CompCV([n for n in nodes if n.group == gdx])
-
-
 def _Better(old_cv, new_cv):
   """Whether a new candidate replaces the current best (ties: the new)."""
   return not old_cv < new_cv
@@ -92,42 +87,104 @@ def _SetInst(instances, inst):
   return new
 
 
+class _Overlay:
+  """A node list seen through a few changed nodes ({idx: Node})."""
+
+  def __init__(self, base, changed=None):
+    self.base = base
+    self.changed = dict(changed or {})
+
+  def __getitem__(self, idx):
+    node = self.changed.get(idx)
+    return self.base[idx] if node is None else node
+
+  def Apply(self, changed):
+    new = _Overlay(self.base, self.changed)
+    new.changed.update(changed)
+    return new
+
+
+class _Picker:
+  """The best of candidate states by the score of one group.
+
+  Upstream folds over the candidates keeping the new one unless the
+  current best scores strictly lower: the last of the lowest wins.
+  Fast scores rank the candidates; those within the tie window of the
+  lowest are compared exactly.
+  """
+
+  def __init__(self, nodes, gdx):
+    from ganeti.htools import scoring
+    self.scoring = scoring
+    self.gdx = gdx
+    self.view = dict((n.idx, n) for n in nodes if n.group == gdx)
+    self.scorer = scoring.Scorer(self.view)
+    self.cands = []
+
+  def Add(self, changed, payload):
+    mine = dict((idx, node) for (idx, node) in changed.items()
+                if idx in self.view)
+    self.cands.append((mine, self.scorer.Score(mine), payload))
+
+  def Best(self):
+    """(payload, exact score) of the winner, or None."""
+    if not self.cands:
+      return None
+    fast = [c[1] for c in self.cands]
+    if not self.scorer.finite or not all(f == f and abs(f) != float("inf")
+                                         for f in fast):
+      near = range(len(self.cands))
+    else:
+      low = min(fast)
+      near = [i for (i, f) in enumerate(fast)
+              if f - low <= self.scoring.TIE_WINDOW]
+    best = None
+    for i in near:
+      exact = self.scorer.ExactScore(self.cands[i][0])
+      if best is None or _Better(best[1], exact):
+        best = (i, exact)
+    return (self.cands[best[0]][2], best[1])
+
+
 def _EvacOneNodeOnly(opts, nodes, instances, inst, gdx, avail):
   mirror = inst.MirrorType()
   if mirror == T.MIRROR_NONE:
     raise _InstFail("Can't relocate/evacuate non-mirrored instances")
   kind = M.REPLACE_SECONDARY if mirror == T.MIRROR_INTERNAL else \
     M.FAILOVER_TO_ANY
-  best = None
+  picker = _Picker(nodes, gdx)
   fails = ""
+  prepared = M.Prepared(nodes, inst, opts.ignore_soft_errors)
   for ndx in avail:
     move = M.Move(kind, ndx)
     try:
-      (new_nodes, new_inst) = _ApplyEx(nodes, inst, move,
-                                       opts.ignore_soft_errors)
+      (changed, new_inst, _, _) = prepared.Apply(move)
     except T.MoveFailure as err:
-      if best is None:
+      if not picker.cands:
         fails += " Node %s failed: %s;" % (nodes[ndx].name, err.mode.value)
       continue
-    cv = _GroupCV(new_nodes, gdx)
-    if best is None or _Better(best[2], cv):
-      best = (new_nodes, new_inst, cv, move)
+    picker.Add(changed, (changed, new_inst, move))
+  best = picker.Best()
   if best is None:
     raise _InstFail("Can't find any good node: " + fails)
-  (new_nodes, new_inst, _, move) = best
+  ((changed, new_inst, move), _) = best
+  new_nodes = _Apply(nodes, changed)
   new_insts = _SetInst(instances, new_inst)
   return (new_nodes, new_insts, MoveOpcodes(new_nodes, new_inst, move))
 
 
 def _Step(nodes, inst, move, force, what):
   try:
-    return _ApplyEx(nodes, inst, move, force)
+    (changed, new_inst, _, _) = M.ApplyMove(nodes, inst, move, force=force)
   except T.MoveFailure as err:
     raise _InstFail("%s: %s" % (what, err.mode.value))
+  return (nodes.Apply(changed), new_inst)
 
 
-def _DrbdAllInner(opts, nodes, instances, inst, gdx, pdx, sdx):
+def _DrbdAllInner(opts, nodes, inst, pdx, sdx):
+  """(changed nodes, moved instance, moves) of one target pair."""
   force = opts.ignore_soft_errors
+  nodes = _Overlay(nodes)
   moves = []
   if nodes[inst.pnode].offline:
     (nodes, inst) = _Step(nodes, inst, M.Move(M.FAILOVER), force,
@@ -141,30 +198,33 @@ def _DrbdAllInner(opts, nodes, instances, inst, gdx, pdx, sdx):
   for (move, what) in steps:
     (nodes, inst) = _Step(nodes, inst, move, force, what)
     moves.append(move)
-  ops = []
-  for move in moves:
-    ops.extend(MoveOpcodes(nodes, inst, move))
-  return (nodes, _SetInst(instances, inst), ops, _GroupCV(nodes, gdx))
+  return (nodes.changed, inst, moves)
 
 
 def _DrbdAll(opts, nodes, instances, inst, gdx, avail):
-  best = None
+  picker = _Picker(nodes, gdx)
   err = "no nodes available"
   for pdx in avail:
     for sdx in avail:
       if pdx == sdx:
         continue
       try:
-        res = _DrbdAllInner(opts, nodes, instances, inst, gdx, pdx, sdx)
+        (changed, new_inst, moves) = _DrbdAllInner(opts, nodes, inst, pdx,
+                                                   sdx)
       except _InstFail as fail:
-        if best is None:
+        if not picker.cands:
           err = "Allocation failed: %s" % fail
         continue
-      if best is None or _Better(best[3], res[3]):
-        best = res
+      picker.Add(changed, (changed, new_inst, moves))
+  best = picker.Best()
   if best is None:
     raise _InstFail("Can't find any good nodes for relocation: " + err)
-  return best[:3]
+  ((changed, new_inst, moves), _) = best
+  new_nodes = _Apply(nodes, changed)
+  ops = []
+  for move in moves:
+    ops.extend(MoveOpcodes(new_nodes, new_inst, move))
+  return (new_nodes, _SetInst(instances, new_inst), ops)
 
 
 def NodeEvacInstance(opts, nodes, instances, mode, inst, gdx, avail):
