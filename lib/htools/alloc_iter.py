@@ -158,35 +158,49 @@ class _Shrinks:
     self.done = False
 
   def Get(self, pos):
-    while len(self.items) <= pos and not self.done:
+    """Item ``pos``; as upstream's iterateOk, an item is only part of
+    the list when it can be shrunk further."""
+    while len(self.items) <= pos + 1 and not self.done:
       nxt = ShrinkByType(self.items[-1], self.mode)
       if nxt is None:
         self.done = True
       else:
         self.items.append(nxt)
-    return self.items[pos] if pos < len(self.items) else None
+    return self.items[pos] if pos + 1 < len(self.items) else None
 
-  def Length(self, at_least):
-    """min(length, at_least), computing as few items as needed."""
-    self.Get(at_least - 1)
-    return min(len(self.items), at_least)
+  def Length(self, at_most):
+    """min(length, at_most), computing as few items as needed."""
+    self.Get(at_most)
+    return min(len(self.items) - (1 if self.done else 0), at_most)
 
 
-def _MonotoneFind(shrinks, pred):
-  """The first item satisfying the predicate upstream assumes monotone.
+def _MonotoneFind(shrinks, pred, lookahead=50):
+  """The item upstream's monotone search finds (or None).
 
-  The predicate is not always monotone (a policy's minimum can make the
-  failure counts change back); upstream's answer is the first item at
-  which it holds, which a scan from the start finds in every case.
+  Upstream only looks at the first ``lookahead`` items of a long list
+  and halves the range from the middle, assuming the predicate false
+  then true; the predicate is not always monotone (a policy minimum can
+  turn the failure counts back), so the probing order is kept.
   """
-  pos = 0
-  while True:
-    item = shrinks.Get(pos)
-    if item is None:
-      return None
-    if pred(item):
-      return item
-    pos += 1
+  length = shrinks.Length(lookahead + 1)
+  if length > lookahead:
+    length = lookahead
+  return _Bisect(shrinks, pred, 0, length)
+
+
+def _Bisect(shrinks, pred, low, length):
+  while length > 0:
+    if length == 1:
+      item = shrinks.Get(low)
+      return item if pred(item) else None
+    half = length // 2
+    mid = low + half
+    if pred(shrinks.Get(mid)):
+      found = _Bisect(shrinks, pred, low, half)
+      return found if found is not None else shrinks.Get(mid)
+    low = mid + 1
+    length -= half + 1
+  return None
 
 
 class _AllocFn:

@@ -23,7 +23,8 @@ class _Fail(Exception):
 def _Failover(nodes, instances, idx):
   inst = instances[idx]
   try:
-    (changed, new_inst, _, _) = M.ApplyMove(nodes, inst, M.Move(M.FAILOVER))
+    (changed, new_inst, _, _) = M.ApplyMove(nodes, inst, M.Move(M.FAILOVER),
+                                             force=True)
   except T.MoveFailure:
     raise _Fail()
   nodes = dict(nodes)

@@ -13,7 +13,6 @@ import sys
 from ganeti.htools import alloc
 from ganeti.htools import alloc_iter
 from ganeti.htools import cli
-from ganeti.htools import display
 from ganeti.htools import hbal
 from ganeti.htools import hspace_stats as S
 from ganeti.htools import loader
