@@ -11,6 +11,11 @@ The contract (what ``hail`` relies on):
   (hail's default) a placement is good only if the cluster stays globally
   N+1 redundant afterwards (:mod:`ganeti.htools.hail_n1`), the rejected
   better ones counting as ``FailN1``;
+* :func:`TryAllocEngine` gives the same answers through the shared
+  engine :mod:`ganeti.htools.alloc` (the tests compare the two); hail
+  uses :func:`TryAlloc`, whose global N+1 checks reuse the outcomes of
+  the base state (:class:`ganeti.htools.hail_n1.Checker`) and are much
+  faster on clusters that are not redundant to begin with;
 * :func:`FindBestAllocGroup`, :func:`TryMGAlloc`, :func:`TryGroupAlloc`
   and :func:`AllocList` choose the node group and chain several
   allocations, with upstream's log messages (:func:`DescribeSolution`,
@@ -295,6 +300,35 @@ def _Better(old, new):
   if new is None:
     return old
   return old if _Key(old.metric) < _Key(new.metric) else new
+
+
+def TryAllocEngine(opts, nodes, instances, inst, targets):
+  """TryAlloc through the shared engine (:mod:`ganeti.htools.alloc`).
+
+  The adapter: our options, target tuples and solution shape to and from
+  the engine's (AllocOptions, AllocNodes, AllocSolution with
+  ``new_nodes``/``score``).
+  """
+  from ganeti.htools import alloc
+  aopts = alloc.AllocOptions(ignore_soft_errors=opts.ignore_soft_errors,
+                             capacity=opts.capacity,
+                             restrict_to_nodes=opts.restrict_to_nodes)
+  (kind, items) = targets
+  if not items:
+    raise AllocError("Not enough online nodes" if kind == "pairs" else
+                     "No online nodes")
+  idict = dict((i.idx, i) for i in instances)
+  new = inst.Copy()
+  new.idx = len(instances)
+  try:
+    sol = alloc.TryAlloc(aopts, nodes, idict, new,
+                         alloc.AllocNodes(kind == "pairs", items))
+  except alloc.AllocError as err:
+    raise AllocError(str(err))
+  elem = sol.solution
+  if elem is not None:
+    elem = Element(elem.nodes, elem.inst, list(elem.new_nodes), elem.score)
+  return AllocSolution(sol.failures, sol.allocs, elem, sol.log)
 
 
 def TryAlloc(opts, nodes, instances, inst, targets):

@@ -295,6 +295,20 @@ def _Requests(cdata):
   return reqs
 
 
+def test_shared_engine_gives_the_same_answers(tmp_path, monkeypatch):
+  """hail's TryAlloc and the shared engine (ganeti.htools.alloc) agree."""
+  from ganeti.htools import hail_alloc
+  paths = [path for (_, path) in htools_cases.RequestFiles()]
+  cdata = _Variant(10, 50, 2)
+  for (num, req) in enumerate(_Requests(cdata)):
+    path = tmp_path / ("req%d.json" % num)
+    path.write_text(R.BuildRequest(cdata, req))
+    paths.append(str(path))
+  ours = [RunHail([p]) for p in paths]
+  monkeypatch.setattr(hail_alloc, "TryAlloc", hail_alloc.TryAllocEngine)
+  assert [RunHail([p]) for p in paths] == ours
+
+
 @needs_upstream
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_differential_against_upstream(tmp_path, seed):
