@@ -64,13 +64,13 @@ def InstanceDict(cdata, inst, with_nodes=True):
   return data
 
 
-def BuildRequest(cdata, request):
+def BuildRequest(cdata, request, hypervisor="xen-pvm"):
   """The iallocator document (JSON text) for ``cdata`` and ``request``."""
   doc = {
     "version": 2,
     "cluster_name": "cluster",
     "cluster_tags": list(cdata.tags),
-    "enabled_hypervisors": ["xen-pvm"],
+    "enabled_hypervisors": [hypervisor],
     "ipolicy": IPolicyDict(cdata.ipolicy),
     "nodegroups": dict((g.uuid, {"name": g.name,
                                  "alloc_policy": g.alloc_policy,

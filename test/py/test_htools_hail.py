@@ -309,13 +309,33 @@ def test_shared_engine_gives_the_same_answers(tmp_path, monkeypatch):
   assert [RunHail([p]) for p in paths] == ours
 
 
+def _OfflineRequests(cdata, seed):
+  """An offline node, and requests moving the instances it holds."""
+  node = cdata.nodes[random.Random(seed).randrange(len(cdata.nodes))]
+  node.offline = True
+  held = [i for i in cdata.instances if node.idx in (i.pnode, i.snode)]
+  names = [i.name for i in held][:6]
+  reqs = [R.NodeEvacRequest(names, mode)
+          for mode in ("all", "primary-only", "secondary-only")]
+  reqs.append(R.ChangeGroupRequest(names[:3]))
+  reqs.append(R.AllocateRequest("new1", 2048, 20480, 2, "drbd"))
+  drbd = [i for i in held if i.disk_template == "drbd" and
+          i.snode == node.idx]
+  if drbd:
+    reqs.append(R.RelocateRequest(drbd[0].name, [node.name]))
+  return reqs
+
+
 @needs_upstream
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_differential_against_upstream(tmp_path, seed):
-  cdata = _Variant(10, 50, seed)
-  for (num, req) in enumerate(_Requests(cdata)):
+@pytest.mark.parametrize("seed,offline,hypervisor", [
+  (1, False, "xen-pvm"), (2, False, "kvm"), (3, False, "xen-pvm"),
+  (4, True, "xen-pvm"), (5, True, "kvm")])
+def test_differential_against_upstream(tmp_path, seed, offline, hypervisor):
+  cdata = _Variant(10 + seed % 3, 50 + seed * 5, seed)
+  reqs = _OfflineRequests(cdata, seed) if offline else _Requests(cdata)
+  for (num, req) in enumerate(reqs):
     path = tmp_path / ("req%d.json" % num)
-    path.write_text(R.BuildRequest(cdata, req))
+    path.write_text(R.BuildRequest(cdata, req, hypervisor=hypervisor))
     # upstream 3.0.2 crashes writing the final state of an allocation in
     # a named group (IntMap.!: its node list is the group's): no -S there
     save = "group_name" not in req
