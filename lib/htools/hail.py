@@ -300,8 +300,12 @@ def _ReadRequest(opts):
   if len(opts.args) > 1:
     raise hbal.Abort("Only one argument is accepted (the input file)")
   try:
-    (warnings, req) = IA.ParseRequest(IA.ReadInput(opts.args[0]),
-                                      _StaticMem(opts))
+    text_data = IA.ReadInput(opts.args[0])
+  except IA.InputError as err:
+    # upstream dies of the uncaught exception: "hail: FILE: openFile: ..."
+    raise _Died(str(err))
+  try:
+    (warnings, req) = IA.ParseRequest(text_data, _StaticMem(opts))
   except IA.RequestError as err:
     raise hbal.Abort(str(err))
   sys.stderr.write(_WarningText(warnings))
@@ -351,6 +355,18 @@ def Run(opts):
   return cli.EXIT_SUCCESS
 
 
+class _Died(Exception):
+  """An error upstream does not catch: "hail: TEXT" on stderr, exit 1."""
+
+
+def _Run(opts):
+  try:
+    return Run(opts)
+  except _Died as err:
+    sys.stderr.write("%s: %s\n" % (PROGRAM, err))
+    return cli.EXIT_FAILURE
+
+
 def Main(argv=None):
   if argv is None:
     argv = sys.argv[1:]
@@ -362,7 +378,7 @@ def Main(argv=None):
     if opts is not None and opts.help:
       sys.stdout.write(Usage())
       return cli.EXIT_SUCCESS
-  return hbal.RunProgram(PROGRAM, OPTIONS, Run, argv)
+  return hbal.RunProgram(PROGRAM, OPTIONS, _Run, argv)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ The same parser serves the ``-I FILE`` option of the other programs
 (:func:`LoadData`).
 """
 
+import errno
 import json
 import math
 
@@ -527,12 +528,28 @@ def _LookupInstance(instances, name):
 
 def LoadData(path, static_kvm_mem=DEFAULT_STATIC_KVM_NODE_MEMORY):
   """(warnings, ClusterData) of an iallocator request file (``-I FILE``)."""
-  (warnings, req) = ParseRequest(ReadInput(path), static_kvm_mem)
+  try:
+    text = ReadInput(path)
+  except InputError as err:
+    raise RequestError(str(err))
+  (warnings, req) = ParseRequest(text, static_kvm_mem)
   return (warnings, req.cdata)
 
 
+class InputError(Exception):
+  """The input file cannot be read (the text is the Haskell runtime's)."""
+
+
+#: errno -> the Haskell runtime's description of a failed openFile
+_IO_ERRORS = {
+  errno.ENOENT: "does not exist (No such file or directory)",
+  errno.EACCES: "permission denied (Permission denied)",
+  errno.EISDIR: "inappropriate type (is a directory)",
+}
+
+
 def ReadInput(path):
-  """The text of ``path`` ("-" for standard input)."""
+  """The text of ``path`` ("-" for standard input); InputError if none."""
   import sys
   if path == "-":
     return sys.stdin.read()
@@ -540,9 +557,8 @@ def ReadInput(path):
     with open(path) as handle:
       return handle.read()
   except OSError as err:
-    raise RequestError("%s: openFile: does not exist (No such file or"
-                       " directory)" % path if err.errno == 2 else
-                       "%s: %s" % (path, err.strerror))
+    raise InputError("%s: openFile: %s" % (
+      path, _IO_ERRORS.get(err.errno, err.strerror)))
 
 
 # The answer -------------------------------------------------------------------

@@ -215,8 +215,11 @@ def test_command_line_errors(tmp_path):
                                      " file.\n")
   got = RunHail(["a", "b"])
   assert got["rc"] == 1 and "Only one argument is accepted" in got["err"]
-  got = RunHail([str(tmp_path / "missing.json")])
-  assert got["rc"] == 1 and got["err"].startswith("Error: ")
+  missing = str(tmp_path / "missing.json")
+  got = RunHail([missing])
+  assert (got["rc"], got["err"]) == (1, "hail: %s: openFile: does not exist"
+                                     " (No such file or directory)\n" %
+                                     missing)
   got = RunHail(["--mond=maybe", _Request("hail-alloc-drbd")])
   assert got["rc"] == 1
 
