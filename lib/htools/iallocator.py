@@ -139,6 +139,12 @@ def _AsBool(value):
 
 
 def _AsString(value):
+  # Text.JSON reads a String from a string or from an array of
+  # characters: the empty array is the empty string
+  if isinstance(value, list):
+    if all(isinstance(v, str) and len(v) == 1 for v in value):
+      return "".join(value)
+    raise _Bad("Unable to read Char")
   if not isinstance(value, str):
     raise _Bad("Unable to read String")
   return value
@@ -160,7 +166,10 @@ def _ListOf(conv):
 
 def _Enum(type_name, values):
   def _Conv(value):
-    text = _AsString(value)
+    try:
+      text = _AsString(value)
+    except _Bad as err:
+      raise _Bad("Can't parse value for '%s': %s" % (type_name, err))
     if text not in values:
       raise _Bad("Invalid string value for type %s: %s" %
                  (type_name, HsShowString(text)))
@@ -169,6 +178,21 @@ def _Enum(type_name, values):
 
 
 _AsStringList = _ListOf(_AsString)
+
+
+#: Ganeti's hypervisor names
+HYPERVISORS = ("chroot", "fake", "kvm", "lxc", "xen-hvm", "xen-pvm")
+
+
+def _AsHypervisor(value):
+  try:
+    text = _AsString(value)
+  except _Bad as err:
+    raise _Bad("Can't parse value for 'Hypervisor': %s" % err)
+  if text not in HYPERVISORS:
+    raise _Bad("Invalid string value for type Hypervisor: %s" %
+               HsShowString(text))
+  return text
 _AsDiskTemplate = _Enum("DiskTemplate", T.DISK_TEMPLATES)
 _AsAllocPolicy = _Enum("AllocPolicy", T.ALLOC_POLICIES)
 _AsEvacMode = _Enum("EvacMode", EVAC_MODES)
@@ -176,17 +200,34 @@ _AsEvacMode = _Enum("EvacMode", EVAC_MODES)
 _MISSING = object()
 
 
+def _Object(value):
+  """A JSON object read without a key (upstream's asJSObject)."""
+  if not isinstance(value, dict):
+    raise RequestError("not an object")
+  return value
+
+
+def _ObjectList(desc, obj, key):
+  """The objects of an array field (upstream's toArray/asObjectList)."""
+  value = _Get(desc, obj, key, lambda v: v)
+  if not isinstance(value, list):
+    raise RequestError("Invalid input, expected array but got %s" %
+                       Encode(value))
+  return [_Object(v) for v in value]
+
+
 def _Get(desc, obj, key, conv, default=_MISSING):
   """``obj[key]`` converted, or RequestError in upstream's words."""
+  prefix = "%s: " % desc if desc else ""
   if key not in obj:
     if default is not _MISSING:
       return default
-    raise RequestError("%s: key '%s' not found, object contains only %s" %
-                       (desc, key, _HsShowList(list(obj))))
+    raise RequestError("%skey '%s' not found, object contains only %s" %
+                       (prefix, key, _HsShowList(list(obj))))
   try:
     return conv(obj[key])
   except _Bad as err:
-    raise RequestError("%s: key '%s': %s" % (desc, key, err))
+    raise RequestError("%skey '%s': %s" % (prefix, key, err))
 
 
 def _Maybe(desc, obj, key, conv):
@@ -197,46 +238,52 @@ def _Maybe(desc, obj, key, conv):
 
 
 # Parsers of the document's parts ------------------------------------------
-def _ParseISpec(desc, data, default):
-  data = _AsObject(data) if data is not None else {}
-  return T.ISpec(*[_Get(desc, data, key, _AsInt, dflt) for (key, dflt) in (
-    ("memory-size", default.mem_size), ("cpu-count", default.cpu_count),
-    ("disk-size", default.disk_size), ("disk-count", default.disk_count),
-    ("nic-count", default.nic_count), ("spindle-use", default.spindle_use))])
+def _Field(data, key, conv):
+  """A field of a Ganeti JSON object (errors as its JSON instance's)."""
+  if key not in data:
+    raise _Bad("key '%s' not found, object contains only %s" %
+               (key, _HsShowList(list(data))))
+  try:
+    return conv(data[key])
+  except _Bad as err:
+    raise _Bad("Can't parse value for '%s': %s" % (key, err))
 
 
-def _ParseIPolicy(desc, data):
-  if not isinstance(data, dict):
-    raise RequestError("%s: key 'ipolicy': Unable to read JSObject" % desc)
-  dflt = T.DefaultIPolicy()
-  minmax = []
-  for pair in _Get(desc, data, "minmax", _ListOf(_AsObject)):
-    minmax.append((_ParseISpec(desc, _Get(desc, pair, "min", _AsObject),
-                               dflt.minmax[0][0]),
-                   _ParseISpec(desc, _Get(desc, pair, "max", _AsObject),
-                               dflt.minmax[0][1])))
-  std = _ParseISpec(desc, _Get(desc, data, "std", _AsObject), dflt.std)
-  templates = _Get(desc, data, "disk-templates", _ListOf(_AsDiskTemplate))
-  vcpu = _Get(desc, data, "vcpu-ratio", _AsDouble)
-  spindle = _Get(desc, data, "spindle-ratio", _AsDouble)
-  return T.IPolicy(minmax, std, templates, vcpu, spindle)
+def _ISpecOf(value):
+  data = _AsObject(value)
+  return T.ISpec(*[_Field(data, key, _AsInt) for key in (
+    "memory-size", "cpu-count", "disk-size", "disk-count", "nic-count",
+    "spindle-use")])
+
+
+def _MinMaxOf(value):
+  data = _AsObject(value)
+  return (_Field(data, "min", _ISpecOf), _Field(data, "max", _ISpecOf))
+
+
+def _IPolicyOf(value):
+  data = _AsObject(value)
+  return T.IPolicy(_Field(data, "minmax", _ListOf(_MinMaxOf)),
+                   _Field(data, "std", _ISpecOf),
+                   _Field(data, "disk-templates", _ListOf(_AsDiskTemplate)),
+                   _Field(data, "vcpu-ratio", _AsDouble),
+                   _Field(data, "spindle-ratio", _AsDouble))
 
 
 def _ParseGroup(uuid, data):
   desc = "invalid data for group '%s'" % uuid
-  data = _AsObject(data)
+  data = _Object(data)
   name = _Get(desc, data, "name", _AsString)
   apol = _Get(desc, data, "alloc_policy", _AsAllocPolicy)
   nets = _Get(desc, data, "networks", _AsStringList)
-  ipol = _Get(desc, data, "ipolicy", lambda v: v)
-  ipol = _ParseIPolicy(desc, ipol)
+  ipol = _Get(desc, data, "ipolicy", _IPolicyOf)
   tags = _Get(desc, data, "tags", _AsStringList)
   return Group(name, uuid, apol, ipol, tags, nets)
 
 
 def _ParseNode(groups_by_uuid, name, data, hypervisor, static_kvm_mem):
   desc = "invalid data for node '%s'" % name
-  data = _AsObject(data)
+  data = _Object(data)
   offline = _Get(desc, data, "offline", _AsBool)
   drained = _Get(desc, data, "drained", _AsBool)
   guuid = _Get(desc, data, "group", _AsString)
@@ -246,7 +293,7 @@ def _ParseNode(groups_by_uuid, name, data, hypervisor, static_kvm_mem):
   gdx = groups_by_uuid.get(guuid)
   if gdx is None:
     raise RequestError("Unknown group '%s' for node %s" % (guuid, name))
-  ndparams = _Get(desc, data, "ndparams", _AsObject)
+  ndparams = _Object(_Get(desc, data, "ndparams", lambda v: v))
   tags = _Get(desc, data, "tags", _AsStringList, [])
   excl = _Get(desc, ndparams, "exclusive_storage", _AsBool)
   live = not offline and vm_capable
@@ -294,20 +341,21 @@ _NIC_MODES = {"bridged": "Bridged", "routed": "Routed",
 
 
 def _ParseNic(iname, data):
-  data = _AsObject(data)
-
   def _Str(key):
     value = data.get(key)
     if value is None:
       return None
-    if not isinstance(value, str):
-      raise RequestError("key '%s': Unable to read String" % key)
-    return value
-  mode = data.get("mode")
+    try:
+      return _AsString(value)
+    except _Bad as err:
+      raise RequestError("key '%s': %s" % (key, err))
+  mac = _Str("mac")
+  ip = _Str("ip")
+  mode = _Str("mode")
   if mode is not None and mode not in _NIC_MODES:
     raise RequestError("invalid NIC mode in instance %s" % iname)
-  return Nic(_Str("mac"), _Str("ip"), _NIC_MODES.get(mode), _Str("link"),
-             _Str("bridge"), _Str("network"))
+  return Nic(mac, ip, _NIC_MODES.get(mode), _Str("link"), _Str("bridge"),
+             _Str("network"))
 
 
 _ADMIN_STATES = {"up": T.ST_RUNNING, "down": T.ST_ADMIN_DOWN,
@@ -323,7 +371,7 @@ def _ParseBase(name, data):
   """(Instance, per-disk spindles or None) of an instance's data."""
   desc = "invalid data for instance '%s'" % name
   disk = _Get(desc, data, "disk_space_total", _AsInt)
-  jsdisks = _Get(desc, data, "disks", _ListOf(_AsObject))
+  jsdisks = _ObjectList(desc, data, "disks")
   sizes = [_Get(desc, d, "size", _AsInt) for d in jsdisks]
   spindles = [_Maybe(desc, d, "spindles", _AsInt) for d in jsdisks]
   mem = _Get(desc, data, "memory", _AsInt)
@@ -331,9 +379,11 @@ def _ParseBase(name, data):
   tags = _Get(desc, data, "tags", _AsStringList)
   dtmpl = _Get(desc, data, "disk_template", _AsDiskTemplate)
   sp_use = _Get(desc, data, "spindle_use", _AsInt)
-  nics = [_ParseNic(name, n)
-          for n in _Get(desc, data, "nics", _ListOf(_AsObject))]
-  state = _ADMIN_STATES.get(data.get("admin_state"), T.ST_RUNNING)
+  nics = [_ParseNic(name, n) for n in _ObjectList(desc, data, "nics")]
+  state = data.get("admin_state")
+  # anything but a known state reads as "up", as upstream's mplus does
+  state = _ADMIN_STATES.get(state, T.ST_RUNNING) if isinstance(state, str) \
+    else T.ST_RUNNING
   forthcoming = data.get("forthcoming")
   if not isinstance(forthcoming, bool):
     forthcoming = False
@@ -348,18 +398,16 @@ def _ParseBase(name, data):
 
 
 def _ParseInstance(nodes_by_name, name, data):
-  data = _AsObject(data)
+  data = _Object(data)
   inst = ParseBaseInstance(name, data)
-  nodes = _Get("invalid data for instance '%s'" % name, data, "nodes",
-               _ListOf(lambda v: v))
+  nodes = _Get(None, data, "nodes", _ListOf(lambda v: v))
   if not nodes:
     raise RequestError("empty node list for instance %s" % name)
 
   def _Lookup(value):
-    try:
-      node_name = _AsString(value)
-    except _Bad as err:
-      raise RequestError(str(err))
+    if not isinstance(value, str):
+      raise RequestError("Wrong JSON type")
+    node_name = value
     idx = nodes_by_name.get(node_name)
     if idx is None:
       raise RequestError("Unknown node '%s' for instance %s" %
@@ -410,14 +458,14 @@ def ParseRequest(text, static_kvm_mem=DEFAULT_STATIC_KVM_NODE_MEMORY):
   """Parse an iallocator document; returns (warnings, Request)."""
   doc = _Decode(text)
   desc = "invalid iallocator message"
-  request = _Get(desc, doc, "request", _AsObjectOr(desc, "request"))
+  request = _Get(desc, doc, "request", _AsObject)
   groups = []
   for (uuid, gdata) in _Get(desc, doc, "nodegroups",
-                            _AsObjectOr(desc, "nodegroups")).items():
+                            _AsObject).items():
     groups.append(_ParseGroup(uuid, gdata))
   loader.AssignIndices(groups)
   by_uuid = dict((g.uuid, g.idx) for g in groups)
-  ndata = _Get(desc, doc, "nodes", _AsObjectOr(desc, "nodes"))
+  ndata = _Get(desc, doc, "nodes", _AsObject)
   # the hypervisor is known only later upstream, but it changes nothing
   # before the nodes are built; read it leniently here and strictly below
   hvs = doc.get("enabled_hypervisors")
@@ -426,12 +474,12 @@ def ParseRequest(text, static_kvm_mem=DEFAULT_STATIC_KVM_NODE_MEMORY):
            for (name, value) in ndata.items()]
   loader.AssignIndices(nodes)
   by_name = dict((n.name, n.idx) for n in nodes)
-  idata = _Get(desc, doc, "instances", _AsObjectOr(desc, "instances"))
+  idata = _Get(desc, doc, "instances", _AsObject)
   instances = [_ParseInstance(by_name, name, value)
                for (name, value) in idata.items()]
   loader.AssignIndices(instances)
   ctags = _Get(desc, doc, "cluster_tags", _AsStringList)
-  _Get(desc, doc, "enabled_hypervisors", _AsStringList)
+  _Get(desc, doc, "enabled_hypervisors", _ListOf(_AsHypervisor))
   cdata = ClusterData(groups, nodes, instances, list(ctags),
                       T.DefaultIPolicy())
   loader.MergeData(cdata)
@@ -462,10 +510,6 @@ def UpdateMissing(nodes, instances):
 def _IMEM(instances, node, running):
   return sum(instances[i].mem for i in node.plist
              if instances[i].UsesMemory())
-
-
-def _AsObjectOr(desc, key):
-  return _AsObject
 
 
 def _ParseRequestDict(req, cdata):

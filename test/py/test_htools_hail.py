@@ -368,3 +368,48 @@ def test_help_matches_upstream():
   # upstream's first line names its build ("hail (ganeti) version ...")
   assert ours["out"] == up["out"].split("\n", 1)[1]
   assert RunHail(["--help-completion"]) == RunUpstream(["--help-completion"])
+
+
+def _Mutations(base, seed, count):
+  """Requests with one field replaced by a value of another type (or
+  removed), deterministic in ``seed``."""
+  import copy
+  rng = random.Random(seed)
+  paths = []
+
+  def _Walk(obj, path):
+    if isinstance(obj, dict):
+      for (key, value) in obj.items():
+        paths.append(path + [key])
+        _Walk(value, path + [key])
+    elif isinstance(obj, list):
+      for (pos, value) in enumerate(obj[:2]):
+        paths.append(path + [pos])
+        _Walk(value, path + [pos])
+  _Walk(base, [])
+  values = ["str", 12, 1.5, None, [], {}, True, -3, "drbd", [1], {"a": 1}]
+  for _ in range(count):
+    doc = copy.deepcopy(base)
+    path = rng.choice(paths)
+    obj = doc
+    for key in path[:-1]:
+      obj = obj[key]
+    if rng.random() < 0.2 and isinstance(obj, dict):
+      del obj[path[-1]]
+    else:
+      obj[path[-1]] = rng.choice(values)
+    yield doc
+
+
+@needs_upstream
+@pytest.mark.parametrize("name,seed", [("hail-node-evac", 5),
+                                       ("hail-alloc-drbd", 7),
+                                       ("hail-multialloc-dedicated", 8)])
+def test_mutated_requests_against_upstream(tmp_path, name, seed):
+  """Wrong types and missing fields: the same errors (or answers)."""
+  with open(_Request(name)) as handle:
+    base = json.load(handle)
+  for (num, doc) in enumerate(_Mutations(base, seed, 25)):
+    path = tmp_path / ("m%d.json" % num)
+    path.write_text(json.dumps(doc))
+    assert RunHail([str(path)]) == RunUpstream([str(path)]), doc
