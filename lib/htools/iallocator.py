@@ -294,7 +294,7 @@ def _ParseNode(groups_by_uuid, name, data, hypervisor, static_kvm_mem):
   if gdx is None:
     raise RequestError("Unknown group '%s' for node %s" % (guuid, name))
   ndparams = _Object(_Get(desc, data, "ndparams", lambda v: v))
-  tags = _Get(desc, data, "tags", _AsStringList, [])
+  tags = _Get(None, data, "tags", _AsStringList, [])
   excl = _Get(desc, ndparams, "exclusive_storage", _AsBool)
   live = not offline and vm_capable
 
