@@ -219,9 +219,10 @@ def _ObjectList(desc, obj, key):
 def _Get(desc, obj, key, conv, default=_MISSING):
   """``obj[key]`` converted, or RequestError in upstream's words."""
   prefix = "%s: " % desc if desc else ""
+  if default is not _MISSING and obj.get(key) is None:
+    # a null field is an absent one for the fields with a default
+    return default
   if key not in obj:
-    if default is not _MISSING:
-      return default
     raise RequestError("%skey '%s' not found, object contains only %s" %
                        (prefix, key, _HsShowList(list(obj))))
   try:
