@@ -10,8 +10,9 @@ Allocators run on the master node through the ``iallocator_runner`` RPC
 (the program is looked up in the master's iallocator search path), except
 the built-in one, :data:`constants.IALLOCATOR_BUILTIN`, which runs in this
 process (:mod:`ganeti.htools.simple`).  The cluster default
-:data:`constants.DEFAULT_IALLOCATOR` ("hail") falls back to the built-in
-allocator when no program of that name is installed.
+:data:`constants.DEFAULT_IALLOCATOR` ("hail") runs pyganeti's own hail
+(:mod:`ganeti.htools.hail`) in this process when no program of that name
+is installed.
 """
 
 import os
@@ -24,6 +25,7 @@ from ganeti import serializer
 from ganeti import utils
 from ganeti.cmdlib import iallocator_data
 from ganeti.cmdlib.iallocator_data import ComputeDiskSize
+from ganeti.htools import hail
 from ganeti.htools import simple
 
 #: The master's failure message for a missing program (same text as
@@ -352,17 +354,22 @@ class IAllocator:
                                                self.in_text)
       if result.fail_msg and name == constants.DEFAULT_IALLOCATOR and \
           not result.offline and result.fail_msg == NOT_FOUND_MSG % name:
-        if log_fn:
-          log_fn("No iallocator '%s' installed, using the built-in"
-                 " allocator '%s'" % (name, constants.IALLOCATOR_BUILTIN))
-        name = constants.IALLOCATOR_BUILTIN
-        self.out_text = self._RunBuiltin()
+        # no hail program installed: pyganeti's own hail answers
+        self.out_text = self._RunHail()
       else:
         result.Raise("Failure while running the iallocator script")
         self.out_text = result.payload
     self.used_name = name
     if validate:
       self._ValidateResult()
+
+  def _RunHail(self):
+    """Answer with pyganeti's hail (L{ganeti.htools.hail}), in-process."""
+    (code, out_text, err_text) = hail.Answer(self.in_text)
+    if code != 0:
+      raise errors.OpExecError("Failure while running the iallocator"
+                               " script: %s" % err_text.strip())
+    return out_text
 
   def _RunBuiltin(self):
     try:

@@ -198,6 +198,102 @@ O_TARGET_RESOURCES = Opt(None, "target-resources", "req", "target_resources",
                          " allocation", "FACTOR", convert=_Float)
 
 
+# hspace options ---------------------------------------------------------
+def _DiskTemplate(text_value):
+  if text_value not in T.DISK_TEMPLATES:
+    raise UsageError("Unknown disk template '%s'" % text_value)
+  return text_value
+
+
+def _MachineReadable(text_value):
+  if text_value is None or text_value == "yes":
+    return True
+  if text_value == "no":
+    return False
+  raise UsageError("Invalid value '%s' for machine readable, use 'yes'"
+                   " or 'no'" % text_value)
+
+
+_UNIT_SCALE = {"": 1, "m": 1, "M": 1000.0 * 1000 / 1024 / 1024,
+               "g": 1024, "G": 1000.0 * 1000 * 1000 / 1024 / 1024,
+               "t": 1024 * 1024,
+               "T": 1000.0 * 1000 * 1000 * 1000 / 1024 / 1024}
+
+
+def ParseUnit(text_value):
+  """A size in MiB from "NUMBER[unit]" (m/g/t binary, M/G/T decimal)."""
+  digits = text_value.rstrip("mMgGtTiIbB ")
+  unit = text_value[len(digits):].strip()
+  unit = {"mib": "m", "mb": "M", "gib": "g", "gb": "G", "tib": "t",
+          "tb": "T"}.get(unit.lower() if len(unit) > 1 else unit, unit)
+  if unit not in _UNIT_SCALE:
+    raise UsageError("Unknown unit '%s'" % unit)
+  try:
+    number = float(digits) if "." in digits else int(digits)
+  except ValueError:
+    raise UsageError("Cannot parse '%s' as a number" % text_value)
+  return int(number * _UNIT_SCALE[unit])
+
+
+def _RSpec(descr):
+  def _Parse(text_value):
+    parts = text_value.split(",")
+    if len(parts) < 3 or len(parts) > 4:
+      raise UsageError("Invalid %s specification: '%s', expected"
+                       " disk,ram,cpu" % (descr, text_value))
+    dsk = ParseUnit(parts[0])
+    ram = ParseUnit(parts[1])
+    values = []
+    for (what, word) in zip(("cpus", "spindles"), parts[2:]):
+      try:
+        values.append(int(word))
+      except ValueError:
+        raise UsageError("%s specs %s: Cannot parse '%s'" %
+                         (descr, what, word))
+    spn = values[1] if len(values) > 1 else 1
+    return (ram, dsk, values[0], spn)
+  return _Parse
+
+
+O_DISK_TEMPLATE = Opt(None, "disk-template", "req", "disk_template",
+                      "select the desired disk template", "TEMPLATE",
+                      convert=_DiskTemplate)
+O_SPINDLE_USE = Opt(None, "spindle-use", "req", "spindle_use",
+                    "select how many virtual spindle instances use"
+                    " [default read from cluster]", "SPINDLES",
+                    convert=_Int)
+O_NODE_SIM = Opt(None, "simulate", "req", "node_sim",
+                 "simulate an empty cluster, given as"
+                 " 'alloc_policy,num_nodes,disk,ram,cpu'", "SPEC",
+                 multi=True)
+O_INDEPENDENT_GROUPS = Opt(None, "independent-groups", None,
+                           "independent_groups",
+                           "Consider groups independently")
+O_ACCEPT_EXISTING = Opt(None, "accept-existing-errors", None,
+                        "accept_existing", "Accept existing N+1"
+                        " violations; just don't add new ones")
+O_NO_CAPACITY_CHECKS = Opt(None, "no-capacity-checks", None,
+                           "no_capacity_checks", "disable capacity checks"
+                           " (like global N+1 redundancy)")
+O_MACHINE_READABLE = Opt(None, "machine-readable", "opt", "machine_readable",
+                         "enable machine readable output (pass either"
+                         " 'yes' or 'no' to explicitly control the flag, or"
+                         " without an argument defaults to yes)", "CHOICE",
+                         convert=_MachineReadable, const=True)
+O_STD_SPEC = Opt(None, "standard-alloc", "req", "std_spec",
+                 "enable standard specs allocation, given as"
+                 " 'disk,ram,cpu'", "STDSPEC", convert=_RSpec("standard"))
+O_TIERED_SPEC = Opt(None, "tiered-alloc", "req", "tiered_spec",
+                    "enable tiered specs allocation, given as"
+                    " 'disk,ram,cpu'", "TSPEC", convert=_RSpec("tiered"))
+O_STATIC_KVM_NODE_MEMORY = Opt(None, "static-kvm-node-memory", "req",
+                               "static_kvm_node_memory",
+                               "use static node memory [in MB] on KVM"
+                               " instead of value reported by hypervisor."
+                               " Use 0 to take value reported from"
+                               " hypervisor.", "N", convert=_Int)
+
+
 class Options:
   def __init__(self, table):
     for opt in table:
@@ -373,8 +469,13 @@ def LoadExternalData(opts, defer_offline_check=False):
     from ganeti.htools import rapi_backend
     cdata = rapi_backend.LoadData(opts.rapi)
   elif getattr(opts, "ialloc_src", None) is not None:
-    raise UsageError("The iallocator backend (-I) is not available yet in"
-                     " this version")
+    from ganeti.htools import iallocator
+    try:
+      (ia_warnings, cdata) = iallocator.LoadData(opts.ialloc_src)
+    except iallocator.RequestError as err:
+      raise loader.LoaderError(str(err))
+    # upstream prints the request's own warnings, then merges once more
+    PrintWarnings(ia_warnings)
   else:
     raise UsageError("No backend selected! Exiting.")
   util = []

@@ -10,10 +10,9 @@ from ganeti.htools import types as T
 #: Index of "no secondary node"
 NO_SECONDARY = -1
 
-
-#: the run states in which an instance uses its memory on its primary
-_USES_MEMORY = frozenset([T.ST_RUNNING, T.ST_ERROR_UP, T.ST_ERROR_NODEDOWN,
-                          T.ST_ERROR_NODEOFFLINE, T.ST_ERROR_WRONGNODE])
+#: Run states in which an instance uses no memory on its node
+_NO_MEMORY_STATES = frozenset([T.ST_ERROR_DOWN, T.ST_ADMIN_DOWN,
+                               T.ST_ADMIN_OFFLINE, T.ST_USER_DOWN])
 
 
 class Instance:
@@ -69,11 +68,12 @@ class Instance:
   def UsesMemory(self):
     """Whether the instance's memory counts as used on its primary.
 
-    As in Ganeti 3.0: only instances that are (or may be) running use
-    memory; stopped (ADMIN_down, USER_down, ERROR_down), offline and
-    forthcoming ones do not.
+    Upstream's states: everything but the down and offline ones (checked
+    against Ganeti 3.0.2's htools: ERROR_down, ADMIN_down, ADMIN_offline
+    and USER_down instances use no memory; ERROR_nodedown,
+    ERROR_nodeoffline and ERROR_wrongnode ones do).
     """
-    return not self.forthcoming and self.run_st in _USES_MEMORY
+    return not self.forthcoming and self.run_st not in _NO_MEMORY_STATES
 
   def UsesSecMem(self):
     """Whether a secondary must keep memory free to take this one over."""
@@ -117,7 +117,9 @@ class Instance:
       if size < minspec.disk_size or size > maxspec.disk_size:
         return T.FailMode.FailDisk
     ndisks = len(self.disks)
-    if ndisks < minspec.disk_count or ndisks > maxspec.disk_count:
+    # upstream does not count the disks of diskless instances
+    if self.disk_template != T.DT_DISKLESS and \
+       (ndisks < minspec.disk_count or ndisks > maxspec.disk_count):
       return T.FailMode.FailDiskCount
     if self.vcpus < minspec.cpu_count or self.vcpus > maxspec.cpu_count:
       return T.FailMode.FailCPU

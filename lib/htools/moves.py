@@ -163,7 +163,8 @@ class Prepared:
     int_s = self.IntS()
     old_p.CheckMigration(self.old_s)
     new_p = int_s.AddPri(inst, force=old_p.offline or self.force)
-    new_s = int_p.AddSec(inst, old_sdx, force=old_p.offline or self.force)
+    new_s = int_p.AddSec(inst, old_sdx, force=old_p.offline or self.force,
+                         ignore_disks=old_p.offline)
     new_inst = inst.Copy()
     new_inst.pnode = old_sdx
     new_inst.snode = old_pdx

@@ -66,6 +66,25 @@ HROLLER_CASES = {
              "-G", "group-01"],
 }
 
+#: option sets of hail, run as ``hail <options> REQUEST`` on every
+#: iallocator request of the test data (:func:`RequestFiles`); recorded by
+#: tools/hail-golden, compared by test/py/test_htools_hail.py
+HAIL_CASES = {
+  "default": [],
+  "print": ["-p"],
+  "nocapacity": ["--no-capacity-checks"],
+  "soft": ["--ignore-soft-errors"],
+  "verbose": ["-v"],
+}
+
+
+def RequestFiles():
+  """(name, path) of every iallocator request of the test data, sorted."""
+  return [(f[:-len(".json")], os.path.join(DATA_DIR, f))
+          for f in sorted(os.listdir(DATA_DIR))
+          if f.startswith("hail-") and f.endswith(".json")]
+
+
 #: program -> option sets (one line per program; the programs run as
 #: ``<program> -t FILE <options>`` on every test cluster)
 PROGRAMS = {

@@ -312,23 +312,29 @@ class _FailingTransport:
     pass
 
 
-def testDefaultFallsBackToBuiltin(ctx):  # noqa: F811
+def testDefaultRunsOwnHail(ctx):  # noqa: F811
+  """No "hail" program installed: pyganeti's hail answers, silently."""
   ctx.rpc._client = _FailingTransport(
     ctx.transport, iallocator.NOT_FOUND_MSG % "hail")
   logged = []
   ial = iallocator.IAllocator(ctx.cfg, ctx.rpc, _AllocReq(),
                               live_data=lambda *a: dict(
                                 (n, {"total_memory": 4096,
-                                     "free_memory": 4000,
-                                     "total_disk": 10000,
-                                     "free_disk": 10000, "total_cpus": 4,
-                                     "i_pri_memory": 0})
+                                     "reserved_memory": 512,
+                                     "free_memory": 3500,
+                                     "total_disk": 500000,
+                                     "free_disk": 400000, "total_cpus": 4,
+                                     "reserved_cpus": 1,
+                                     "total_spindles": 1,
+                                     "free_spindles": 1,
+                                     "i_pri_memory": 0,
+                                     "i_pri_up_memory": 0})
                                 for n in a[2]))
   ial.Run(".", log_fn=logged.append)
-  assert ial.used_name == constants.IALLOCATOR_BUILTIN
-  assert ial.success is True and len(ial.result) == 1
-  assert logged == ["No iallocator 'hail' installed, using the built-in"
-                    " allocator 'pyganeti-simple'"]
+  assert ial.used_name == constants.DEFAULT_IALLOCATOR
+  assert ial.success is True and len(ial.result) == 1, ial.info
+  assert ial.info.startswith("Request successful: Selected group: default,")
+  assert logged == []
 
 
 @pytest.mark.parametrize("name,message", [
@@ -501,8 +507,15 @@ def testInstanceCreateWithAllocator(ctx):  # noqa: F811
 
 
 def testInstanceCreateDefaultAllocator(ctx):  # noqa: F811
-  """No node and no allocator: the cluster's default ("hail", missing)."""
+  """No node and no allocator: the cluster's default ("hail", missing).
+
+  pyganeti's hail answers; its capacity check needs room to re-create
+  instance2's 100 GiB disk elsewhere, hence the bigger volume group.
+  """
   _SetLive(ctx)
+  ctx.transport.payloads["node_info"] = [
+    _NODE_INFO[0], [dict(_NODE_INFO[1][0], storage_size=500000,
+                         storage_free=400000)], _NODE_INFO[2]]
   ctx.rpc._client = _FailingTransport(
     ctx.transport, iallocator.NOT_FOUND_MSG % "hail")
   cbs = Callbacks()

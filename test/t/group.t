@@ -136,9 +136,8 @@ default []
 rack2   ['row:a']
 $ gnt-instance add -n node1 -t diskless -o noop --no-name-check --no-ip-check inst1 >/dev/null
 # exit=0
-$ gnt-instance change-group --to rack2 inst1
+$ gnt-instance change-group -I pyganeti-simple --to rack2 inst1
 # exit=0
-{{ts}}  - INFO: No iallocator 'hail' installed, using the built-in allocator 'pyganeti-simple'
 {{ts}}  - INFO: Instances to be moved: inst1 (to rack2)
 {{ts}}  - INFO: Iallocator returned 1 job(s) for changing group of instance 'inst1'
 Submitted jobs {{num}}
@@ -167,9 +166,8 @@ $ gnt-instance change-group --to nosuch inst1
 ! Node group 'nosuch' not found
 $ gnt-instance add -n node1 -t file -s 1G -o noop --no-name-check --no-ip-check --no-start inst2 >/dev/null
 # exit=0
-$ gnt-instance change-group inst2
+$ gnt-instance change-group -I pyganeti-simple inst2
 # exit=1
-{{ts}}  - INFO: No iallocator 'hail' installed, using the built-in allocator 'pyganeti-simple'
 {{ts}}  - WARNING: Unable to evacuate instances inst2 (Instance inst2 has disk template file and can't be moved)
 ! Failure: command execution error:
 ! Unable to evacuate instances inst2 (Instance inst2 has disk template file and can't be moved)
@@ -185,9 +183,8 @@ $ gnt-group evacuate --to rack2 rack2
 ! Failure: prerequisites not met for this operation:
 ! error type: wrong_input, error details:
 ! Group to be evacuated ({{uuid}}) can not be used as a target group (targets are {{uuid}})
-$ gnt-group evacuate rack2
+$ gnt-group evacuate -I pyganeti-simple rack2
 # exit=0
-{{ts}}  - INFO: No iallocator 'hail' installed, using the built-in allocator 'pyganeti-simple'
 {{ts}}  - INFO: Instances to be moved: inst1 (to default)
 {{ts}}  - INFO: Iallocator returned 1 job(s) for evacuating node group rack2
 Submitted jobs {{num}}
@@ -207,7 +204,7 @@ default         1 inst1
 rack2           0 
 $ gnt-group modify --alloc-policy unallocable default
 # exit=0
-$ gnt-instance add -I . -t diskless -o noop --no-name-check --no-ip-check inst3 >/dev/null
+$ gnt-instance add -I pyganeti-simple -t diskless -o noop --no-name-check --no-ip-check inst3 >/dev/null
 # exit=0
 $ gnt-instance list -o name,pnode,pnode.group inst3
 # exit=0
@@ -215,11 +212,11 @@ Instance Primary_node PrimaryNodeGroup
 inst3    node3        rack2
 $ gnt-group modify --alloc-policy unallocable rack2
 # exit=0
-$ gnt-instance add -I . -t diskless -o noop --no-name-check --no-ip-check inst4 >/dev/null
+$ gnt-instance add -I pyganeti-simple -t diskless -o noop --no-name-check --no-ip-check inst4 >/dev/null
 # exit=1
 ! Failure: prerequisites not met for this operation:
 ! error type: insufficient_resources, error details:
-! Can't compute nodes using iallocator 'hail': Request failed: No node group can take instances
+! Can't compute nodes using iallocator 'pyganeti-simple': Request failed: No node group can take instances
 $ gnt-instance remove -f inst3 >/dev/null
 # exit=0
 $ gnt-group modify --alloc-policy preferred default

@@ -58,10 +58,9 @@ $ gnt-instance migrate -f -n nosuch inst1
 ! Failure: prerequisites not met for this operation:
 ! error type: unknown_entity, error details:
 ! Node 'nosuch' not known
-$ gnt-instance migrate -f inst1
+$ gnt-instance migrate -f -I pyganeti-simple inst1
 # exit=0
-{{ts}}  - INFO: No iallocator 'hail' installed, using the built-in allocator 'pyganeti-simple'
-{{ts}}  - INFO: Selected nodes for instance inst1 via iallocator hail: node2
+{{ts}}  - INFO: Selected nodes for instance inst1 via iallocator pyganeti-simple: node2
 {{ts}} Migrating instance inst1
 {{ts}} * checking disk consistency between source and target
 {{ts}} * preparing node2 to accept the instance

@@ -46,12 +46,11 @@ $ gnt-node failover node2
 $ gnt-node failover -f node3
 # exit=0
 ! No primary instances on node node3, exiting.
-$ gnt-node failover -f node2
+$ gnt-node failover -f -I pyganeti-simple node2
 # exit=0
 Submitted jobs {{num}}, {{num}}
 Waiting for job {{num}} for inst1 ...
-{{ts}}  - INFO: No iallocator 'hail' installed, using the built-in allocator 'pyganeti-simple'
-{{ts}}  - INFO: Selected nodes for instance inst1 via iallocator hail: {{*}}
+{{ts}}  - INFO: Selected nodes for instance inst1 via iallocator pyganeti-simple: {{*}}
 {{ts}} Failover instance inst1
 {{ts}} * checking disk consistency between source and target
 {{ts}} * shutting down instance on source node
@@ -59,8 +58,7 @@ Waiting for job {{num}} for inst1 ...
 {{ts}} * activating the instance's disks on target node {{*}}
 {{ts}} * starting the instance on the target node {{*}}
 Waiting for job {{num}} for inst2 ...
-{{ts}}  - INFO: No iallocator 'hail' installed, using the built-in allocator 'pyganeti-simple'
-{{ts}}  - INFO: Selected nodes for instance inst2 via iallocator hail: {{*}}
+{{ts}}  - INFO: Selected nodes for instance inst2 via iallocator pyganeti-simple: {{*}}
 {{ts}} Failover instance inst2
 {{ts}} * checking disk consistency between source and target
 {{ts}} * shutting down instance on source node
@@ -88,10 +86,9 @@ $ gnt-node evacuate -f -n node1 node3
 # exit=0
 ! New secondary node given (disabling iallocator), hence evacuating secondary instances only.
 ! No instances to evacuate on node(s) node3, exiting.
-$ gnt-node evacuate -f -I hail -p node3
+$ gnt-node evacuate -f -I pyganeti-simple -p node3
 # exit=0
 {{ts}}  - INFO: Evacuating instances from node 'node3': inst1, inst2
-{{ts}}  - INFO: No iallocator 'hail' installed, using the built-in allocator 'pyganeti-simple'
 {{ts}}  - INFO: Instances to be moved: inst1 (to {{*}}), inst2 (to {{*}})
 Submitted jobs {{num}}, {{num}}
 Waiting for job {{num}} ...

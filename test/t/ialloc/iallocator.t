@@ -1,8 +1,11 @@
 # iallocators on a fresh 3-node virtual cluster (node1 is the master);
 # run by test/t/test_ialloc_cluster.py, which installs the test plugin
 # pyganeti-test-alloc (test/support/iallocators) on the master.
-# No "hail" is installed at first: the default allocator falls back to
-# the built-in one.  The steps: additions chosen by the built-in allocator
+# No "hail" program is installed at first: the default allocator is then
+# pyganeti's own hail, run by the master (its choices on an empty cluster
+# depend on the nodes' live data, so the first addition names the
+# built-in allocator).  The steps: additions chosen by hail and by the
+# built-in allocator
 # (least loaded node; drained nodes skipped; instance policy), by the
 # test plugin (its answer, the last node name, is used), failing
 # allocators (nothing is created), gnt-debug iallocator (input message and
@@ -14,10 +17,9 @@
 $ gnt-cluster info | grep 'default instance allocator:'
 # exit=0
   default instance allocator: hail
-$ gnt-instance add -t diskless -o noop --no-name-check --no-ip-check inst1
+$ gnt-instance add -I pyganeti-simple -t diskless -o noop --no-name-check --no-ip-check inst1
 # exit=0
-{{ts}}  - INFO: No iallocator 'hail' installed, using the built-in allocator 'pyganeti-simple'
-{{ts}}  - INFO: Selected nodes for instance inst1 via iallocator hail: node1
+{{ts}}  - INFO: Selected nodes for instance inst1 via iallocator pyganeti-simple: node1
 {{ts}} * creating instance disks...
 {{ts}} adding instance inst1 to cluster config
 {{ts}} adding disks to cluster config
@@ -37,7 +39,6 @@ $ gnt-instance add -I pyganeti-simple -t file -s 1G -o noop --no-name-check --no
 {{ts}} * starting instance...
 $ gnt-instance add -I . -t diskless -o noop --no-name-check --no-ip-check --no-start inst3
 # exit=0
-{{ts}}  - INFO: No iallocator 'hail' installed, using the built-in allocator 'pyganeti-simple'
 {{ts}}  - INFO: Selected nodes for instance inst3 via iallocator hail: node3
 {{ts}} * creating instance disks...
 {{ts}} adding instance inst3 to cluster config

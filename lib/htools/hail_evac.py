@@ -1,0 +1,398 @@
+"""Moving existing instances: node-evacuate, change-group and relocate.
+
+Upstream's ``tryNodeEvac``, ``tryChangeGroup`` and ``processRelocate``:
+every instance is moved on its own, in request order, on the state left
+by the previous ones; the target is the one that gives the lowest score
+of the target group (a later target wins a tie).  The answer lists the
+moved instances (name, group, new nodes), the failed ones (name,
+reason) and, per moved instance, one job of opcodes (migrate/failover
+and replace-disks) that performs the move.
+
+Failures of single instances are part of the answer; :class:`EvacError`
+is a failure of the whole request.
+"""
+
+from ganeti.htools import hail_alloc
+from ganeti.htools import moves as M
+from ganeti.htools import types as T
+from ganeti.htools.iallocator import EVAC_ALL, EVAC_PRIMARY, EVAC_SECONDARY
+from ganeti.htools.iallocator import Obj
+
+
+class EvacError(Exception):
+  """The request fails as a whole (upstream's ``Bad``)."""
+
+
+class _InstFail(Exception):
+  """This instance cannot be moved; the text goes into the answer."""
+
+
+# Opcodes ------------------------------------------------------------------
+def _Migrate(name, target=None):
+  pairs = [("OP_ID", "OP_INSTANCE_MIGRATE"), ("instance_name", name)]
+  if target is not None:
+    pairs.append(("target_node", target))
+  pairs.extend([("allow_runtime_changes", False), ("ignore_ipolicy", False),
+                ("cleanup", False), ("allow_failover", True),
+                ("ignore_hvversions", True)])
+  return Obj(pairs)
+
+
+def _Replace(name, node):
+  return Obj([("OP_ID", "OP_INSTANCE_REPLACE_DISKS"), ("instance_name", name),
+              ("early_release", False), ("ignore_ipolicy", False),
+              ("mode", "replace_new_secondary"), ("disks", []),
+              ("remote_node", node)])
+
+
+def MoveOpcodes(nodes, inst, move):
+  """The opcodes of one move (upstream's iMoveToJob)."""
+  name = inst.name
+  kind = move.kind
+  if kind == M.FAILOVER:
+    return [_Migrate(name)]
+  target = nodes[move.target].name
+  if kind == M.FAILOVER_TO_ANY:
+    return [_Migrate(name, target)]
+  if kind == M.REPLACE_PRIMARY:
+    return [_Migrate(name), _Replace(name, target), _Migrate(name)]
+  if kind == M.REPLACE_SECONDARY:
+    return [_Replace(name, target)]
+  if kind == M.REPLACE_AND_FAILOVER:
+    return [_Replace(name, target), _Migrate(name)]
+  return [_Migrate(name), _Replace(name, target)]
+
+
+# Helpers ---------------------------------------------------------------------
+def _Apply(nodes, changed):
+  new = list(nodes)
+  for (idx, node) in changed.items():
+    new[idx] = node
+  return new
+
+
+def _Better(old_cv, new_cv):
+  """Whether a new candidate replaces the current best (ties: the new)."""
+  return not old_cv < new_cv
+
+
+def _ApplyEx(nodes, inst, move, force):
+  (changed, new_inst, _, _) = M.ApplyMove(nodes, inst, move, force=force)
+  return (_Apply(nodes, changed), new_inst)
+
+
+def _SetInst(instances, inst):
+  new = list(instances)
+  new[inst.idx] = inst
+  return new
+
+
+class _Overlay:
+  """A node list seen through a few changed nodes ({idx: Node})."""
+
+  def __init__(self, base, changed=None):
+    self.base = base
+    self.changed = dict(changed or {})
+
+  def __getitem__(self, idx):
+    node = self.changed.get(idx)
+    return self.base[idx] if node is None else node
+
+  def Apply(self, changed):
+    new = _Overlay(self.base, self.changed)
+    new.changed.update(changed)
+    return new
+
+
+class _Picker:
+  """The best of candidate states by the score of one group.
+
+  Upstream folds over the candidates keeping the new one unless the
+  current best scores strictly lower: the last of the lowest wins.
+  Fast scores rank the candidates; those within the tie window of the
+  lowest are compared exactly.
+  """
+
+  def __init__(self, nodes, gdx):
+    from ganeti.htools import scoring
+    self.scoring = scoring
+    self.gdx = gdx
+    self.view = dict((n.idx, n) for n in nodes if n.group == gdx)
+    self.scorer = scoring.Scorer(self.view)
+    self.cands = []
+
+  def Add(self, changed, payload):
+    mine = dict((idx, node) for (idx, node) in changed.items()
+                if idx in self.view)
+    self.cands.append((mine, self.scorer.Score(mine), payload))
+
+  def Best(self):
+    """(payload, exact score) of the winner, or None."""
+    if not self.cands:
+      return None
+    fast = [c[1] for c in self.cands]
+    if not self.scorer.finite or not all(f == f and abs(f) != float("inf")
+                                         for f in fast):
+      near = range(len(self.cands))
+    else:
+      low = min(fast)
+      near = [i for (i, f) in enumerate(fast)
+              if f - low <= self.scoring.TIE_WINDOW]
+    best = None
+    for i in near:
+      exact = self.scorer.ExactScore(self.cands[i][0])
+      if best is None or _Better(best[1], exact):
+        best = (i, exact)
+    return (self.cands[best[0]][2], best[1])
+
+
+def _EvacOneNodeOnly(opts, nodes, instances, inst, gdx, avail):
+  mirror = inst.MirrorType()
+  if mirror == T.MIRROR_NONE:
+    raise _InstFail("Can't relocate/evacuate non-mirrored instances")
+  kind = M.REPLACE_SECONDARY if mirror == T.MIRROR_INTERNAL else \
+    M.FAILOVER_TO_ANY
+  picker = _Picker(nodes, gdx)
+  fails = ""
+  prepared = M.Prepared(nodes, inst, opts.ignore_soft_errors)
+  for ndx in avail:
+    move = M.Move(kind, ndx)
+    try:
+      (changed, new_inst, _, _) = prepared.Apply(move)
+    except T.MoveFailure as err:
+      if not picker.cands:
+        fails += " Node %s failed: %s;" % (nodes[ndx].name, err.mode.value)
+      continue
+    picker.Add(changed, (changed, new_inst, move))
+  best = picker.Best()
+  if best is None:
+    raise _InstFail("Can't find any good node: " + fails)
+  ((changed, new_inst, move), _) = best
+  new_nodes = _Apply(nodes, changed)
+  new_insts = _SetInst(instances, new_inst)
+  return (new_nodes, new_insts, MoveOpcodes(new_nodes, new_inst, move))
+
+
+def _Step(nodes, inst, move, force, what):
+  try:
+    (changed, new_inst, _, _) = M.ApplyMove(nodes, inst, move, force=force)
+  except T.MoveFailure as err:
+    raise _InstFail("%s: %s" % (what, err.mode.value))
+  return (nodes.Apply(changed), new_inst)
+
+
+def _DrbdAllInner(opts, nodes, inst, pdx, sdx):
+  """(changed nodes, moved instance, moves) of one target pair."""
+  force = opts.ignore_soft_errors
+  nodes = _Overlay(nodes)
+  moves = []
+  if nodes[inst.pnode].offline:
+    (nodes, inst) = _Step(nodes, inst, M.Move(M.FAILOVER), force,
+                          "Failing over to the secondary")
+    moves.append(M.Move(M.FAILOVER))
+  steps = [(M.Move(M.REPLACE_SECONDARY, pdx),
+            "Changing secondary to new primary"),
+           (M.Move(M.FAILOVER), "Failing over to new primary"),
+           (M.Move(M.REPLACE_SECONDARY, sdx),
+            "Changing secondary to final secondary")]
+  for (move, what) in steps:
+    (nodes, inst) = _Step(nodes, inst, move, force, what)
+    moves.append(move)
+  return (nodes.changed, inst, moves)
+
+
+def _DrbdAll(opts, nodes, instances, inst, gdx, avail):
+  picker = _Picker(nodes, gdx)
+  err = "no nodes available"
+  for pdx in avail:
+    for sdx in avail:
+      if pdx == sdx:
+        continue
+      try:
+        (changed, new_inst, moves) = _DrbdAllInner(opts, nodes, inst, pdx,
+                                                   sdx)
+      except _InstFail as fail:
+        if not picker.cands:
+          err = "Allocation failed: %s" % fail
+        continue
+      picker.Add(changed, (changed, new_inst, moves))
+  best = picker.Best()
+  if best is None:
+    raise _InstFail("Can't find any good nodes for relocation: " + err)
+  ((changed, new_inst, moves), _) = best
+  new_nodes = _Apply(nodes, changed)
+  ops = []
+  for move in moves:
+    ops.extend(MoveOpcodes(new_nodes, new_inst, move))
+  return (new_nodes, _SetInst(instances, new_inst), ops)
+
+
+def NodeEvacInstance(opts, nodes, instances, mode, inst, gdx, avail):
+  """(nodes, instances, opcodes) after moving one instance, or _InstFail."""
+  dtmpl = inst.disk_template
+  if dtmpl == T.DT_PLAIN:
+    raise _InstFail("Instances of type plain cannot be relocated")
+  if dtmpl == T.DT_FILE:
+    raise _InstFail("Instances of type file cannot be relocated")
+  if dtmpl != T.DT_DRBD8:
+    if mode == EVAC_SECONDARY:
+      raise _InstFail("Instances with disk template '%s' can't execute"
+                      " change secondary" % dtmpl)
+    return _EvacOneNodeOnly(opts, nodes, instances, inst, gdx, avail)
+  if mode == EVAC_PRIMARY:
+    move = M.Move(M.FAILOVER)
+    try:
+      (new_nodes, new_inst) = _ApplyEx(nodes, inst, move,
+                                       opts.ignore_soft_errors)
+    except T.MoveFailure as err:
+      raise _InstFail(err.mode.value)
+    return (new_nodes, _SetInst(instances, new_inst),
+            MoveOpcodes(new_nodes, new_inst, move))
+  if mode == EVAC_SECONDARY:
+    return _EvacOneNodeOnly(opts, nodes, instances, inst, gdx, avail)
+  return _DrbdAll(opts, nodes, instances, inst, gdx, avail)
+
+
+class EvacSolution:
+  """Moved (idx, gdx, [ndx]), failed (idx, text), opcode jobs."""
+
+  def __init__(self):
+    self.moved = []
+    self.failed = []
+    self.jobs = []
+
+
+def _GroupNodeIdx(nodes, instances):
+  return dict((gdx, [n.idx for n in gnodes]) for (gdx, gnodes, _) in
+              hail_alloc.SplitCluster(nodes, instances))
+
+
+def _Available(group_ndx, excl, gdx):
+  if gdx not in group_ndx:
+    raise _InstFail("Can't find group with index %d" % gdx)
+  return [n for n in group_ndx[gdx] if n not in excl]
+
+
+def _Record(state, idx, fn):
+  (nodes, instances, esol) = state
+  try:
+    (nodes, instances, ops) = fn()
+  except _InstFail as err:
+    esol.failed.append((idx, str(err)))
+    return (state[0], state[1], esol)
+  inst = instances[idx]
+  esol.moved.append((idx, nodes[inst.pnode].group,
+                     [n for n in inst.AllNodes() if n >= 0]))
+  esol.jobs.append(ops)
+  return (nodes, instances, esol)
+
+
+def _EvacNodes(instances, mode, idxs):
+  result = set()
+  for idx in idxs:
+    inst = instances[idx]
+    if mode in (EVAC_PRIMARY, EVAC_ALL):
+      result.add(inst.pnode)
+    if mode in (EVAC_SECONDARY, EVAC_ALL) and \
+       inst.disk_template == T.DT_DRBD8:
+      result.add(inst.snode)
+  result.discard(-1)
+  return result
+
+
+def TryNodeEvac(opts, groups, nodes, instances, mode, idxs):
+  """(nodes, instances, EvacSolution) of a node-evacuate request."""
+  excl = _EvacNodes(instances, mode, idxs)
+  excl.update(n.idx for n in nodes if n.offline)
+  group_ndx = _GroupNodeIdx(nodes, instances)
+  state = (nodes, instances, EvacSolution())
+  for idx in idxs:
+    inst = instances[idx]
+
+    def _Run(inst=inst):
+      (cur_nodes, cur_insts) = (state[0], state[1])
+      gdx = cur_nodes[inst.pnode].group
+      avail = _Available(group_ndx, excl | set([inst.pnode]), gdx)
+      return NodeEvacInstance(opts, cur_nodes, cur_insts, mode, inst, gdx,
+                              avail)
+    state = _Record(state, idx, _Run)
+  return state
+
+
+def TryChangeGroup(opts, groups, nodes, instances, gdxs, idxs):
+  """(nodes, instances, EvacSolution) of a change-group request."""
+  evac = []
+  for idx in idxs:
+    gdx = nodes[instances[idx].pnode].group
+    if gdx not in evac:
+      evac.append(gdx)
+  targets = [g for g in (gdxs or [g.idx for g in groups]) if g not in evac]
+  excl = set(n.idx for n in nodes if n.offline)
+  group_ndx = _GroupNodeIdx(nodes, instances)
+  default = hail_alloc.Options(capacity=opts.capacity,
+                               restrict_to_nodes=opts.restrict_to_nodes)
+  state = (nodes, instances, EvacSolution())
+  for idx in idxs:
+    inst = instances[idx]
+
+    def _Run(inst=inst):
+      (cur_nodes, cur_insts) = (state[0], state[1])
+      count = inst.RequiredNodes()
+      try:
+        (grp, _, _) = hail_alloc.FindBestAllocGroup(
+          opts, groups, cur_nodes, cur_insts, targets, inst, count)
+      except hail_alloc.AllocError as err:
+        raise _InstFail(str(err))
+      avail = _Available(group_ndx, excl, grp.idx)
+      return NodeEvacInstance(default, cur_nodes, cur_insts, EVAC_ALL, inst,
+                              grp.idx, avail)
+    state = _Record(state, idx, _Run)
+  return state
+
+
+def FormatEvac(groups, nodes, instances, esol):
+  """(info, result) of an evacuation answer."""
+  moved = [[instances[idx].name, groups[gdx].name,
+            [nodes[n].name for n in ndxs]] for (idx, gdx, ndxs) in esol.moved]
+  failed = [[instances[idx].name, msg] for (idx, msg) in esol.failed]
+  info = ("%d instances failed to move and %d were moved successfully" %
+          (len(failed), len(moved)))
+  return (info, [moved, failed, esol.jobs])
+
+
+def ProcessRelocate(opts, groups, nodes, instances, idx, reqn, exclude):
+  """(nodes, instances, [new node indices]) of a relocate request."""
+  if reqn != 1:
+    raise EvacError("Exchange %d nodes mode is not implemented" % reqn)
+  orig = instances[idx]
+  mirror = orig.MirrorType()
+  if mirror == T.MIRROR_NONE:
+    raise EvacError("Can't relocate non-mirrored instances")
+  if mirror == T.MIRROR_INTERNAL:
+    (exp_node, what, mode) = (orig.snode, "secondary", EVAC_SECONDARY)
+  else:
+    (exp_node, what, mode) = (orig.pnode, "primary", EVAC_PRIMARY)
+  if list(exclude) != [exp_node]:
+    raise EvacError("Unsupported request: excluded nodes not equal to"
+                    " instance's %s(%d versus [%s])" %
+                    (what, exp_node, ",".join(str(e) for e in exclude)))
+  (new_nodes, new_insts, esol) = TryNodeEvac(opts, groups, nodes, instances,
+                                             mode, [idx])
+  for (fidx, msg) in esol.failed:
+    if fidx == idx:
+      raise EvacError(msg)
+  moved = [ndxs for (midx, _, ndxs) in esol.moved if midx == idx]
+  if not moved:
+    raise EvacError("Internal error: lost instance idx during move")
+  inst = new_insts[idx]
+  if mirror == T.MIRROR_INTERNAL:
+    if inst.snode == orig.snode:
+      raise EvacError("Internal error: instance didn't change secondary"
+                      " node?!")
+    result = [inst.snode]
+  else:
+    if inst.pnode == orig.pnode:
+      raise EvacError("Internal error: instance didn't change primary"
+                      " node?!")
+    result = [inst.pnode]
+  return (new_nodes, new_insts, result)
