@@ -186,8 +186,6 @@ O_HELP_COMPLETION = Opt(None, "help-completion", None, "help_completion",
                         "show completion info")
 O_OUTPUT_DIR = Opt("d", "output-dir", "req", "output_dir",
                    "directory in which to write output files", "PATH")
-O_NO_HEADERS = Opt(None, "no-headers", None, "no_headers",
-                   "do not show a header line")
 O_MIN_RESOURCES = Opt(None, "minimal-resources", "req", "min_resources",
                       "minimal resources to be present on each in multiples"
                       " of the standard allocation for not onlining standby"
@@ -205,13 +203,19 @@ def _DiskTemplate(text_value):
   return text_value
 
 
-def _MachineReadable(text_value):
-  if text_value is None or text_value == "yes":
-    return True
-  if text_value == "no":
-    return False
-  raise UsageError("Invalid value '%s' for machine readable, use 'yes'"
-                   " or 'no'" % text_value)
+def MachineReadable(opts):
+  """``--machine-readable[=yes|no]`` as a bool.
+
+  Another value prints upstream's option parse error and gives None (the
+  caller exits with EXIT_FAILURE).
+  """
+  value = opts.machine_readable
+  if value not in (None, "yes", "no"):
+    sys.stderr.write("Error while parsing command line arguments:\n"
+                     "Invalid choice '%s', pass one of 'yes' or 'no'\n" %
+                     value)
+    return None
+  return value == "yes"
 
 
 _UNIT_SCALE = {"": 1, "m": 1, "M": 1000.0 * 1000 / 1024 / 1024,
@@ -272,26 +276,12 @@ O_INDEPENDENT_GROUPS = Opt(None, "independent-groups", None,
 O_ACCEPT_EXISTING = Opt(None, "accept-existing-errors", None,
                         "accept_existing", "Accept existing N+1"
                         " violations; just don't add new ones")
-O_NO_CAPACITY_CHECKS = Opt(None, "no-capacity-checks", None,
-                           "no_capacity_checks", "disable capacity checks"
-                           " (like global N+1 redundancy)")
-O_MACHINE_READABLE = Opt(None, "machine-readable", "opt", "machine_readable",
-                         "enable machine readable output (pass either"
-                         " 'yes' or 'no' to explicitly control the flag, or"
-                         " without an argument defaults to yes)", "CHOICE",
-                         convert=_MachineReadable, const=True)
 O_STD_SPEC = Opt(None, "standard-alloc", "req", "std_spec",
                  "enable standard specs allocation, given as"
                  " 'disk,ram,cpu'", "STDSPEC", convert=_RSpec("standard"))
 O_TIERED_SPEC = Opt(None, "tiered-alloc", "req", "tiered_spec",
                     "enable tiered specs allocation, given as"
                     " 'disk,ram,cpu'", "TSPEC", convert=_RSpec("tiered"))
-O_STATIC_KVM_NODE_MEMORY = Opt(None, "static-kvm-node-memory", "req",
-                               "static_kvm_node_memory",
-                               "use static node memory [in MB] on KVM"
-                               " instead of value reported by hypervisor."
-                               " Use 0 to take value reported from"
-                               " hypervisor.", "N", convert=_Int)
 
 
 class Options:

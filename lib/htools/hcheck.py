@@ -289,13 +289,9 @@ def _Split(cdata):
 
 
 def Run(opts):
-  machine = opts.machine_readable
-  if machine not in (None, "yes", "no"):
-    sys.stderr.write("Error while parsing command line arguments:\n"
-                     "Invalid choice '%s', pass one of 'yes' or 'no'\n" %
-                     machine)
+  machine = cli.MachineReadable(opts)
+  if machine is None:
     return cli.EXIT_FAILURE
-  machine = machine == "yes"
   if opts.args:
     raise hbal.Abort("This program doesn't take any arguments.")
   verbose = opts.verbosity

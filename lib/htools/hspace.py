@@ -243,7 +243,10 @@ def Run(opts):
   if opts.args:
     raise Abort("This program doesn't take any arguments.")
   verbose = opts.verbosity
-  machine = opts.machine_readable
+  machine = cli.MachineReadable(opts)
+  if machine is None:
+    return cli.EXIT_FAILURE
+  opts.machine_readable = machine
   (cdata, warnings) = cli.LoadExternalData(opts)
   if verbose >= 1:
     cli.PrintWarnings(warnings)
