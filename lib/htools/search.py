@@ -30,6 +30,7 @@ from ganeti.htools import metrics
 from ganeti.htools import moves as M
 from ganeti.htools import scoring
 from ganeti.htools import types as T
+from ganeti.htools import vtargets as V
 
 _NUMERIC = [pos for pos in range(metrics.COUNT) if pos != metrics.MAP_INDEX]
 _NCOMP = len(_NUMERIC)
@@ -214,6 +215,22 @@ class Search:
     self.table = None
     self.values = None
     self.num_values = None
+    # the array formulas for the target parts (see vtargets)
+    self.vec = self.no_loc and V.ClusterEligible(table.nodes)
+    if self.vec:
+      self.node_arr = V.NodeArrays(self.order, self.pos)
+      self.inst_arr = V.InstanceArrays(table.instances, self.pos)
+      code = {M.REPLACE_SECONDARY: V.K_RS, M.REPLACE_AND_FAILOVER: V.K_RF,
+              M.REPLACE_PRIMARY: V.K_RP, M.FAILOVER_AND_REPLACE: V.K_FR}
+      self.slot_kcode = numpy.array([code.get(k, -1) for k in kinds],
+                                    dtype=numpy.int64)
+      rows = self.inst_arr.row
+      self.slot_irow = numpy.array([rows[i] for i in insts],
+                                   dtype=numpy.int64)
+      self.slot_tpos = numpy.array([self.pos.get(t, 0) for t in targets],
+                                   dtype=numpy.int64)
+      self.slot_vec = (self.slot_kcode >= 0) & \
+        self.inst_arr.eligible[self.slot_irow]
 
   def AllowedKinds(self, inst):
     """The move kinds allowed for ``inst`` now (targets checked apart)."""
@@ -448,10 +465,43 @@ class Search:
         return tdx
     return self.online[0]
 
+  #: slots computed per numpy call by _RefreshTargetsVec (bounds memory)
+  _CHUNK = 65536
+
+  def _RefreshTargetsVec(self, slots):
+    """The target parts of slots the array formulas handle."""
+    tgt = self.tgt
+    force = self.opts.ignore_soft_errors
+    online_cols = _FOR_ONLINE[None, :]
+    for start in range(0, len(slots), self._CHUNK):
+      chunk = slots[start:start + self._CHUNK]
+      tpos = self.slot_tpos[chunk]
+      (valid, new) = V.TargetValues(self.node_arr, self.inst_arr,
+                                    self.num_values, self.slot_irow[chunk],
+                                    tpos, self.slot_kcode[chunk], force)
+      old = self.num_values[tpos]
+      with numpy.errstate(invalid="ignore", over="ignore"):
+        delta = numpy.where(online_cols, new - old, 0.0)
+        dsq = numpy.where(online_cols, new * new - old * old, 0.0)
+      bad = ~(numpy.isfinite(delta).all(axis=1) &
+              numpy.isfinite(dsq).all(axis=1))
+      if bad.any():
+        delta[bad] = 0.0
+        dsq[bad] = 0.0
+      tgt.d1[chunk] = delta
+      tgt.dsq[chunk] = dsq
+      tgt.exact[chunk] = bad
+      tgt.valid[chunk] = valid & (self.own_idx[chunk] >= 0)
+
   def _RefreshTargets(self, slots):
+    slots = numpy.asarray(slots, dtype=numpy.int64)
+    if self.vec and slots.size:
+      vec = self.slot_vec[slots]
+      self._RefreshTargetsVec(slots[vec])
+      slots = slots[~vec]
     batch = _Batch()
     tgt = self.tgt
-    slots = list(slots)
+    slots = slots.tolist()
     tgt.d1[slots] = 0.0
     tgt.dsq[slots] = 0.0
     tgt.exact[slots] = False
@@ -489,6 +539,14 @@ class Search:
         self.values[self.pos[idx]] = metrics.NodeValues(table.nodes[idx])
     self.num_values = numpy.array([_Numeric(v) for v in self.values],
                                   dtype=float)
+    if self.vec:
+      self.node_arr.Update(table.nodes, self.order if old_table is None
+                           else changed_idx)
+      if old_table is not None:
+        for (iidx, inst) in table.instances.items():
+          if inst is not old_table.instances[iidx] and \
+              iidx in self.inst_arr.row:
+            self.inst_arr.SetNodes(inst)
     if old_table is None:
       for iidx in self.inst_slots:
         self._RefreshOwn(iidx)
