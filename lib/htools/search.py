@@ -48,6 +48,20 @@ _INTERNAL_KINDS = (M.REPLACE_SECONDARY, M.REPLACE_AND_FAILOVER,
                    M.REPLACE_PRIMARY, M.FAILOVER_AND_REPLACE)
 
 
+_N1_POS = metrics.NAMES.index("n1_cnt")
+_REM_POS = metrics.NAMES.index("reserved_mem_cv")
+_RTOTAL_POS = metrics.NAMES.index("reserved_mem_rtotal")
+
+
+def _Div(num, den):
+  """Node's division (zero denominators give NaN or infinities)."""
+  if den == 0:
+    if num == 0:
+      return numpy.nan
+    return numpy.copysign(numpy.inf, num)
+  return num / den
+
+
 def _Numeric(values):
   return [values[p] for p in _NUMERIC]
 
@@ -131,6 +145,9 @@ class _InstanceState:
     self.allowed = search.AllowedKinds(inst)
     self.own_rows = {}
     self.inst_by_loc = {}
+    # own key -> (changed nodes, node the instance is added to as a
+    # secondary, that node before the addition) of the rf/rp rows
+    self.sec_added = {}
 
   def WithLoc(self, loc, pnode=None, snode=None):
     key = (loc, pnode, snode)
@@ -296,15 +313,20 @@ class Search:
     if kind == M.REPLACE_AND_FAILOVER:
       new_inst = self._LocInst(state, key[1])
       force_s = prep.old_s.offline or force
-      return {inst.pnode: prep.IntP().AddSec(new_inst, target, force=force_s),
-              inst.snode: prep.IntS()}
+      pre = prep.IntP()
+      changed = {inst.pnode: pre.AddSec(new_inst, target, force=force_s),
+                 inst.snode: prep.IntS()}
+      state.sec_added[key] = (changed, inst.pnode, pre)
+      return changed
     force_p = prep.old_p.offline or force
     prep.old_p.CheckMigration(prep.old_s)
     new_inst = self._LocInst(state, key[1])
     if kind == M.REPLACE_PRIMARY:
       tmp = prep.IntS().AddPri(new_inst, force=force_p).RemovePri(new_inst)
-      return {inst.pnode: prep.IntP(),
-              inst.snode: tmp.AddSec(new_inst, target, force=force_p)}
+      changed = {inst.pnode: prep.IntP(),
+                 inst.snode: tmp.AddSec(new_inst, target, force=force_p)}
+      state.sec_added[key] = (changed, inst.snode, tmp)
+      return changed
     return {inst.pnode: prep.IntP(),
             inst.snode: prep.IntS().AddPri(new_inst, force=force_p)}
 
@@ -431,10 +453,15 @@ class Search:
         base = (kind, None)
         peers = None
       own_nodes = (inst.pnode, inst.snode)
-      block[:, col] = self._OwnRow(state, base,
-                                   self._NonPeer(peers or {}, own_nodes),
-                                   batch)
+      non_peer = self._NonPeer(peers or {}, own_nodes)
+      base_row = self._OwnRow(state, base, non_peer, batch)
+      block[:, col] = base_row
       if peers:
+        # the peer memory only changes the added secondary's reserved
+        # memory (and so its N+1 state); derive those rows from the base
+        # row when it was computed with a target holding no peer memory
+        derive = not peers.get(non_peer) and \
+          (base in state.sec_added or not self.own.valid[base_row])
         for (tdx, value) in peers.items():
           tcol = self.target_col.get(tdx)
           # the instance's own nodes are never targets (and their peer
@@ -442,7 +469,11 @@ class Search:
           if tcol is None or not value or tdx in own_nodes:
             continue
           key = (kind, None, value)
-          block[tcol, col] = self._OwnRow(state, key, tdx, batch)
+          if derive:
+            row = self._PeerRow(state, base, base_row, key, value, batch)
+          else:
+            row = self._OwnRow(state, key, tdx, batch)
+          block[tcol, col] = row
     for tdx in (inst.pnode, inst.snode):
       tcol = self.target_col.get(tdx)
       if tcol is not None:
@@ -457,6 +488,52 @@ class Search:
     # target parts only need the location score (None here)
     for slot in range(start + 1, end):
       self.slot_key[slot] = _NO_LOC_KEY
+
+  def _PeerRow(self, state, base, base_row, key, value, batch):
+    """The own row of an rf/rp key whose target holds ``value`` peer
+    memory, derived from the row ``base`` of a target holding none.
+
+    Node.AddSec uses the peer memory only for the new reserved memory
+    (the larger of the old one and peer memory plus the instance's) and
+    the N+1 flag and check derived from it; every other value and check
+    is the base row's.  Its failures only grow with the peer memory, so
+    an invalid base row makes every derived row invalid.
+    """
+    row = state.own_rows.get(key)
+    if row is not None:
+      return row
+    row = self.own.Allocate()
+    state.own_rows[key] = row
+    own = self.own
+    own.d1[row] = 0.0
+    own.dsq[row] = 0.0
+    own.exact[row] = False
+    own.valid[row] = False
+    if not own.valid[base_row]:
+      return row
+    (changed, added_idx, pre) = state.sec_added[base]
+    inst = state.inst
+    prep = state.prep
+    if key[0] == M.REPLACE_AND_FAILOVER:
+      force = prep.old_s.offline or prep.force
+    else:
+      force = prep.old_p.offline or prep.force
+    sec_mem = inst.mem if inst.UsesSecMem() else 0
+    r_mem = max(pre.r_mem, value + sec_mem)
+    fail_n1 = pre.UnallocatedMem() <= r_mem
+    if not force and fail_n1 and not pre.fail_n1:
+      return row
+    own.valid[row] = True
+    for (idx, node) in changed.items():
+      pos = self.pos[idx]
+      values = metrics.NodeValues(node)
+      if idx == added_idx:
+        values = list(values)
+        values[_N1_POS] = float(len(node.slist) + len(node.plist)) \
+          if fail_n1 else 0.0
+        values[_REM_POS] = values[_RTOTAL_POS] = _Div(r_mem, node.t_mem)
+      batch.Add(row, pos, values, self.values[pos])
+    return row
 
   def _NonPeer(self, peers, own_nodes):
     """A target that is neither a peer nor one of the instance's nodes."""
