@@ -26,9 +26,11 @@ one upstream's hbal chooses.
 
 import numpy
 
+from ganeti.htools import lazyscore
 from ganeti.htools import metrics
 from ganeti.htools import moves as M
 from ganeti.htools import scoring
+from ganeti.htools import searchvec
 from ganeti.htools import types as T
 from ganeti.htools import vtargets as V
 
@@ -43,6 +45,9 @@ _MAP = metrics.MAP_INDEX
 _STD_COLS = numpy.nonzero(_IS_STD)[0]
 _SUM_COLS = numpy.nonzero(~_IS_STD)[0]
 _NSTD = len(_STD_COLS)
+
+_STD_COL_OF = dict((int(col), num) for (num, col) in enumerate(_STD_COLS))
+_COMBINE_CHUNK = 65536
 
 _INTERNAL_KINDS = (M.REPLACE_SECONDARY, M.REPLACE_AND_FAILOVER,
                    M.REPLACE_PRIMARY, M.FAILOVER_AND_REPLACE)
@@ -228,26 +233,19 @@ class Search:
       self.target_slots.setdefault(tdx, []).append(slot)
     self.states = {}
     self.no_loc = not any(n.location_tags for n in table.nodes.values())
+    self.lazy = lazyscore.LazyScores(nslots)
     self.target_col = dict((tdx, col) for (col, tdx) in enumerate(self.online))
     self.table = None
     self.values = None
     self.num_values = None
-    # the array formulas for the target parts (see vtargets)
+    # the array formulas for plain DRBD moves (see searchvec)
     self.vec = self.no_loc and V.ClusterEligible(table.nodes)
+    self.for_online = _FOR_ONLINE
+    self.vec_rows = {}
+    self.vecparts = None
     if self.vec:
-      self.node_arr = V.NodeArrays(self.order, self.pos)
-      self.inst_arr = V.InstanceArrays(table.instances, self.pos)
-      code = {M.REPLACE_SECONDARY: V.K_RS, M.REPLACE_AND_FAILOVER: V.K_RF,
-              M.REPLACE_PRIMARY: V.K_RP, M.FAILOVER_AND_REPLACE: V.K_FR}
-      self.slot_kcode = numpy.array([code.get(k, -1) for k in kinds],
-                                    dtype=numpy.int64)
-      rows = self.inst_arr.row
-      self.slot_irow = numpy.array([rows[i] for i in insts],
-                                   dtype=numpy.int64)
-      self.slot_tpos = numpy.array([self.pos.get(t, 0) for t in targets],
-                                   dtype=numpy.int64)
-      self.slot_vec = (self.slot_kcode >= 0) & \
-        self.inst_arr.eligible[self.slot_irow]
+      self.vecparts = searchvec.VecParts(self, table, kinds, insts, targets,
+                                         _NCOMP)
 
   def AllowedKinds(self, inst):
     """The move kinds allowed for ``inst`` now (targets checked apart)."""
@@ -542,39 +540,11 @@ class Search:
         return tdx
     return self.online[0]
 
-  #: slots computed per numpy call by _RefreshTargetsVec (bounds memory)
-  _CHUNK = 65536
-
-  def _RefreshTargetsVec(self, slots):
-    """The target parts of slots the array formulas handle."""
-    tgt = self.tgt
-    force = self.opts.ignore_soft_errors
-    online_cols = _FOR_ONLINE[None, :]
-    for start in range(0, len(slots), self._CHUNK):
-      chunk = slots[start:start + self._CHUNK]
-      tpos = self.slot_tpos[chunk]
-      (valid, new) = V.TargetValues(self.node_arr, self.inst_arr,
-                                    self.num_values, self.slot_irow[chunk],
-                                    tpos, self.slot_kcode[chunk], force)
-      old = self.num_values[tpos]
-      with numpy.errstate(invalid="ignore", over="ignore"):
-        delta = numpy.where(online_cols, new - old, 0.0)
-        dsq = numpy.where(online_cols, new * new - old * old, 0.0)
-      bad = ~(numpy.isfinite(delta).all(axis=1) &
-              numpy.isfinite(dsq).all(axis=1))
-      if bad.any():
-        delta[bad] = 0.0
-        dsq[bad] = 0.0
-      tgt.d1[chunk] = delta
-      tgt.dsq[chunk] = dsq
-      tgt.exact[chunk] = bad
-      tgt.valid[chunk] = valid & (self.own_idx[chunk] >= 0)
-
   def _RefreshTargets(self, slots):
     slots = numpy.asarray(slots, dtype=numpy.int64)
     if self.vec and slots.size:
-      vec = self.slot_vec[slots]
-      self._RefreshTargetsVec(slots[vec])
+      vec = self.vecparts.slot_vec[slots]
+      self.vecparts.RefreshTargets(slots[vec])
       slots = slots[~vec]
     batch = _Batch()
     tgt = self.tgt
@@ -617,54 +587,74 @@ class Search:
     self.num_values = numpy.array([_Numeric(v) for v in self.values],
                                   dtype=float)
     if self.vec:
-      self.node_arr.Update(table.nodes, self.order if old_table is None
-                           else changed_idx)
-      if old_table is not None:
-        for (iidx, inst) in table.instances.items():
-          if inst is not old_table.instances[iidx] and \
-              iidx in self.inst_arr.row:
-            self.inst_arr.SetNodes(inst)
+      self.vecparts.Update(table, old_table, changed_idx)
     if old_table is None:
-      for iidx in self.inst_slots:
-        self._RefreshOwn(iidx)
+      self._RefreshOwnAll(list(self.inst_slots))
       everything = numpy.arange(len(self.kinds))
       self._RefreshTargets(everything)
       self._Combine(everything)
-      return
+      return everything
     tgt_slots = set()
     own_slots = []
+    refresh = []
     for (iidx, (start, end)) in self.inst_slots.items():
       inst = table.instances[iidx]
       moved = inst is not old_table.instances[iidx]
       if moved or any(n in changed_idx for n in inst.AllNodes() if n >= 0):
-        self._RefreshOwn(iidx)
+        refresh.append(iidx)
         own_slots.append(numpy.arange(start, end))
         if moved:
           tgt_slots.update(range(start, end))
+    self._RefreshOwnAll(refresh)
     for idx in changed_idx:
       tgt_slots.update(self.target_slots.get(idx, ()))
     tgt_list = sorted(tgt_slots)
     self._RefreshTargets(tgt_list)
     parts = own_slots + [numpy.array(tgt_list, dtype=numpy.int64)]
-    self._Combine(numpy.unique(numpy.concatenate(parts)))
+    fresh = numpy.unique(numpy.concatenate(parts))
+    self._Combine(fresh)
+    return fresh
+
+  def _RefreshOwnAll(self, iidxs):
+    """New own parts for instances whose nodes changed."""
+    vec = []
+    for iidx in iidxs:
+      if self.vec and self.vecparts.InstanceEligible(iidx):
+        vec.append(iidx)
+      else:
+        self._RefreshOwn(iidx)
+    if vec:
+      self.vecparts.RefreshOwn(vec)
 
   def _Combine(self, slots):
     """Recompute the combined deltas of some slots from their parts."""
     if not len(slots):
       return
+    for start in range(0, len(slots), _COMBINE_CHUNK):
+      self._CombineChunk(slots[start:start + _COMBINE_CHUNK])
+
+  def _CombineChunk(self, slots):
     own_idx = self.own_idx[slots]
     has_own = own_idx >= 0
     safe = numpy.where(has_own, own_idx, 0)
-    self.c_d1[slots] = self.tgt.d1[slots] + self.own.d1[safe]
-    self.c_dsq[slots] = (self.tgt.dsq[slots] +
-                         self.own.dsq[safe])[:, _STD_COLS]
-    self.c_valid[slots] = has_own & self.tgt.valid[slots] & \
-      self.own.valid[safe]
+    d1 = self.tgt.d1[slots] + self.own.d1[safe]
+    dsq = (self.tgt.dsq[slots] + self.own.dsq[safe])[:, _STD_COLS]
+    valid = has_own & self.tgt.valid[slots] & self.own.valid[safe]
+    if self.vec:
+      self.vecparts.PeerCorrect(slots, d1, dsq, valid, _STD_COL_OF)
+    self.c_d1[slots] = d1
+    self.c_dsq[slots] = dsq
+    self.c_valid[slots] = valid
     self.c_exact[slots] = self.tgt.exact[slots] | self.own.exact[safe]
 
   # Scoring --------------------------------------------------------------------
-  def _FastScores(self, d1, dsq, idx):
-    """Fast scores of the slots ``idx`` (others +inf), or None."""
+  def _Stats(self):
+    """The current cluster's running sums, or None if not finite.
+
+    (counts, shift, s1, s2, sums) per numeric component: the node count,
+    the shift (the mean for standard deviations, else 0), the sums of
+    the shifted values and of their squares, and the plain sums.
+    """
     vals = self.num_values
     offline = self.offline_arr
     n_on = float((~offline).sum())
@@ -682,42 +672,135 @@ class Search:
       centred = numpy.where(rowmask, vals - shift[None, :], 0.0)
       s1 = centred.sum(axis=0)
       s2 = (centred * centred).sum(axis=0)
-    scores = numpy.full(d1.shape[0], numpy.inf)
-    if not idx.size:
-      return scores
-    sd1 = d1[idx][:, _STD_COLS]
-    n1 = sd1 + s1[_STD_COLS]
-    n2 = dsq[idx] + (s2[_STD_COLS] - 2.0 * shift[_STD_COLS] * sd1)
+    return (counts, shift, s1, s2, sums)
+
+  def _Eval(self, stats, d1, dsq, idx):
+    """(fast scores without the map term, variances, |sum of deltas|)
+    of the slots ``idx``, the last two per standard deviation column."""
+    (counts, shift, s1, s2, sums) = stats
+    sd1 = d1[idx]
+    std_d1 = sd1[:, _STD_COLS]
+    n1 = std_d1 + s1[_STD_COLS]
+    n2 = dsq[idx] + (s2[_STD_COLS] - 2.0 * shift[_STD_COLS] * std_d1)
     inv = 1.0 / counts[_STD_COLS]
     n1 *= inv
     n2 *= inv
     n2 -= n1 * n1
     numpy.maximum(n2, 0.0, out=n2)
+    var = n2.copy()
     numpy.sqrt(n2, out=n2)
     sub = n2 @ _WEIGHTS[_STD_COLS]
-    sub += (d1[idx][:, _SUM_COLS] + sums[_SUM_COLS]) @ _WEIGHTS[_SUM_COLS]
-    scores[idx] = sub
+    sub += (sd1[:, _SUM_COLS] + sums[_SUM_COLS]) @ _WEIGHTS[_SUM_COLS]
+    return (sub, var, numpy.abs(std_d1))
+
+  def _BaseScore(self, stats):
+    """The fast score of the current cluster (no move), less the map."""
+    (counts, _, s1, s2, sums) = stats
+    (var, mean) = self._Moments(stats)
+    del counts, s1, s2, mean
+    return numpy.sqrt(var) @ _WEIGHTS[_STD_COLS] + \
+      sums[_SUM_COLS] @ _WEIGHTS[_SUM_COLS]
+
+  @staticmethod
+  def _Moments(stats):
+    """(variances, means) of the standard deviation columns."""
+    (counts, shift, s1, s2, sums) = stats
+    inv = 1.0 / counts[_STD_COLS]
+    m1 = s1[_STD_COLS] * inv
+    var = numpy.maximum(s2[_STD_COLS] * inv - m1 * m1, 0.0)
+    return (var, sums[_STD_COLS] * inv)
+
+  def _FastScores(self, d1, dsq, idx):
+    """Fast scores of the slots ``idx`` (others +inf), or None."""
+    stats = self._Stats()
+    if stats is None:
+      return None
+    scores = numpy.full(d1.shape[0], numpy.inf)
+    if idx.size:
+      scores[idx] = self._Eval(stats, d1, dsq, idx)[0]
     base_map = metrics.StatsFromValues(self.offline_flags,
                                        self.values)[_MAP]
     return scores + base_map * _MAP_WEIGHT
 
+  def _LazyNear(self, stats, scorable, fresh):
+    """The scorable slots within the tie window of the best fast score.
+
+    Uses the lower bounds of :mod:`ganeti.htools.lazyscore`: only the
+    slots refreshed by this step and those whose bound reaches the best
+    score found are evaluated.
+    """
+    lazy = self.lazy
+    (var, mean) = self._Moments(stats)
+    counts = stats[0][_STD_COLS]
+    base = self._BaseScore(stats)
+    (d1, dsq) = (self.c_d1, self.c_dsq)
+    window = scoring.TIE_WINDOW
+    if lazy.Start((var, mean, counts), _WEIGHTS[_STD_COLS]):
+      idx = numpy.nonzero(scorable)[0]
+      (fast, cvar, d1abs) = self._Eval(stats, d1, dsq, idx)
+      rel = fast - base
+      lazy.Full(idx, rel, cvar, d1abs)
+      if not idx.size:
+        return idx
+      return idx[rel <= rel.min() + window]
+    lazy.Invalidate(fresh[~scorable[fresh]])
+    todo = fresh[scorable[fresh]]
+    evaluated = numpy.zeros(len(scorable), dtype=bool)
+    cur = None
+    best = numpy.inf
+    count = 0
+    while True:
+      if todo.size:
+        (fast, cvar, d1abs) = self._Eval(stats, d1, dsq, todo)
+        rel = fast - base
+        lazy.Record(todo, rel, cvar, d1abs)
+        evaluated[todo] = True
+        count += todo.size
+        best = min(best, rel.min())
+        if cur is not None:
+          cur[todo] = rel
+      if cur is None:
+        cur = lazy.Current()
+        cur[~scorable] = numpy.inf
+        if not numpy.isfinite(best):
+          first = int(numpy.argmin(cur))
+          if not numpy.isfinite(cur[first]):
+            return numpy.zeros(0, dtype=numpy.int64)
+          todo = numpy.array([first], dtype=numpy.int64)
+          continue
+      todo = numpy.nonzero((cur <= best + window + lazyscore.SLACK) &
+                           ~evaluated)[0]
+      if not todo.size:
+        break
+    if count * 8 > len(scorable):
+      lazy.Reset()
+    return numpy.nonzero(evaluated & (cur <= best + window))[0]
+
   def Best(self, table, changed_idx, victims):
     """The best move as a tuple ending with its exact score, or None."""
-    self._SetTable(table, changed_idx)
+    fresh = self._SetTable(table, changed_idx)
     (d1, dsq) = (self.c_d1, self.c_dsq)
     valid = self.c_valid.copy()
     exact = self.c_exact
     victim_set = set(i.idx for i in victims)
-    if len(victim_set) != len(self.inst_slots):
+    all_victims = len(victim_set) == len(self.inst_slots)
+    if not all_victims:
       for (iidx, (start, end)) in self.inst_slots.items():
         if iidx not in victim_set:
           valid[start:end] = False
-    fast = self._FastScores(d1, dsq, numpy.nonzero(valid & ~exact)[0])
-    if fast is None:
+    stats = self._Stats()
+    if stats is None:
+      self.lazy.Reset()
       candidates = numpy.nonzero(valid)[0]
-    else:
+    elif not all_victims:
+      self.lazy.Reset()
+      fast = self._FastScores(d1, dsq, numpy.nonzero(valid & ~exact)[0])
       best = fast.min() if fast.size else numpy.inf
       near = valid & ~exact & (fast <= best + scoring.TIE_WINDOW)
+      candidates = numpy.nonzero(near | (valid & exact))[0]
+    else:
+      near = numpy.zeros(len(valid), dtype=bool)
+      near[self._LazyNear(stats, valid & ~exact, fresh)] = True
       candidates = numpy.nonzero(near | (valid & exact))[0]
     scorer = scoring.Scorer(table.nodes)
     best_slot = None

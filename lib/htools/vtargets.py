@@ -77,7 +77,9 @@ class NodeArrays:
              "inst_sp", "hi_sp", "r_mem", "fail_n1", "nlist", "f_mem_forth",
              "f_dsk_forth", "u_cpu_forth", "inst_sp_forth", "load_cpu",
              "load_mem", "load_dsk", "load_net", "pool_cpu", "pool_mem",
-             "pool_dsk", "pool_net", "l_cpu", "offline")
+             "pool_dsk", "pool_net", "l_cpu", "offline", "npri", "nsec",
+             "p_mem", "p_dsk", "p_cpu", "p_rem", "p_mem_forth",
+             "p_dsk_forth", "p_cpu_forth", "tags_val", "loc_score")
 
   def __init__(self, order, pos):
     self.order = order
@@ -88,6 +90,9 @@ class NodeArrays:
     self.fail_n1 = numpy.zeros(size, dtype=bool)
     self.offline = numpy.zeros(size, dtype=bool)
     self.peers = numpy.zeros((size, size))
+    self.peer_max = numpy.zeros(size)
+    self.peer_max2 = numpy.zeros(size)
+    self.peer_arg = numpy.full(size, -1, dtype=numpy.int64)
 
   def Update(self, nodes, indices):
     """Reload the rows of the nodes ``indices`` from ``nodes``."""
@@ -123,12 +128,29 @@ class NodeArrays:
        self.pool_net[p]) = (pool.cpu, pool.mem, pool.dsk, pool.net)
       self.l_cpu[p] = node.ipolicy.vcpu_ratio
       self.offline[p] = node.offline
+      self.npri[p] = len(node.plist)
+      self.nsec[p] = len(node.slist)
+      self.p_mem[p] = node.p_mem
+      self.p_dsk[p] = node.p_dsk
+      self.p_cpu[p] = node.p_cpu
+      self.p_rem[p] = node.p_rem
+      self.p_mem_forth[p] = node.p_mem_forth
+      self.p_dsk_forth[p] = node.p_dsk_forth
+      self.p_cpu_forth[p] = node.p_cpu_forth
+      self.tags_val[p] = node.ConflictingPrimaries()
+      self.loc_score[p] = node.location_score
       row = self.peers[p]
       row[:] = 0.0
       for (pdx, mem) in node.peers.items():
         q = pos_of.get(pdx)
         if q is not None:
           row[q] = mem
+      # the two largest peer memories (RemoveSec's new reserved memory)
+      ordered = sorted(((mem, pos_of.get(pdx, -1))
+                        for (pdx, mem) in node.peers.items()), reverse=True)
+      (self.peer_max[p], self.peer_arg[p]) = ordered[0] if ordered \
+        else (0.0, -1)
+      self.peer_max2[p] = ordered[1][0] if len(ordered) > 1 else 0.0
 
 
 class InstanceArrays:
