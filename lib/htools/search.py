@@ -46,6 +46,11 @@ _STD_COLS = numpy.nonzero(_IS_STD)[0]
 _SUM_COLS = numpy.nonzero(~_IS_STD)[0]
 _NSTD = len(_STD_COLS)
 
+#: move kinds by slot kind code
+_KIND_NAMES = numpy.array([M.FAILOVER, M.REPLACE_SECONDARY,
+                           M.REPLACE_AND_FAILOVER, M.REPLACE_PRIMARY,
+                           M.FAILOVER_AND_REPLACE, M.FAILOVER_TO_ANY])
+_KIND_CODE = dict((str(k), c) for (c, k) in enumerate(_KIND_NAMES))
 _STD_COL_OF = dict((int(col), num) for (num, col) in enumerate(_STD_COLS))
 _COMBINE_CHUNK = 65536
 
@@ -192,31 +197,41 @@ class Search:
     self.offline_arr = numpy.array(self.offline_flags, dtype=bool)
     cands = [i for i in table.instances.values()
              if i.movable and i.auto_balance]
-    kinds = []
-    insts = []
-    targets = []
+    online_arr = numpy.array(self.online, dtype=numpy.int64)
+    ntargets = len(self.online)
+    internal = numpy.concatenate([
+      [_KIND_CODE[M.FAILOVER]],
+      numpy.tile([_KIND_CODE[k] for k in _INTERNAL_KINDS], ntargets)])
+    internal_tgt = numpy.concatenate([[-1], numpy.repeat(online_arr, 4)])
+    external = numpy.full(ntargets, _KIND_CODE[M.FAILOVER_TO_ANY])
+    code_parts = []
+    tgt_parts = []
+    inst_parts = []
     self.inst_slots = {}
+    nslots = 0
     for inst in cands:
-      start = len(kinds)
       mirror = inst.MirrorType()
       if mirror == T.MIRROR_INTERNAL:
-        kinds.append(M.FAILOVER)
-        insts.append(inst.idx)
-        targets.append(-1)
-        for tdx in self.online:
-          for kind in _INTERNAL_KINDS:
-            kinds.append(kind)
-            insts.append(inst.idx)
-            targets.append(tdx)
+        (codes, tgts) = (internal, internal_tgt)
       elif mirror == T.MIRROR_EXTERNAL:
-        for tdx in self.online:
-          kinds.append(M.FAILOVER_TO_ANY)
-          insts.append(inst.idx)
-          targets.append(tdx)
-      self.inst_slots[inst.idx] = (start, len(kinds))
-    self.kinds = kinds
-    self.slot_inst = insts
-    self.slot_target = targets
+        (codes, tgts) = (external, online_arr)
+      else:
+        self.inst_slots[inst.idx] = (nslots, nslots)
+        continue
+      code_parts.append(codes)
+      tgt_parts.append(tgts)
+      inst_parts.append(numpy.full(len(codes), inst.idx, dtype=numpy.int64))
+      self.inst_slots[inst.idx] = (nslots, nslots + len(codes))
+      nslots += len(codes)
+    def _Join(parts, dtype):
+      return numpy.concatenate(parts).astype(dtype) if parts else \
+        numpy.zeros(0, dtype=dtype)
+    #: per slot: move kind (code into _KIND_NAMES), instance, target (-1)
+    self.kind_code = _Join(code_parts, numpy.int8)
+    self.kinds = _KIND_NAMES[self.kind_code]
+    self.slot_inst = _Join(inst_parts, numpy.int64)
+    self.slot_target = _Join(tgt_parts, numpy.int64)
+    (kinds, insts, targets) = (self.kinds, self.slot_inst, self.slot_target)
     nslots = len(kinds)
     self.tgt = _Rows(nslots)
     self.tgt.used = nslots
@@ -229,8 +244,11 @@ class Search:
     self.c_valid = numpy.zeros(nslots, dtype=bool)
     self.c_exact = numpy.zeros(nslots, dtype=bool)
     self.target_slots = {}
-    for (slot, tdx) in enumerate(targets):
-      self.target_slots.setdefault(tdx, []).append(slot)
+    if nslots:
+      order = numpy.argsort(targets, kind="stable")
+      (uniq, first) = numpy.unique(targets[order], return_index=True)
+      for (tdx, part) in zip(uniq.tolist(), numpy.split(order, first[1:])):
+        self.target_slots[tdx] = part
     self.states = {}
     self.no_loc = not any(n.location_tags for n in table.nodes.values())
     self.lazy = lazyscore.LazyScores(nslots)
@@ -413,16 +431,16 @@ class Search:
       self._RefreshOwnInternal(state, start, end, batch)
       batch.Store(self.own, self)
       return
-    kinds = self.kinds
-    targets = self.slot_target
+    kinds = self.kinds[start:end].tolist()
+    targets = self.slot_target[start:end].tolist()
     own_idx = self.own_idx
     slot_key = self.slot_key
-    for slot in range(start, end):
-      key = slot_key[slot] = self._OwnKey(state, kinds[slot], targets[slot])
+    for (num, slot) in enumerate(range(start, end)):
+      key = slot_key[slot] = self._OwnKey(state, kinds[num], targets[num])
       if key is None:
         own_idx[slot] = -1
       else:
-        own_idx[slot] = self._OwnRow(state, key, targets[slot], batch)
+        own_idx[slot] = self._OwnRow(state, key, targets[num], batch)
     batch.Store(self.own, self)
 
   def _RefreshOwnInternal(self, state, start, end, batch):
@@ -546,6 +564,8 @@ class Search:
       vec = self.vecparts.slot_vec[slots]
       self.vecparts.RefreshTargets(slots[vec])
       slots = slots[~vec]
+    if not slots.size:
+      return
     batch = _Batch()
     tgt = self.tgt
     slots = slots.tolist()
@@ -556,17 +576,18 @@ class Search:
     kinds = self.kinds
     targets = self.slot_target
     insts = self.slot_inst
-    own_idx = self.own_idx.tolist()
+    own_idx = self.own_idx[slots].tolist()
     cache = {}
     valid = []
-    for slot in slots:
-      if own_idx[slot] < 0:
+    for (num, slot) in enumerate(slots):
+      if own_idx[num] < 0:
         continue
-      state = self.states[insts[slot]]
-      target = targets[slot]
+      state = self.states[int(insts[slot])]
+      target = int(targets[slot])
       key = self.slot_key[slot]
       try:
-        values = self._TargetNode(state, kinds[slot], key, target, cache)
+        values = self._TargetNode(state, str(kinds[slot]), key, target,
+                                  cache)
       except T.MoveFailure:
         continue
       valid.append(slot)
@@ -606,12 +627,13 @@ class Search:
         if moved:
           tgt_slots.update(range(start, end))
     self._RefreshOwnAll(refresh)
+    tgt_parts = [numpy.array(sorted(tgt_slots), dtype=numpy.int64)]
     for idx in changed_idx:
-      tgt_slots.update(self.target_slots.get(idx, ()))
-    tgt_list = sorted(tgt_slots)
+      if idx in self.target_slots:
+        tgt_parts.append(self.target_slots[idx])
+    tgt_list = numpy.unique(numpy.concatenate(tgt_parts))
     self._RefreshTargets(tgt_list)
-    parts = own_slots + [numpy.array(tgt_list, dtype=numpy.int64)]
-    fresh = numpy.unique(numpy.concatenate(parts))
+    fresh = numpy.unique(numpy.concatenate(own_slots + [tgt_list]))
     self._Combine(fresh)
     return fresh
 
@@ -807,9 +829,9 @@ class Search:
     best_score = table.score
     force = self.opts.ignore_soft_errors
     for slot in candidates.tolist():
-      inst = table.instances[self.slot_inst[slot]]
-      target = self.slot_target[slot]
-      move = M.Move(self.kinds[slot], None if target < 0 else target)
+      inst = table.instances[int(self.slot_inst[slot])]
+      target = int(self.slot_target[slot])
+      move = M.Move(str(self.kinds[slot]), None if target < 0 else target)
       try:
         (changed, new_inst, pdx, sdx) = M.ApplyMove(table.nodes, inst, move,
                                                     force=force)

@@ -27,6 +27,18 @@ _PEER_FIELDS = ("pre_rmem", "pre_unalloc", "pre_failn1", "t_mem", "sec_mem",
                 "added_pos", "strict", "base_ok", "count")
 
 
+def _Lookup(mapping, keys):
+  """mapping[key] for an int array of keys (0 for unknown keys)."""
+  keys = numpy.asarray(keys, dtype=numpy.int64)
+  if not mapping or not keys.size:
+    return numpy.zeros(len(keys), dtype=numpy.int64)
+  top = max(max(mapping), int(keys.max())) + 1
+  table = numpy.zeros(top + 1, dtype=numpy.int64)
+  for (key, value) in mapping.items():
+    table[key] = value
+  return table[numpy.where(keys >= 0, keys, top)]
+
+
 class _PeerTable:
   """vown.PeerInfo fields kept per instance row."""
 
@@ -53,14 +65,14 @@ class VecParts:
     self.search = search
     self.nodes = V.NodeArrays(search.order, search.pos)
     self.insts = V.InstanceArrays(table.instances, search.pos)
-    self.kcode = numpy.array([_KIND_CODE.get(k, -1) for k in kinds],
-                             dtype=numpy.int64)
-    self.is_failover = numpy.array([k == M.FAILOVER for k in kinds],
-                                   dtype=bool)
+    kinds = numpy.asarray(kinds)
+    self.kcode = numpy.full(len(kinds), -1, dtype=numpy.int64)
+    for (kind, code) in _KIND_CODE.items():
+      self.kcode[kinds == kind] = code
+    self.is_failover = kinds == M.FAILOVER
     rows = self.insts.row
-    self.irow = numpy.array([rows[i] for i in insts], dtype=numpy.int64)
-    self.tpos = numpy.array([search.pos.get(t, 0) for t in targets],
-                            dtype=numpy.int64)
+    self.irow = _Lookup(rows, insts)
+    self.tpos = _Lookup(search.pos, targets)
     eligible = self.insts.eligible[self.irow] if len(kinds) else \
       numpy.zeros(0, dtype=bool)
     self.slot_vec = ((self.kcode >= 0) | self.is_failover) & eligible
