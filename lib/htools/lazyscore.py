@@ -51,6 +51,9 @@ class LazyScores:
     self.dmax = None
     self.e_cum = None
     self.full_next = True
+    self.live = numpy.zeros(0, dtype=numpy.int64)
+    self.in_live = numpy.zeros(max(nslots, 1), dtype=bool)
+    self.pending = []
 
   def Reset(self):
     self.full_next = True
@@ -126,15 +129,31 @@ class LazyScores:
     self.cum = numpy.zeros(_NBUCKETS)
     self.lb0[:] = numpy.inf
     self._Record(slots, rel, var, d1abs)
+    self.live = numpy.asarray(slots, dtype=numpy.int64)
+    self.in_live[:] = False
+    self.in_live[self.live] = True
+    self.pending = []
     self.full_next = False
 
   def Record(self, slots, rel, var, d1abs):
     """Record fresh relative scores of some slots (see :meth:`Full`)."""
     self._Record(slots, rel, var, d1abs)
+    self.pending.append(numpy.asarray(slots, dtype=numpy.int64))
 
   def Invalidate(self, slots):
     self.lb0[slots] = numpy.inf
 
-  def Current(self):
-    """The current lower bounds of every slot (inf: not scored)."""
-    return self.lb0 - (self.cum[self.bucket] - self.ch0)
+  def Live(self):
+    """The slots that may have a finite bound (sorted), a superset."""
+    if self.pending:
+      new = numpy.concatenate(self.pending)
+      self.pending = []
+      new = new[~self.in_live[new]]
+      if new.size:
+        self.in_live[new] = True
+        self.live = numpy.nonzero(self.in_live)[0]
+    return self.live
+
+  def CurrentAt(self, slots):
+    """The current lower bounds of ``slots`` (inf: not scored)."""
+    return self.lb0[slots] - (self.cum[self.bucket[slots]] - self.ch0[slots])

@@ -76,6 +76,14 @@ def _Numeric(values):
   return [values[p] for p in _NUMERIC]
 
 
+def _UniqueSlots(nslots, parts):
+  """The sorted union of arrays of slot numbers below ``nslots``."""
+  mark = numpy.zeros(nslots, dtype=bool)
+  for part in parts:
+    mark[part] = True
+  return numpy.nonzero(mark)[0]
+
+
 class _Rows:
   """A growable table of (D1, DSQ, valid, exact) rows."""
 
@@ -631,9 +639,9 @@ class Search:
     for idx in changed_idx:
       if idx in self.target_slots:
         tgt_parts.append(self.target_slots[idx])
-    tgt_list = numpy.unique(numpy.concatenate(tgt_parts))
+    tgt_list = _UniqueSlots(len(self.kinds), tgt_parts)
     self._RefreshTargets(tgt_list)
-    fresh = numpy.unique(numpy.concatenate(own_slots + [tgt_list]))
+    fresh = _UniqueSlots(len(self.kinds), own_slots + [tgt_list])
     self._Combine(fresh)
     return fresh
 
@@ -768,35 +776,39 @@ class Search:
     lazy.Invalidate(fresh[~scorable[fresh]])
     todo = fresh[scorable[fresh]]
     evaluated = numpy.zeros(len(scorable), dtype=bool)
-    cur = None
+    done = []
     best = numpy.inf
     count = 0
+    live = curl = None
     while True:
       if todo.size:
         (fast, cvar, d1abs) = self._Eval(stats, d1, dsq, todo)
         rel = fast - base
         lazy.Record(todo, rel, cvar, d1abs)
         evaluated[todo] = True
+        done.append(todo)
         count += todo.size
         best = min(best, rel.min())
-        if cur is not None:
-          cur[todo] = rel
-      if cur is None:
-        cur = lazy.Current()
-        cur[~scorable] = numpy.inf
+      if live is None:
+        live = lazy.Live()
+        curl = lazy.CurrentAt(live)
+        curl[~scorable[live]] = numpy.inf
         if not numpy.isfinite(best):
-          first = int(numpy.argmin(cur))
-          if not numpy.isfinite(cur[first]):
+          if not live.size:
             return numpy.zeros(0, dtype=numpy.int64)
-          todo = numpy.array([first], dtype=numpy.int64)
+          first = int(numpy.argmin(curl))
+          if not numpy.isfinite(curl[first]):
+            return numpy.zeros(0, dtype=numpy.int64)
+          todo = live[first:first + 1]
           continue
-      todo = numpy.nonzero((cur <= best + window + lazyscore.SLACK) &
-                           ~evaluated)[0]
+      todo = live[(curl <= best + window + lazyscore.SLACK) &
+                  ~evaluated[live]]
       if not todo.size:
         break
     if count * 8 > len(scorable):
       lazy.Reset()
-    return numpy.nonzero(evaluated & (cur <= best + window))[0]
+    done = numpy.sort(numpy.concatenate(done))
+    return done[lazy.lb0[done] <= best + window]
 
   def Best(self, table, changed_idx, victims):
     """The best move as a tuple ending with its exact score, or None."""
