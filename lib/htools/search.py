@@ -53,6 +53,7 @@ _KIND_NAMES = numpy.array([M.FAILOVER, M.REPLACE_SECONDARY,
 _KIND_CODE = dict((str(k), c) for (c, k) in enumerate(_KIND_NAMES))
 _STD_COL_OF = dict((int(col), num) for (num, col) in enumerate(_STD_COLS))
 _COMBINE_CHUNK = 65536
+_EVAL_CHUNK = 65536
 
 _INTERNAL_KINDS = (M.REPLACE_SECONDARY, M.REPLACE_AND_FAILOVER,
                    M.REPLACE_PRIMARY, M.FAILOVER_AND_REPLACE)
@@ -241,14 +242,33 @@ class Search:
     self.slot_target = _Join(tgt_parts, numpy.int64)
     (kinds, insts, targets) = (self.kinds, self.slot_inst, self.slot_target)
     nslots = len(kinds)
-    self.tgt = _Rows(nslots)
-    self.tgt.used = nslots
+    # the array formulas for plain DRBD moves (see searchvec)
+    self.no_loc = not any(n.location_tags for n in table.nodes.values())
+    self.vec = self.no_loc and V.ClusterEligible(table.nodes)
+    self.for_online = _FOR_ONLINE
+    self.vec_rows = {}
+    self.vecparts = None
+    if self.vec:
+      self.vecparts = searchvec.VecParts(self, table, kinds, insts, targets,
+                                         _NCOMP)
+      plain = ~self.vecparts.slot_vec
+      if self.vecparts.stored:
+        plain = numpy.ones(nslots, dtype=bool)
+    else:
+      plain = numpy.ones(nslots, dtype=bool)
+    # target parts: stored rows for the slots the array code does not
+    # handle (tgt_row[slot], else -1); validity and exactness per slot
+    self.tgt_row = numpy.full(max(nslots, 1), -1, dtype=numpy.int64)
+    nplain = int(plain.sum())
+    self.tgt_row[numpy.nonzero(plain)[0]] = numpy.arange(nplain)
+    self.tgt = _Rows(nplain)
+    self.tgt.used = nplain
+    self.t_valid = numpy.zeros(max(nslots, 1), dtype=bool)
+    self.t_exact = numpy.zeros(max(nslots, 1), dtype=bool)
     self.own = _Rows(4 * len(cands) + 16)
     self.own_idx = numpy.full(max(nslots, 1), -1, dtype=numpy.int64)
     self.slot_key = [None] * nslots
-    # the combined deltas of every slot (own part + target part)
-    self.c_d1 = numpy.zeros((nslots, _NCOMP))
-    self.c_dsq = numpy.zeros((nslots, _NSTD))
+    # whether each slot's move is possible and must be scored exactly
     self.c_valid = numpy.zeros(nslots, dtype=bool)
     self.c_exact = numpy.zeros(nslots, dtype=bool)
     self.target_slots = {}
@@ -258,20 +278,11 @@ class Search:
       for (tdx, part) in zip(uniq.tolist(), numpy.split(order, first[1:])):
         self.target_slots[tdx] = part
     self.states = {}
-    self.no_loc = not any(n.location_tags for n in table.nodes.values())
     self.lazy = lazyscore.LazyScores(nslots)
     self.target_col = dict((tdx, col) for (col, tdx) in enumerate(self.online))
     self.table = None
     self.values = None
     self.num_values = None
-    # the array formulas for plain DRBD moves (see searchvec)
-    self.vec = self.no_loc and V.ClusterEligible(table.nodes)
-    self.for_online = _FOR_ONLINE
-    self.vec_rows = {}
-    self.vecparts = None
-    if self.vec:
-      self.vecparts = searchvec.VecParts(self, table, kinds, insts, targets,
-                                         _NCOMP)
 
   def AllowedKinds(self, inst):
     """The move kinds allowed for ``inst`` now (targets checked apart)."""
@@ -569,6 +580,7 @@ class Search:
   def _RefreshTargets(self, slots):
     slots = numpy.asarray(slots, dtype=numpy.int64)
     if self.vec and slots.size:
+      # (the rows of stored vector slots are written by RefreshTargets)
       vec = self.vecparts.slot_vec[slots]
       self.vecparts.RefreshTargets(slots[vec])
       slots = slots[~vec]
@@ -576,11 +588,14 @@ class Search:
       return
     batch = _Batch()
     tgt = self.tgt
+    rows = self.tgt_row[slots]
     slots = slots.tolist()
-    tgt.d1[slots] = 0.0
-    tgt.dsq[slots] = 0.0
-    tgt.exact[slots] = False
-    tgt.valid[slots] = False
+    tgt.d1[rows] = 0.0
+    tgt.dsq[rows] = 0.0
+    tgt.exact[rows] = False
+    tgt.valid[rows] = False
+    self.t_valid[slots] = False
+    self.t_exact[slots] = False
     kinds = self.kinds
     targets = self.slot_target
     insts = self.slot_inst
@@ -601,9 +616,11 @@ class Search:
       valid.append(slot)
       if values is not None:
         pos = self.pos[target]
-        batch.Add(slot, pos, values, self.values[pos])
-    tgt.valid[valid] = True
+        batch.Add(rows[num], pos, values, self.values[pos])
+    tgt.valid[self.tgt_row[valid]] = True
+    self.t_valid[valid] = True
     batch.Store(tgt, self)
+    self.t_exact[slots] = tgt.exact[rows]
 
   def _SetTable(self, table, changed_idx):
     old_table = self.table
@@ -667,15 +684,44 @@ class Search:
     own_idx = self.own_idx[slots]
     has_own = own_idx >= 0
     safe = numpy.where(has_own, own_idx, 0)
-    d1 = self.tgt.d1[slots] + self.own.d1[safe]
-    dsq = (self.tgt.dsq[slots] + self.own.dsq[safe])[:, _STD_COLS]
-    valid = has_own & self.tgt.valid[slots] & self.own.valid[safe]
+    valid = has_own & self.t_valid[slots] & self.own.valid[safe]
     if self.vec:
-      self.vecparts.PeerCorrect(slots, d1, dsq, valid, _STD_COL_OF)
-    self.c_d1[slots] = d1
-    self.c_dsq[slots] = dsq
+      self.vecparts.PeerCorrect(slots, None, None, valid, _STD_COL_OF)
     self.c_valid[slots] = valid
-    self.c_exact[slots] = self.tgt.exact[slots] | self.own.exact[safe]
+    self.c_exact[slots] = self.t_exact[slots] | self.own.exact[safe]
+
+  def Deltas(self, slots):
+    """(D1, DSQ of the standard deviation columns) of some slots: the
+    sums of their own and target parts, computed on demand."""
+    slots = numpy.asarray(slots, dtype=numpy.int64)
+    own_idx = self.own_idx[slots]
+    safe = numpy.where(own_idx >= 0, own_idx, 0)
+    d1 = self.own.d1[safe]
+    dsq = self.own.dsq[safe]
+    rows = self.tgt_row[slots]
+    plain = numpy.nonzero(rows >= 0)[0]
+    if plain.size:
+      d1[plain] += self.tgt.d1[rows[plain]]
+      dsq[plain] += self.tgt.dsq[rows[plain]]
+    dsq = dsq[:, _STD_COLS]
+    if self.vec:
+      sel = numpy.nonzero(rows < 0)[0]
+      if sel.size:
+        (_, td1, tdsq, _) = self.vecparts.TargetDeltas(slots[sel])
+        d1[sel] += td1
+        dsq[sel] += tdsq[:, _STD_COLS]
+      valid = numpy.ones(len(slots), dtype=bool)
+      self.vecparts.PeerCorrect(slots, d1, dsq, valid, _STD_COL_OF)
+    return (d1, dsq)
+
+  @property
+  def c_d1(self):
+    """The D1 rows of every slot (tests; the search uses Deltas)."""
+    return self.Deltas(numpy.arange(len(self.kinds)))[0]
+
+  @property
+  def c_dsq(self):
+    return self.Deltas(numpy.arange(len(self.kinds)))[1]
 
   # Scoring --------------------------------------------------------------------
   def _Stats(self):
@@ -704,14 +750,26 @@ class Search:
       s2 = (centred * centred).sum(axis=0)
     return (counts, shift, s1, s2, sums)
 
-  def _Eval(self, stats, d1, dsq, idx):
+  def _EvalSlots(self, stats, idx):
+    """_Eval of the slots ``idx``, their deltas computed by chunks."""
+    parts = []
+    for start in range(0, len(idx), _EVAL_CHUNK):
+      chunk = idx[start:start + _EVAL_CHUNK]
+      (d1, dsq) = self.Deltas(chunk)
+      parts.append(self._Eval(stats, d1, dsq))
+    if not parts:
+      return (numpy.zeros(0), numpy.zeros((0, _NSTD)),
+              numpy.zeros((0, _NSTD)))
+    return tuple(numpy.concatenate(p) for p in zip(*parts))
+
+  def _Eval(self, stats, sd1, sdsq):
     """(fast scores without the map term, variances, |sum of deltas|)
-    of the slots ``idx``, the last two per standard deviation column."""
+    of slots with the D1 rows ``sd1`` and standard deviation DSQ rows
+    ``sdsq``, the last two per standard deviation column."""
     (counts, shift, s1, s2, sums) = stats
-    sd1 = d1[idx]
     std_d1 = sd1[:, _STD_COLS]
     n1 = std_d1 + s1[_STD_COLS]
-    n2 = dsq[idx] + (s2[_STD_COLS] - 2.0 * shift[_STD_COLS] * std_d1)
+    n2 = sdsq + (s2[_STD_COLS] - 2.0 * shift[_STD_COLS] * std_d1)
     inv = 1.0 / counts[_STD_COLS]
     n1 *= inv
     n2 *= inv
@@ -747,7 +805,7 @@ class Search:
       return None
     scores = numpy.full(d1.shape[0], numpy.inf)
     if idx.size:
-      scores[idx] = self._Eval(stats, d1, dsq, idx)[0]
+      scores[idx] = self._Eval(stats, d1[idx], dsq[idx])[0]
     base_map = metrics.StatsFromValues(self.offline_flags,
                                        self.values)[_MAP]
     return scores + base_map * _MAP_WEIGHT
@@ -763,11 +821,10 @@ class Search:
     (var, mean) = self._Moments(stats)
     counts = stats[0][_STD_COLS]
     base = self._BaseScore(stats)
-    (d1, dsq) = (self.c_d1, self.c_dsq)
     window = scoring.TIE_WINDOW
     if lazy.Start((var, mean, counts), _WEIGHTS[_STD_COLS]):
       idx = numpy.nonzero(scorable)[0]
-      (fast, cvar, d1abs) = self._Eval(stats, d1, dsq, idx)
+      (fast, cvar, d1abs) = self._EvalSlots(stats, idx)
       rel = fast - base
       lazy.Full(idx, rel, cvar, d1abs)
       if not idx.size:
@@ -782,7 +839,7 @@ class Search:
     live = curl = None
     while True:
       if todo.size:
-        (fast, cvar, d1abs) = self._Eval(stats, d1, dsq, todo)
+        (fast, cvar, d1abs) = self._EvalSlots(stats, todo)
         rel = fast - base
         lazy.Record(todo, rel, cvar, d1abs)
         evaluated[todo] = True
@@ -813,7 +870,6 @@ class Search:
   def Best(self, table, changed_idx, victims):
     """The best move as a tuple ending with its exact score, or None."""
     fresh = self._SetTable(table, changed_idx)
-    (d1, dsq) = (self.c_d1, self.c_dsq)
     valid = self.c_valid.copy()
     exact = self.c_exact
     victim_set = set(i.idx for i in victims)
@@ -828,6 +884,7 @@ class Search:
       candidates = numpy.nonzero(valid)[0]
     elif not all_victims:
       self.lazy.Reset()
+      (d1, dsq) = self.Deltas(numpy.arange(len(self.kinds)))
       fast = self._FastScores(d1, dsq, numpy.nonzero(valid & ~exact)[0])
       best = fast.min() if fast.size else numpy.inf
       near = valid & ~exact & (fast <= best + scoring.TIE_WINDOW)

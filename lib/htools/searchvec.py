@@ -27,6 +27,10 @@ _PEER_FIELDS = ("pre_rmem", "pre_unalloc", "pre_failn1", "t_mem", "sec_mem",
                 "added_pos", "strict", "base_ok", "count")
 
 
+#: searches with at most this many slots store their target parts
+STORE_LIMIT = 1 << 20
+
+
 def _Lookup(mapping, keys):
   """mapping[key] for an int array of keys (0 for unknown keys)."""
   keys = numpy.asarray(keys, dtype=numpy.int64)
@@ -78,6 +82,9 @@ class VecParts:
     self.slot_vec = ((self.kcode >= 0) | self.is_failover) & eligible
     self.peer = {"rf": _PeerTable(len(rows)), "rp": _PeerTable(len(rows))}
     self.num_cols = num_cols
+    #: whether the target parts are kept in the search's table (small
+    #: searches) rather than recomputed when slots are scored
+    self.stored = len(kinds) <= STORE_LIMIT
 
   def InstanceEligible(self, iidx):
     row = self.insts.row.get(iidx)
@@ -170,8 +177,9 @@ class VecParts:
   def PeerCorrect(self, slots, d1, dsq, valid, std_col_of):
     """Apply the targets' peer memory to combined rf/rp deltas in place.
 
-    ``d1``/``dsq``/``valid`` are the rows of ``slots``; ``std_col_of``
-    maps a numeric column to its column in ``dsq``.
+    ``d1``/``dsq``/``valid`` are the rows of ``slots`` (``d1``/``dsq``
+    may be None to correct the validity only); ``std_col_of`` maps a
+    numeric column to its column in ``dsq``.
     """
     search = self.search
     kcode = self.kcode[slots]
@@ -187,6 +195,8 @@ class VecParts:
       (ok, n1, rem) = vown.PeerFix(info, irow, peem)
       (_, n1_0, rem_0) = vown.PeerFix(info, irow, numpy.zeros(len(sel)))
       valid[sel] &= ok
+      if d1 is None:
+        continue
       online = ~search.offline_arr[added]
       for (col, new, base) in ((V.C_N1, n1, n1_0), (V.C_REM, rem, rem_0),
                                (V.C_RTOTAL, rem, rem_0)):
@@ -197,35 +207,50 @@ class VecParts:
           dsq[sel, scol] += numpy.where(online, new * new - base * base, 0.0)
 
   # Target parts --------------------------------------------------------------
-  def RefreshTargets(self, slots):
-    """The target parts of eligible slots (failovers have none)."""
+  def TargetDeltas(self, slots):
+    """(valid, D1, DSQ, non-finite) of the target parts of eligible slots
+    (failovers have none); D1/DSQ rows are zero where non-finite."""
     search = self.search
-    tgt = search.tgt
-    fail = self.is_failover[slots]
-    fslots = slots[fail]
-    tgt.d1[fslots] = 0.0
-    tgt.dsq[fslots] = 0.0
-    tgt.exact[fslots] = False
-    tgt.valid[fslots] = True
-    slots = slots[~fail]
+    count = len(slots)
+    valid = numpy.ones(count, dtype=bool)
+    d1 = numpy.zeros((count, self.num_cols))
+    dsq = numpy.zeros((count, self.num_cols))
+    bad = numpy.zeros(count, dtype=bool)
+    moves = numpy.nonzero(~self.is_failover[slots])[0]
     force = search.opts.ignore_soft_errors
-    online_cols = search.for_online[None, :]
+    for start in range(0, len(moves), self.CHUNK):
+      sel = moves[start:start + self.CHUNK]
+      chunk = slots[sel]
+      tpos = self.tpos[chunk]
+      (ok, new) = V.TargetValues(self.nodes, self.insts, search.num_values,
+                                 self.irow[chunk], tpos, self.kcode[chunk],
+                                 force)
+      old = search.num_values[tpos]
+      # targets are online and the formulas only change online columns
+      # (the others keep their old values: zero deltas)
+      with numpy.errstate(invalid="ignore", over="ignore"):
+        delta = new - old
+        sq = new * new
+        sq -= old * old
+      fin = numpy.isfinite(sq).all(axis=1)
+      if not fin.all():
+        delta[~fin] = 0.0
+        sq[~fin] = 0.0
+      valid[sel] = ok
+      bad[sel] = ~fin
+      d1[sel] = delta
+      dsq[sel] = sq
+    return (valid, d1, dsq, bad)
+
+  def RefreshTargets(self, slots):
+    """Validity and exactness of the target parts of eligible slots."""
+    search = self.search
     for start in range(0, len(slots), self.CHUNK):
       chunk = slots[start:start + self.CHUNK]
-      tpos = self.tpos[chunk]
-      (valid, new) = V.TargetValues(self.nodes, self.insts,
-                                    search.num_values, self.irow[chunk],
-                                    tpos, self.kcode[chunk], force)
-      old = search.num_values[tpos]
-      with numpy.errstate(invalid="ignore", over="ignore"):
-        delta = numpy.where(online_cols, new - old, 0.0)
-        dsq = numpy.where(online_cols, new * new - old * old, 0.0)
-      bad = ~(numpy.isfinite(delta).all(axis=1) &
-              numpy.isfinite(dsq).all(axis=1))
-      if bad.any():
-        delta[bad] = 0.0
-        dsq[bad] = 0.0
-      tgt.d1[chunk] = delta
-      tgt.dsq[chunk] = dsq
-      tgt.exact[chunk] = bad
-      tgt.valid[chunk] = valid
+      (valid, d1, dsq, bad) = self.TargetDeltas(chunk)
+      search.t_valid[chunk] = valid
+      search.t_exact[chunk] = bad
+      if self.stored:
+        rows = search.tgt_row[chunk]
+        search.tgt.d1[rows] = d1
+        search.tgt.dsq[rows] = dsq
