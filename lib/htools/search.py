@@ -18,6 +18,11 @@ a standard deviation only needs the count, the sum and the sum of squares.
 After a step the own rows of the instances on the changed nodes and the
 target parts of the slots aiming at them are recomputed; nothing else.
 
+Plain DRBD moves get both parts from the array code of
+:mod:`ganeti.htools.searchvec` (big searches recompute their target
+parts when scoring instead of storing them), and slots are scored lazily
+against certified lower bounds (:mod:`ganeti.htools.lazyscore`).
+
 Slots whose moves change tag-pair maps or produce non-finite values are
 scored exactly, and the best candidates (within the tie window) are
 re-scored with upstream's own arithmetic, so that the chosen move is the
