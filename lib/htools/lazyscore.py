@@ -24,8 +24,9 @@ total.  A slot's bound is its last relative score minus what its bucket's
 total grew by since.  Slots with small ``a`` -- the good moves on a big
 cluster -- drift by second-order amounts, so few are rescored per step.
 
-When too many slots had to be rescored, the next step rescores all of
-them (which also tightens ``U``, the ``a`` range and ``D``).
+When more than half the slots had to be rescored, the next step
+rescores all of them (which also tightens ``U``, the ``a`` range and
+``D``).
 """
 
 import numpy

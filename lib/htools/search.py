@@ -497,7 +497,8 @@ class Search(searchobj.ObjectParts):
                   ~evaluated[live]]
       if not todo.size:
         break
-    if count * 8 > len(scorable):
+    if count * 2 > len(scorable):
+      # the bounds got loose: score everything next step (and tighten)
       lazy.Reset()
     done = numpy.sort(numpy.concatenate(done))
     return done[lazy.lb0[done] <= best + window]
