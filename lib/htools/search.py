@@ -18,6 +18,11 @@ a standard deviation only needs the count, the sum and the sum of squares.
 After a step the own rows of the instances on the changed nodes and the
 target parts of the slots aiming at them are recomputed; nothing else.
 
+Plain DRBD moves get both parts from the array code of
+:mod:`ganeti.htools.searchvec` (big searches recompute their target
+parts when scoring instead of storing them), and slots are scored lazily
+against certified lower bounds (:mod:`ganeti.htools.lazyscore`).
+
 Slots whose moves change tag-pair maps or produce non-finite values are
 scored exactly, and the best candidates (within the tie window) are
 re-scored with upstream's own arithmetic, so that the chosen move is the
@@ -26,10 +31,14 @@ one upstream's hbal chooses.
 
 import numpy
 
+from ganeti.htools import lazyscore
 from ganeti.htools import metrics
 from ganeti.htools import moves as M
 from ganeti.htools import scoring
+from ganeti.htools import searchobj
+from ganeti.htools import searchvec
 from ganeti.htools import types as T
+from ganeti.htools import vtargets as V
 
 _NUMERIC = [pos for pos in range(metrics.COUNT) if pos != metrics.MAP_INDEX]
 _NCOMP = len(_NUMERIC)
@@ -43,12 +52,25 @@ _STD_COLS = numpy.nonzero(_IS_STD)[0]
 _SUM_COLS = numpy.nonzero(~_IS_STD)[0]
 _NSTD = len(_STD_COLS)
 
+#: move kinds by slot kind code
+_KIND_NAMES = numpy.array([M.FAILOVER, M.REPLACE_SECONDARY,
+                           M.REPLACE_AND_FAILOVER, M.REPLACE_PRIMARY,
+                           M.FAILOVER_AND_REPLACE, M.FAILOVER_TO_ANY])
+_KIND_CODE = dict((str(k), c) for (c, k) in enumerate(_KIND_NAMES))
+_STD_COL_OF = dict((int(col), num) for (num, col) in enumerate(_STD_COLS))
+_COMBINE_CHUNK = 65536
+_EVAL_CHUNK = 65536
+
 _INTERNAL_KINDS = (M.REPLACE_SECONDARY, M.REPLACE_AND_FAILOVER,
                    M.REPLACE_PRIMARY, M.FAILOVER_AND_REPLACE)
 
 
-def _Numeric(values):
-  return [values[p] for p in _NUMERIC]
+def _UniqueSlots(nslots, parts):
+  """The sorted union of arrays of slot numbers below ``nslots``."""
+  mark = numpy.zeros(nslots, dtype=bool)
+  for part in parts:
+    mark[part] = True
+  return numpy.nonzero(mark)[0]
 
 
 class _Rows:
@@ -81,81 +103,7 @@ class _Rows:
     return row
 
 
-class _Batch:
-  """Changed-node values collected for some rows, turned into deltas."""
-
-  def __init__(self):
-    self.rows = []
-    self.pos = []
-    self.new = []
-    self.exact_rows = []
-
-  def Add(self, row, pos, values, old_values):
-    if values[_MAP] != old_values[_MAP]:
-      self.exact_rows.append(row)
-    self.rows.append(row)
-    self.pos.append(pos)
-    self.new.append(_Numeric(values))
-
-  def Store(self, table, search):
-    if self.exact_rows:
-      table.exact[self.exact_rows] = True
-    if not self.rows:
-      return
-    rows = numpy.array(self.rows, dtype=numpy.int64)
-    pos = numpy.array(self.pos, dtype=numpy.int64)
-    new = numpy.array(self.new, dtype=float)
-    old = search.num_values[pos]
-    online = ~search.offline_arr[pos]
-    mask = online[:, None] == _FOR_ONLINE[None, :]
-    with numpy.errstate(invalid="ignore", over="ignore"):
-      delta = numpy.where(mask, new - old, 0.0)
-      dsq = numpy.where(mask, new * new - old * old, 0.0)
-    bad = ~(numpy.isfinite(delta).all(axis=1) & numpy.isfinite(dsq).all(axis=1))
-    if bad.any():
-      table.exact[rows[bad]] = True
-      delta[bad] = 0.0
-      dsq[bad] = 0.0
-    numpy.add.at(table.d1, rows, delta)
-    numpy.add.at(table.dsq, rows, dsq)
-
-
-class _InstanceState:
-  """Per-instance helpers valid while the instance's own nodes are."""
-
-  def __init__(self, search, inst):
-    self.inst = inst
-    self.prep = M.Prepared(search.table.nodes, inst,
-                           search.opts.ignore_soft_errors)
-    self.allowed = search.AllowedKinds(inst)
-    self.own_rows = {}
-    self.inst_by_loc = {}
-
-  def WithLoc(self, loc, pnode=None, snode=None):
-    key = (loc, pnode, snode)
-    new = self.inst_by_loc.get(key)
-    if new is None:
-      new = self.inst.Copy()
-      new.location_score = loc
-      if pnode is not None:
-        new.pnode = pnode
-      if snode is not None:
-        new.snode = snode
-      self.inst_by_loc[key] = new
-    return new
-
-
-#: slot key used for target parts when no node has location tags
-_NO_LOC_KEY = (None, None)
-
-
-def _Loc(a, b):
-  if not M.UPDATE_LOCATION_SCORE:
-    return None
-  return len(a.location_tags & b.location_tags)
-
-
-class Search:
+class Search(searchobj.ObjectParts):
   """Candidate moves of one node group, kept up to date across steps."""
 
   def __init__(self, opts, table):
@@ -169,47 +117,79 @@ class Search:
     self.offline_arr = numpy.array(self.offline_flags, dtype=bool)
     cands = [i for i in table.instances.values()
              if i.movable and i.auto_balance]
-    kinds = []
-    insts = []
-    targets = []
+    online_arr = numpy.array(self.online, dtype=numpy.int64)
+    ntargets = len(self.online)
+    internal = numpy.concatenate([
+      [_KIND_CODE[M.FAILOVER]],
+      numpy.tile([_KIND_CODE[k] for k in _INTERNAL_KINDS], ntargets)])
+    internal_tgt = numpy.concatenate([[-1], numpy.repeat(online_arr, 4)])
+    external = numpy.full(ntargets, _KIND_CODE[M.FAILOVER_TO_ANY])
+    code_parts = []
+    tgt_parts = []
+    inst_parts = []
     self.inst_slots = {}
+    nslots = 0
     for inst in cands:
-      start = len(kinds)
       mirror = inst.MirrorType()
       if mirror == T.MIRROR_INTERNAL:
-        kinds.append(M.FAILOVER)
-        insts.append(inst.idx)
-        targets.append(-1)
-        for tdx in self.online:
-          for kind in _INTERNAL_KINDS:
-            kinds.append(kind)
-            insts.append(inst.idx)
-            targets.append(tdx)
+        (codes, tgts) = (internal, internal_tgt)
       elif mirror == T.MIRROR_EXTERNAL:
-        for tdx in self.online:
-          kinds.append(M.FAILOVER_TO_ANY)
-          insts.append(inst.idx)
-          targets.append(tdx)
-      self.inst_slots[inst.idx] = (start, len(kinds))
-    self.kinds = kinds
-    self.slot_inst = insts
-    self.slot_target = targets
+        (codes, tgts) = (external, online_arr)
+      else:
+        self.inst_slots[inst.idx] = (nslots, nslots)
+        continue
+      code_parts.append(codes)
+      tgt_parts.append(tgts)
+      inst_parts.append(numpy.full(len(codes), inst.idx, dtype=numpy.int64))
+      self.inst_slots[inst.idx] = (nslots, nslots + len(codes))
+      nslots += len(codes)
+    def _Join(parts, dtype):
+      return numpy.concatenate(parts).astype(dtype) if parts else \
+        numpy.zeros(0, dtype=dtype)
+    #: per slot: move kind (code into _KIND_NAMES), instance, target (-1)
+    self.kind_code = _Join(code_parts, numpy.int8)
+    self.kinds = _KIND_NAMES[self.kind_code]
+    self.slot_inst = _Join(inst_parts, numpy.int64)
+    self.slot_target = _Join(tgt_parts, numpy.int64)
+    (kinds, insts, targets) = (self.kinds, self.slot_inst, self.slot_target)
     nslots = len(kinds)
-    self.tgt = _Rows(nslots)
-    self.tgt.used = nslots
+    # the array formulas for plain DRBD moves (see searchvec)
+    self.no_loc = not any(n.location_tags for n in table.nodes.values())
+    self.vec = self.no_loc and V.ClusterEligible(table.nodes)
+    self.for_online = _FOR_ONLINE
+    self.vec_rows = {}
+    self.vecparts = None
+    if self.vec:
+      self.vecparts = searchvec.VecParts(self, table, kinds, insts, targets,
+                                         _NCOMP)
+      plain = ~self.vecparts.slot_vec
+      if self.vecparts.stored:
+        plain = numpy.ones(nslots, dtype=bool)
+    else:
+      plain = numpy.ones(nslots, dtype=bool)
+    # target parts: stored rows for the slots the array code does not
+    # handle (tgt_row[slot], else -1); validity and exactness per slot
+    self.tgt_row = numpy.full(max(nslots, 1), -1, dtype=numpy.int64)
+    nplain = int(plain.sum())
+    self.tgt_row[numpy.nonzero(plain)[0]] = numpy.arange(nplain)
+    self.tgt = _Rows(nplain)
+    self.tgt.used = nplain
+    self.t_valid = numpy.zeros(max(nslots, 1), dtype=bool)
+    self.t_exact = numpy.zeros(max(nslots, 1), dtype=bool)
     self.own = _Rows(4 * len(cands) + 16)
     self.own_idx = numpy.full(max(nslots, 1), -1, dtype=numpy.int64)
     self.slot_key = [None] * nslots
-    # the combined deltas of every slot (own part + target part)
-    self.c_d1 = numpy.zeros((nslots, _NCOMP))
-    self.c_dsq = numpy.zeros((nslots, _NSTD))
+    # whether each slot's move is possible and must be scored exactly
     self.c_valid = numpy.zeros(nslots, dtype=bool)
     self.c_exact = numpy.zeros(nslots, dtype=bool)
     self.target_slots = {}
-    for (slot, tdx) in enumerate(targets):
-      self.target_slots.setdefault(tdx, []).append(slot)
+    if nslots:
+      order = numpy.argsort(targets, kind="stable")
+      (uniq, first) = numpy.unique(targets[order], return_index=True)
+      for (tdx, part) in zip(uniq.tolist(), numpy.split(order, first[1:])):
+        self.target_slots[tdx] = part
     self.states = {}
-    self.no_loc = not any(n.location_tags for n in table.nodes.values())
+    self.lazy = lazyscore.LazyScores(nslots)
     self.target_col = dict((tdx, col) for (col, tdx) in enumerate(self.online))
     self.table = None
     self.values = None
@@ -232,252 +212,50 @@ class Search:
         opts.restricted_migration, self.table.nodes[inst.pnode].offline, 0))
     return kinds
 
-  # The two parts of a move ---------------------------------------------------
-  def _OwnKey(self, state, kind, target):
-    """The own-row key of a slot, or None when the slot is not allowed."""
-    inst = state.inst
-    if kind not in state.allowed:
-      return None
-    if kind == M.FAILOVER:
-      return (kind,)
-    if target == inst.pnode or target == inst.snode:
-      return None
-    nodes = self.table.nodes
-    if kind == M.FAILOVER_TO_ANY:
-      return (kind,)
-    tgt = nodes[target]
-    old_p = nodes[inst.pnode]
-    old_s = nodes[inst.snode]
-    if kind == M.REPLACE_SECONDARY:
-      return (kind, _Loc(old_p, tgt))
-    if kind == M.REPLACE_AND_FAILOVER:
-      return (kind, _Loc(tgt, old_p), old_p.peers.get(target, 0))
-    if kind == M.REPLACE_PRIMARY:
-      return (kind, _Loc(tgt, old_s), old_s.peers.get(target, 0))
-    return (kind, _Loc(old_s, tgt))
-
-  def _LocInst(self, state, loc, **kwargs):
-    if loc is None:
-      loc = state.inst.location_score
-    return state.WithLoc(loc, **kwargs)
-
-  def _OwnNodes(self, state, key, target):
-    """The instance's own nodes after the move ({idx: Node})."""
-    prep = state.prep
-    inst = state.inst
-    kind = key[0]
-    if kind == M.FAILOVER:
-      return prep.Apply(M.Move(M.FAILOVER))[0]
-    if kind == M.FAILOVER_TO_ANY:
-      return {inst.pnode: prep.old_p.RemovePri(inst)}
-    if kind == M.REPLACE_SECONDARY:
-      new_inst = self._LocInst(state, key[1])
-      pnode2 = prep.old_p.RemovePri(inst)
-      return {inst.pnode: pnode2.AddPri(new_inst, force=True),
-              inst.snode: prep.IntS()}
-    force = prep.force
-    if kind == M.REPLACE_AND_FAILOVER:
-      new_inst = self._LocInst(state, key[1])
-      force_s = prep.old_s.offline or force
-      return {inst.pnode: prep.IntP().AddSec(new_inst, target, force=force_s),
-              inst.snode: prep.IntS()}
-    force_p = prep.old_p.offline or force
-    prep.old_p.CheckMigration(prep.old_s)
-    new_inst = self._LocInst(state, key[1])
-    if kind == M.REPLACE_PRIMARY:
-      tmp = prep.IntS().AddPri(new_inst, force=force_p).RemovePri(new_inst)
-      return {inst.pnode: prep.IntP(),
-              inst.snode: tmp.AddSec(new_inst, target, force=force_p)}
-    return {inst.pnode: prep.IntP(),
-            inst.snode: prep.IntS().AddPri(new_inst, force=force_p)}
-
-  def _TargetNode(self, state, slot_kind, key, target, cache):
-    """(values of the target node after the move, or None for a failover).
-
-    ``cache`` shares the node computations of the move kinds that add the
-    instance to the target the same way (rf and rp add it as primary; rs
-    and fr as secondary, differing only by the peer memory involved).
-    """
-    prep = state.prep
-    inst = state.inst
-    force = prep.force
-    if slot_kind == M.FAILOVER:
-      return None
-    nodes = self.table.nodes
-    tgt = nodes[target]
-    old_p = prep.old_p
-    if slot_kind == M.FAILOVER_TO_ANY:
-      old_p.CheckMigration(tgt)
-      return metrics.NodeValues(tgt.AddPri(inst, force=old_p.offline or
-                                           force))
-    old_s = prep.old_s
-    loc = key[1]
-    if slot_kind == M.REPLACE_SECONDARY or \
-        slot_kind == M.FAILOVER_AND_REPLACE:
-      if slot_kind == M.REPLACE_SECONDARY:
-        (pdx, sforce) = (inst.pnode, old_s.offline or force)
-      else:
-        (pdx, sforce) = (inst.snode, old_p.offline or force)
-      ckey = ("s", inst.idx, target, loc, tgt.peers.get(pdx, 0), sforce)
-      op = lambda: tgt.AddSec(self._LocInst(state, loc), pdx, force=sforce)
-    else:
-      if slot_kind == M.REPLACE_AND_FAILOVER:
-        old_p.CheckMigration(tgt)
-        pforce = force
-      else:
-        old_s.CheckMigration(tgt)
-        pforce = old_p.offline or force
-      ckey = ("p", inst.idx, target, loc, pforce)
-      op = lambda: tgt.AddPri(self._LocInst(state, loc), force=pforce)
-    try:
-      result = cache[ckey]
-    except KeyError:
-      try:
-        result = metrics.NodeValues(op())
-      except T.MoveFailure as err:
-        result = err
-      cache[ckey] = result
-    if isinstance(result, T.MoveFailure):
-      raise result
-    return result
-
-  # Refreshing -----------------------------------------------------------------
-  def _OwnRow(self, state, key, target, batch):
-    row = state.own_rows.get(key)
-    if row is not None:
-      return row
-    row = self.own.Allocate()
-    state.own_rows[key] = row
-    own = self.own
-    own.d1[row] = 0.0
-    own.dsq[row] = 0.0
-    own.exact[row] = False
-    try:
-      changed = self._OwnNodes(state, key, target)
-    except T.MoveFailure:
-      own.valid[row] = False
-      return row
-    own.valid[row] = True
-    for (idx, node) in changed.items():
-      pos = self.pos[idx]
-      batch.Add(row, pos, metrics.NodeValues(node), self.values[pos])
-    return row
-
-  def _RefreshOwn(self, iidx):
-    """New own state for an instance (its nodes changed): keys and rows."""
-    inst = self.table.instances[iidx]
-    old = self.states.get(iidx)
-    if old is not None:
-      self.own.Free(list(old.own_rows.values()))
-    state = self.states[iidx] = _InstanceState(self, inst)
-    batch = _Batch()
-    (start, end) = self.inst_slots[iidx]
-    if self.no_loc and inst.MirrorType() == T.MIRROR_INTERNAL:
-      self._RefreshOwnInternal(state, start, end, batch)
-      batch.Store(self.own, self)
-      return
-    kinds = self.kinds
-    targets = self.slot_target
-    own_idx = self.own_idx
-    slot_key = self.slot_key
-    for slot in range(start, end):
-      key = slot_key[slot] = self._OwnKey(state, kinds[slot], targets[slot])
-      if key is None:
-        own_idx[slot] = -1
-      else:
-        own_idx[slot] = self._OwnRow(state, key, targets[slot], batch)
-    batch.Store(self.own, self)
-
-  def _RefreshOwnInternal(self, state, start, end, batch):
-    """_RefreshOwn for a DRBD instance when no node has location tags.
-
-    The slots are [failover] + one block of the four internal kinds per
-    online target; the own key is the same for every target except
-    through the peer memory the own nodes hold for it.
-    """
-    inst = state.inst
-    nodes = self.table.nodes
-    old_p = nodes[inst.pnode]
-    old_s = nodes[inst.snode]
-    ntargets = len(self.online)
-    block = numpy.full((ntargets, 4), -1, dtype=numpy.int64)
-    for (col, kind) in enumerate(_INTERNAL_KINDS):
-      if kind not in state.allowed:
-        continue
-      if kind == M.REPLACE_AND_FAILOVER:
-        base = (kind, None, 0)
-        peers = old_p.peers
-      elif kind == M.REPLACE_PRIMARY:
-        base = (kind, None, 0)
-        peers = old_s.peers
-      else:
-        base = (kind, None)
-        peers = None
-      own_nodes = (inst.pnode, inst.snode)
-      block[:, col] = self._OwnRow(state, base,
-                                   self._NonPeer(peers or {}, own_nodes),
-                                   batch)
-      if peers:
-        for (tdx, value) in peers.items():
-          tcol = self.target_col.get(tdx)
-          # the instance's own nodes are never targets (and their peer
-          # memory is the instance's own: it would give other values)
-          if tcol is None or not value or tdx in own_nodes:
-            continue
-          key = (kind, None, value)
-          block[tcol, col] = self._OwnRow(state, key, tdx, batch)
-    for tdx in (inst.pnode, inst.snode):
-      tcol = self.target_col.get(tdx)
-      if tcol is not None:
-        block[tcol, :] = -1
-    fail_slot = start
-    if M.FAILOVER in state.allowed:
-      self.own_idx[fail_slot] = self._OwnRow(state, (M.FAILOVER,), -1, batch)
-    else:
-      self.own_idx[fail_slot] = -1
-    self.slot_key[fail_slot] = (M.FAILOVER,)
-    self.own_idx[start + 1:end] = block.reshape(-1)
-    # target parts only need the location score (None here)
-    for slot in range(start + 1, end):
-      self.slot_key[slot] = _NO_LOC_KEY
-
-  def _NonPeer(self, peers, own_nodes):
-    """A target that is neither a peer nor one of the instance's nodes."""
-    for tdx in self.online:
-      if not peers.get(tdx) and tdx not in own_nodes:
-        return tdx
-    return self.online[0]
-
   def _RefreshTargets(self, slots):
-    batch = _Batch()
+    slots = numpy.asarray(slots, dtype=numpy.int64)
+    if self.vec and slots.size:
+      # (the rows of stored vector slots are written by RefreshTargets)
+      vec = self.vecparts.slot_vec[slots]
+      self.vecparts.RefreshTargets(slots[vec])
+      slots = slots[~vec]
+    if not slots.size:
+      return
+    batch = searchobj.Batch()
     tgt = self.tgt
-    slots = list(slots)
-    tgt.d1[slots] = 0.0
-    tgt.dsq[slots] = 0.0
-    tgt.exact[slots] = False
-    tgt.valid[slots] = False
+    rows = self.tgt_row[slots]
+    slots = slots.tolist()
+    tgt.d1[rows] = 0.0
+    tgt.dsq[rows] = 0.0
+    tgt.exact[rows] = False
+    tgt.valid[rows] = False
+    self.t_valid[slots] = False
+    self.t_exact[slots] = False
     kinds = self.kinds
     targets = self.slot_target
     insts = self.slot_inst
-    own_idx = self.own_idx.tolist()
+    own_idx = self.own_idx[slots].tolist()
     cache = {}
     valid = []
-    for slot in slots:
-      if own_idx[slot] < 0:
+    for (num, slot) in enumerate(slots):
+      if own_idx[num] < 0:
         continue
-      state = self.states[insts[slot]]
-      target = targets[slot]
+      state = self.states[int(insts[slot])]
+      target = int(targets[slot])
       key = self.slot_key[slot]
       try:
-        values = self._TargetNode(state, kinds[slot], key, target, cache)
+        values = self._TargetNode(state, str(kinds[slot]), key, target,
+                                  cache)
       except T.MoveFailure:
         continue
       valid.append(slot)
       if values is not None:
         pos = self.pos[target]
-        batch.Add(slot, pos, values, self.values[pos])
-    tgt.valid[valid] = True
+        batch.Add(rows[num], pos, values, self.values[pos])
+    tgt.valid[self.tgt_row[valid]] = True
+    self.t_valid[valid] = True
     batch.Store(tgt, self)
+    self.t_exact[slots] = tgt.exact[rows]
 
   def _SetTable(self, table, changed_idx):
     old_table = self.table
@@ -487,49 +265,107 @@ class Search:
     else:
       for idx in changed_idx:
         self.values[self.pos[idx]] = metrics.NodeValues(table.nodes[idx])
-    self.num_values = numpy.array([_Numeric(v) for v in self.values],
+    self.num_values = numpy.array([searchobj.Numeric(v) for v in self.values],
                                   dtype=float)
+    if self.vec:
+      self.vecparts.Update(table, old_table, changed_idx)
     if old_table is None:
-      for iidx in self.inst_slots:
-        self._RefreshOwn(iidx)
+      self._RefreshOwnAll(list(self.inst_slots))
       everything = numpy.arange(len(self.kinds))
       self._RefreshTargets(everything)
       self._Combine(everything)
-      return
+      return everything
     tgt_slots = set()
     own_slots = []
+    refresh = []
     for (iidx, (start, end)) in self.inst_slots.items():
       inst = table.instances[iidx]
       moved = inst is not old_table.instances[iidx]
       if moved or any(n in changed_idx for n in inst.AllNodes() if n >= 0):
-        self._RefreshOwn(iidx)
+        refresh.append(iidx)
         own_slots.append(numpy.arange(start, end))
         if moved:
           tgt_slots.update(range(start, end))
+    self._RefreshOwnAll(refresh)
+    tgt_parts = [numpy.array(sorted(tgt_slots), dtype=numpy.int64)]
     for idx in changed_idx:
-      tgt_slots.update(self.target_slots.get(idx, ()))
-    tgt_list = sorted(tgt_slots)
+      if idx in self.target_slots:
+        tgt_parts.append(self.target_slots[idx])
+    tgt_list = _UniqueSlots(len(self.kinds), tgt_parts)
     self._RefreshTargets(tgt_list)
-    parts = own_slots + [numpy.array(tgt_list, dtype=numpy.int64)]
-    self._Combine(numpy.unique(numpy.concatenate(parts)))
+    fresh = _UniqueSlots(len(self.kinds), own_slots + [tgt_list])
+    self._Combine(fresh)
+    return fresh
+
+  def _RefreshOwnAll(self, iidxs):
+    """New own parts for instances whose nodes changed."""
+    vec = []
+    for iidx in iidxs:
+      if self.vec and self.vecparts.InstanceEligible(iidx):
+        vec.append(iidx)
+      else:
+        self._RefreshOwn(iidx)
+    if vec:
+      self.vecparts.RefreshOwn(vec)
 
   def _Combine(self, slots):
     """Recompute the combined deltas of some slots from their parts."""
     if not len(slots):
       return
+    for start in range(0, len(slots), _COMBINE_CHUNK):
+      self._CombineChunk(slots[start:start + _COMBINE_CHUNK])
+
+  def _CombineChunk(self, slots):
     own_idx = self.own_idx[slots]
     has_own = own_idx >= 0
     safe = numpy.where(has_own, own_idx, 0)
-    self.c_d1[slots] = self.tgt.d1[slots] + self.own.d1[safe]
-    self.c_dsq[slots] = (self.tgt.dsq[slots] +
-                         self.own.dsq[safe])[:, _STD_COLS]
-    self.c_valid[slots] = has_own & self.tgt.valid[slots] & \
-      self.own.valid[safe]
-    self.c_exact[slots] = self.tgt.exact[slots] | self.own.exact[safe]
+    valid = has_own & self.t_valid[slots] & self.own.valid[safe]
+    if self.vec:
+      self.vecparts.PeerCorrect(slots, None, None, valid, _STD_COL_OF)
+    self.c_valid[slots] = valid
+    self.c_exact[slots] = self.t_exact[slots] | self.own.exact[safe]
+
+  def Deltas(self, slots):
+    """(D1, DSQ of the standard deviation columns) of some slots: the
+    sums of their own and target parts, computed on demand."""
+    slots = numpy.asarray(slots, dtype=numpy.int64)
+    own_idx = self.own_idx[slots]
+    safe = numpy.where(own_idx >= 0, own_idx, 0)
+    d1 = self.own.d1[safe]
+    dsq = self.own.dsq[safe]
+    rows = self.tgt_row[slots]
+    plain = numpy.nonzero(rows >= 0)[0]
+    if plain.size:
+      d1[plain] += self.tgt.d1[rows[plain]]
+      dsq[plain] += self.tgt.dsq[rows[plain]]
+    dsq = dsq[:, _STD_COLS]
+    if self.vec:
+      sel = numpy.nonzero(rows < 0)[0]
+      if sel.size:
+        (_, td1, tdsq, _) = self.vecparts.TargetDeltas(slots[sel])
+        d1[sel] += td1
+        dsq[sel] += tdsq[:, _STD_COLS]
+      valid = numpy.ones(len(slots), dtype=bool)
+      self.vecparts.PeerCorrect(slots, d1, dsq, valid, _STD_COL_OF)
+    return (d1, dsq)
+
+  @property
+  def c_d1(self):
+    """The D1 rows of every slot (tests; the search uses Deltas)."""
+    return self.Deltas(numpy.arange(len(self.kinds)))[0]
+
+  @property
+  def c_dsq(self):
+    return self.Deltas(numpy.arange(len(self.kinds)))[1]
 
   # Scoring --------------------------------------------------------------------
-  def _FastScores(self, d1, dsq, idx):
-    """Fast scores of the slots ``idx`` (others +inf), or None."""
+  def _Stats(self):
+    """The current cluster's running sums, or None if not finite.
+
+    (counts, shift, s1, s2, sums) per numeric component: the node count,
+    the shift (the mean for standard deviations, else 0), the sums of
+    the shifted values and of their squares, and the plain sums.
+    """
     vals = self.num_values
     offline = self.offline_arr
     n_on = float((~offline).sum())
@@ -547,51 +383,160 @@ class Search:
       centred = numpy.where(rowmask, vals - shift[None, :], 0.0)
       s1 = centred.sum(axis=0)
       s2 = (centred * centred).sum(axis=0)
-    scores = numpy.full(d1.shape[0], numpy.inf)
-    if not idx.size:
-      return scores
-    sd1 = d1[idx][:, _STD_COLS]
-    n1 = sd1 + s1[_STD_COLS]
-    n2 = dsq[idx] + (s2[_STD_COLS] - 2.0 * shift[_STD_COLS] * sd1)
+    return (counts, shift, s1, s2, sums)
+
+  def _EvalSlots(self, stats, idx):
+    """_Eval of the slots ``idx``, their deltas computed by chunks."""
+    parts = []
+    for start in range(0, len(idx), _EVAL_CHUNK):
+      chunk = idx[start:start + _EVAL_CHUNK]
+      (d1, dsq) = self.Deltas(chunk)
+      parts.append(self._Eval(stats, d1, dsq))
+    if not parts:
+      return (numpy.zeros(0), numpy.zeros((0, _NSTD)),
+              numpy.zeros((0, _NSTD)))
+    return tuple(numpy.concatenate(p) for p in zip(*parts))
+
+  def _Eval(self, stats, sd1, sdsq):
+    """(fast scores without the map term, variances, |sum of deltas|)
+    of slots with the D1 rows ``sd1`` and standard deviation DSQ rows
+    ``sdsq``, the last two per standard deviation column."""
+    (counts, shift, s1, s2, sums) = stats
+    std_d1 = sd1[:, _STD_COLS]
+    n1 = std_d1 + s1[_STD_COLS]
+    n2 = sdsq + (s2[_STD_COLS] - 2.0 * shift[_STD_COLS] * std_d1)
     inv = 1.0 / counts[_STD_COLS]
     n1 *= inv
     n2 *= inv
     n2 -= n1 * n1
     numpy.maximum(n2, 0.0, out=n2)
+    var = n2.copy()
     numpy.sqrt(n2, out=n2)
     sub = n2 @ _WEIGHTS[_STD_COLS]
-    sub += (d1[idx][:, _SUM_COLS] + sums[_SUM_COLS]) @ _WEIGHTS[_SUM_COLS]
-    scores[idx] = sub
+    sub += (sd1[:, _SUM_COLS] + sums[_SUM_COLS]) @ _WEIGHTS[_SUM_COLS]
+    return (sub, var, numpy.abs(std_d1))
+
+  def _BaseScore(self, stats):
+    """The fast score of the current cluster (no move), less the map."""
+    (counts, _, s1, s2, sums) = stats
+    (var, mean) = self._Moments(stats)
+    del counts, s1, s2, mean
+    return numpy.sqrt(var) @ _WEIGHTS[_STD_COLS] + \
+      sums[_SUM_COLS] @ _WEIGHTS[_SUM_COLS]
+
+  @staticmethod
+  def _Moments(stats):
+    """(variances, means) of the standard deviation columns."""
+    (counts, shift, s1, s2, sums) = stats
+    inv = 1.0 / counts[_STD_COLS]
+    m1 = s1[_STD_COLS] * inv
+    var = numpy.maximum(s2[_STD_COLS] * inv - m1 * m1, 0.0)
+    return (var, sums[_STD_COLS] * inv)
+
+  def _FastScores(self, d1, dsq, idx):
+    """Fast scores of the slots ``idx`` (others +inf), or None."""
+    stats = self._Stats()
+    if stats is None:
+      return None
+    scores = numpy.full(d1.shape[0], numpy.inf)
+    if idx.size:
+      scores[idx] = self._Eval(stats, d1[idx], dsq[idx])[0]
     base_map = metrics.StatsFromValues(self.offline_flags,
                                        self.values)[_MAP]
     return scores + base_map * _MAP_WEIGHT
 
+  def _LazyNear(self, stats, scorable, fresh):
+    """The scorable slots within the tie window of the best fast score.
+
+    Uses the lower bounds of :mod:`ganeti.htools.lazyscore`: only the
+    slots refreshed by this step and those whose bound reaches the best
+    score found are evaluated.
+    """
+    lazy = self.lazy
+    (var, mean) = self._Moments(stats)
+    counts = stats[0][_STD_COLS]
+    base = self._BaseScore(stats)
+    window = scoring.TIE_WINDOW
+    if lazy.Start((var, mean, counts), _WEIGHTS[_STD_COLS]):
+      idx = numpy.nonzero(scorable)[0]
+      (fast, cvar, d1abs) = self._EvalSlots(stats, idx)
+      rel = fast - base
+      lazy.Full(idx, rel, cvar, d1abs)
+      if not idx.size:
+        return idx
+      return idx[rel <= rel.min() + window]
+    lazy.Invalidate(fresh[~scorable[fresh]])
+    todo = fresh[scorable[fresh]]
+    evaluated = numpy.zeros(len(scorable), dtype=bool)
+    done = []
+    best = numpy.inf
+    count = 0
+    live = curl = None
+    while True:
+      if todo.size:
+        (fast, cvar, d1abs) = self._EvalSlots(stats, todo)
+        rel = fast - base
+        lazy.Record(todo, rel, cvar, d1abs)
+        evaluated[todo] = True
+        done.append(todo)
+        count += todo.size
+        best = min(best, rel.min())
+      if live is None:
+        live = lazy.Live()
+        curl = lazy.CurrentAt(live)
+        curl[~scorable[live]] = numpy.inf
+        if not numpy.isfinite(best):
+          if not live.size:
+            return numpy.zeros(0, dtype=numpy.int64)
+          first = int(numpy.argmin(curl))
+          if not numpy.isfinite(curl[first]):
+            return numpy.zeros(0, dtype=numpy.int64)
+          todo = live[first:first + 1]
+          continue
+      todo = live[(curl <= best + window + lazyscore.SLACK) &
+                  ~evaluated[live]]
+      if not todo.size:
+        break
+    if count * 2 > len(scorable):
+      # the bounds got loose: score everything next step (and tighten)
+      lazy.Reset()
+    done = numpy.sort(numpy.concatenate(done))
+    return done[lazy.lb0[done] <= best + window]
+
   def Best(self, table, changed_idx, victims):
     """The best move as a tuple ending with its exact score, or None."""
-    self._SetTable(table, changed_idx)
-    (d1, dsq) = (self.c_d1, self.c_dsq)
+    fresh = self._SetTable(table, changed_idx)
     valid = self.c_valid.copy()
     exact = self.c_exact
     victim_set = set(i.idx for i in victims)
-    if len(victim_set) != len(self.inst_slots):
+    all_victims = len(victim_set) == len(self.inst_slots)
+    if not all_victims:
       for (iidx, (start, end)) in self.inst_slots.items():
         if iidx not in victim_set:
           valid[start:end] = False
-    fast = self._FastScores(d1, dsq, numpy.nonzero(valid & ~exact)[0])
-    if fast is None:
+    stats = self._Stats()
+    if stats is None:
+      self.lazy.Reset()
       candidates = numpy.nonzero(valid)[0]
-    else:
+    elif not all_victims:
+      self.lazy.Reset()
+      (d1, dsq) = self.Deltas(numpy.arange(len(self.kinds)))
+      fast = self._FastScores(d1, dsq, numpy.nonzero(valid & ~exact)[0])
       best = fast.min() if fast.size else numpy.inf
       near = valid & ~exact & (fast <= best + scoring.TIE_WINDOW)
+      candidates = numpy.nonzero(near | (valid & exact))[0]
+    else:
+      near = numpy.zeros(len(valid), dtype=bool)
+      near[self._LazyNear(stats, valid & ~exact, fresh)] = True
       candidates = numpy.nonzero(near | (valid & exact))[0]
     scorer = scoring.Scorer(table.nodes)
     best_slot = None
     best_score = table.score
     force = self.opts.ignore_soft_errors
     for slot in candidates.tolist():
-      inst = table.instances[self.slot_inst[slot]]
-      target = self.slot_target[slot]
-      move = M.Move(self.kinds[slot], None if target < 0 else target)
+      inst = table.instances[int(self.slot_inst[slot])]
+      target = int(self.slot_target[slot])
+      move = M.Move(str(self.kinds[slot]), None if target < 0 else target)
       try:
         (changed, new_inst, pdx, sdx) = M.ApplyMove(table.nodes, inst, move,
                                                     force=force)
