@@ -55,7 +55,8 @@ class _Inst:
     self.sp_use = insts.spindle_use[irow]
     self.online = insts.not_offline[irow]
     self.vcpus = numpy.where(self.online, insts.vcpus[irow], 0.0)
-    self.used_mem = numpy.where(self.online, self.mem, 0.0)
+    # memory counted on the primary (Instance.UsesMemory: running ones)
+    self.used_mem = numpy.where(insts.uses_mem[irow], self.mem, 0.0)
     self.sec_mem = numpy.where(insts.uses_sec_mem[irow], self.mem, 0.0)
     util = insts.util[irow]
     (self.u_cpu, self.u_mem, self.u_dsk, self.u_net) = util.T
@@ -162,10 +163,11 @@ def AddPri(n, inst, strict):
   return (new, ~fail)
 
 
-def AddSec(n, inst, peem, strict):
+def AddSec(n, inst, peem, strict, ignore_disks=None):
   """(new fields, ok, ok without the N+1 check) -- Node.AddSec for
   non-forthcoming DRBD instances; ``peem`` is the node's peer memory for
-  the new primary before the addition."""
+  the new primary before the addition; where ``ignore_disks`` is set a
+  full disk does not fail the addition (Node.AddSec's ignore_disks)."""
   new_peem = peem + inst.sec_mem
   old_mem = _Unalloc(n)
   new_dsk = n["f_dsk"] - inst.dsk
@@ -176,7 +178,10 @@ def AddSec(n, inst, peem, strict):
   new_sp_forth = n["inst_sp_forth"] + inst.sp_use
   lo_dsk = n["lo_dsk"]
   hi_sp = n["hi_sp"]
-  fail = (new_dsk <= 0) | (strict & (
+  no_disk = new_dsk <= 0
+  if ignore_disks is not None:
+    no_disk = no_disk & ~ignore_disks
+  fail = no_disk | (strict & (
     (new_dsk < lo_dsk) | (new_sp > hi_sp) | (inst.sec_mem >= old_mem) |
     (new_dsk_forth <= 0) | (new_dsk_forth < lo_dsk) |
     (new_sp_forth > hi_sp) | (inst.sec_mem >= n["f_mem_forth"])))
@@ -265,8 +270,10 @@ def OwnParts(nodes, insts, irow, force):
   # failover
   strict_p = strict_any & ~off_p
   (new_p, ok_p) = AddPri(int_s, inst, strict_p)
+  # from an offline primary, the old primary is added forced and without
+  # disk checks (moves.Prepared._Failover, upstream 3.0.2)
   (new_s, ok_s, _) = AddSec(int_p, inst, nodes.peers[ppos, spos],
-                            numpy.full(len(irow), strict_any))
+                            strict_p, ignore_disks=off_p)
   parts["f"] = (ok_p & ok_s, Values(new_s), Values(new_p))
   # replace secondary: the primary is removed and re-added, forced
   (p3, ok3) = AddPri(int_p, inst, numpy.zeros(len(irow), dtype=bool))

@@ -164,6 +164,7 @@ class InstanceArrays:
     self.vcpus = numpy.zeros(size)
     self.spindle_use = numpy.zeros(size)
     self.not_offline = numpy.zeros(size, dtype=bool)
+    self.uses_mem = numpy.zeros(size, dtype=bool)
     self.uses_sec_mem = numpy.zeros(size, dtype=bool)
     self.util = numpy.zeros((size, 4))
     self.eligible = numpy.zeros(size, dtype=bool)
@@ -177,6 +178,7 @@ class InstanceArrays:
       self.vcpus[r] = inst.vcpus
       self.spindle_use[r] = inst.spindle_use
       self.not_offline[r] = inst.NotOffline()
+      self.uses_mem[r] = inst.UsesMemory()
       self.uses_sec_mem[r] = inst.UsesSecMem()
       util = inst.util
       self.util[r] = (util.cpu, util.mem, util.dsk, util.net)
@@ -223,7 +225,7 @@ def TargetValues(nodes, insts, old_values, irow, tpos, kind, force):
   values = old_values[tpos].copy()
   # adding as primary (rf, rp)
   vcpus = numpy.where(online, insts.vcpus[irow], 0.0)
-  new_mem = unalloc - numpy.where(online, mem, 0.0)
+  new_mem = unalloc - numpy.where(insts.uses_mem[irow], mem, 0.0)
   new_mem_forth = nodes.f_mem_forth[tpos] - mem
   t_cpu = nodes.t_cpu[tpos]
   new_pcpu = (nodes.u_cpu[tpos] + vcpus) / t_cpu
