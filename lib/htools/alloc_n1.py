@@ -20,8 +20,23 @@ class _Fail(Exception):
   pass
 
 
+class MissingNode(Exception):
+  """An instance's node is outside the container being checked.
+
+  Upstream's check then stops the program with Haskell's IntMap error;
+  ``key`` is the missing node index.
+  """
+
+  def __init__(self, key):
+    Exception.__init__(self, key)
+    self.key = key
+
+
 def _Failover(nodes, instances, idx):
   inst = instances[idx]
+  for ndx in (inst.pnode, inst.snode):
+    if ndx not in nodes:
+      raise MissingNode(ndx)
   try:
     (changed, new_inst, _, _) = M.ApplyMove(nodes, inst, M.Move(M.FAILOVER),
                                              force=True)
