@@ -255,6 +255,10 @@ def Run(opts):
     raise Abort("This program doesn't take any arguments.")
   verbose = opts.verbosity
   machine = opts.machine_readable
+  if opts.node_sim:
+    raise Abort("The simulation backend (--simulate) is not available yet"
+                " in this version; describe the cluster in a text file"
+                " and use -t")
   (cdata, warnings) = cli.LoadExternalData(opts)
   if verbose >= 1:
     cli.PrintWarnings(warnings)
