@@ -177,15 +177,20 @@ class _Shrinks:
 def _MonotoneFind(shrinks, pred, lookahead=50):
   """The item upstream's monotone search finds (or None).
 
-  Upstream only looks at the first ``lookahead`` items of a long list
-  and halves the range from the middle, assuming the predicate false
-  then true; the predicate is not always monotone (a policy minimum can
-  turn the failure counts back), so the probing order is kept.
+  The list is searched in chunks of ``lookahead`` items, each halved
+  from its middle assuming the predicate false then true.  The
+  predicate is not always monotone (a policy minimum can turn the
+  failure counts back), so the probing order matters.
   """
-  length = shrinks.Length(lookahead + 1)
-  if length > lookahead:
-    length = lookahead
-  return _Bisect(shrinks, pred, 0, length)
+  start = 0
+  while True:
+    length = shrinks.Length(start + lookahead) - start
+    if length <= 0:
+      return None
+    found = _Bisect(shrinks, pred, start, min(length, lookahead))
+    if found is not None:
+      return found
+    start += lookahead
 
 
 def _Bisect(shrinks, pred, low, length):

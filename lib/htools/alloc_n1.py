@@ -20,8 +20,23 @@ class _Fail(Exception):
   pass
 
 
+class MissingNode(Exception):
+  """An instance's node is outside the container being checked.
+
+  Upstream's check then stops the program with Haskell's IntMap error;
+  ``key`` is the missing node index.
+  """
+
+  def __init__(self, key):
+    Exception.__init__(self, key)
+    self.key = key
+
+
 def _Failover(nodes, instances, idx):
   inst = instances[idx]
+  for ndx in (inst.pnode, inst.snode):
+    if ndx not in nodes:
+      raise MissingNode(ndx)
   try:
     (changed, new_inst, _, _) = M.ApplyMove(nodes, inst, M.Move(M.FAILOVER),
                                              force=True)
@@ -72,8 +87,35 @@ def _Recreate(nodes, instances, inst, targets):
           alloc.UpdateIl(instances, elem))
 
 
+#: results of CanEvacuateNode for nodes with DRBD primaries only, by the
+#: node and the nodes of its instances (node objects are never changed,
+#: only replaced, so their identity pins the state)
+_DRBD_CACHE = {}
+_DRBD_CACHE_MAX = 200000
+
+
 def CanEvacuateNode(nodes, instances, node):
   """Whether every instance with primary ``node`` can leave it."""
+  key = None
+  if all(instances[i].disk_template == T.DT_DRBD8 for i in node.plist):
+    try:
+      key = (node,) + tuple((instances[i], nodes[instances[i].snode])
+                            for i in node.plist)
+    except KeyError:
+      key = None
+    if key is not None:
+      cached = _DRBD_CACHE.get(key)
+      if cached is not None:
+        return cached[0]
+  result = _CanEvacuateNode(nodes, instances, node)
+  if key is not None:
+    if len(_DRBD_CACHE) > _DRBD_CACHE_MAX:
+      _DRBD_CACHE.clear()
+    _DRBD_CACHE[key] = (result,)
+  return result
+
+
+def _CanEvacuateNode(nodes, instances, node):
   drbd = []
   others = []
   for idx in node.plist:

@@ -12,6 +12,7 @@ import sys
 
 from ganeti.htools import alloc
 from ganeti.htools import alloc_iter
+from ganeti.htools import alloc_n1
 from ganeti.htools import cli
 from ganeti.htools import hbal
 from ganeti.htools import hspace_stats as S
@@ -34,6 +35,16 @@ OPTIONS = [
 ]
 
 Abort = hbal.Abort
+
+_INTMAP_ERROR = (
+  "IntMap.!: key %d is not an element of the map\n"
+  "CallStack (from HasCallStack):\n"
+  "  error, called at libraries/containers/containers/src/Data/IntMap/"
+  "Internal.hs:619:17 in containers-0.6.4.1:Data.IntMap.Internal")
+
+
+class HaskellError(Exception):
+  """upstream dies with a runtime error: "hspace: MESSAGE", exit code 1."""
 
 _SPEC_PREFIX = {"normal": "SPEC", "tiered": "TSPEC_INI"}
 _SPEC_DESCR = {"normal": "Standard (fixed-size)",
@@ -247,6 +258,10 @@ def Run(opts):
   if machine is None:
     return cli.EXIT_FAILURE
   opts.machine_readable = machine
+  if opts.node_sim:
+    raise Abort("The simulation backend (--simulate) is not available yet"
+                " in this version; describe the cluster in a text file"
+                " and use -t")
   (cdata, warnings) = cli.LoadExternalData(opts)
   if verbose >= 1:
     cli.PrintWarnings(warnings)
@@ -275,11 +290,19 @@ def Run(opts):
   algo = alloc.AllocOptions(capacity=not opts.no_capacity_checks,
                             accept_existing=opts.accept_existing)
   bad_nodes = [n for n in nodes.values() if not n.offline and n.fail_n1]
-  from ganeti.htools import alloc_n1
-  bad_groups = [g.idx for g in groups
-                if not alloc_n1.Redundant(
-                  algo, dict((k, n) for (k, n) in nodes.items()
-                             if n.group == g.idx), instances)]
+  # upstream evaluates the group redundancy lazily: only when printed or
+  # used (and then dies on instances split across groups)
+  bad_groups = []
+  if verbose > 3 or opts.independent_groups:
+    try:
+      bad_groups = [g.idx for g in groups
+                    if not alloc_n1.Redundant(
+                      algo, dict((k, n) for (k, n) in nodes.items()
+                                 if n.group == g.idx), instances)]
+    except alloc_n1.MissingNode as err:
+      if verbose > 3 and bad_nodes:
+        _Err("Bad nodes: %s" % _ShowNames(n.name for n in bad_nodes))
+      raise HaskellError(_INTMAP_ERROR % err.key)
   if verbose > 3 and bad_nodes:
     _Err("Bad nodes: %s" % _ShowNames(n.name for n in bad_nodes))
   if verbose > 3 and bad_groups:
@@ -392,8 +415,17 @@ def _PrintResults(machine, ini_nodes, fin_nodes, num_instances, allocs,
               for (mode, cnt) in reasons])
 
 
+def _Run(opts):
+  try:
+    return Run(opts)
+  except HaskellError as err:
+    sys.stdout.flush()
+    _Err("%s: %s" % (PROGRAM, err))
+    return cli.EXIT_FAILURE
+
+
 def Main(argv=None):
-  return hbal.RunProgram(PROGRAM, OPTIONS, Run, argv)
+  return hbal.RunProgram(PROGRAM, OPTIONS, _Run, argv)
 
 
 if __name__ == "__main__":

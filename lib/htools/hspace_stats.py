@@ -52,7 +52,7 @@ def TotalResources(nodes):
     cs.mmem = max(cs.mmem, amem)
     cs.mdsk = max(cs.mdsk, adsk)
     cs.mcpu = max(cs.mcpu, acpu)
-    cs.imem += int(node.t_mem) - node.n_mem - node.x_mem - fmem
+    cs.imem += node.i_mem
     cs.idsk += int(node.t_dsk) - node.f_dsk
     cs.ispn += node.t_spindles - node.f_spindles
     cs.icpu += node.u_cpu

@@ -84,6 +84,43 @@ def RequestFiles():
           for f in sorted(os.listdir(DATA_DIR))
           if f.startswith("hail-") and f.endswith(".json")]
 
+#: option sets of hspace
+HSPACE_CASES = {
+  "default": [],
+  "machine": ["--machine-readable", "--no-capacity-checks"],
+  "plain": ["--disk-template=plain", "--tiered-alloc=102400,4096,2"],
+  "verbose": ["-v", "-v", "-pname,pcnt,scnt,amem,fdsk",
+              "--no-capacity-checks", "--tiered-alloc=1048576,65536,8",
+              "--standard-alloc=409600,16384,4"],
+}
+
+#: (program, case, test cluster) -> why pyganeti's answer still differs
+#: from upstream's; the tests expect these to fail (strict xfail), so a
+#: fix shows up as an unexpected pass
+_HSPACE_CAPACITY = ("hspace: global N+1 (capacity) checks of non-DRBD"
+                    " allocations are less strict than upstream's")
+_HSPACE_TIERED = ("hspace: upstream's tiered shrink search stops at other"
+                  " sizes")
+KNOWN_DIFFERENCES = {}
+for _case in ("default",):
+  for _name in ("hroller-full", "hroller-nodegroups", "hroller-nonredundant",
+                "hroller-online", "hsqueeze-mixed-instances",
+                "hsqueeze-underutilized", "multiple-master", "multiple-tags",
+                "plain-n1-restriction", "shared-n1-restriction",
+                "unique-reboot-order", "hbal-split-insts"):
+    KNOWN_DIFFERENCES[("hspace", _case, _name)] = _HSPACE_CAPACITY
+  for _name in ("clean-nonzero-score", "hbal-dyn", "hspace-tiered-mixed",
+                "hspace-tiered-resourcetypes"):
+    KNOWN_DIFFERENCES[("hspace", _case, _name)] = _HSPACE_TIERED
+for _name in ("common-suffix", "hbal-evac", "hbal-location-1",
+              "hbal-location-exclusion"):
+  KNOWN_DIFFERENCES[("hspace", "plain", _name)] = _HSPACE_TIERED
+for _name in ("hbal-location-exclusion", "hspace-tiered-ipolicy",
+              "hspace-tiered-resourcetypes"):
+  KNOWN_DIFFERENCES[("hspace", "verbose", _name)] = _HSPACE_TIERED
+for _name in ("hbal-location-exclusion", "hspace-tiered-mixed",
+              "hspace-tiered-resourcetypes"):
+  KNOWN_DIFFERENCES[("hspace", "machine", _name)] = _HSPACE_TIERED
 
 #: program -> option sets (one line per program; the programs run as
 #: ``<program> -t FILE <options>`` on every test cluster)
@@ -93,6 +130,7 @@ PROGRAMS = {
   "hsqueeze": HSQUEEZE_CASES,
   "hcheck": HCHECK_CASES,
   "hroller": HROLLER_CASES,
+  "hspace": HSPACE_CASES,
 }
 
 
