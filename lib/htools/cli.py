@@ -443,21 +443,25 @@ def LoadExternalData(opts, defer_offline_check=False):
   caller does it with :func:`CheckOfflineNames` where upstream's program
   does (after its first output lines).
   """
+  # as upstream: -I and --simulate may come with one other source, which
+  # then wins (order: -m, -L, --simulate, -t, -I)
   sources = [s for s in (opts.text_data, getattr(opts, "rapi", None),
-                         getattr(opts, "luxi", None),
-                         getattr(opts, "ialloc_src", None))
+                         getattr(opts, "luxi", None))
              if s is not None]
   if len(sources) > 1:
-    raise UsageError("Only one of the backend options (-t, -m, -L, -I) can"
-                     " be given")
-  if opts.text_data is not None:
-    cdata = text.LoadFile(opts.text_data)
+    raise UsageError("Only one of the rapi, luxi, and data files options"
+                     " should be given.")
+  if getattr(opts, "rapi", None) is not None:
+    from ganeti.htools import rapi_backend
+    cdata = rapi_backend.LoadData(opts.rapi)
   elif getattr(opts, "luxi", None) is not None:
     from ganeti.htools import luxi_backend
     cdata = luxi_backend.LoadData(opts.luxi or None)
-  elif getattr(opts, "rapi", None) is not None:
-    from ganeti.htools import rapi_backend
-    cdata = rapi_backend.LoadData(opts.rapi)
+  elif getattr(opts, "node_sim", None):
+    from ganeti.htools import simu_backend
+    cdata = simu_backend.LoadData(opts.node_sim)
+  elif opts.text_data is not None:
+    cdata = text.LoadFile(opts.text_data)
   elif getattr(opts, "ialloc_src", None) is not None:
     from ganeti.htools import iallocator
     try:

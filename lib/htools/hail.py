@@ -21,6 +21,7 @@ from ganeti.htools import hail_evac
 from ganeti.htools import hbal
 from ganeti.htools import iallocator as IA
 from ganeti.htools import loader
+from ganeti.htools import simu_backend
 from ganeti.htools import text
 
 PROGRAM = "hail"
@@ -309,8 +310,12 @@ def _ReadRequest(opts):
   except IA.RequestError as err:
     raise hbal.Abort(str(err))
   sys.stderr.write(_WarningText(warnings))
-  if opts.text_data is not None:
-    cdata = text.LoadFile(opts.text_data)
+  if opts.simulate or opts.text_data is not None:
+    # as upstream: the cluster of -t/--simulate replaces the request's
+    if opts.simulate:
+      cdata = simu_backend.LoadData(opts.simulate)
+    else:
+      cdata = text.LoadFile(opts.text_data)
     loader.MergeData(cdata)
     cli.PrintWarnings(loader.CheckData(cdata.nodes, cdata.instances))
     req.cdata = cdata
@@ -321,8 +326,6 @@ def Run(opts):
   if opts.help_completion:
     sys.stdout.write(Completion())
     return cli.EXIT_SUCCESS
-  if opts.simulate:
-    raise hbal.Abort("--simulate is not supported by this hail")
   if opts.mond == "yes":
     raise hbal.Abort("--mond=yes is not supported by this hail (no MonD)")
   req = _ReadRequest(opts)

@@ -258,10 +258,6 @@ def Run(opts):
   if machine is None:
     return cli.EXIT_FAILURE
   opts.machine_readable = machine
-  if opts.node_sim:
-    raise Abort("The simulation backend (--simulate) is not available yet"
-                " in this version; describe the cluster in a text file"
-                " and use -t")
   (cdata, warnings) = cli.LoadExternalData(opts)
   if verbose >= 1:
     cli.PrintWarnings(warnings)
