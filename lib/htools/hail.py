@@ -318,8 +318,22 @@ def _ReadRequest(opts):
       cdata = text.LoadFile(opts.text_data)
     loader.MergeData(cdata)
     cli.PrintWarnings(loader.CheckData(cdata.nodes, cdata.instances))
+    _CheckIndices(req, cdata)
     req.cdata = cdata
   return req
+
+
+def _CheckIndices(req, cdata):
+  """Stop as upstream does when the request's instances, nodes or groups
+  (indices into the request's own cluster) are not in the cluster that
+  replaces it (-t/--simulate): upstream dies of its map lookup."""
+  for (values, container) in (
+      ([req.idx] if req.idx is not None else [], cdata.instances),
+      (req.idxs, cdata.instances), (req.exclude, cdata.nodes),
+      (getattr(req, "groups", None) or [], cdata.groups)):
+    for idx in values:
+      if not 0 <= idx < len(container):
+        raise _Died("IntMap.!: key %d is not an element of the map" % idx)
 
 
 def Run(opts):

@@ -104,6 +104,24 @@ def test_hail_matches_upstream(args):
   assert _Ours(hail.Main, args) == _Upstream(UPSTREAM_HAIL, args)
 
 
+@pytest.mark.parametrize("request_name,key", [
+  ("hail-reloc-drbd", 0), ("hail-node-evac", 4), ("hail-change-group", 0)])
+def test_hail_request_instances_missing_from_simulated_cluster(request_name,
+                                                              key):
+  """The simulated cluster has no instances: upstream's hail dies of its
+  map lookup (exit 1); ours says the same, without a traceback."""
+  args = ["--simulate=p,3,1t,64g,8",
+          os.path.join(FIXTURES, request_name + ".json")]
+  (out, err, code) = _Ours(hail.Main, args)
+  assert code == 1 and out == ""
+  assert err.endswith("hail: IntMap.!: key %d is not an element of the"
+                      " map\n" % key)
+  if os.path.exists(UPSTREAM_HAIL):
+    up = _Upstream(UPSTREAM_HAIL, args)
+    assert up[2] == 1
+    assert up[1].startswith(err)
+
+
 # Without the binaries ------------------------------------------------------
 
 def test_cluster_layout():
