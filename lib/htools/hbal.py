@@ -8,6 +8,7 @@ gnt-instance commands (``-C``), the node and instance tables (``-p``,
 as jobs through LUXI (``-X``).  Output and exit codes are upstream's.
 """
 
+import os
 import sys
 
 from ganeti.htools import balance
@@ -431,6 +432,11 @@ def RunProgram(program, options, run, argv=None):
     return cli.EXIT_FAILURE
   except loader.LoaderError as err:
     _Err("Error: failed to load data, aborting: %s" % err)
+    return cli.EXIT_FAILURE
+  except BrokenPipeError:
+    # the reader went away (e.g. "| head"): stop quietly with exit 1, as
+    # upstream's programs end on a closed stdout; later flushes are muted
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return cli.EXIT_FAILURE
 
 

@@ -250,3 +250,16 @@ def test_save_with_group_holds_only_that_group(tmp_path):
     for suffix in ("original", "balanced"):
       assert (tmp_path / ("ours." + suffix)).read_text() == \
         (tmp_path / ("up." + suffix)).read_text()
+
+
+def test_closed_stdout_ends_quietly():
+  """A reader that goes away (``hbal ... | head``) ends the program with
+  exit code 1 and no traceback."""
+  script = os.path.join(htools_cases.TOP, "scripts", "hbal")
+  path = os.path.join(htools_cases.DATA_DIR, "hbal-evac.data")
+  proc = subprocess.Popen([script, "-t", path, "-C"], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE)
+  proc.stdout.close()  # before the program (still importing) writes
+  err = proc.stderr.read().decode()
+  assert proc.wait(timeout=60) == 1
+  assert "Traceback" not in err
