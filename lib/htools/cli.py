@@ -383,18 +383,25 @@ def ParseArgs(table, argv):
   return opts
 
 
+def OptionColumns(opt):
+  """(short, long) columns of an option in --help, as GNU getopt shows
+  them (``-t FILE``, ``--text-data=FILE``, ``--luxi[=SOCKET]``)."""
+  short = "-%s" % opt.short if opt.short else ""
+  if opt.arg == "req":
+    short += " %s" % opt.metavar if short else ""
+    long = "--%s=%s" % (opt.long, opt.metavar)
+  elif opt.arg == "opt":
+    short += "[%s]" % opt.metavar if short else ""
+    long = "--%s[=%s]" % (opt.long, opt.metavar)
+  else:
+    long = "--%s" % opt.long
+  return (short, long)
+
+
 def Usage(program, table):
   lines = ["Usage: %s [OPTION...]" % program]
   for opt in table:
-    short = "-%s" % opt.short if opt.short else ""
-    if opt.arg == "req":
-      short += " %s" % opt.metavar if short else ""
-      long = "--%s=%s" % (opt.long, opt.metavar)
-    elif opt.arg == "opt":
-      short += "[%s]" % opt.metavar if short else ""
-      long = "--%s[=%s]" % (opt.long, opt.metavar)
-    else:
-      long = "--%s" % opt.long
+    (short, long) = OptionColumns(opt)
     lines.append("  %-11s %-28s %s" % (short, long, opt.help))
   return "\n".join(lines) + "\n"
 

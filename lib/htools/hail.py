@@ -85,16 +85,7 @@ def Usage():
   """--help, laid out as GNU getopt's usageInfo (columns as wide as needed)."""
   rows = []
   for opt in OPTIONS:
-    short = "-%s" % opt.short if opt.short else ""
-    if opt.arg == "req":
-      short += " %s" % opt.metavar if short else ""
-      long = "--%s=%s" % (opt.long, opt.metavar)
-    elif opt.arg == "opt":
-      short += "[%s]" % opt.metavar if short else ""
-      long = "--%s[=%s]" % (opt.long, opt.metavar)
-    else:
-      long = "--%s" % opt.long
-    rows.append((short, long, opt.help))
+    rows.append(cli.OptionColumns(opt) + (opt.help,))
   wshort = max(len(r[0]) for r in rows)
   wlong = max(len(r[1]) for r in rows)
   lines = ["Usage: %s [OPTION...]" % PROGRAM]
