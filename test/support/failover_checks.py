@@ -96,18 +96,22 @@ def QueueBehindLock(cluster, master, lock_node, count, hold=3.0):
   """
   cl = MasterClient(cluster, master)
   try:
+    # no_locks defaults to True (as upstream): these must take the lock
     blocker = cl.SubmitJob([opcodes.OpTestDelay(
-      duration=hold, on_master=False, on_nodes=[lock_node])])
+      duration=hold, on_master=False, on_nodes=[lock_node], no_locks=False)])
     WaitFor(lambda: cl.QueryJobs([blocker], ["status"]) == [["running"]],
             timeout=30, what="the blocking job")
     submitted = cl.SubmitManyJobs([
       [opcodes.OpTestDelay(duration=0.01, on_master=False,
-                           on_nodes=[lock_node])]
+                           on_nodes=[lock_node], no_locks=False)]
       for _ in range(count)])
     assert all(ok for (ok, _) in submitted), submitted
     ids = [blocker] + [job_id for (_, job_id) in submitted]
     status = [s for (s, ) in cl.QueryJobs(ids, ["status"])]
     assert not FINAL.intersection(status), status
+    # the lock holds them: none of the others has started
+    assert status[0] == "running", status
+    assert set(status[1:]) <= {"queued", "waiting"}, status
   finally:
     cl.Close()
   return ids
