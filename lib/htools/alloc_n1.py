@@ -3,9 +3,9 @@
 A cluster state is *redundant* when every node (every online node with
 ``accept_existing``; nodes of ``opts.capacity_ignore_groups`` never) can
 be evacuated: its DRBD primaries failed over to their secondaries, its
-externally mirrored instances moved to another node of its group (the
-best-scored failover), and its other instances (plain, file, diskless)
-recreated, largest memory first, each on the best-scored other node of
+freely movable instances (diskless, shared or external storage) moved
+to another node of its group (the best-scored failover), and its other
+instances (plain, file, blockdev) recreated, largest memory first, each on the best-scored other node of
 the group with soft errors ignored.  :func:`AllocGlobalN1` is the
 predicate :func:`ganeti.htools.alloc.TryAlloc` applies to allocation
 candidates with ``opts.capacity``.
@@ -124,9 +124,9 @@ def _CanEvacuateNode(nodes, instances, node):
     else:
       others.append(idx)
   shared = [i for i in others
-            if instances[i].disk_template in T.MOVABLE_TEMPLATES]
+            if instances[i].disk_template in T.FREELY_MOVABLE_TEMPLATES]
   fixed = [i for i in others
-           if instances[i].disk_template not in T.MOVABLE_TEMPLATES]
+           if instances[i].disk_template not in T.FREELY_MOVABLE_TEMPLATES]
   try:
     for idx in drbd:
       (nodes, instances) = _Failover(nodes, instances, idx)

@@ -5,11 +5,12 @@ that are not) when, starting from the current state of its node group:
 
 1. every DRBD instance with its primary on the node can fail over to its
    secondary (one after the other, soft errors ignored);
-2. then every instance on shared or external storage (sharedfile, rbd,
-   ext, gluster) can move its primary to some other node of the group,
-   each one to the node that leaves the group with the lowest score;
-3. then every instance that cannot move (plain, file, diskless,
-   blockdev) can be created anew on some other node of the group, the
+2. then every instance that moves freely (diskless, sharedfile, rbd,
+   ext, gluster: upstream's ``diskTemplateMovable``) can move its primary
+   to some other node of the group, each one to the node that leaves the
+   group with the lowest score;
+3. then every instance that cannot move (plain, file, blockdev) can be
+   created anew on some other node of the group, the
    largest memory first, each on the node giving the lowest score.
 
 Each instance sees the capacity the previous ones took; ties between
@@ -28,8 +29,7 @@ from ganeti.htools import scoring
 from ganeti.htools import types as T
 
 #: Templates whose instances move freely inside a group (no data copy)
-SHARED_TEMPLATES = frozenset([T.DT_SHARED_FILE, T.DT_RBD, T.DT_EXT,
-                              T.DT_GLUSTER])
+SHARED_TEMPLATES = T.FREELY_MOVABLE_TEMPLATES
 
 
 class MissingNode(Exception):

@@ -2,9 +2,9 @@
 
 A cluster state is *globally N+1 redundant* when every node could be
 emptied: its DRBD primaries failed over to their secondaries, its
-instances on shared or external storage failed over to the best other
-node of its group, and its other instances (plain, file, diskless)
-re-created on the best other node of the group, biggest memory first.
+freely movable instances (diskless, shared or external storage) failed
+over to the best other node of its group, and its other instances
+(plain, file, blockdev) re-created on the best other node of the group, biggest memory first.
 This is upstream's ``GlobalN1.redundant`` (soft errors ignored); hail
 accepts a new placement only if the state after it is redundant.
 """
@@ -101,7 +101,7 @@ def _Split(instances, node):
     inst = instances[idx]
     if inst.disk_template == T.DT_DRBD8:
       drbd.append(inst)
-    elif inst.disk_template in T.MOVABLE_TEMPLATES:
+    elif inst.disk_template in T.FREELY_MOVABLE_TEMPLATES:
       shared.append(inst)
     else:
       others.append(inst)

@@ -55,6 +55,11 @@ _MIRROR = {
 
 #: Templates whose disks take space from the node's own storage
 LOCAL_STORAGE_TEMPLATES = frozenset([DT_DRBD8, DT_PLAIN])
+#: Templates whose instances move freely to any node of their group (no
+#: data to copy): upstream's ``diskTemplateMovable``, used by the global
+#: N+1 checks
+FREELY_MOVABLE_TEMPLATES = frozenset([DT_DISKLESS, DT_SHARED_FILE, DT_RBD,
+                                      DT_EXT, DT_GLUSTER])
 #: Templates whose instances may be moved at all
 MOVABLE_TEMPLATES = frozenset([DT_DRBD8, DT_BLOCK, DT_SHARED_FILE, DT_RBD,
                                DT_EXT, DT_GLUSTER])

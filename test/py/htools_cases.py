@@ -97,20 +97,13 @@ HSPACE_CASES = {
 #: (program, case, test cluster) -> why pyganeti's answer still differs
 #: from upstream's; the tests expect these to fail (strict xfail), so a
 #: fix shows up as an unexpected pass
-_HSPACE_CAPACITY = ("hspace: global N+1 (capacity) checks of non-DRBD"
-                    " allocations are less strict than upstream's")
 _HSPACE_TIERED = ("hspace: upstream's tiered shrink search stops at other"
                   " sizes")
 KNOWN_DIFFERENCES = {}
 for _case in ("default",):
-  for _name in ("hroller-full", "hroller-nodegroups", "hroller-nonredundant",
-                "hroller-online", "hsqueeze-mixed-instances",
-                "hsqueeze-underutilized", "multiple-master", "multiple-tags",
-                "plain-n1-restriction", "shared-n1-restriction",
-                "unique-reboot-order", "hbal-split-insts"):
-    KNOWN_DIFFERENCES[("hspace", _case, _name)] = _HSPACE_CAPACITY
   for _name in ("clean-nonzero-score", "hbal-dyn", "hspace-tiered-mixed",
-                "hspace-tiered-resourcetypes"):
+                "hspace-tiered-resourcetypes", "hroller-full",
+                "hroller-nodegroups", "multiple-master"):
     KNOWN_DIFFERENCES[("hspace", _case, _name)] = _HSPACE_TIERED
 for _name in ("common-suffix", "hbal-evac", "hbal-location-1",
               "hbal-location-exclusion"):

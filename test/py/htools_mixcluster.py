@@ -4,7 +4,8 @@
 three node groups of different sizes, one master node, node tags
 (``rack:a``/``rack:b``), and instances of every kind the two programs
 treat differently: DRBD (both nodes in one group), plain and file
-(non-redundant), sharedfile and rbd (movable without a secondary), some
+(non-redundant), blockdev (not movable), sharedfile, rbd and
+diskless (movable without a secondary), some
 of them offline or not auto-balanced.  Memory is tight on some nodes so
 that N+1 and evacuation checks fail now and then.  The same seed always
 gives the same text.
@@ -13,7 +14,7 @@ gives the same text.
 import random
 
 _TEMPLATES = ("drbd", "drbd", "drbd", "drbd", "plain", "file", "sharedfile",
-              "rbd")
+              "rbd", "diskless", "blockdev")
 _STATES = ("running",)
 
 
@@ -53,7 +54,7 @@ def MixedCluster(seed):
             for (i, (name, guuid, mem, tags)) in enumerate(nodes)]
   glines = ["%s|%s|preferred||" % g for g in groups]
   policy = ("128,1,1024,1,1,1|128,1,1024,1,1,1;32768,8,1048576,16,8,12|"
-            "drbd,plain,file,sharedfile,rbd|4.0|32.0")
+            "drbd,plain,file,sharedfile,rbd,diskless,blockdev|4.0|32.0")
   return "\n".join([
     "\n".join(glines) + "\n",
     "\n".join(nlines) + "\n",

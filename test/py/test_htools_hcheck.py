@@ -96,6 +96,38 @@ def test_recreate_picks_lowest_score_and_later_node_on_ties():
   assert new[2].plist == (0,) and new[1].plist == ()
 
 
+def _WithDiskless(extra):
+  """plain-n1-restriction.data plus 128 MiB diskless instances
+  ``extra`` = [(name, node)]."""
+  with open(os.path.join(htools_cases.DATA_DIR,
+                         "plain-n1-restriction.data")) as fh:
+    (head, rest) = fh.read().split("\n\n", 1)
+    (nodes, rest) = rest.split("\n\n", 1)
+    (insts, rest) = rest.split("\n\n", 1)
+  lines = "".join("\n%s|128|1024|1|running|Y|%s||diskless||1|1|N" % e
+                  for e in extra)
+  return "\n\n".join([head, nodes, insts + lines, rest])
+
+
+@pytest.mark.parametrize(("node", "failing"), [
+  ("nodeA", 4), ("nodeB", 1), ("nodeC", 4), ("nodeD", 1)])
+def test_diskless_instances_move_first(tmp_path, node, failing):
+  # diskless instances move freely (upstream's diskTemplateMovable), so
+  # they leave before the plain ones are re-created, to the best-scored
+  # node: a third one on nodeA or nodeC leaves no room for the plain
+  # instances of every node (these counts are upstream's)
+  path = tmp_path / "state.data"
+  path.write_text(_WithDiskless([("new-0", "nodeD"), ("new-1", "nodeB"),
+                                 ("new-2", node)]))
+  (out, _, code) = _Run(["-t", str(path), "--machine-readable"])
+  assert code == 1  # the cluster needs rebalancing
+  assert "HCHECK_INIT_CLUSTER_GN1_FAIL=%d\n" % failing in out
+  if os.path.exists(UPSTREAM):
+    up = subprocess.run([UPSTREAM, "-t", str(path), "--machine-readable"],
+                        capture_output=True, text=True)
+    assert (up.stdout, up.returncode) == (out, code)
+
+
 def test_split_instance_is_a_missing_node():
   (nodes, insts) = _Load(_Cluster([("node-a", 8192), ("node-b", 8192)],
                                   [("d1", 1024, "node-a", "node-b",
