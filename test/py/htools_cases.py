@@ -102,25 +102,12 @@ _HSPACE_CAPACITY = ("hspace: global N+1 (capacity) checks of non-DRBD"
 _HSPACE_TIERED = ("hspace: upstream's tiered shrink search stops at other"
                   " sizes")
 KNOWN_DIFFERENCES = {}
-for _case in ("default",):
-  for _name in ("hroller-full", "hroller-nodegroups", "hroller-nonredundant",
-                "hroller-online", "hsqueeze-mixed-instances",
-                "hsqueeze-underutilized", "multiple-master", "multiple-tags",
-                "plain-n1-restriction", "shared-n1-restriction",
-                "unique-reboot-order", "hbal-split-insts"):
-    KNOWN_DIFFERENCES[("hspace", _case, _name)] = _HSPACE_CAPACITY
-  for _name in ("clean-nonzero-score", "hbal-dyn", "hspace-tiered-mixed",
-                "hspace-tiered-resourcetypes"):
-    KNOWN_DIFFERENCES[("hspace", _case, _name)] = _HSPACE_TIERED
-for _name in ("common-suffix", "hbal-evac", "hbal-location-1",
-              "hbal-location-exclusion"):
-  KNOWN_DIFFERENCES[("hspace", "plain", _name)] = _HSPACE_TIERED
-for _name in ("hbal-location-exclusion", "hspace-tiered-ipolicy",
-              "hspace-tiered-resourcetypes"):
-  KNOWN_DIFFERENCES[("hspace", "verbose", _name)] = _HSPACE_TIERED
-for _name in ("hbal-location-exclusion", "hspace-tiered-mixed",
-              "hspace-tiered-resourcetypes"):
-  KNOWN_DIFFERENCES[("hspace", "machine", _name)] = _HSPACE_TIERED
+for _name in ("hroller-full", "hroller-nonredundant", "hroller-online",
+              "hsqueeze-mixed-instances", "hsqueeze-underutilized",
+              "multiple-tags", "plain-n1-restriction",
+              "shared-n1-restriction", "unique-reboot-order",
+              "hbal-split-insts"):
+  KNOWN_DIFFERENCES[("hspace", "default", _name)] = _HSPACE_CAPACITY
 
 #: program -> option sets (one line per program; the programs run as
 #: ``<program> -t FILE <options>`` on every test cluster)
