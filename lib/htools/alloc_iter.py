@@ -102,10 +102,6 @@ def IterateAlloc(opts, nodes, instances, limit, newinst, alloc_nodes,
 
 
 # Tiered allocation -------------------------------------------------------
-def UnderlyingCause(mode):
-  return T.FailMode.FailMem if mode == T.FailMode.FailN1 else mode
-
-
 def ShrinkByType(inst, mode):
   """A copy of ``inst`` one unit smaller in ``mode``'s resource, or None."""
   if mode == T.FailMode.FailMem:
@@ -174,40 +170,6 @@ class _Shrinks:
     return min(len(self.items) - (1 if self.done else 0), at_most)
 
 
-def _MonotoneFind(shrinks, pred, lookahead=50):
-  """The item upstream's monotone search finds (or None).
-
-  The list is searched in chunks of ``lookahead`` items, each halved
-  from its middle assuming the predicate false then true.  The
-  predicate is not always monotone (a policy minimum can turn the
-  failure counts back), so the probing order matters.
-  """
-  start = 0
-  while True:
-    length = shrinks.Length(start + lookahead) - start
-    if length <= 0:
-      return None
-    found = _Bisect(shrinks, pred, start, min(length, lookahead))
-    if found is not None:
-      return found
-    start += lookahead
-
-
-def _Bisect(shrinks, pred, low, length):
-  while length > 0:
-    if length == 1:
-      item = shrinks.Get(low)
-      return item if pred(item) else None
-    half = length // 2
-    mid = low + half
-    if pred(shrinks.Get(mid)):
-      found = _Bisect(shrinks, pred, low, half)
-      return found if found is not None else shrinks.Get(mid)
-    low = mid + 1
-    length -= half + 1
-  return None
-
-
 class _AllocFn:
   """tryAlloc on a fixed cluster state, memoised per instance spec."""
 
@@ -220,8 +182,7 @@ class _AllocFn:
     self.memo = {}
 
   def __call__(self, inst):
-    key = (inst.mem, inst.dsk, tuple(inst.disks), inst.vcpus,
-           inst.total_spindles)
+    key = _SpecKey(inst)
     sol = self.memo.get(key)
     if sol is None:
       try:
@@ -233,68 +194,111 @@ class _AllocFn:
     return sol
 
 
-def _SufficesShrinking(alloc_fn, inst, mode):
+def _SpecKey(inst):
+  return (inst.mem, inst.dsk, tuple(inst.disks), inst.vcpus,
+          inst.total_spindles)
+
+
+def _SufficesShrinking(alloc_fn, inst, mode, walks):
+  """The first size along ``mode`` (from ``inst`` itself) that fits,
+  walking only while ``mode`` is among the failures; or None.
+
+  ``walks`` memoises, per (mode, spec), the answer of a walk starting
+  there: a walk passing through a spec gives that spec's answer.
+  """
   shrinks = _Shrinks(inst, mode)
   pos = 0
+  seen = []
+  found = None
   while True:
     item = shrinks.Get(pos)
     if item is None:
-      return None
+      break
+    key = (mode, _SpecKey(item))
+    if key in walks:
+      found = walks[key]
+      break
+    seen.append(key)
     sol = alloc_fn(item)
     if sol.solution is not None:
-      return item
+      found = item
+      break
     if mode not in sol.failures:
-      return None
+      break
     pos += 1
-
-
-def _DoShrink(alloc_fn, inst, mode):
-  phys = UnderlyingCause(mode)
-
-  def _Count(sol):
-    return sum(1 for f in sol.failures if UnderlyingCause(f) == phys)
-  initial = _Count(alloc_fn(inst))
-  return _MonotoneFind(_Shrinks(inst, phys),
-                       lambda item: _Count(alloc_fn(item)) != initial)
+  for key in seen:
+    walks[key] = found
+  return found
 
 
 def TieredAlloc(opts, nodes, instances, limit, newinst, alloc_nodes,
                 placed=()):
-  """Allocate ``newinst`` while it fits, then ever smaller ones."""
+  """Allocate ``newinst`` while it fits, then ever smaller ones.
+
+  After each tier, the instance is shrunk by one unit along the
+  failure mode with the most failures (ties: the later mode in
+  FailMode order); a mode no resource stands for (FailN1, FailTags...)
+  ends that path.  When the shrunk tier places nothing, the modes are
+  tried from the most failures down (ties reversed), each shrunk until
+  the instance fits while that mode still shows among the failures; the
+  first fitting size is the next tier.  ``limit`` counts every instance
+  placed so far, the earlier tiers' included, as upstream's does.
+  """
   allocator = alloc.Allocator(opts)
-  while True:
+  # upstream recurses once per one-unit shrink (thousands of levels for
+  # disk); here each pending frame is a tier whose smaller continuation
+  # is running: (its result, its instance, the limit left, its modes)
+  pending = []
+  # along one search path the cluster only grows, so the number of
+  # placed instances pins the state: caches per count, shared by frames
+  caches = {}
+  current = (nodes, instances, limit, newinst, placed)
+  while current is not None:
+    (nodes, instances, limit, newinst, placed) = current
     res = IterateAlloc(opts, nodes, instances, limit, newinst, alloc_nodes,
                        placed, allocator)
     count = len(res.placed)
-    if limit is None:
-      (stop, new_limit) = (False, None)
-    else:
-      (stop, new_limit) = (limit <= count, limit - count)
-    if stop:
-      return res
-    ranked = sorted(res.failstats, key=lambda fc: -fc[1])
-    sorted_errs = []
-    for (mode, _) in ranked:
-      cause = UnderlyingCause(mode)
-      if cause not in sorted_errs:
-        sorted_errs.append(cause)
-    alloc_fn = _AllocFn(opts, res.nodes, res.instances, alloc_nodes)
-    nxt = _DoShrink(alloc_fn, newinst, sorted_errs[0]) if sorted_errs \
-      else None
-    if nxt is not None:
-      sub = TieredAlloc(opts, res.nodes, res.instances, new_limit, nxt,
-                        alloc_nodes, res.placed)
-      if len(sub.instances) > len(res.instances):
-        return sub
-    big = None
-    for mode in sorted_errs[1:]:
-      big = _SufficesShrinking(alloc_fn, newinst, mode)
+    new_limit = None if limit is None else limit - count
+    current = None
+    if limit is None or limit > count:
+      # stable ascending sort by count: the last mode failed most
+      modes = [mode for (mode, _) in
+               sorted(res.failstats, key=lambda fc: fc[1])]
+      smaller = ShrinkByType(newinst, modes[-1])
+      if smaller is not None:
+        pending.append((res, newinst, new_limit, modes))
+        current = (res.nodes, res.instances, new_limit, smaller, res.placed)
+        continue
+      big = _BigStep(opts, alloc_nodes, res, newinst, modes, caches)
       if big is not None:
-        break
-    if big is None:
-      return res
-    (nodes, instances, limit, newinst, placed) = (
-      res.nodes, res.instances, new_limit, big, res.placed)
+        current = (res.nodes, res.instances, new_limit, big, res.placed)
+        continue
+    result = res
+    while pending and current is None:
+      (fres, finst, flimit, fmodes) = pending.pop()
+      if len(result.placed) > len(fres.placed):
+        continue
+      big = _BigStep(opts, alloc_nodes, fres, finst, fmodes, caches)
+      if big is not None:
+        current = (fres.nodes, fres.instances, flimit, big, fres.placed)
+      else:
+        result = fres
+  return result
+
+
+def _BigStep(opts, alloc_nodes, res, inst, modes, caches):
+  """The first size, trying the modes from the most failing one, that
+  shrinking ``inst`` along one resource alone makes fit (or None)."""
+  cache = caches.get(len(res.placed))
+  if cache is None:
+    cache = (_AllocFn(opts, res.nodes, res.instances, alloc_nodes), {})
+    caches[len(res.placed)] = cache
+  (alloc_fn, walks) = cache
+  for mode in reversed(modes):
+    big = _SufficesShrinking(alloc_fn, inst, mode, walks)
+    if big is not None:
+      return big
+  return None
 
 
 def TieredSpecMap(placed):

@@ -97,23 +97,7 @@ HSPACE_CASES = {
 #: (program, case, test cluster) -> why pyganeti's answer still differs
 #: from upstream's; the tests expect these to fail (strict xfail), so a
 #: fix shows up as an unexpected pass
-_HSPACE_TIERED = ("hspace: upstream's tiered shrink search stops at other"
-                  " sizes")
 KNOWN_DIFFERENCES = {}
-for _case in ("default",):
-  for _name in ("clean-nonzero-score", "hbal-dyn", "hspace-tiered-mixed",
-                "hspace-tiered-resourcetypes", "hroller-full",
-                "hroller-nodegroups", "multiple-master"):
-    KNOWN_DIFFERENCES[("hspace", _case, _name)] = _HSPACE_TIERED
-for _name in ("common-suffix", "hbal-evac", "hbal-location-1",
-              "hbal-location-exclusion"):
-  KNOWN_DIFFERENCES[("hspace", "plain", _name)] = _HSPACE_TIERED
-for _name in ("hbal-location-exclusion", "hspace-tiered-ipolicy",
-              "hspace-tiered-resourcetypes"):
-  KNOWN_DIFFERENCES[("hspace", "verbose", _name)] = _HSPACE_TIERED
-for _name in ("hbal-location-exclusion", "hspace-tiered-mixed",
-              "hspace-tiered-resourcetypes"):
-  KNOWN_DIFFERENCES[("hspace", "machine", _name)] = _HSPACE_TIERED
 
 #: program -> option sets (one line per program; the programs run as
 #: ``<program> -t FILE <options>`` on every test cluster)
