@@ -451,9 +451,22 @@ class Allocator:
   def __init__(self, opts):
     self.opts = opts
     self._inst_key = None
+    self._n1 = None
     self._values = {}
     self._pri = {}
     self._sec = {}
+
+  def _N1Checker(self, nodes, instances):
+    """The global N+1 predicate on this base state (kept while the
+    containers are the same objects: a walk over instance sizes on one
+    state reuses the nodes' evacuation outcomes)."""
+    cached = self._n1
+    if cached is not None and cached[0] is nodes and cached[1] is instances:
+      return cached[2]
+    from ganeti.htools import alloc_n1
+    checker = alloc_n1.AllocChecker(self.opts, nodes, instances)
+    self._n1 = (nodes, instances, checker)
+    return checker
 
   def _Reset(self, inst):
     key = _InstKey(inst)
@@ -556,9 +569,7 @@ class Allocator:
     opts = self.opts
     pred = None
     if opts.capacity:
-      from ganeti.htools import alloc_n1
-      def pred(elem):  # noqa: E306
-        return alloc_n1.AllocGlobalN1(opts, nodes, instances, elem)
+      pred = self._N1Checker(nodes, instances)
     best = None
     n1_fails = 0
     allocs = 0

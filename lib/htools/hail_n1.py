@@ -164,10 +164,11 @@ class Checker:
   on the order of the nodes, the first failing node ends the check.
   """
 
-  def __init__(self, nodes, instances):
+  def __init__(self, nodes, instances, order=None):
+    """``order``: the indices of the nodes to check (default: all)."""
     self.nodes = nodes
     self.instances = instances
-    self.order = list(nodes)
+    self.order = list(nodes) if order is None else list(order)
     self.base = {}
 
   def _Base(self, idx):
