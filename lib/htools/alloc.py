@@ -128,11 +128,28 @@ class AllocElement:
 
 
 class AllocSolution:
+  """Failures, number of successes, the best element and log lines; an
+  annotated solution describes itself first in ``log`` (built when
+  read: most solutions of a capacity search are never shown)."""
+
   def __init__(self, failures=None, allocs=0, solution=None, log=None):
     self.failures = failures if failures is not None else []
     self.allocs = allocs
     self.solution = solution
-    self.log = log if log is not None else []
+    self._log = log if log is not None else []
+    self._describe = False
+
+  @property
+  def log(self):
+    if self._describe:
+      self._describe = False
+      self._log = [DescribeSolution(self)] + self._log
+    return self._log
+
+  @log.setter
+  def log(self, value):
+    self._describe = False
+    self._log = value
 
 
 FAIL_MODES = list(T.FailMode)
@@ -160,7 +177,10 @@ def DescribeSolution(sol, fmt=lambda score: "%.8f" % score):
 
 
 def AnnotateSolution(sol):
-  sol.log = [DescribeSolution(sol)] + sol.log
+  """Put the solution's description in front of its log (lazily)."""
+  if sol._describe:
+    sol.log  # noqa: B018 (describe the earlier state first)
+  sol._describe = True
   return sol
 
 
@@ -452,6 +472,8 @@ class Allocator:
     self.opts = opts
     self._inst_key = None
     self._n1 = None
+    self._base = None
+    self._policy = {}
     self._values = {}
     self._pri = {}
     self._sec = {}
@@ -474,6 +496,7 @@ class Allocator:
       self._inst_key = key
       self._pri = {}
       self._sec = {}
+      self._policy = {}
 
   def _NodeValues(self, node):
     entry = self._values.get(node.idx)
@@ -484,6 +507,18 @@ class Allocator:
     return values
 
   def _Base(self, nodes):
+    """The statistics of ``nodes``, kept while the container holds the
+    same node objects (a walk over instance sizes on one state)."""
+    cached = self._base
+    if cached is not None and cached[0] is nodes and \
+       len(cached[1]) == len(nodes) and \
+       all(a is b for (a, b) in zip(cached[1], nodes.values())):
+      return cached[2]
+    base = self._NewBase(nodes)
+    self._base = (nodes, list(nodes.values()), base)
+    return base
+
+  def _NewBase(self, nodes):
     offline = [n.offline for n in nodes.values()]
     allvals = [self._NodeValues(n) for n in nodes.values()]
     rows = [_NumValues(v) for v in allvals]
@@ -492,6 +527,16 @@ class Allocator:
     base.allvals = allvals
     base.pos = dict((idx, k) for (k, idx) in enumerate(nodes))
     return base
+
+  def _Policy(self, inst, node):
+    """InstMatchesPolicy for the current instance spec, per policy."""
+    key = (id(node.ipolicy), node.excl_storage)
+    entry = self._policy.get(key)
+    if entry is None or entry[0] is not node.ipolicy:
+      entry = (node.ipolicy, InstMatchesPolicy(inst, node.ipolicy,
+                                               node.excl_storage))
+      self._policy[key] = entry
+    return entry[1]
 
   def _AddPri(self, node, inst, loc):
     """(fail mode or None, new node, values) of node.AddPri, cached."""
@@ -505,7 +550,7 @@ class Allocator:
       if loc is not None and loc != inst.location_score:
         new_inst = inst.Copy()
         new_inst.location_score = loc
-      fail = InstMatchesPolicy(inst, node.ipolicy, node.excl_storage)
+      fail = self._Policy(inst, node)
       new = None
       values = None
       if fail is None:
@@ -662,7 +707,7 @@ class Allocator:
     for (pdx, secs) in targets:
       tgt_p = nodes[pdx]
       count = 0
-      pol = InstMatchesPolicy(inst, tgt_p.ipolicy, tgt_p.excl_storage)
+      pol = self._Policy(inst, tgt_p)
       if pol is not None:
         failures.extend([pol] * len(secs))
         per_p_count.append(0)

@@ -17,12 +17,15 @@ import math
 from ganeti.htools import types as T
 from ganeti.htools.instance import NO_SECONDARY
 
-_FAIL_MEM = T.MoveFailure(T.FailMode.FailMem)
-_FAIL_DISK = T.MoveFailure(T.FailMode.FailDisk)
-_FAIL_CPU = T.MoveFailure(T.FailMode.FailCPU)
-_FAIL_TAGS = T.MoveFailure(T.FailMode.FailTags)
-_FAIL_SPINDLES = T.MoveFailure(T.FailMode.FailSpindles)
-_FAIL_MIG = T.MoveFailure(T.FailMode.FailMig)
+# Failure modes of the checks; each failure raises a new MoveFailure (a
+# raised exception object keeps the traceback of every earlier raise, so
+# a shared one would grow without end in a long capacity search)
+_FAIL_MEM = T.FailMode.FailMem
+_FAIL_DISK = T.FailMode.FailDisk
+_FAIL_CPU = T.FailMode.FailCPU
+_FAIL_TAGS = T.FailMode.FailTags
+_FAIL_SPINDLES = T.FailMode.FailSpindles
+_FAIL_MIG = T.FailMode.FailMig
 
 
 def _PDsk(free, total):
@@ -396,7 +399,7 @@ class Node:
       if strict:
         fail = _ForthViolation()
         if fail is not None:
-          raise fail
+          raise T.MoveFailure(fail)
       new = self.Copy()
     else:
       new_i_mem = self.i_mem + inst.mem if inst.UsesMemory() else self.i_mem
@@ -408,26 +411,26 @@ class Node:
       new_ucpu = self.u_cpu + inst.vcpus if online else self.u_cpu
       new_pcpu = _Div(new_ucpu, self.t_cpu)
       if new_mem <= 0:
-        raise _FAIL_MEM
+        raise T.MoveFailure(_FAIL_MEM)
       if uses_disk and new_dsk <= 0:
-        raise _FAIL_DISK
+        raise T.MoveFailure(_FAIL_DISK)
       if strict and uses_disk and new_dsk < self.lo_dsk:
-        raise _FAIL_DISK
+        raise T.MoveFailure(_FAIL_DISK)
       if uses_disk and self.excl_storage and new_free_sp < 0:
-        raise _FAIL_SPINDLES
+        raise T.MoveFailure(_FAIL_SPINDLES)
       if strict and uses_disk and new_inst_sp > self.hi_spindles:
-        raise _FAIL_DISK
+        raise T.MoveFailure(_FAIL_DISK)
       if strict and new_failn1 and not self.fail_n1:
-        raise _FAIL_MEM
+        raise T.MoveFailure(_FAIL_MEM)
       if strict and l_cpu >= 0 and l_cpu < new_pcpu:
-        raise _FAIL_CPU
+        raise T.MoveFailure(_FAIL_CPU)
       if strict and inst.excl_tags and \
          any(tag in self.p_tags for tag in inst.excl_tags):
-        raise _FAIL_TAGS
+        raise T.MoveFailure(_FAIL_TAGS)
       if strict:
         fail = _ForthViolation()
         if fail is not None:
-          raise fail
+          raise T.MoveFailure(fail)
       new = self.Copy()
       new.plist = (inst.idx,) + self.plist
       new.i_mem = new_i_mem
@@ -482,7 +485,7 @@ class Node:
       if strict:
         fail = _ForthViolation()
         if fail is not None:
-          raise fail
+          raise T.MoveFailure(fail)
       new = self.Copy()
     else:
       old_mem = self.UnallocatedMem()
@@ -492,23 +495,23 @@ class Node:
       new_rmem = max(self.r_mem, new_peem)
       new_failn1 = old_mem <= new_rmem
       if not inst.HasSecondary():
-        raise _FAIL_DISK
+        raise T.MoveFailure(_FAIL_DISK)
       if not ignore_disks and new_dsk <= 0:
-        raise _FAIL_DISK
+        raise T.MoveFailure(_FAIL_DISK)
       if strict and new_dsk < self.lo_dsk:
-        raise _FAIL_DISK
+        raise T.MoveFailure(_FAIL_DISK)
       if self.excl_storage and new_free_sp < 0:
-        raise _FAIL_SPINDLES
+        raise T.MoveFailure(_FAIL_SPINDLES)
       if strict and new_inst_sp > self.hi_spindles:
-        raise _FAIL_DISK
+        raise T.MoveFailure(_FAIL_DISK)
       if strict and sec_mem >= old_mem:
-        raise _FAIL_MEM
+        raise T.MoveFailure(_FAIL_MEM)
       if strict and new_failn1 and not self.fail_n1:
-        raise _FAIL_MEM
+        raise T.MoveFailure(_FAIL_MEM)
       if strict:
         fail = _ForthViolation()
         if fail is not None:
-          raise fail
+          raise T.MoveFailure(fail)
       new = self.Copy()
       new.slist = (inst.idx,) + self.slist
       new.f_dsk = new_dsk
@@ -533,7 +536,7 @@ class Node:
   def CheckMigration(self, target):
     """Raise FailMig unless instances may migrate from here to target."""
     if not self.mig_tags <= target.rmig_tags:
-      raise _FAIL_MIG
+      raise T.MoveFailure(_FAIL_MIG)
 
 
 def _MakeCopier(cls):
