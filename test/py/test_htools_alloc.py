@@ -284,3 +284,90 @@ def test_allocator_reuse_matches_fresh(generated):
       (placed.pnode, placed.snode)
     cur_nodes = sol.solution.nodes
     cur_insts[step.idx] = sol.solution.inst
+
+
+def _Elements(nodes, insts, inst, pairs):
+  """Every allocation element of ``inst`` the node checks allow."""
+  force = False
+  for pdx in nodes:
+    for sdx in (list(nodes) if pairs else [NO_SECONDARY]):
+      if sdx == pdx:
+        continue
+      new = inst.Copy()
+      new.pnode = pdx
+      new.snode = sdx
+      try:
+        new_p = nodes[pdx].AddPri(new, force=force)
+        new_nodes = dict(nodes)
+        new_nodes[pdx] = new_p
+        changed = [new_p]
+        if pairs:
+          new_s = nodes[sdx].AddSec(new, pdx)
+          new_nodes[sdx] = new_s
+          changed.append(new_s)
+      except T.MoveFailure:
+        continue
+      yield alloc.AllocElement(new_nodes, new, changed, 0.0)
+
+
+_N1_CLUSTERS = ["hspace-tiered", "plain-n1-restriction",
+                "shared-n1-restriction", "hroller-full", "hroller-online",
+                "hsqueeze-mixed-instances", "multiple-tags",
+                "unique-reboot-order", "hbal-dyn", "common-suffix"]
+
+
+#: DRBD instances whose failovers need most of their secondary's memory:
+#: a new primary there leaves no room for them
+_TIGHT = """group-1|uuid-1|preferred||
+
+node-a|8192|0|3192|409600|389120|8|M|uuid-1|1
+node-b|8192|0|3692|409600|389120|8|N|uuid-1|1
+node-c|8192|0|5192|409600|389120|8|N|uuid-1|1
+node-d|8192|0|3192|409600|389120|8|N|uuid-1|1
+
+i1|3000|10240|1|running|Y|node-a|node-b|drbd||1
+i2|2000|10240|1|running|Y|node-a|node-c|drbd||1
+i3|3500|10240|1|running|Y|node-b|node-d|drbd||1
+i4|1000|10240|1|running|Y|node-b|node-a|drbd||1
+i5|3000|10240|1|running|Y|node-c|node-a|drbd||1
+i6|2000|10240|1|running|Y|node-d|node-c|drbd||1
+i7|1000|10240|1|running|Y|node-d|node-b|drbd||1
+i8|1000|10240|1|running|Y|node-d||plain||1
+
+
+|128,1,1024,1,1,1|128,1,1024,1,1,1;32768,8,1048576,16,8,12|drbd,plain,diskless|4.0|32.0
+group-1|128,1,1024,1,1,1|128,1,1024,1,1,1;32768,8,1048576,16,8,12|drbd,plain,diskless|4.0|32.0
+"""
+
+
+@pytest.mark.parametrize("source", _N1_CLUSTERS + ["tight"] +
+                         ["mix-%d" % s for s in range(6)])
+@pytest.mark.parametrize("template", [T.DT_DRBD8, T.DT_PLAIN,
+                                      T.DT_DISKLESS])
+def test_alloc_checker_equals_full_check(source, template):
+  # the reuse of base outcomes (per failover group, per node with other
+  # instances) must give the full redundancy check's answer for every
+  # placement, with and without offline nodes counted
+  import htools_mixcluster
+  if source.startswith("mix-"):
+    (_, nodes, insts) = _Load(data=htools_mixcluster.MixedCluster(
+      int(source[4:])))
+  elif source == "tight":
+    (_, nodes, insts) = _Load(data=_TIGHT)
+  else:
+    (_, nodes, insts) = _Load(source)
+  seen = set()
+  for (mem, dsk) in ((128, 64), (512, 1024), (2048, 10240),
+                     (6144, 102400)):
+    inst = _NewInst(mem, dsk, 1, template, len(insts))
+    for accept in (False, True):
+      opts = alloc.AllocOptions(accept_existing=accept)
+      checker = alloc_n1.AllocChecker(opts, nodes, insts)
+      for elem in _Elements(nodes, insts, inst, template == T.DT_DRBD8):
+        want = alloc_n1.Redundant(opts, alloc.ExtractNl(nodes, insts, elem),
+                                  alloc.UpdateIl(insts, elem))
+        assert checker(elem) == want, (source, mem, accept,
+                                       elem.inst.pnode, elem.inst.snode)
+        seen.add(want)
+  # every cluster has placements the node checks allow
+  assert seen
