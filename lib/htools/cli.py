@@ -82,7 +82,8 @@ O_GROUP = Opt("G", "group", "req", "group", "the target node group (name or"
               " UUID)", "ID")
 O_MAX_LENGTH = Opt("l", "max-length", "req", "max_length",
                    "cap the solution at this many balancing or allocation"
-                   " rounds", "N", convert=_Int)
+                   " rounds (useful for very unbalanced clusters or empty"
+                   " clusters)", "N", convert=_Int)
 O_VERBOSE = Opt("v", "verbose", None, "verbose", "increase the verbosity"
                 " level")
 O_QUIET = Opt("q", "quiet", None, "quiet", "decrease the verbosity level")
@@ -91,7 +92,8 @@ O_OFFLINE = Opt("O", "offline", "req", "offline", "set node as offline",
 O_MIN_SCORE = Opt("e", "min-score", "req", "min_score", "mininum excess to"
                   " the N+1 limit to aim for", "EPSILON", convert=_Float)
 O_MAX_CPU = Opt(None, "max-cpu", "req", "max_cpu", "maximum virtual-to-"
-                "physical cpu ratio for nodes", "RATIO", convert=_Float)
+                "physical cpu ratio for nodes (from 0 upwards) [default read from"
+                " cluster]", "RATIO", convert=_Float)
 O_MIN_DISK = Opt(None, "min-disk", "req", "min_disk", "minimum free disk"
                  " space for nodes (between 0 and 1) [0]", "RATIO",
                  convert=_Float)
@@ -103,15 +105,20 @@ O_MIN_GAIN_LIMIT = Opt(None, "min-gain-limit", "req", "min_gain_limit",
                        " the min-gain", "SCORE", convert=_Float)
 O_NO_DISK_MOVES = Opt(None, "no-disk-moves", None, "no_disk_moves",
                       "disallow disk moves from the list of allowed instance"
-                      " changes")
+                      " changes, thus allowing only the 'cheap'"
+                      " failover/migrate operations")
 O_NO_INST_MOVES = Opt(None, "no-instance-moves", None, "no_instance_moves",
-                      "disallow instance (primary node) moves")
+                      "disallow instance (primary node) moves from the list"
+                      " of allowed, instance changes, thus allowing only"
+                      " slower, but sometimes safer, drbd secondary changes")
 O_EVAC_MODE = Opt("E", "evac-mode", None, "evac_mode",
                   "enable evacuation mode, where the algorithm only moves"
                   " instances away from offline and drained nodes")
 O_RESTRICTED_MIGRATION = Opt(None, "restricted-migration", None,
                              "restricted_migration",
-                             "disallow replace-primary moves (aka frf-moves)")
+                             "disallow replace-primary moves (aka frf-moves);"
+                             " in evacuation mode, this will ensure that the"
+                             " only migrations are off the drained nodes")
 O_SELECT_INSTS = Opt(None, "select-instances", "req", "select_instances",
                      "only select given instances for any moves", "INSTS",
                      convert=_CommaList)
@@ -398,21 +405,86 @@ def OptionColumns(opt):
   return (short, long)
 
 
+#: what the shell completes for an option's argument (--help-completion),
+#: by long option name; "none" for the others (upstream's kinds)
+COMPLETIONS = {
+  "text-data": "file", "master": "host", "luxi": "file",
+  "ialloc-src": "file", "group": "onegroup", "max-length": "integer",
+  "offline": "onenode", "static-kvm-node-memory": "integer",
+  "min-score": "float", "max-cpu": "float", "min-disk": "float",
+  "min-gain": "float", "min-gain-limit": "float",
+  "select-instances": "manyinstances", "exclude-instances": "manyinstances",
+  "dynu-file": "file", "mond": "choices=yes,no", "mond-data": "file",
+  "exclusion-tags": "string", "priority": "choices=low,normal,high",
+  "disk-template": "choices=diskless,file,sharedfile,plain,blockdev,drbd,"
+                   "rbd,ext,gluster",
+  "spindle-use": "float", "simulate": "string",
+  "machine-readable": "choices=yes,no", "standard-alloc": "string",
+  "tiered-alloc": "string", "node-tags": "string", "output-dir": "dir",
+  "minimal-resources": "float", "target-resources": "float",
+  "job-delay": "float", "restrict-allocation-to": "manynodes",
+}
+
+
+def VersionLine(program):
+  """The first line of --version and --help, as upstream's."""
+  from ganeti import constants
+  return "%s %s" % (program, constants.VCS_VERSION)
+
+
+def Version(program):
+  """The --version text: the version line and the platform."""
+  import platform
+  return "%s\nrunning on %s %s\n" % (VersionLine(program),
+                                      platform.system().lower(),
+                                      platform.machine())
+
+
 def Usage(program, table):
-  lines = ["Usage: %s [OPTION...]" % program]
+  """--help: the version line, then the options laid out as GNU getopt's
+  usageInfo does (each column as wide as its widest entry)."""
+  from ganeti import pathutils
+  rows = []
   for opt in table:
-    (short, long) = OptionColumns(opt)
-    lines.append("  %-11s %-28s %s" % (short, long, opt.help))
+    help_text = opt.help
+    if opt.long == "luxi":
+      help_text += " [%s]" % pathutils.Get().MASTER_SOCKET
+    rows.append(OptionColumns(opt) + (help_text,))
+  wshort = max(len(r[0]) for r in rows)
+  wlong = max(len(r[1]) for r in rows)
+  lines = [VersionLine(program), "Usage: %s [OPTION...]" % program]
+  for (short, long, help_text) in rows:
+    lines.append("  %s  %s  %s" % (short.ljust(wshort), long.ljust(wlong),
+                                   help_text))
   return "\n".join(lines) + "\n"
 
 
-def HandleCommon(program, table, opts):
-  """Handle --help/--version; returns an exit code or None to go on."""
+def Completion(table, arguments=None):
+  """--help-completion: each option's names and what its argument is,
+  then ``arguments`` (the line on the program's arguments), if any."""
+  lines = []
+  for opt in table:
+    names = "--%s" % opt.long
+    if opt.short:
+      names = "-%s,%s" % (opt.short, names)
+    lines.append("%s %s" % (names, COMPLETIONS.get(opt.long, "none")
+                            if opt.arg else "none"))
+  if arguments:
+    lines.append(arguments)
+  return "\n".join(lines) + "\n"
+
+
+def HandleCommon(program, table, opts, arguments=None):
+  """Handle --help, --help-completion and --version; returns an exit code
+  or None to go on."""
+  if getattr(opts, "help_completion", False):
+    sys.stdout.write(Completion(table, arguments))
+    return EXIT_SUCCESS
   if getattr(opts, "help", False):
     sys.stdout.write(Usage(program, table))
     return EXIT_SUCCESS
   if getattr(opts, "version", False):
-    sys.stdout.write("%s (pyganeti) version %s\n" % (program, VERSION))
+    sys.stdout.write(Version(program))
     return EXIT_SUCCESS
   return None
 
@@ -472,7 +544,9 @@ def LoadExternalData(opts, defer_offline_check=False):
   elif getattr(opts, "ialloc_src", None) is not None:
     from ganeti.htools import iallocator
     try:
-      (ia_warnings, cdata) = iallocator.LoadData(opts.ialloc_src)
+      static = getattr(opts, "static_kvm_node_memory", None)
+      (ia_warnings, cdata) = iallocator.LoadData(
+        opts.ialloc_src, *([] if static is None else [static]))
     except iallocator.RequestError as err:
       raise loader.LoaderError(str(err))
     # upstream prints the request's own warnings, then merges once more

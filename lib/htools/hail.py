@@ -62,48 +62,11 @@ O_STATIC_KVM = cli.Opt(None, "static-kvm-node-memory", "req",
                        " KVM instead of value reported by hypervisor. Use 0"
                        " to take value reported from hypervisor.", "N",
                        convert=_NonNegInt)
-O_HELP_COMPLETION = cli.Opt(None, "help-completion", None, "help_completion",
-                            "show completion info")
-
 OPTIONS = [
   cli.O_PRINT_NODES, cli.O_SAVE, cli.O_TEXT, O_SIMULATE, cli.O_VERBOSE,
   cli.O_IGNORE_DYNU, cli.O_IGNORE_SOFT, O_NO_CAPACITY, O_RESTRICT, O_MOND,
-  O_MOND_XEN, O_STATIC_KVM, cli.O_VERSION, cli.O_HELP, O_HELP_COMPLETION,
+  O_MOND_XEN, O_STATIC_KVM, cli.O_VERSION, cli.O_HELP, cli.O_HELP_COMPLETION,
 ]
-
-_COMPLETION = {
-  "print_nodes": "none", "save": "none", "text_data": "file",
-  "simulate": "string", "verbose": "none", "ignore_dynu": "none",
-  "ignore_soft_errors": "none", "no_capacity_checks": "none",
-  "restrict_to": "manynodes", "mond": "choices=yes,no", "mond_xen": "none",
-  "static_kvm_mem": "integer", "version": "none", "help": "none",
-  "help_completion": "none",
-}
-
-
-def Usage():
-  """--help, laid out as GNU getopt's usageInfo (columns as wide as needed)."""
-  rows = []
-  for opt in OPTIONS:
-    rows.append(cli.OptionColumns(opt) + (opt.help,))
-  wshort = max(len(r[0]) for r in rows)
-  wlong = max(len(r[1]) for r in rows)
-  lines = ["Usage: %s [OPTION...]" % PROGRAM]
-  for (short, long, help_text) in rows:
-    lines.append("  %s  %s  %s" % (short.ljust(wshort), long.ljust(wlong),
-                                   help_text))
-  return "\n".join(lines) + "\n"
-
-
-def Completion():
-  lines = []
-  for opt in OPTIONS:
-    names = ",".join((["-%s" % opt.short] if opt.short else []) +
-                     ["--%s" % opt.long])
-    lines.append("%s %s" % (names, _COMPLETION[opt.dest]))
-  lines.append("file 1 1")
-  return "\n".join(lines) + "\n"
-
 
 def AlgOptions(opts, request=None):
   restrict = opts.restrict_to
@@ -328,9 +291,6 @@ def _CheckIndices(req, cdata):
 
 
 def Run(opts):
-  if opts.help_completion:
-    sys.stdout.write(Completion())
-    return cli.EXIT_SUCCESS
   if opts.mond == "yes":
     raise hbal.Abort("--mond=yes is not supported by this hail (no MonD)")
   req = _ReadRequest(opts)
@@ -376,17 +336,7 @@ def _Run(opts):
 
 
 def Main(argv=None):
-  if argv is None:
-    argv = sys.argv[1:]
-  if "--help" in argv or "-h" in argv:
-    try:
-      opts = cli.ParseArgs(OPTIONS, argv)
-    except cli.UsageError:
-      opts = None
-    if opts is not None and opts.help:
-      sys.stdout.write(Usage())
-      return cli.EXIT_SUCCESS
-  return hbal.RunProgram(PROGRAM, OPTIONS, _Run, argv)
+  return hbal.RunProgram(PROGRAM, OPTIONS, _Run, argv, arguments="file 1 1")
 
 
 if __name__ == "__main__":

@@ -36,9 +36,6 @@ OPTIONS = [
   cli.O_HELP, cli.O_HELP_COMPLETION,
 ]
 
-#: what the shell completes for an option's argument (--help-completion)
-_COMPLETION = {"luxi": "file", "job_delay": "float"}
-
 _FINAL_JOB_STATES = frozenset(["canceled", "success", "error"])
 
 
@@ -51,45 +48,11 @@ def _Out(text):
 
 
 def VersionLine():
-  return "%s (pyganeti) version %s" % (PROGRAM, cli.VERSION)
+  return cli.VersionLine(PROGRAM)
 
 
 def Usage():
-  """The help text, laid out as GNU getopt's usage info (upstream's)."""
-  from ganeti import pathutils
-  rows = []
-  for opt in OPTIONS:
-    short = "-%s" % opt.short if opt.short else ""
-    helptext = opt.help
-    if opt.arg == "req":
-      short += " %s" % opt.metavar if short else ""
-      long_name = "--%s=%s" % (opt.long, opt.metavar)
-    elif opt.arg == "opt":
-      short += "[%s]" % opt.metavar if short else ""
-      long_name = "--%s[=%s]" % (opt.long, opt.metavar)
-    else:
-      long_name = "--%s" % opt.long
-    if opt is cli.O_LUXI:
-      helptext += " [%s]" % pathutils.Get().MASTER_SOCKET
-    rows.append((short, long_name, helptext))
-  wshort = max(len(r[0]) for r in rows)
-  wlong = max(len(r[1]) for r in rows)
-  lines = ["%s" % VersionLine(), "Usage: %s [OPTION...]" % PROGRAM]
-  for (short, long_name, helptext) in rows:
-    lines.append("  %-*s  %-*s  %s" % (wshort, short, wlong, long_name,
-                                       helptext))
-  return "\n".join(lines) + "\n"
-
-
-def Completion():
-  """The --help-completion text: each option's names and argument kind."""
-  lines = []
-  for opt in OPTIONS:
-    names = "--%s" % opt.long
-    if opt.short:
-      names = "-%s,%s" % (opt.short, names)
-    lines.append("%s %s" % (names, _COMPLETION.get(opt.dest, "none")))
-  return "\n".join(lines) + "\n"
+  return cli.Usage(PROGRAM, OPTIONS)
 
 
 class Harep:
@@ -307,13 +270,13 @@ def Main(argv=None):
                      err)
     return cli.EXIT_FAILURE
   if opts.help_completion:
-    _Out(Completion())
+    _Out(cli.Completion(OPTIONS))
     return cli.EXIT_SUCCESS
   if opts.help:
     _Out(Usage())
     return cli.EXIT_SUCCESS
   if opts.version:
-    _Out("%s\n" % VersionLine())
+    _Out(cli.Version(PROGRAM))
     return cli.EXIT_SUCCESS
   try:
     return Run(opts)

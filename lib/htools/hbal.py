@@ -27,11 +27,11 @@ OPTIONS = [
   cli.O_EVAC_MODE, cli.O_RESTRICTED_MIGRATION, cli.O_RAPI, cli.O_LUXI,
   cli.O_IALLOC, cli.O_EXEC, cli.O_FIRST_JOB_GROUP, cli.O_REASON,
   cli.O_GROUP, cli.O_MAX_LENGTH, cli.O_VERBOSE, cli.O_QUIET, cli.O_OFFLINE,
-  cli.O_MIN_SCORE, cli.O_MAX_CPU, cli.O_MIN_DISK, cli.O_MIN_GAIN,
+  cli.O_STATIC_KVM_NODE_MEMORY, cli.O_MIN_SCORE, cli.O_MAX_CPU, cli.O_MIN_DISK, cli.O_MIN_GAIN,
   cli.O_MIN_GAIN_LIMIT, cli.O_NO_DISK_MOVES, cli.O_SELECT_INSTS,
   cli.O_NO_INST_MOVES, cli.O_IGNORE_SOFT, cli.O_DYNU_FILE, cli.O_IGNORE_DYNU,
   cli.O_EXCL_TAGS, cli.O_EXCLUDE_INSTS, cli.O_SAVE, cli.O_PRIORITY,
-  cli.O_VERSION, cli.O_HELP,
+  cli.O_VERSION, cli.O_HELP, cli.O_HELP_COMPLETION,
 ]
 
 #: hbal's default minimum score (-e)
@@ -412,8 +412,11 @@ def _Totals(nodes):
   return (mem, dsk)
 
 
-def RunProgram(program, options, run, argv=None):
-  """Parse the options of an htools program and run it; the exit code."""
+def RunProgram(program, options, run, argv=None, arguments=None):
+  """Parse the options of an htools program and run it; the exit code.
+
+  ``arguments``: the --help-completion line on the program's arguments.
+  """
   if argv is None:
     argv = sys.argv[1:]
   try:
@@ -422,7 +425,7 @@ def RunProgram(program, options, run, argv=None):
     _Err("Error: %s" % err)
     _Err("Use --help for usage information.")
     return cli.EXIT_FAILURE
-  code = cli.HandleCommon(program, options, opts)
+  code = cli.HandleCommon(program, options, opts, arguments)
   if code is not None:
     return code
   try:

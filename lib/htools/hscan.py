@@ -25,7 +25,8 @@ PROGRAM = "hscan"
 
 OPTIONS = [
   cli.O_PRINT_NODES, cli.O_OUTPUT_DIR, cli.O_LUXI, cli.O_VERBOSE,
-  cli.O_NO_HEADERS, cli.O_VERSION, cli.O_HELP,
+  cli.O_NO_HEADERS, cli.O_STATIC_KVM_NODE_MEMORY, cli.O_VERSION, cli.O_HELP,
+  cli.O_HELP_COMPLETION,
 ]
 
 #: the name of the cluster scanned over LUXI
@@ -137,7 +138,7 @@ def Run(opts):
 
 
 def Main(argv=None):
-  return hbal.RunProgram(PROGRAM, OPTIONS, Run, argv)
+  return hbal.RunProgram(PROGRAM, OPTIONS, Run, argv, arguments="host 0 none")
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ OPTIONS = [
   cli.O_OFFLINE, cli.O_NO_CAPACITY_CHECKS, cli.O_MACHINE_READABLE,
   cli.O_MAX_CPU, cli.O_MAX_LENGTH, cli.O_MIN_DISK, cli.O_STD_SPEC,
   cli.O_TIERED_SPEC, cli.O_SAVE, cli.O_STATIC_KVM_NODE_MEMORY,
-  cli.O_VERSION, cli.O_HELP,
+  cli.O_VERSION, cli.O_HELP, cli.O_HELP_COMPLETION,
 ]
 
 Abort = hbal.Abort

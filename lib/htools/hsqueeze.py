@@ -40,7 +40,8 @@ PROGRAM = "hsqueeze"
 OPTIONS = [
   cli.O_LUXI, cli.O_TEXT, cli.O_EXEC, cli.O_MIN_RESOURCES,
   cli.O_TARGET_RESOURCES, cli.O_SAVE, cli.O_PRINT_COMMANDS, cli.O_VERBOSE,
-  cli.O_NO_HEADERS, cli.O_VERSION, cli.O_HELP,
+  cli.O_NO_HEADERS, cli.O_STATIC_KVM_NODE_MEMORY, cli.O_VERSION, cli.O_HELP,
+  cli.O_HELP_COMPLETION,
 ]
 
 #: upstream's defaults of --minimal-resources and --target-resources

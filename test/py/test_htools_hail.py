@@ -19,6 +19,7 @@ import subprocess
 import pytest
 
 import htools_cases
+from ganeti import constants
 from ganeti.htools import gencluster
 from ganeti.htools import hail
 from ganeti.htools import hail_request as R
@@ -365,8 +366,12 @@ def test_malformed_requests_against_upstream(tmp_path, name, mutate, _):
 def test_help_matches_upstream():
   up = RunUpstream(["--help"])
   ours = RunHail(["--help"])
-  # upstream's first line names its build ("hail (ganeti) version ...")
-  assert ours["out"] == up["out"].split("\n", 1)[1]
+  # the first line names the build: "hail (ganeti) version 3.0.2-3"
+  # upstream's, ours the project's version
+  (first, rest) = ours["out"].split("\n", 1)
+  assert first == "hail (ganeti) version %s" % (
+    constants.VCS_VERSION.split("version ", 1)[1])
+  assert rest == up["out"].split("\n", 1)[1]
   assert RunHail(["--help-completion"]) == RunUpstream(["--help-completion"])
 
 

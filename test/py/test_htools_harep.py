@@ -13,6 +13,7 @@ import time
 
 import pytest
 
+from ganeti import constants
 from ganeti.htools import autorepair as AR
 from ganeti.htools import harep
 from ganeti.htools import luxi_backend
@@ -356,8 +357,8 @@ def test_repair_lifecycle_none_pending_result():
                                          "OP_INSTANCE_FAILOVER"]
   assert ops[0]["duration"] == 10.0 and ops[0]["on_master"] is True
   for op in ops:
-    assert op["comment"] == ("automated repairs by harep (pyganeti) version"
-                             " %s" % harep.cli.VERSION)
+    assert op["comment"] == ("automated repairs by harep %s" %
+                             constants.VCS_VERSION)
     assert op["reason"] == [["harep", "node1 died", NOW * 10 ** 9]]
   # the jobs still run: nothing changes
   sc.client.status[100] = "running"
@@ -381,8 +382,8 @@ def test_repair_lifecycle_none_pending_result():
     % (success, pending, pending2))
   [_, (job2, ops2)] = sc.client.RepairJobs()
   assert [op["OP_ID"] for op in ops2] == ["OP_INSTANCE_FAILOVER"]
-  assert ops2[0]["reason"][0][1] == ("harep (pyganeti) version %s called" %
-                                     harep.cli.VERSION)
+  assert ops2[0]["reason"][0][1] == ("harep %s called" %
+                                     constants.VCS_VERSION)
   assert sc.tags["i1"] == [P + "failover", pending2 + "%d" % job2]
   # the second repair fails: the instance stays in "Failure"
   sc.client.status[job2] = "error"

@@ -263,3 +263,35 @@ def test_closed_stdout_ends_quietly():
   err = proc.stderr.read().decode()
   assert proc.wait(timeout=60) == 1
   assert "Traceback" not in err
+
+
+#: the programs whose --help still lists fewer options than upstream's
+#: (the MonD options --mond, --mond-data, --exit-on-missing-mond-data,
+#: --mond-xen are not implemented)
+_HELP_DIFFERS = {"hbal", "hinfo"}
+
+
+@pytest.mark.parametrize("program", ["hbal", "hspace", "hcheck", "hinfo",
+                                     "hroller", "hscan", "hsqueeze",
+                                     "harep"])
+def test_help_as_upstream(program):
+  from ganeti import constants
+  from ganeti import pathutils
+  got = RunProgram(program, ["--help"])
+  assert got["rc"] == 0 and got["err"] == ""
+  (first, rest) = got["out"].split("\n", 1)
+  # the first line names the build, ours the project's version
+  assert first == "%s %s" % (program, constants.VCS_VERSION)
+  assert rest.startswith("Usage: %s [OPTION...]\n" % program)
+  assert RunProgram(program, ["-V"])["out"].startswith(first + "\n")
+  binary = os.path.join(htools_cases.UPSTREAM_BIN, program)
+  if program in _HELP_DIFFERS or not os.path.exists(binary):
+    return
+  up = subprocess.run([binary, "--help"], capture_output=True, text=True)
+  # -L's default socket is each implementation's own
+  up_rest = up.stdout.split("\n", 1)[1].replace(
+    "/var/run/ganeti/socket/ganeti-query", pathutils.Get().MASTER_SOCKET)
+  assert rest == up_rest
+  up = subprocess.run([binary, "--help-completion"], capture_output=True,
+                      text=True)
+  assert RunProgram(program, ["--help-completion"])["out"] == up.stdout
