@@ -87,34 +87,44 @@ def MasterClient(cluster, node):
     cluster.NodeRoot(node), "var/run/ganeti/socket/ganeti-master"))
 
 
-def QueueBehindLock(cluster, master, lock_node, count, hold=3.0):
+def QueueBehindLock(cluster, master, lock_node, count,
+                    holds=(3.0, 10.0, 30.0)):
   """Submit jobs to ``master`` that are still pending when this returns.
 
-  The first job holds ``lock_node``'s lock for ``hold`` seconds (it is
-  running when the others are submitted); ``count`` short delay jobs on
-  the same node wait behind it.  Returns all job ids, the blocker first.
+  The first job holds ``lock_node``'s lock for a while (it is running
+  when the others are submitted); ``count`` short delay jobs on the same
+  node wait behind it.  When the blocker finished before the others were
+  all submitted (a loaded machine), the jobs are left to finish and the
+  next, longer hold of ``holds`` (seconds) is tried.  Returns all job
+  ids, the blocker first.
   """
   cl = MasterClient(cluster, master)
   try:
-    # no_locks defaults to True (as upstream): these must take the lock
-    blocker = cl.SubmitJob([opcodes.OpTestDelay(
-      duration=hold, on_master=False, on_nodes=[lock_node], no_locks=False)])
-    WaitFor(lambda: cl.QueryJobs([blocker], ["status"]) == [["running"]],
-            timeout=30, what="the blocking job")
-    submitted = cl.SubmitManyJobs([
-      [opcodes.OpTestDelay(duration=0.01, on_master=False,
-                           on_nodes=[lock_node], no_locks=False)]
-      for _ in range(count)])
-    assert all(ok for (ok, _) in submitted), submitted
-    ids = [blocker] + [job_id for (_, job_id) in submitted]
-    status = [s for (s, ) in cl.QueryJobs(ids, ["status"])]
-    assert not FINAL.intersection(status), status
-    # the lock holds them: none of the others has started
-    assert status[0] == "running", status
-    assert set(status[1:]) <= {"queued", "waiting"}, status
+    for hold in holds:
+      # no_locks defaults to True (as upstream): these must take the lock
+      blocker = cl.SubmitJob([opcodes.OpTestDelay(
+        duration=hold, on_master=False, on_nodes=[lock_node],
+        no_locks=False)])
+      WaitFor(lambda: cl.QueryJobs([blocker], ["status"]) == [["running"]],
+              timeout=30, what="the blocking job")
+      submitted = cl.SubmitManyJobs([
+        [opcodes.OpTestDelay(duration=0.01, on_master=False,
+                             on_nodes=[lock_node], no_locks=False)]
+        for _ in range(count)])
+      assert all(ok for (ok, _) in submitted), submitted
+      ids = [blocker] + [job_id for (_, job_id) in submitted]
+      status = [s for (s, ) in cl.QueryJobs(ids, ["status"])]
+      if status[0] == "running":
+        # the lock holds them: none of the others has started
+        assert set(status[1:]) <= {"queued", "waiting"}, status
+        return ids
+      WaitFor(lambda: all(s in FINAL for (s, ) in
+                          cl.QueryJobs(ids, ["status"])),
+              timeout=60 + hold, what="the jobs of a too short hold")
+    raise AssertionError("the blocking job never outlasted the submission"
+                         " of %d jobs" % count)
   finally:
     cl.Close()
-  return ids
 
 
 def FailOverTo(cluster, new_master, witness):
