@@ -198,6 +198,21 @@ class CliOption(optparse.Option):
   TYPE_CHECKER["list"] = _CheckList
   TYPE_CHECKER["maybefloat"] = lambda o, opt, v: float(v)
 
+  def take_action(self, action, dest, opt, value, values, parser):
+    """optparse's actions, except that "append" builds a new list.
+
+    optparse appends to the default list itself; an option object is shared
+    by several commands (and parsed more than once in one process by the
+    tests), so a default of [] must stay empty.
+
+    """
+    if action == "append":
+      current = getattr(values, dest, None) or []
+      setattr(values, dest, list(current) + [value])
+      return 1
+    return optparse.Option.take_action(self, action, dest, opt, value,
+                                       values, parser)
+
 
 cli_option = CliOption
 
@@ -431,6 +446,8 @@ IGNORE_CONSIST_OPT = cli_option("--ignore-consistency",
                                 action="store_true", default=False,
                                 help="Ignore the consistency of the disks on"
                                 " the secondary")
+SINGLE_NODE_OPT = cli_option("-n", "--node", dest="node", default=None,
+                             metavar="<node>", help="Target node")
 OOB_TIMEOUT_OPT = cli_option("--oob-timeout", dest="oob_timeout", type="int",
                              default=oob.OOB_TIMEOUT,
                              help="Maximum time to wait for out-of-band"

@@ -15,7 +15,8 @@ from ganeti.cli_opts import (cli_option, ArgInstance, FORCE_OPT,
                              IGNORE_IPOLICY_OPT, IALLOCATOR_OPT,
                              IGNORE_CONSIST_OPT, DST_NODE_OPT, BACKEND_OPT,
                              FORCE_VARIANT_OPT, OSPARAMS_OPT,
-                             NOCONFLICTSCHECK_OPT, FILESTORE_DRIVER_OPT)
+                             NOCONFLICTSCHECK_OPT, FILESTORE_DRIVER_OPT,
+                             SINGLE_NODE_OPT)
 from ganeti.client import disk_args
 
 _ARGS_ONE_INSTANCE = [ArgInstance(min=1, max=1)]
@@ -316,8 +317,7 @@ COMMANDS = {
               " (only for mirrored instances)"),
   "move": (MoveInstance, _ARGS_ONE_INSTANCE,
            [FORCE_OPT,
-            cli_option("-n", "--node", dest="node", default=None,
-                       metavar="<node>", help="Target node"),
+            SINGLE_NODE_OPT,
             cli_option("--compress", dest="compress", default="none",
                        help="Compression mode to use for the move"),
             SHUTDOWN_TIMEOUT_OPT, IGNORE_CONSIST_OPT,
