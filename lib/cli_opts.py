@@ -4,6 +4,7 @@ import optparse
 
 from ganeti import constants
 from ganeti import errors
+from ganeti import oob
 from ganeti import utils
 
 
@@ -197,6 +198,21 @@ class CliOption(optparse.Option):
   TYPE_CHECKER["list"] = _CheckList
   TYPE_CHECKER["maybefloat"] = lambda o, opt, v: float(v)
 
+  def take_action(self, action, dest, opt, value, values, parser):
+    """optparse's actions, except that "append" builds a new list.
+
+    optparse appends to the default list itself; an option object is shared
+    by several commands (and parsed more than once in one process by the
+    tests), so a default of [] must stay empty.
+
+    """
+    if action == "append":
+      current = getattr(values, dest, None) or []
+      setattr(values, dest, list(current) + [value])
+      return 1
+    return optparse.Option.take_action(self, action, dest, opt, value,
+                                       values, parser)
+
 
 cli_option = CliOption
 
@@ -361,3 +377,78 @@ OSPARAMS_SECRET_OPT = cli_option("--os-parameters-secret",
                                  help="Secret OS parameters (neither shown,"
                                  " logged nor stored; give them with every"
                                  " operation that needs them)")
+
+
+# Options that several gnt-* commands share: one object each, so that the
+# name, default, metavar and help text are the same everywhere they appear
+# (lib/client/*.py import them; test_cli_shared_opts checks that no command
+# defines its own copy of -I/--iallocator).
+IALLOCATOR_OPT = cli_option("-I", "--iallocator", dest="iallocator",
+                            metavar="<NAME>", default=None, type="string",
+                            help="Select nodes for the instance automatically"
+                            " using the <NAME> iallocator plugin")
+BACKEND_OPT = cli_option("-B", "--backend-parameters", dest="beparams",
+                         type="keyval", default={},
+                         help="Backend parameters")
+NIC_PARAMS_OPT = cli_option("-N", "--nic-parameters", dest="nicparams",
+                            type="keyval", default={},
+                            help="NIC parameters")
+DISK_PARAMS_OPT = cli_option("-D", "--disk-parameters", dest="diskparams",
+                             type="identkeyval", action="append", default=[],
+                             help="Disk template parameters, in the format"
+                             " template:option=value,option=value,...")
+DISK_OPT = cli_option("--disk", dest="disks", action="append",
+                      type="identkeyval", default=[],
+                      help="Disk parameters")
+OS_OPT = cli_option("-o", "--os-type", dest="os", default=None,
+                    metavar="<os>", help="What OS to run")
+FORCE_VARIANT_OPT = cli_option("--force-variant", dest="force_variant",
+                               action="store_true", default=False,
+                               help="Force an unknown variant")
+OSPARAMS_OPT = cli_option("-O", "--os-parameters", dest="osparams",
+                          type="keyval", default={}, help="OS parameters")
+FILESTORE_DRIVER_OPT = cli_option("--file-driver", dest="file_driver",
+                                  default=None,
+                                  choices=sorted(constants.FILE_DRIVER),
+                                  help="Driver to use for image files")
+NOIPCHECK_OPT = cli_option("--no-ip-check", dest="ip_check", default=True,
+                           action="store_false",
+                           help="Don't check that the instance's IP is alive")
+IPCHECK_OPT = cli_option("--ip-check", dest="ip_check", action="store_true",
+                         help="Check that the instance's IP is alive")
+NONAMECHECK_OPT = cli_option("--no-name-check", dest="name_check",
+                             default=True, action="store_false",
+                             help="Don't check that the instance's name is"
+                             " resolvable")
+NAMECHECK_OPT = cli_option("--name-check", dest="name_check",
+                           action="store_true",
+                           help="Check that the instance's name is"
+                           " resolvable")
+NOCONFLICTSCHECK_OPT = cli_option("--no-conflicts-check",
+                                  dest="conflicts_check", default=True,
+                                  action="store_false",
+                                  help="Don't check for conflicting IPs")
+TAG_ADD_OPT = cli_option("--tags", dest="tags", default=None,
+                         help="Comma-separated list of instance tags")
+EARLY_RELEASE_OPT = cli_option("--early-release", dest="early_release",
+                               default=False, action="store_true",
+                               help="Release the locks on the secondary"
+                               " node(s) early")
+NEW_SECONDARY_OPT = cli_option("-n", "--new-secondary", dest="dst_node",
+                               metavar="NODE", default=None,
+                               help="Specifies the new node for the"
+                               " instance")
+DST_NODE_OPT = cli_option("-n", "--target-node", dest="dst_node",
+                          default=None, metavar="<node>",
+                          help="Target node for shared-storage instances")
+IGNORE_CONSIST_OPT = cli_option("--ignore-consistency",
+                                dest="ignore_consistency",
+                                action="store_true", default=False,
+                                help="Ignore the consistency of the disks on"
+                                " the secondary")
+SINGLE_NODE_OPT = cli_option("-n", "--node", dest="node", default=None,
+                             metavar="<node>", help="Target node")
+OOB_TIMEOUT_OPT = cli_option("--oob-timeout", dest="oob_timeout", type="int",
+                             default=oob.OOB_TIMEOUT,
+                             help="Maximum time to wait for out-of-band"
+                             " helper")

@@ -99,8 +99,7 @@ _COMPRESS_HELP = ("Compression mode to use during the data transfer (%s)" %
 
 _EXPORT_OPTS = [
   FORCE_OPT,
-  cli_option("-n", "--node", dest="node", default=None,
-             help="Target node", metavar="<node>"),
+  SINGLE_NODE_OPT,
   cli_option("--transport-compression", dest="transport_compression",
              default=impexpd.IEC_NONE, choices=sorted(impexpd.IEC_ALL),
              help=_COMPRESS_HELP),

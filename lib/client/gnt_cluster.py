@@ -301,12 +301,6 @@ _HVLIST_OPT = cli_option(
   "-H", "--hypervisor-parameters", dest="hvparams", default=[],
   action="append", type="identkeyval",
   help="Hypervisor and hypervisor options")
-_BACKEND_OPT = cli_option(
-  "-B", "--backend-parameters", dest="beparams", default={}, type="keyval",
-  help="Backend parameters")
-_NIC_PARAMS_OPT = cli_option(
-  "-N", "--nic-parameters", dest="nicparams", default={}, type="keyval",
-  help="NIC parameters")
 _CP_SIZE_OPT = cli_option(
   "-C", "--candidate-pool-size", dest="candidate_pool_size", type="int",
   default=None, help="Master candidate pool size")
@@ -316,14 +310,16 @@ _MAC_PREFIX_OPT = cli_option(
 _DEFAULT_IALLOCATOR_OPT = cli_option(
   "-I", "--default-iallocator", dest="default_iallocator", default=None,
   help="Default instance allocator")
+_ENABLED_DISK_TEMPLATES_OPT = cli_option(
+  "--enabled-disk-templates", dest="enabled_disk_templates", default=None,
+  help="Comma-separated list of disk templates")
 
 _INIT_OPTS = [
   _ENABLED_HV_OPT,
-  cli_option("--enabled-disk-templates", dest="enabled_disk_templates",
-             default=None, help="Comma-separated list of disk templates"),
+  _ENABLED_DISK_TEMPLATES_OPT,
   _HVLIST_OPT,
-  _BACKEND_OPT,
-  _NIC_PARAMS_OPT,
+  BACKEND_OPT,
+  NIC_PARAMS_OPT,
   NODE_PARAMS_OPT,
   _CP_SIZE_OPT,
   _MAC_PREFIX_OPT,
@@ -352,11 +348,10 @@ _INIT_OPTS = [
 _MODIFY_OPTS = [
   FORCE_OPT,
   _ENABLED_HV_OPT,
-  cli_option("--enabled-disk-templates", dest="enabled_disk_templates",
-             default=None, help="Comma-separated list of disk templates"),
+  _ENABLED_DISK_TEMPLATES_OPT,
   _HVLIST_OPT,
-  _BACKEND_OPT,
-  _NIC_PARAMS_OPT,
+  BACKEND_OPT,
+  NIC_PARAMS_OPT,
   NODE_PARAMS_OPT,
   _CP_SIZE_OPT,
   cli_option("--max-running-jobs", dest="max_running_jobs", type="int",

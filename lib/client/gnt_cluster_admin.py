@@ -11,7 +11,9 @@ from ganeti import opcodes
 from ganeti import uidpool
 from ganeti.cli import ToStdout, ToStderr, SubmitOpCode, GetClient
 from ganeti.cli_ipolicy import IPOLICY_OPTS, IPolicyFromOpts
-from ganeti.cli_opts import cli_option, FORCE_OPT, DRY_RUN_OPT, PRIORITY_OPT
+from ganeti.cli_opts import (cli_option, FORCE_OPT, DRY_RUN_OPT, PRIORITY_OPT,
+                             DISK_PARAMS_OPT)
+from ganeti.client.gnt_cluster_master import USE_EXTERNAL_MIP_SCRIPT_OPT
 
 # Options of modify not shared with init ---------------------------------
 MODIFY_EXTRA_OPTS = [
@@ -39,20 +41,14 @@ MODIFY_EXTRA_OPTS = [
   cli_option("--master-netmask", dest="master_netmask", type="int",
              default=None, metavar="NETMASK",
              help="Specify the netmask of the master IP"),
-  cli_option("--use-external-mip-script", dest="use_external_mip_script",
-             type="bool", default=None, metavar="yes|no",
-             help="Specify whether to run a user-provided script for the"
-             " master IP address turnup and turndown operations"),
+  USE_EXTERNAL_MIP_SCRIPT_OPT,
   cli_option("--file-storage-dir", dest="file_storage_dir", default=None,
              help="Specify the default directory (cluster-wide) for"
              " storing the file-based disks"),
   cli_option("--shared-file-storage-dir", dest="shared_file_storage_dir",
              default=None, help="Specify the default directory"
              " (cluster-wide) for storing the shared file-based disks"),
-  cli_option("-D", "--disk-parameters", dest="diskparams", default=[],
-             action="append", type="identkeyval",
-             help="Disk template parameters, in the format"
-             " template:option=value,option=value,..."),
+  DISK_PARAMS_OPT,
   cli_option("--hypervisor-state", dest="hv_state", default=[],
              action="append", type="identkeyval",
              help="Specify hypervisor state information"),

@@ -18,13 +18,13 @@ from ganeti import constants
 from ganeti import netutils
 from ganeti import opcodes
 from ganeti.cli import ToStdout, ToStderr, GetClient
-from ganeti.cli_opts import cli_option, FORCE_OPT
+from ganeti.cli_opts import (cli_option, FORCE_OPT, OOB_TIMEOUT_OPT,
+                             SHUTDOWN_TIMEOUT_OPT)
 
 #: Seconds to wait for the node daemons of powered-on nodes
 EPO_REACHABLE_TIMEOUT = 15 * 60
 _OOB_POWER_ON = "power-on"
 _OOB_POWER_OFF = "power-off"
-_OOB_TIMEOUT = 60
 _OOB_POWER_DELAY = 2.0
 #: query result status "normal" (the data is valid)
 _RS_NORMAL = 0
@@ -37,12 +37,8 @@ EPO_OPTS = [
              help="Act on all nodes (the whole cluster)"),
   cli_option("--on", dest="on", action="store_true", default=False,
              help="Recover from an EPO"),
-  cli_option("--oob-timeout", dest="oob_timeout", type="int",
-             default=_OOB_TIMEOUT,
-             help="Maximum time to wait for out-of-band helper"),
-  cli_option("--shutdown-timeout", dest="shutdown_timeout", type="int",
-             default=constants.DEFAULT_SHUTDOWN_TIMEOUT,
-             help="Maximum time to wait for instance shutdown"),
+  OOB_TIMEOUT_OPT,
+  SHUTDOWN_TIMEOUT_OPT,
   cli_option("--power-delay", dest="power_delay", type="float",
              default=_OOB_POWER_DELAY,
              help="Time in seconds to wait between powering on nodes"),

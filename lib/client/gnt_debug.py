@@ -82,9 +82,7 @@ commands = {
                 default=constants.IALLOCATOR_DIR_IN,
                 choices=_SortedChoices(constants.VALID_IALLOCATOR_DIRECTIONS),
                 help="Show allocator input (in) or allocator results (out)"),
-     cli_option("-I", "--iallocator", dest="iallocator", default=None,
-                help="Select nodes for the instance automatically using"
-                " the <NAME> iallocator plugin", metavar="<NAME>"),
+     IALLOCATOR_OPT,
      cli_option("-m", "--mode", default=constants.IALLOCATOR_MODE_RELOC,
                 choices=_SortedChoices(constants.VALID_IALLOCATOR_MODES),
                 help="Request mode (one of %s)" % utils.CommaJoin(
@@ -99,8 +97,7 @@ commands = {
                 help="Comma separated list of nics, each nic definition is"
                 " of form mac/ip/bridge, if missing values are replace by"
                 " None"),
-     cli_option("-o", "--os-type", dest="os", default=None,
-                help="What OS to run", metavar="<os>"),
+     OS_OPT,
      cli_option("-p", "--vcpus", default=1, type="int",
                 help="Select number of VCPUs for the instance"),
      cli_option("--tags", default=None,

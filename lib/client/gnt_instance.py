@@ -13,6 +13,7 @@ from ganeti import utils
 from ganeti.cli import (ToStdout, ToStderr, SubmitOrSend, GetClient,
                         PrintGenericInfo, FormatParamsDictInfo)
 from ganeti.cli_opts import *  # noqa: F401,F403 pylint: disable=W0401,W0614
+from ganeti.client import disk_args
 from ganeti.client import gnt_instance_group
 from ganeti.client import gnt_instance_move
 from ganeti.client import gnt_instance_disks
@@ -44,13 +45,8 @@ def _ParseDisks(opts):
         raise errors.OpPrereqError("Only one of 'size' and 'adopt' allowed"
                                    " for disk %d" % didx, errors.ECODE_INVAL)
       ddict[constants.IDISK_SIZE] = 0
-    elif constants.IDISK_SIZE in ddict:
-      try:
-        ddict[constants.IDISK_SIZE] = utils.ParseUnit(
-          ddict[constants.IDISK_SIZE])
-      except errors.UnitParseError as err:
-        raise errors.OpPrereqError("Invalid disk size for disk %d: %s" %
-                                   (didx, err), errors.ECODE_INVAL)
+    else:
+      disk_args.ParseDiskSizeParam(ddict, index=didx)
     while len(disks) <= didx:
       disks.append(None)
     disks[didx] = ddict
@@ -401,8 +397,7 @@ _ADD_OPTS = [
   cli_option("-t", "--disk-template", dest="disk_template", default=None,
              help="Disk template (%s)" % ", ".join(
                constants.DISK_TEMPLATE_PREFERENCE)),
-  cli_option("--disk", dest="disks", action="append", type="identkeyval",
-             default=[], help="Disk parameters"),
+  DISK_OPT,
   cli_option("-s", "--os-size", dest="sd_size", type="unit", default=None,
              metavar="<size>", help="Disk size for a single-disk instance"),
   cli_option("--net", dest="nics", action="append", type="identkeyval",
@@ -410,46 +405,31 @@ _ADD_OPTS = [
   cli_option("--no-nics", dest="no_nics", default=False,
              action="store_true", help="Create an instance without NICs"),
   NODE_PLACEMENT_OPT,
-  cli_option("-I", "--iallocator", dest="iallocator", default=None,
-             help="Select nodes for the instance automatically"),
-  cli_option("-o", "--os-type", dest="os", default=None,
-             help="What OS to run", metavar="<os>"),
-  cli_option("--force-variant", dest="force_variant", action="store_true",
-             default=False, help="Force an unknown variant"),
-  cli_option("-B", "--backend-parameters", dest="beparams", type="keyval",
-             default={}, help="Backend parameters"),
+  IALLOCATOR_OPT,
+  OS_OPT,
+  FORCE_VARIANT_OPT,
+  BACKEND_OPT,
   cli_option("-H", "--hypervisor-parameters", dest="hypervisor",
              type="identkeyval", default=None,
              help="Hypervisor and hypervisor options"),
-  cli_option("-O", "--os-parameters", dest="osparams", type="keyval",
-             default={}, help="OS parameters"),
+  OSPARAMS_OPT,
   OSPARAMS_PRIVATE_OPT, OSPARAMS_SECRET_OPT,
   cli_option("--file-storage-dir", dest="file_storage_dir", default=None,
              help="Relative path under default cluster-wide file storage"
              " dir to store file-based disks"),
-  cli_option("--file-driver", dest="file_driver", default=None,
-             choices=sorted(constants.FILE_DRIVER),
-             help="Driver to use for image files"),
+  FILESTORE_DRIVER_OPT,
   cli_option("--no-start", dest="start", default=True, action="store_false",
              help="Don't start the instance after creation"),
   cli_option("--no-install", dest="no_install", default=False,
              action="store_true", help="Do not install the OS"),
-  cli_option("--no-ip-check", dest="ip_check", default=True,
-             action="store_false", help="Don't check that the instance's IP"
-             " is alive"),
-  cli_option("--ip-check", dest="ip_check", action="store_true",
-             help="Check that the instance's IP is alive"),
-  cli_option("--no-name-check", dest="name_check", default=True,
-             action="store_false", help="Don't check that the instance's"
-             " name is resolvable"),
-  cli_option("--name-check", dest="name_check", action="store_true",
-             help="Check that the instance's name is resolvable"),
-  cli_option("--no-conflicts-check", dest="conflicts_check", default=True,
-             action="store_false", help="Don't check for conflicting IPs"),
+  NOIPCHECK_OPT,
+  IPCHECK_OPT,
+  NONAMECHECK_OPT,
+  NAMECHECK_OPT,
+  NOCONFLICTSCHECK_OPT,
   cli_option("--no-wait-for-sync", dest="wait_for_sync", default=True,
              action="store_false", help="Don't wait for sync"),
-  cli_option("--tags", dest="tags", default=None,
-             help="Comma-separated list of instance tags"),
+  TAG_ADD_OPT,
   IGNORE_IPOLICY_OPT, NODEGROUP_OPT, DRY_RUN_OPT, PRIORITY_OPT, SUBMIT_OPT,
   PRINT_JOBID_OPT,
 ]
@@ -517,29 +497,14 @@ commands = {
                  cli_option("-o", "--os-type", dest="os", default=None,
                             help="Installs the instance with this OS",
                             metavar="<os>"),
-                 cli_option("--force-variant", dest="force_variant",
-                            action="store_true", default=False,
-                            help="Force an unknown variant"),
-                 cli_option("-O", "--os-parameters", dest="osparams",
-                            type="keyval", default={},
-                            help="OS parameters"),
+                 FORCE_VARIANT_OPT,
+                 OSPARAMS_OPT,
                  OSPARAMS_PRIVATE_OPT, OSPARAMS_SECRET_OPT] + _MULTI_OPTS,
                 "[-f] <instance>", "Reinstall a stopped instance"),
   "rename": (RenameInstance,
              [ArgInstance(min=1, max=1), ArgHost(min=1, max=1)],
-             [cli_option("--no-ip-check", dest="ip_check", default=True,
-                         action="store_false",
-                         help="Don't check that the instance's IP is alive"),
-              cli_option("--ip-check", dest="ip_check", action="store_true",
-                         help="Check that the instance's IP is alive"),
-              cli_option("--no-name-check", dest="name_check", default=True,
-                         action="store_false",
-                         help="Don't check that the instance's name is"
-                         " resolvable"),
-              cli_option("--name-check", dest="name_check",
-                         action="store_true",
-                         help="Check that the instance's name is"
-                         " resolvable")] + _MULTI_OPTS,
+             [NOIPCHECK_OPT, IPCHECK_OPT, NONAMECHECK_OPT,
+              NAMECHECK_OPT] + _MULTI_OPTS,
              "<instance> <new_name>", "Rename the instance"),
   "activate-disks": (ActivateDisks, ARGS_ONE_INSTANCE,
                      [SUBMIT_OPT, PRINT_JOBID_OPT, PRIORITY_OPT,

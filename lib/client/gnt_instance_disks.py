@@ -11,7 +11,9 @@ from ganeti.cli import SubmitOrSend
 from ganeti.cli_opts import (cli_option, ArgInstance, ArgUnknown,
                              SUBMIT_OPT, PRINT_JOBID_OPT, DRY_RUN_OPT,
                              PRIORITY_OPT, IGNORE_IPOLICY_OPT,
-                             NODE_PLACEMENT_OPT)
+                             NODE_PLACEMENT_OPT, IALLOCATOR_OPT, DISK_OPT,
+                             NEW_SECONDARY_OPT, EARLY_RELEASE_OPT)
+from ganeti.client import disk_args
 
 NWSYNC_OPT = cli_option("--no-wait-for-sync", dest="wait_for_sync",
                         default=True, action="store_false",
@@ -20,17 +22,9 @@ ABSOLUTE_OPT = cli_option("--absolute", dest="absolute",
                           action="store_true", default=False,
                           help="Marks the grow as absolute instead of the"
                           " (default) relative mode")
-IALLOCATOR_OPT = cli_option("-I", "--iallocator", metavar="<NAME>",
-                            dest="iallocator", default=None,
-                            help="Select new node for disk replacement"
-                            " using the given iallocator plugin")
 DISKIDX_OPT = cli_option("--disks", dest="disks", default=None,
                          help="Comma-separated list of disks indices to act"
                          " on (e.g. 0,2) (optional, defaults to all disks)")
-NEW_SECONDARY_OPT = cli_option("-n", "--new-secondary", dest="dst_node",
-                               metavar="NODE", default=None,
-                               help="Specifies the new node for the"
-                               " instance")
 ON_PRIMARY_OPT = cli_option("-p", "--on-primary", dest="on_primary",
                             default=False, action="store_true",
                             help="Replace the disk(s) on the primary node"
@@ -51,13 +45,6 @@ AUTO_REPLACE_OPT = cli_option("-a", "--auto", dest="auto",
                               " templates, e.g. %s)" %
                               utils.CommaJoin(
                                 sorted(constants.DTS_INT_MIRROR)))
-EARLY_RELEASE_OPT = cli_option("--early-release", dest="early_release",
-                               default=False, action="store_true",
-                               help="Release the locks on the secondary"
-                               " node(s) early")
-DISK_OPT = cli_option("--disk", dest="disks", action="append",
-                      type="identkeyval", default=[],
-                      help="Disk parameters")
 
 
 def GrowDisk(opts, args):
@@ -68,11 +55,7 @@ def GrowDisk(opts, args):
   except (TypeError, ValueError) as err:
     raise errors.OpPrereqError("Invalid disk index: %s" % str(err),
                                errors.ECODE_INVAL)
-  try:
-    amount = utils.ParseUnit(amount)
-  except errors.UnitParseError:
-    raise errors.OpPrereqError("Can't parse the given amount '%s'" % amount,
-                               errors.ECODE_INVAL)
+  amount = disk_args.ParseGrowAmount(amount)
   op = opcodes.OpInstanceGrowDisk(instance_name=instance, disk=disk,
                                   amount=amount,
                                   wait_for_sync=opts.wait_for_sync,
@@ -131,14 +114,7 @@ def RecreateDisks(opts, args):
     if not isinstance(ddict, dict):
       raise errors.OpPrereqError("Invalid disk/%d value: expected dict, got"
                                  " %s" % (didx, ddict), errors.ECODE_INVAL)
-    ddict = dict(ddict)
-    if constants.IDISK_SIZE in ddict:
-      try:
-        ddict[constants.IDISK_SIZE] = utils.ParseUnit(
-          ddict[constants.IDISK_SIZE])
-      except errors.UnitParseError as err:
-        raise errors.OpPrereqError("Invalid disk size for disk %d: %s" %
-                                   (didx, err), errors.ECODE_INVAL)
+    ddict = disk_args.ParseDiskSizeParam(dict(ddict), index=didx)
     if constants.IDISK_SPINDLES in ddict:
       try:
         ddict[constants.IDISK_SPINDLES] = int(ddict[constants.IDISK_SPINDLES])
@@ -180,10 +156,6 @@ commands = {
     "Replaces disks for the instance"),
   "recreate-disks": (
     RecreateDisks, [ArgInstance(min=1, max=1)],
-    _COMMON + [DISK_OPT, NODE_PLACEMENT_OPT,
-               cli_option("-I", "--iallocator", metavar="<NAME>",
-                          dest="iallocator", default=None,
-                          help="Select new nodes for the instance using"
-                          " the given iallocator plugin")],
+    _COMMON + [DISK_OPT, NODE_PLACEMENT_OPT, IALLOCATOR_OPT],
     "[-f] <instance>", "Recreate an instance's disks"),
 }

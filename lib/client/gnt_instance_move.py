@@ -8,12 +8,16 @@ from ganeti import cli
 from ganeti import constants
 from ganeti import errors
 from ganeti import opcodes
-from ganeti import utils
 from ganeti.cli import ToStdout, ToStderr, SubmitOrSend, GetClient
 from ganeti.cli_opts import (cli_option, ArgInstance, FORCE_OPT,
                              SUBMIT_OPT, PRINT_JOBID_OPT, PRIORITY_OPT,
                              DRY_RUN_OPT, SHUTDOWN_TIMEOUT_OPT,
-                             IGNORE_IPOLICY_OPT)
+                             IGNORE_IPOLICY_OPT, IALLOCATOR_OPT,
+                             IGNORE_CONSIST_OPT, DST_NODE_OPT, BACKEND_OPT,
+                             FORCE_VARIANT_OPT, OSPARAMS_OPT,
+                             NOCONFLICTSCHECK_OPT, FILESTORE_DRIVER_OPT,
+                             SINGLE_NODE_OPT)
+from ganeti.client import disk_args
 
 _ARGS_ONE_INSTANCE = [ArgInstance(min=1, max=1)]
 _MISSING = object()
@@ -89,13 +93,7 @@ def ConvertNicDiskModifications(mods):
 
 def _ParseDiskSizes(mods):
   for (_, _, params) in mods:
-    if constants.IDISK_SIZE in params:
-      try:
-        params[constants.IDISK_SIZE] = utils.ParseUnit(
-          params[constants.IDISK_SIZE])
-      except errors.UnitParseError as err:
-        raise errors.OpPrereqError("Invalid disk size: %s" % err,
-                                   errors.ECODE_INVAL)
+    disk_args.ParseDiskSizeParam(params)
   return mods
 
 
@@ -225,23 +223,13 @@ def MoveInstance(opts, args):
 
 
 _COMMON = [SUBMIT_OPT, PRINT_JOBID_OPT, PRIORITY_OPT, DRY_RUN_OPT]
-_IGNORE_CONSIST_OPT = cli_option(
-  "--ignore-consistency", dest="ignore_consistency", action="store_true",
-  default=False, help="Ignore the consistency of the disks on the secondary")
-_TARGET_NODE_OPT = cli_option(
-  "-n", "--target-node", dest="dst_node", default=None, metavar="<node>",
-  help="Target node for shared-storage instances")
-_IALLOCATOR_OPT = cli_option(
-  "-I", "--iallocator", dest="iallocator", default=None, metavar="<NAME>",
-  help="Let the iallocator <NAME> choose the target node")
 _CLEANUP_OPT = cli_option(
   "--cleanup", dest="cleanup", default=False, action="store_true",
   help="Recover from a failed migration instead of migrating: find the"
   " node the instance runs on, record it and reconnect the disks")
 
 _MODIFY_OPTS = [
-  cli_option("-B", "--backend-parameters", dest="beparams", type="keyval",
-             default={}, help="Backend parameters"),
+  BACKEND_OPT,
   cli_option("-H", "--hypervisor-parameters", dest="hvparams",
              type="keyval", default={}, help="Hypervisor parameters"),
   cli_option("--disk", dest="disks", action="append", type="identkeyval",
@@ -254,10 +242,8 @@ _MODIFY_OPTS = [
              help="New secondary node (for a conversion to drbd)"),
   cli_option("-o", "--os-type", dest="os", default=None, metavar="<os>",
              help="Change the instance's OS (without reinstalling)"),
-  cli_option("--force-variant", dest="force_variant", action="store_true",
-             default=False, help="Force an unknown variant"),
-  cli_option("-O", "--os-parameters", dest="osparams", type="keyval",
-             default={}, help="OS parameters"),
+  FORCE_VARIANT_OPT,
+  OSPARAMS_OPT,
   cli_option("--os-parameters-private", dest="osparams_private",
              type="keyval", default={}, help="Private OS parameters"),
   FORCE_OPT,
@@ -268,8 +254,7 @@ _MODIFY_OPTS = [
   IGNORE_IPOLICY_OPT,
   cli_option("-m", "--runtime-memory", dest="runtime_mem", type="unit",
              default=None, help="New runtime memory"),
-  cli_option("--no-conflicts-check", dest="conflicts_check", default=True,
-             action="store_false", help="Don't check for conflicting IPs"),
+  NOCONFLICTSCHECK_OPT,
   cli_option("--new-primary", dest="new_primary_node", default=None,
              help="Set the new primary node (the disks must have been"
              " moved already)"),
@@ -285,9 +270,7 @@ _MODIFY_OPTS = [
   cli_option("-e", "--ext-params", dest="ext_params", type="keyval",
              default={}, help="ExtStorage parameters (for a conversion to"
              " ext)"),
-  cli_option("--file-driver", dest="file_driver", default=None,
-             choices=sorted(constants.FILE_DRIVER),
-             help="Driver to use for image files"),
+  FILESTORE_DRIVER_OPT,
   cli_option("--file-storage-dir", dest="file_storage_dir", default=None,
              help="Directory for file-based disks"),
   cli_option("--no-wait-for-sync", dest="wait_for_sync", default=True,
@@ -298,8 +281,8 @@ COMMANDS = {
   "modify": (SetInstanceParams, _ARGS_ONE_INSTANCE, _MODIFY_OPTS,
              "<instance>", "Alters the parameters of an instance"),
   "failover": (FailoverInstance, _ARGS_ONE_INSTANCE,
-               [FORCE_OPT, _IGNORE_CONSIST_OPT, SHUTDOWN_TIMEOUT_OPT,
-                _TARGET_NODE_OPT, _IALLOCATOR_OPT, IGNORE_IPOLICY_OPT,
+               [FORCE_OPT, IGNORE_CONSIST_OPT, SHUTDOWN_TIMEOUT_OPT,
+                DST_NODE_OPT, IALLOCATOR_OPT, IGNORE_IPOLICY_OPT,
                 _CLEANUP_OPT] + _COMMON,
                "[-f] <instance>", "Stops the instance, changes its primary"
                " node and (if it was originally running) starts it on the"
@@ -317,7 +300,7 @@ COMMANDS = {
                           choices=sorted(constants.HT_MIGRATION_MODES),
                           help="Migration mode, live or non-live (default:"
                           " the hypervisor's migration_mode parameter)"),
-               _CLEANUP_OPT, _TARGET_NODE_OPT, _IALLOCATOR_OPT,
+               _CLEANUP_OPT, DST_NODE_OPT, IALLOCATOR_OPT,
                cli_option("--allow-failover", dest="allow_failover",
                           action="store_true", default=False,
                           help="Fail over instead when the instance cannot"
@@ -334,11 +317,10 @@ COMMANDS = {
               " (only for mirrored instances)"),
   "move": (MoveInstance, _ARGS_ONE_INSTANCE,
            [FORCE_OPT,
-            cli_option("-n", "--node", dest="node", default=None,
-                       metavar="<node>", help="Target node"),
+            SINGLE_NODE_OPT,
             cli_option("--compress", dest="compress", default="none",
                        help="Compression mode to use for the move"),
-            SHUTDOWN_TIMEOUT_OPT, _IGNORE_CONSIST_OPT,
+            SHUTDOWN_TIMEOUT_OPT, IGNORE_CONSIST_OPT,
             IGNORE_IPOLICY_OPT] + _COMMON,
            "[-f] <instance>", "Move instance to an arbitrary node (only for"
            " instances of type file and lv)"),

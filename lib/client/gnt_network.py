@@ -236,14 +236,6 @@ GATEWAY6_OPT = cli_option("--gateway6", dest="gateway6", default=None,
 MAC_PREFIX_OPT = cli_option("-m", "--mac-prefix", dest="mac_prefix",
                             default=None,
                             help="Specify the mac prefix for the network")
-NOCONFLICTSCHECK_OPT = cli_option(
-  "--no-conflicts-check", dest="conflicts_check", default=True,
-  action="store_false", help="Don't check for conflicting IPs")
-NIC_PARAMS_OPT = cli_option("-N", "--nic-parameters", dest="nicparams",
-                            type="keyval", default={},
-                            help="NIC parameters")
-TAG_ADD_OPT = cli_option("--tags", dest="tags", default=None,
-                         help="Comma-separated list of instance tags")
 
 _ONE_NETWORK = [ArgUnknown(min=1, max=1)]
 

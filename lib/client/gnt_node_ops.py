@@ -19,7 +19,10 @@ from ganeti.cli_opts import (cli_option, ArgNode, ArgChoice, ArgFile,
                              SUBMIT_OPT, PRINT_JOBID_OPT, PRIORITY_OPT,
                              DRY_RUN_OPT, NOHDR_OPT, SEP_OPT, USEUNITS_OPT,
                              FIELDS_OPT, IGNORE_IPOLICY_OPT, CONFIRM_OPT,
-                             AUTO_PROMOTE_OPT)
+                             AUTO_PROMOTE_OPT, IALLOCATOR_OPT,
+                             NEW_SECONDARY_OPT, EARLY_RELEASE_OPT,
+                             IGNORE_CONSIST_OPT, DST_NODE_OPT,
+                             OOB_TIMEOUT_OPT)
 from ganeti.client.gnt_instance_move import MigrationMode
 
 _SUBMIT_OPTS = [SUBMIT_OPT, PRINT_JOBID_OPT]
@@ -51,16 +54,6 @@ STORAGE_TYPE_OPT = cli_option(
   choices=list(sf.USER_STORAGE_TYPES), default=None,
   metavar="STORAGE_TYPE",
   help="Storage type (%s)" % utils.CommaJoin(sf.USER_STORAGE_TYPES))
-IALLOCATOR_OPT = cli_option(
-  "-I", "--iallocator", metavar="<NAME>", dest="iallocator", default=None,
-  help="Select new node(s) using the given iallocator plugin")
-NEW_SECONDARY_OPT = cli_option(
-  "-n", "--new-secondary", dest="dst_node", metavar="NODE", default=None,
-  help="Specifies the new node for the instance")
-EARLY_RELEASE_OPT = cli_option(
-  "--early-release", dest="early_release", default=False,
-  action="store_true", help="Release the locks on the secondary node(s)"
-  " early")
 PRIMARY_ONLY_OPT = cli_option(
   "-p", "--primary-only", dest="primary_only", default=False,
   action="store_true", help="Evacuate primary instances only")
@@ -72,9 +65,6 @@ IGNORE_SOFT_ERRORS_OPT = cli_option(
   "--ignore-soft-errors", dest="ignore_soft_errors", action="store_true",
   default=False, help="Tell htools to ignore any soft errors like N+1"
   " violations")
-IGNORE_CONSIST_OPT = cli_option(
-  "--ignore-consistency", dest="ignore_consistency", action="store_true",
-  default=False, help="Ignore the consistency of the disks on the secondary")
 NONLIVE_OPT = cli_option(
   "--non-live", dest="live", default=True, action="store_false",
   help="Do a non-live migration (this usually means freeze the instance,"
@@ -84,18 +74,12 @@ MIGRATION_MODE_OPT = cli_option(
   "--migration-mode", dest="migration_mode", default=None,
   choices=sorted(constants.HT_MIGRATION_MODES),
   help="Override default migration mode (choose either live or non-live")
-DST_NODE_OPT = cli_option(
-  "-n", "--target-node", dest="dst_node", default=None, metavar="<node>",
-  help="Target node for shared-storage instances")
 NORUNTIME_CHGS_OPT = cli_option(
   "--no-runtime-changes", dest="allow_runtime_chgs", default=True,
   action="store_false", help="Don't allow runtime changes")
 ALLOCATABLE_OPT = cli_option(
   "--allocatable", dest="allocatable", choices=["yes", "no"], default=None,
   metavar="yes|no", help="Set the allocatable flag on a volume")
-OOB_TIMEOUT_OPT = cli_option(
-  "--oob-timeout", dest="oob_timeout", type="int", default=oob.OOB_TIMEOUT,
-  help="Maximum time to wait for out-of-band helper")
 POWER_DELAY_OPT = cli_option(
   "--power-delay", dest="power_delay", type="float",
   default=oob.OOB_POWER_DELAY,

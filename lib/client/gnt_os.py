@@ -198,9 +198,6 @@ _HVLIST_OPT = cli_option("-H", "--hypervisor-parameters", dest="hvparams",
                          default=[], action="append", type="identkeyval",
                          help="Hypervisor and hypervisor options, in the"
                          " format hypervisor:option=value,option=value,...")
-_OSPARAMS_OPT = cli_option("-O", "--os-parameters", dest="osparams",
-                           type="keyval", default={},
-                           help="OS parameters")
 _HID_OS_OPT = cli_option("--hidden", dest="hidden", type="bool",
                          default=None, metavar="yes|no",
                          help="Sets the hidden flag on the OS")
@@ -216,7 +213,7 @@ commands = {
   "info": (ShowOSInfo, [ArgOs()], [PRIORITY_OPT], "",
            "Show detailed information about operating systems"),
   "modify": (ModifyOS, ARGS_ONE_OS,
-             [_HVLIST_OPT, _OSPARAMS_OPT, OSPARAMS_PRIVATE_OPT, DRY_RUN_OPT,
+             [_HVLIST_OPT, OSPARAMS_OPT, OSPARAMS_PRIVATE_OPT, DRY_RUN_OPT,
               PRIORITY_OPT,
               _HID_OS_OPT, _BLK_OS_OPT, SUBMIT_OPT, PRINT_JOBID_OPT],
              "", "Modify the OS parameters"),

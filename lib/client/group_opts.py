@@ -16,18 +16,14 @@ from ganeti import errors
 from ganeti import utils
 from ganeti.cli import (JobExecutor, FormatParamsDictInfo,
                         FormatParamValue)
-from ganeti.cli_opts import cli_option
+from ganeti.cli_opts import (cli_option, DISK_PARAMS_OPT,  # noqa: F401
+                             IALLOCATOR_OPT, EARLY_RELEASE_OPT)
 
 ALLOC_POLICY_OPT = cli_option(
   "--alloc-policy", dest="alloc_policy", choices=constants.VALID_ALLOC_POLICIES,
   metavar="<policy>", default=None,
   help="Set the instance allocation policy for this node group"
   " (one of %s)" % ", ".join(constants.VALID_ALLOC_POLICIES))
-DISK_PARAMS_OPT = cli_option(
-  "-D", "--disk-parameters", dest="diskparams", type="identkeyval",
-  action="append", default=[],
-  help="Disk template parameters, in the format template:option=value,"
-  "option=value,...")
 HV_STATE_OPT = cli_option(
   "--hypervisor-state", dest="hv_state", type="identkeyval",
   action="append", default=[],
@@ -58,13 +54,6 @@ GROUP_PARAM_OPTS = [ALLOC_POLICY_OPT, DISK_PARAMS_OPT, HV_STATE_OPT,
 TO_GROUP_OPT = cli_option(
   "--to", dest="to", metavar="<group>", action="append", default=None,
   help="Group(s) to which the instances are moved (can be repeated)")
-IALLOCATOR_OPT = cli_option(
-  "-I", "--iallocator", metavar="<NAME>", dest="iallocator", default=None,
-  help="Select the target nodes using the given iallocator plugin")
-EARLY_RELEASE_OPT = cli_option(
-  "--early-release", dest="early_release", default=False,
-  action="store_true", help="Release the locks on the secondary node(s)"
-  " early")
 SEQUENTIAL_OPT = cli_option(
   "--sequential", dest="sequential", default=False, action="store_true",
   help="Execute all resulting jobs sequentially")
