@@ -189,10 +189,10 @@ class _Parser:
     if pos < len(text) and text[pos] == "}":
       return (pairs, _SkipSpace(text, pos + 1))
     while True:
-      (key, pos) = self.String(pos)
-      pos = _SkipSpace(text, pos)
+      (key, after) = self.String(pos)
+      pos = _SkipSpace(text, after)
       if pos >= len(text) or text[pos] != ":":
-        self.Fail("Malformed JSON labelled field: " + _Context(text, pos))
+        self.Fail("Malformed JSON labelled field: " + _Context(text, after))
       (value, pos) = self.Value(_SkipSpace(text, pos + 1))
       pairs.append((key, value))
       pos = _SkipSpace(text, pos)
