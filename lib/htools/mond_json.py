@@ -170,9 +170,9 @@ class _Parser:
     if pos < len(text) and text[pos] == "]":
       return (items, _SkipSpace(text, pos + 1))
     while True:
-      (value, pos) = self.Value(pos)
+      (value, after) = self.Value(pos)
       items.append(value)
-      pos = _SkipSpace(text, pos)
+      pos = _SkipSpace(text, after)
       char = text[pos] if pos < len(text) else ""
       if char == ",":
         pos = _SkipSpace(text, pos + 1)
@@ -180,7 +180,7 @@ class _Parser:
         return (items, _SkipSpace(text, pos + 1))
       else:
         self.Fail("Unable to parse JSON array: unterminated array: " +
-                  _Context(text, pos))
+                  _Context(text, after))
 
   def Object(self, pos):
     text = self.text
@@ -193,9 +193,9 @@ class _Parser:
       pos = _SkipSpace(text, after)
       if pos >= len(text) or text[pos] != ":":
         self.Fail("Malformed JSON labelled field: " + _Context(text, after))
-      (value, pos) = self.Value(_SkipSpace(text, pos + 1))
+      (value, after) = self.Value(_SkipSpace(text, pos + 1))
       pairs.append((key, value))
-      pos = _SkipSpace(text, pos)
+      pos = _SkipSpace(text, after)
       char = text[pos] if pos < len(text) else ""
       if char == ",":
         pos = _SkipSpace(text, pos + 1)
@@ -203,7 +203,7 @@ class _Parser:
         return (pairs, _SkipSpace(text, pos + 1))
       else:
         self.Fail("Unable to parse JSON object: unterminated sequence: " +
-                  _Context(text, pos))
+                  _Context(text, after))
 
 
 def Decode(text):
@@ -234,7 +234,9 @@ def _ShowLitChar(char, following):
   if char == "\\":
     return "\\\\"
   if code >= 127:
-    text = "\\DEL" if code == 127 else "\\%d" % code
+    if code == 127:
+      return "\\DEL"
+    text = "\\%d" % code
     if following.isascii() and following.isdigit():
       text += "\\&"
     return text
@@ -307,6 +309,11 @@ class ReadError(Exception):
 
 
 def ReadString(value):
+  """A String; as Haskell's, also a list of one-character strings."""
+  if isinstance(value, list) and not isinstance(value, JSObject):
+    if not all(isinstance(v, str) and len(v) == 1 for v in value):
+      raise ReadError("Unable to read Char")
+    return "".join(value)
   if not isinstance(value, str):
     raise ReadError("Unable to read String")
   return value
