@@ -151,6 +151,10 @@ _BAD_FILES = [
    ' found, object contains only ["reports"]'),
   ('[{"node":1,"reports":[]}]', _PREFIX + "Parsing node's name: key"
    " 'node': Unable to read String"),
+  ('[{"node":["a","bc"],"reports":[]}]', _PREFIX + "Parsing node's name:"
+   " key 'node': Unable to read Char"),
+  ('[{"a":1 x}]', _PREFIX + "Parsing MonD's answer: Unable to parse JSON"
+   " object: unterminated sequence:  x}]"),
   ('[{"node":"x"}]', _PREFIX + "Parsing node's reports: key 'reports' not"
    ' found, object contains only ["node"]'),
   ('[{"node":"x","reports":{}}]', _REPORTS + "Unable to read list"),
