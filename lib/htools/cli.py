@@ -145,6 +145,38 @@ O_PRIORITY = Opt(None, "priority", "req", "priority", "set the priority of"
 O_VERSION = Opt("V", "version", None, "version", "show the version of the"
                 " program")
 O_HELP = Opt("h", "help", None, "help", "show help")
+# MonD (hbal, hinfo; see mond.py)
+
+
+class Exit(Exception):
+  """Stop the program: ``text`` on stderr as it is (``%(program)s`` is
+  the program's name), exit code ``code``."""
+
+  def __init__(self, text, code):
+    Exception.__init__(self, text)
+    self.text = text
+    self.code = code
+
+
+def _YesNo(text_value):
+  """A yes/no option argument; anything else stops with upstream's
+  option parse error."""
+  if text_value not in ("yes", "no"):
+    raise Exit("Error while parsing command line arguments:\n"
+               "Invalid choice '%s', pass one of 'yes' or 'no'\n" %
+               text_value, EXIT_FAILURE)
+  return text_value
+
+
+O_MOND = Opt(None, "mond", "opt", "mond", "pass either 'yes' or 'no' to"
+             " query all monDs", "CHOICE", const="yes", convert=_YesNo)
+O_MOND_DATA = Opt(None, "mond-data", "req", "mond_data", "Import data"
+                  " provided by MonDs from the given FILE", "FILE")
+O_MOND_EXIT_MISSING = Opt(None, "exit-on-missing-mond-data", None,
+                          "mond_exit_missing", "abort if the data available"
+                          " from the monitoring daemons is incomplete")
+O_MOND_XEN = Opt(None, "mond-xen", None, "mond_xen", "also consider"
+                 " xen-specific collectors in MonD queries")
 # hcheck and hroller
 O_MACHINE_READABLE = Opt(None, "machine-readable", "opt", "machine_readable",
                          "enable machine readable output (pass either 'yes'"
@@ -573,6 +605,9 @@ def LoadExternalData(opts, defer_offline_check=False):
   loader.MergeData(cdata, util, getattr(opts, "exclusion_tags", None) or (),
                    getattr(opts, "select_instances", None) or (),
                    getattr(opts, "exclude_instances", None) or ())
+  if getattr(opts, "mond", None) == "yes":
+    from ganeti.htools import mond
+    mond.LoadMonDData(cdata, opts)
   for node in cdata.nodes:
     if getattr(opts, "max_cpu", None) is not None:
       node.SetMcpu(opts.max_cpu)

@@ -30,6 +30,7 @@ OPTIONS = [
   cli.O_STATIC_KVM_NODE_MEMORY, cli.O_MIN_SCORE, cli.O_MAX_CPU, cli.O_MIN_DISK, cli.O_MIN_GAIN,
   cli.O_MIN_GAIN_LIMIT, cli.O_NO_DISK_MOVES, cli.O_SELECT_INSTS,
   cli.O_NO_INST_MOVES, cli.O_IGNORE_SOFT, cli.O_DYNU_FILE, cli.O_IGNORE_DYNU,
+  cli.O_MOND, cli.O_MOND_DATA, cli.O_MOND_EXIT_MISSING, cli.O_MOND_XEN,
   cli.O_EXCL_TAGS, cli.O_EXCLUDE_INSTS, cli.O_SAVE, cli.O_PRIORITY,
   cli.O_VERSION, cli.O_HELP, cli.O_HELP_COMPLETION,
 ]
@@ -421,6 +422,9 @@ def RunProgram(program, options, run, argv=None, arguments=None):
     argv = sys.argv[1:]
   try:
     opts = cli.ParseArgs(options, argv)
+  except cli.Exit as err:
+    sys.stderr.write(err.text % {"program": program})
+    return err.code
   except cli.UsageError as err:
     _Err("Error: %s" % err)
     _Err("Use --help for usage information.")
@@ -430,6 +434,9 @@ def RunProgram(program, options, run, argv=None, arguments=None):
     return code
   try:
     return run(opts)
+  except cli.Exit as err:
+    sys.stderr.write(err.text % {"program": program})
+    return err.code
   except (Abort, cli.UsageError) as err:
     _Err("Error: %s" % err)
     return cli.EXIT_FAILURE

@@ -18,7 +18,7 @@ PROGRAM = "hinfo"
 OPTIONS = [
   cli.O_PRINT_NODES, cli.O_PRINT_INSTS, cli.O_TEXT, cli.O_RAPI, cli.O_LUXI,
   cli.O_IALLOC, cli.O_VERBOSE, cli.O_QUIET, cli.O_OFFLINE, cli.O_IGNORE_DYNU,
-  cli.O_STATIC_KVM_NODE_MEMORY, cli.O_VERSION, cli.O_HELP,
+  cli.O_MOND, cli.O_MOND_DATA, cli.O_STATIC_KVM_NODE_MEMORY, cli.O_VERSION, cli.O_HELP,
   cli.O_HELP_COMPLETION,
 ]
 

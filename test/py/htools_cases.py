@@ -21,6 +21,8 @@ HBAL_CASES = {
   "evac": ["-E", "--restricted-migration"],
   "tuning": ["-g", "0.5", "--min-gain-limit", "10", "--max-cpu=2",
              "--min-disk=0.2", "--ignore-soft-errors"],
+  "mond": ["--mond", "--mond-data",
+           os.path.join(DATA_DIR, "mond", "cpu-load.json"), "-C"],
 }
 
 
@@ -35,6 +37,8 @@ HINFO_CASES = {
   "default": [],
   "verbose": ["-v", "-v", "-v"],
   "print": ["-p", "--print-instances", "-q"],
+  "mond": ["--mond=yes", "--mond-data",
+           os.path.join(DATA_DIR, "mond", "cpu-load.json"), "-q"],
 }
 
 #: option sets of hsqueeze (the plan, -C, both resource factors)

@@ -266,9 +266,7 @@ def test_closed_stdout_ends_quietly():
 
 
 #: the programs whose --help still lists fewer options than upstream's
-#: (the MonD options --mond, --mond-data, --exit-on-missing-mond-data,
-#: --mond-xen are not implemented)
-_HELP_DIFFERS = {"hbal", "hinfo"}
+_HELP_DIFFERS = set()
 
 
 @pytest.mark.parametrize("program", ["hbal", "hspace", "hcheck", "hinfo",
