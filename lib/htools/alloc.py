@@ -163,7 +163,7 @@ def CollapseFailures(failures):
           for mode in FAIL_MODES]
 
 
-def DescribeSolution(sol, fmt=lambda score: "%.8f" % score):
+def DescribeSolution(sol, fmt=metrics.Format8):
   fcnt = sol.failures
   reasons = ", ".join("%s: %d" % (mode.value, cnt)
                       for (mode, cnt) in CollapseFailures(fcnt) if cnt > 0)

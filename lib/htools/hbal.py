@@ -55,7 +55,7 @@ def HaskellG(value):
   """Haskell printf "%.6g": fixed between 0.1 and 10^7, else exponent."""
   if value != 0 and (abs(value) < 0.1 or abs(value) >= 1e7):
     return cli.HaskellExp(value)
-  return "%.6f" % value
+  return metrics.HsFixed(value, 6)
 
 
 def SplitCluster(nodes, instances):
@@ -111,8 +111,9 @@ def SolutionLine(nodes, instances, nmlen, imlen, plc, pos):
     "%s:%s" % (opri, nodes[inst.snode].alias)
   nstr = npri if plc.snode == NO_SECONDARY else "%s:%s" % (npri, nsec)
   pmlen = 2 * nmlen + 1
-  line = "  %3d. %-*s %-*s => %-*s %12.8f a=%s" % (
-    pos, imlen, inst.alias, pmlen, ostr, pmlen, nstr, plc.score, moves)
+  line = "  %3d. %-*s %-*s => %-*s %12s a=%s" % (
+    pos, imlen, inst.alias, pmlen, ostr, pmlen, nstr,
+    metrics.Format8(plc.score), moves)
   return (line, cmds)
 
 
@@ -337,10 +338,10 @@ def Run(opts):
   min_cv = opts.min_score if opts.min_score is not None else \
     DEFAULT_MIN_SCORE
   if verbose > 2:
-    _Out("Initial coefficients: overall %.8f" % ini_cv)
+    _Out("Initial coefficients: overall %s" % metrics.Format8(ini_cv))
     _Out(metrics.FormatStats("   ", ini_stats))
   else:
-    _Out("Initial score: %.8f" % ini_cv)
+    _Out("Initial score: %s" % metrics.Format8(ini_cv))
   if ini_cv - opt_cv < min_cv:
     _Out("Cluster is already well balanced (initial score %s,\n"
          "optimum score due to N+1 reservations %s,\nminimum score %s).\n"
@@ -371,10 +372,11 @@ def Run(opts):
   if not fin.placements:
     _Out("No solution found")
   elif verbose > 2:
-    _Out("Final coefficients:   overall %.8f" % fin.score)
+    _Out("Final coefficients:   overall %s" % metrics.Format8(fin.score))
     _Out(metrics.FormatStats("   ", metrics.ComputeStats(fin_nodes)))
   else:
-    _Out("Cluster score improved from %.8f to %.8f" % (ini_cv, fin.score))
+    _Out("Cluster score improved from %s to %s" % (metrics.Format8(ini_cv),
+                                                   metrics.Format8(fin.score)))
   if verbose >= 1:
     _Out("Solution length=%d" % len(fin.placements))
   jobsets = SplitJobs(jobs)

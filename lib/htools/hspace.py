@@ -72,7 +72,7 @@ def _Eff(num, den):
 
 def _StatsData(cs):
   return [
-    ("SCORE", "%.8f" % cs.score),
+    ("SCORE", metrics.Format8(cs.score)),
     ("INST_CNT", "%d" % cs.ninst),
     ("MEM_FREE", "%d" % cs.fmem),
     ("MEM_AVAIL", "%d" % cs.amem),
@@ -138,15 +138,16 @@ def _PrintClusterEff(cs, with_spn):
     fmt.append(("spindles", _Eff(cs.ispn, cs.tspn)))
   width = max(len(name) for (name, _) in fmt)
   for (name, value) in fmt:
-    _Out("  - %*s usage efficiency: %5.2f%%" % (width, name, value * 100))
+    _Out("  - %*s usage efficiency: %5s%%" % (
+      width, name, metrics.HsFixed(value * 100, 2)))
 
 
 def _PrintFRScores(ini_nodes, fin_nodes, reasons):
   _Out("  - most likely failure reason: %s" % _FailureReason(reasons))
-  _Out("  - initial cluster score: %.8f" %
-       metrics.CompCV(list(ini_nodes.values())))
-  _Out("  -   final cluster score: %.8f" %
-       metrics.CompCV(list(fin_nodes.values())))
+  _Out("  - initial cluster score: %s" %
+       metrics.Format8(metrics.CompCV(list(ini_nodes.values()))))
+  _Out("  -   final cluster score: %s" %
+       metrics.Format8(metrics.CompCV(list(fin_nodes.values()))))
   _PrintClusterEff(S.TotalResources(fin_nodes), _ExclStorage(fin_nodes))
 
 
@@ -278,8 +279,8 @@ def Run(opts):
     _Err("Note: Stripping common suffix of '%s' from names" % suffix)
   hbal.PrintNodes(opts.print_nodes, "Initial cluster", cdata.nodes)
   if verbose > 2:
-    _Err("Initial coefficients: overall %.8f\n%s" %
-         (metrics.CompCV(cdata.nodes),
+    _Err("Initial coefficients: overall %s\n%s" %
+         (metrics.Format8(metrics.CompCV(cdata.nodes)),
           metrics.FormatStats("   ", metrics.ComputeStats(cdata.nodes))))
   excl = _ExclStorage(nodes)
   _PrintCluster(machine, S.TotalResources(nodes), len(nodes), excl)

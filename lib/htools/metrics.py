@@ -14,6 +14,7 @@ the balancer uses it to rank candidate moves quickly and falls back to
 :func:`ComputeStats` to break near-ties exactly as upstream would.
 """
 
+import decimal
 import math
 
 #: (name, weight, kind, for online nodes?) in upstream's order
@@ -156,13 +157,27 @@ def CompCV(nodes):
   return ScoreFromStats(ComputeStats(nodes))
 
 
-def Format8(value):
-  """A float as Haskell's printf "%.8f" prints it (NaN, Infinity)."""
+_HS_CONTEXT = decimal.Context(prec=1000)
+
+
+def HsFixed(value, digits):
+  """``value`` as Haskell's printf "%.<digits>f" prints a Double: the
+  shortest decimal digits that read back as the value, rounded half to
+  even (where C's printf rounds the exact binary value), NaN, Infinity.
+  """
   if math.isnan(value):
     return "NaN"
   if math.isinf(value):
     return "Infinity" if value > 0 else "-Infinity"
-  return "%.8f" % value
+  exact = decimal.Decimal(repr(float(value)))
+  return "{:f}".format(exact.quantize(decimal.Decimal(1).scaleb(-digits),
+                                      rounding=decimal.ROUND_HALF_EVEN,
+                                      context=_HS_CONTEXT))
+
+
+def Format8(value):
+  """A float as Haskell's printf "%.8f" prints it."""
+  return HsFixed(value, 8)
 
 
 def FormatStats(prefix, stats):

@@ -293,3 +293,40 @@ def test_help_as_upstream(program):
   up = subprocess.run([binary, "--help-completion"], capture_output=True,
                       text=True)
   assert RunProgram(program, ["--help-completion"])["out"] == up.stdout
+
+
+@pytest.mark.parametrize("value,digits,text", [
+  # the shortest digits 0.623546875 are a tie: up to the even digit (C's
+  # printf rounds the binary value, just below it, down)
+  (0.623546875, 8, "0.62354688"),
+  (0.125, 2, "0.12"),             # a tie, the even digit stays
+  (0.135, 2, "0.14"),             # digits 0.135: up to the even digit
+  (3631.07836028, 8, "3631.07836028"),
+  (1e-12, 8, "0.00000000"),
+  (-0.0, 8, "-0.00000000"),
+  (float("nan"), 8, "NaN"),
+  (float("inf"), 8, "Infinity"),
+  (float("-inf"), 2, "-Infinity"),
+])
+def test_haskell_fixed_format(value, digits, text):
+  from ganeti.htools import metrics
+  assert metrics.HsFixed(value, digits) == text
+
+
+def test_percentages_round_as_upstream(tmp_path):
+  # 100 MiB of 80000 used: 0.125 %, printed as upstream's " 0.12%"
+  path = tmp_path / "tie.data"
+  policy = ("128,1,1024,1,1,1|128,1,1024,1,1,1;32768,8,1048576,16,8,12|"
+            "plain|4.0|32.0")
+  path.write_text(
+    "group-01|uuid-1|preferred||\n\n"
+    "nodeA|80000|0|79900|1000|900|4|N|uuid-1|1\n\n"
+    "instA1|100|100|1|running|Y|nodeA||plain||1\n\n"
+    "|%s\ngroup-01|%s\n" % (policy, policy))
+  args = ["-t", str(path), "--disk-template", "plain"]
+  got = RunProgram("hspace", args)
+  assert "  - memory usage efficiency:  0.12%\n" in got["out"]
+  binary = os.path.join(htools_cases.UPSTREAM_BIN, "hspace")
+  if os.path.exists(binary):
+    up = subprocess.run([binary] + args, capture_output=True, text=True)
+    assert got == {"out": up.stdout, "err": up.stderr, "rc": up.returncode}
