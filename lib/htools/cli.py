@@ -6,6 +6,8 @@ argument attached or as the next word, optional arguments (``-C[FILE]``,
 ``--name=value`` or ``--name value``.
 """
 
+import math
+import re
 import sys
 
 from ganeti.htools import loader
@@ -16,10 +18,60 @@ VERSION = "3.0.2"
 
 EXIT_SUCCESS = 0
 EXIT_FAILURE = 1
+#: exit code of a command line upstream's option parser rejects
+EXIT_USAGE = 2
 
 
 class UsageError(Exception):
-  """Bad command line."""
+  """Bad command line (an unknown option, a missing argument...)."""
+
+
+class ParseError(UsageError):
+  """An option's value does not parse (upstream: "Error while parsing
+  command line arguments:"); reported after every option was read."""
+
+
+#: a number token as Haskell's lexer reads one
+_HS_NUMBER = re.compile(r"-?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|"
+                        r"\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|Infinity|NaN)")
+
+
+def _HsRead(text_value, is_int):
+  """``text_value`` read as upstream's option parser does (Haskell's
+  ``reads``: leading blanks skipped, one number token, nothing after it):
+  (value, None) or (None, error text)."""
+  word = text_value.lstrip(" \t\n\r\f\v")
+  match = _HS_NUMBER.match(word)
+  if match is None:
+    return (None, "cannot parse string '%s'" % text_value)
+  token = match.group(0)
+  digits = token.lstrip("-")
+  sign = -1 if token.startswith("-") else 1
+  if digits[:2] in ("0x", "0X", "0o", "0O"):
+    value = sign * int(digits, 16 if digits[1] in "xX" else 8)
+  elif is_int:
+    if not digits.isdigit():
+      return (None, "cannot parse string '%s'" % text_value)
+    value = int(token)
+  elif digits == "Infinity":
+    value = sign * math.inf
+  else:
+    value = float(token)
+  rest = word[len(token):]
+  if rest:
+    return (None, "leftover characters when parsing '%s': '%s'" %
+            (text_value, rest))
+  return (value if is_int else float(value), None)
+
+
+def Reader(name, is_int):
+  """A converter reading a number, upstream's error naming ``name``."""
+  def _Read(text_value):
+    (value, error) = _HsRead(text_value, is_int)
+    if error is not None:
+      raise ParseError("%s: %s" % (name, error))
+    return value
+  return _Read
 
 
 class Opt:
@@ -38,18 +90,21 @@ class Opt:
     self.const = const
 
 
-def _Float(text_value):
-  try:
-    return float(text_value)
-  except ValueError:
-    raise UsageError("Invalid number '%s'" % text_value)
+def _CommaList(text_value):
+  return [v for v in text_value.split(",") if v]
 
 
-def _Int(text_value):
-  try:
-    return int(text_value)
-  except ValueError:
-    raise UsageError("Invalid integer '%s'" % text_value)
+def _MaxCpu(text_value):
+  value = Reader("parsing max-cpu", False)(text_value)
+  if not value > 0:
+    raise ParseError("Invalid value of the max-cpu ratio, expected >0")
+  return value
+
+
+def _Priority(text_value):
+  if text_value not in ("low", "normal", "high"):
+    raise ParseError("Unknown priority '%s'" % text_value)
+  return text_value
 
 
 def _CommaList(text_value):
@@ -83,26 +138,29 @@ O_GROUP = Opt("G", "group", "req", "group", "the target node group (name or"
 O_MAX_LENGTH = Opt("l", "max-length", "req", "max_length",
                    "cap the solution at this many balancing or allocation"
                    " rounds (useful for very unbalanced clusters or empty"
-                   " clusters)", "N", convert=_Int)
+                   " clusters)", "N",
+                   convert=Reader("max solution length", True))
 O_VERBOSE = Opt("v", "verbose", None, "verbose", "increase the verbosity"
                 " level")
 O_QUIET = Opt("q", "quiet", None, "quiet", "decrease the verbosity level")
 O_OFFLINE = Opt("O", "offline", "req", "offline", "set node as offline",
                 "NODE", multi=True)
 O_MIN_SCORE = Opt("e", "min-score", "req", "min_score", "mininum excess to"
-                  " the N+1 limit to aim for", "EPSILON", convert=_Float)
+                  " the N+1 limit to aim for", "EPSILON",
+                  convert=Reader("min score", False))
 O_MAX_CPU = Opt(None, "max-cpu", "req", "max_cpu", "maximum virtual-to-"
                 "physical cpu ratio for nodes (from 0 upwards) [default read from"
-                " cluster]", "RATIO", convert=_Float)
+                " cluster]", "RATIO", convert=_MaxCpu)
 O_MIN_DISK = Opt(None, "min-disk", "req", "min_disk", "minimum free disk"
                  " space for nodes (between 0 and 1) [0]", "RATIO",
-                 convert=_Float)
+                 convert=Reader("min free disk space", False))
 O_MIN_GAIN = Opt("g", "min-gain", "req", "min_gain", "minimum gain to aim"
                  " for in a balancing step before giving up", "DELTA",
-                 convert=_Float)
+                 convert=Reader("min gain", False))
 O_MIN_GAIN_LIMIT = Opt(None, "min-gain-limit", "req", "min_gain_limit",
                        "minimum cluster score for which we start checking"
-                       " the min-gain", "SCORE", convert=_Float)
+                       " the min-gain", "SCORE",
+                       convert=Reader("min gain limit", False))
 O_NO_DISK_MOVES = Opt(None, "no-disk-moves", None, "no_disk_moves",
                       "disallow disk moves from the list of allowed instance"
                       " changes, thus allowing only the 'cheap'"
@@ -141,7 +199,7 @@ O_FIRST_JOB_GROUP = Opt(None, "first-job-group", None, "first_job_group",
 O_REASON = Opt(None, "reason", "req", "reason", "The reason to pass to the"
                " submitted jobs", "REASON")
 O_PRIORITY = Opt(None, "priority", "req", "priority", "set the priority of"
-                 " submitted jobs", "PRIO")
+                 " submitted jobs", "PRIO", convert=_Priority)
 O_VERSION = Opt("V", "version", None, "version", "show the version of the"
                 " program")
 O_HELP = Opt("h", "help", None, "help", "show help")
@@ -158,18 +216,17 @@ class Exit(Exception):
     self.code = code
 
 
-def _YesNo(text_value):
+def YesNo(text_value):
   """A yes/no option argument; anything else stops with upstream's
   option parse error."""
   if text_value not in ("yes", "no"):
-    raise Exit("Error while parsing command line arguments:\n"
-               "Invalid choice '%s', pass one of 'yes' or 'no'\n" %
-               text_value, EXIT_FAILURE)
+    raise ParseError("Invalid choice '%s', pass one of 'yes' or 'no'" %
+                     text_value)
   return text_value
 
 
 O_MOND = Opt(None, "mond", "opt", "mond", "pass either 'yes' or 'no' to"
-             " query all monDs", "CHOICE", const="yes", convert=_YesNo)
+             " query all monDs", "CHOICE", const="yes", convert=YesNo)
 O_MOND_DATA = Opt(None, "mond-data", "req", "mond_data", "Import data"
                   " provided by MonDs from the given FILE", "FILE")
 O_MOND_EXIT_MISSING = Opt(None, "exit-on-missing-mond-data", None,
@@ -215,7 +272,7 @@ O_STATIC_KVM_NODE_MEMORY = Opt(None, "static-kvm-node-memory", "req",
                                " memory [in MB] on KVM instead of value"
                                " reported by hypervisor. Use 0 to take value"
                                " reported from hypervisor.", "N",
-                               convert=_Int)
+                               convert=Reader("static node memory", True))
 O_JOB_DELAY = Opt(None, "job-delay", "req", "job_delay", "insert this much"
                   " delay before the execution of repair jobs to allow the"
                   " tool to continue processing instances", "SECONDS")
@@ -228,17 +285,20 @@ O_OUTPUT_DIR = Opt("d", "output-dir", "req", "output_dir",
 O_MIN_RESOURCES = Opt(None, "minimal-resources", "req", "min_resources",
                       "minimal resources to be present on each in multiples"
                       " of the standard allocation for not onlining standby"
-                      " nodes", "FACTOR", convert=_Float)
+                      " nodes", "FACTOR",
+                      convert=Reader("minimal resources", False))
 O_TARGET_RESOURCES = Opt(None, "target-resources", "req", "target_resources",
                          "target resources to be left on each node after"
                          " squeezing in multiples of the standard"
-                         " allocation", "FACTOR", convert=_Float)
+                         " allocation", "FACTOR",
+                         convert=Reader("target resources", False))
 
 
 # hspace options ---------------------------------------------------------
 def _DiskTemplate(text_value):
   if text_value not in T.DISK_TEMPLATES:
-    raise UsageError("Unknown disk template '%s'" % text_value)
+    raise ParseError("Invalid string value for type DiskTemplate: \"%s\"" %
+                     text_value)
   return text_value
 
 
@@ -270,11 +330,11 @@ def ParseUnit(text_value):
   unit = {"mib": "m", "mb": "M", "gib": "g", "gb": "G", "tib": "t",
           "tb": "T"}.get(unit.lower() if len(unit) > 1 else unit, unit)
   if unit not in _UNIT_SCALE:
-    raise UsageError("Unknown unit '%s'" % unit)
+    raise ParseError("Unknown unit '%s'" % unit)
   try:
     number = float(digits) if "." in digits else int(digits)
   except ValueError:
-    raise UsageError("Cannot parse '%s' as a number" % text_value)
+    raise ParseError("Cannot parse '%s' as a number" % text_value)
   return int(number * _UNIT_SCALE[unit])
 
 
@@ -282,7 +342,7 @@ def _RSpec(descr):
   def _Parse(text_value):
     parts = text_value.split(",")
     if len(parts) < 3 or len(parts) > 4:
-      raise UsageError("Invalid %s specification: '%s', expected"
+      raise ParseError("Invalid %s specification: '%s', expected"
                        " disk,ram,cpu" % (descr, text_value))
     dsk = ParseUnit(parts[0])
     ram = ParseUnit(parts[1])
@@ -291,7 +351,7 @@ def _RSpec(descr):
       try:
         values.append(int(word))
       except ValueError:
-        raise UsageError("%s specs %s: Cannot parse '%s'" %
+        raise ParseError("%s specs %s: Cannot parse '%s'" %
                          (descr, what, word))
     spn = values[1] if len(values) > 1 else 1
     return (ram, dsk, values[0], spn)
@@ -304,7 +364,7 @@ O_DISK_TEMPLATE = Opt(None, "disk-template", "req", "disk_template",
 O_SPINDLE_USE = Opt(None, "spindle-use", "req", "spindle_use",
                     "select how many virtual spindle instances use"
                     " [default read from cluster]", "SPINDLES",
-                    convert=_Int)
+                    convert=Reader("parsing spindle-use", True))
 O_NODE_SIM = Opt(None, "simulate", "req", "node_sim",
                  "simulate an empty cluster, given as"
                  " 'alloc_policy,num_nodes,disk,ram,cpu'", "SPEC",
@@ -348,6 +408,8 @@ def ParseArgs(table, argv):
   args = list(argv)
   pos = 0
 
+  errors = []
+
   def _Set(opt, value):
     if opt.arg is None:
       if opt.dest in ("verbose", "quiet"):
@@ -358,7 +420,12 @@ def ParseArgs(table, argv):
     if value is None:
       value = opt.const
     elif opt.convert is not None:
-      value = opt.convert(value)
+      try:
+        value = opt.convert(value)
+      except ParseError as err:
+        # upstream reads every option first: a later unknown option wins
+        errors.append(err)
+        return
     if opt.multi:
       getattr(opts, opt.dest).append(value)
     else:
@@ -419,6 +486,8 @@ def ParseArgs(table, argv):
           _Set(opt, value)
     else:
       opts.args.append(word)
+  if errors:
+    raise errors[0]
   return opts
 
 

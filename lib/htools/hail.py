@@ -27,17 +27,8 @@ from ganeti.htools import text
 PROGRAM = "hail"
 
 
-def _NonNegInt(value):
-  try:
-    return int(value)
-  except ValueError:
-    raise cli.UsageError("Invalid integer '%s'" % value)
-
-
-def _MondChoice(value):
-  if value not in ("yes", "no"):
-    raise cli.UsageError("Invalid choice '%s' for --mond (yes, no)" % value)
-  return value
+_NonNegInt = cli.Reader("static node memory", True)
+_MondChoice = cli.YesNo
 
 
 # hail's own options (upstream's names and texts)

@@ -427,10 +427,13 @@ def RunProgram(program, options, run, argv=None, arguments=None):
   except cli.Exit as err:
     sys.stderr.write(err.text % {"program": program})
     return err.code
-  except cli.UsageError as err:
-    _Err("Error: %s" % err)
-    _Err("Use --help for usage information.")
+  except cli.ParseError as err:
+    _Err("Error while parsing command line arguments:\n%s" % err)
     return cli.EXIT_FAILURE
+  except cli.UsageError as err:
+    sys.stderr.write("Command line error: %s\n\n%s" %
+                     (err, cli.Usage(program, options)))
+    return cli.EXIT_USAGE
   code = cli.HandleCommon(program, options, opts, arguments)
   if code is not None:
     return code

@@ -34,6 +34,7 @@ import sys
 
 from ganeti.htools import cli
 from ganeti.htools import mond_json as J
+from ganeti.htools import text as htext
 from ganeti.htools import types as T
 
 #: the port MonD listens on (upstream's fixed default; tests change it)
@@ -189,27 +190,13 @@ def ReadMonDFile(path):
       raw = handle.read()
   except OSError as err:
     raise cli.Exit("%%(program)s: %s: openFile: %s\n" %
-                   (path, _IOErrorText(err)), cli.EXIT_FAILURE)
+                   (path, htext.IOErrorText(err)), cli.EXIT_FAILURE)
   try:
     text = raw.decode("utf-8")
   except UnicodeDecodeError:
     raise cli.Exit("%%(program)s: %s: hGetContents: invalid argument"
                    " (invalid byte sequence)\n" % path, cli.EXIT_FAILURE)
   return dict(ParseMonDData(text))
-
-
-def _IOErrorText(err):
-  """How Haskell shows an OSError's kind and reason."""
-  import errno
-  kinds = {errno.ENOENT: "does not exist", errno.EACCES: "permission denied",
-           errno.EPERM: "permission denied",
-           errno.EISDIR: "inappropriate type", errno.ENOTDIR: "does not exist",
-           errno.EMFILE: "resource exhausted",
-           errno.ELOOP: "invalid argument"}
-  reason = err.strerror or ""
-  if err.errno == errno.EISDIR:
-    reason = "is a directory"
-  return "%s (%s)" % (kinds.get(err.errno, "failed"), reason)
 
 
 # The collectors -------------------------------------------------------------

@@ -193,12 +193,26 @@ def ParseData(text):
   return ClusterData(groups, nodes, instances, list(ctags), cpol)
 
 
+def IOErrorText(err):
+  """How Haskell shows an OSError's kind and reason."""
+  import errno
+  kinds = {errno.ENOENT: "does not exist", errno.EACCES: "permission denied",
+           errno.EPERM: "permission denied",
+           errno.EISDIR: "inappropriate type", errno.ENOTDIR: "does not exist",
+           errno.EMFILE: "resource exhausted",
+           errno.ELOOP: "invalid argument"}
+  reason = err.strerror or ""
+  if err.errno == errno.EISDIR:
+    reason = "is a directory"
+  return "%s (%s)" % (kinds.get(err.errno, "failed"), reason)
+
+
 def LoadFile(path):
   try:
     with open(path) as handle:
       text = handle.read()
   except OSError as err:
-    raise LoaderError("Cannot read %s: %s" % (path, err.strerror))
+    raise LoaderError("%s: openFile: %s" % (path, IOErrorText(err)))
   return ParseData(text)
 
 

@@ -116,7 +116,9 @@ def test_bad_input_errors():
   assert "Unknown node 'no-such-node' for instance new-0" in got["err"]
   assert RunHbal(["-t", "/nonexistent/file"])["rc"] == 1
   got = RunHbal(["--no-such-option"])
-  assert got["rc"] == 1 and "unrecognized option" in got["err"]
+  assert got["rc"] == 2 and got["err"].startswith(
+    "Command line error: unrecognized option `--no-such-option'\n\n"
+    "hbal (ganeti) version ")
   assert RunHbal(["-t", bad, "extra"])["rc"] == 1
 
 
@@ -330,3 +332,40 @@ def test_percentages_round_as_upstream(tmp_path):
   if os.path.exists(binary):
     up = subprocess.run([binary] + args, capture_output=True, text=True)
     assert got == {"out": up.stdout, "err": up.stderr, "rc": up.returncode}
+
+
+@pytest.mark.parametrize("program,args", [
+  ("hbal", ["-l", "abc"]), ("hbal", ["--max-cpu=abc"]),
+  ("hbal", ["--max-cpu=0"]), ("hbal", ["-e", "x"]), ("hbal", ["-g", "1,5"]),
+  ("hbal", ["--min-gain-limit=-"]), ("hbal", ["--min-disk=.5"]),
+  ("hbal", ["--priority=abc"]), ("hbal", ["-l", "0x10"]),
+  ("hbal", ["-l", " 7 "]), ("hbal", ["--max-cpu=Infinity"]),
+  ("hbal", ["--max-cpu=inf"]), ("hbal", ["-l", "abc", "--bogus"]),
+  ("hbal", ["-l"]), ("hbal", ["--print-instances=x"]),
+  ("hbal", ["--static-kvm-node-memory=1.5"]),
+  ("hspace", ["--spindle-use=1.5"]), ("hspace", ["--disk-template=foo"]),
+  ("hspace", ["--standard-alloc=abc"]), ("hspace", ["--tiered-alloc=1,2"]),
+  ("hspace", ["--machine-readable=maybe"]),
+  ("hsqueeze", ["--minimal-resources=abc"]),
+  ("hsqueeze", ["--target-resources=x"]), ("hcheck", ["--bogus"]),
+  ("hroller", ["-Z"]), ("hinfo", ["--mond=maybe"]),
+])
+def test_option_errors_as_upstream(program, args):
+  # values that do not parse: "Error while parsing command line
+  # arguments:" and exit 1; unknown options and missing arguments:
+  # "Command line error:" with the usage and exit 2, which wins
+  from ganeti import pathutils
+  args = args + ["-t", "/nonexistent/file"]
+  got = RunProgram(program, args)
+  assert got["rc"] in (1, 2)
+  binary = os.path.join(htools_cases.UPSTREAM_BIN, program)
+  if not os.path.exists(binary):
+    return
+  up = subprocess.run([binary] + args, capture_output=True, text=True)
+  # the usage's version line and -L socket are each implementation's own
+  want = up.stderr.replace(
+    "%s (ganeti) version 3.0.2-3" % program,
+    "%s (ganeti) version 3.0.2-pyganeti" % program).replace(
+    "/var/run/ganeti/socket/ganeti-query", pathutils.Get().MASTER_SOCKET)
+  assert (got["out"], got["err"], got["rc"]) == (up.stdout, want,
+                                                 up.returncode)
