@@ -169,6 +169,8 @@ class Checker:
     self.instances = instances
     self.order = list(nodes)
     self.base = {}
+    #: the touched sets of the failing bases, in node order
+    self.failed = []
 
   def _Base(self, idx):
     # bases are computed in node order (QuickFail relies on it)
@@ -181,17 +183,30 @@ class Checker:
       entry = (after is not None, frozenset(touched),
                bool(shared or others))
       self.base[idx] = entry
+      if after is None:
+        self.failed.append(entry[1])
     return entry
 
   def QuickFail(self, changed):
     """Whether a base failure the change cannot affect exists (False: no
     such failure, or unknown)."""
-    for (ok, touched, _) in self.base.values():
-      if not ok and not touched & changed:
+    for touched in self.failed:
+      if not touched & changed:
         return True
     while len(self.base) < len(self.order):
       (ok, touched, _) = self._Base(self.order[len(self.base)])
       if not ok and not touched & changed:
+        return True
+    return False
+
+  def QuickFailPair(self, pdx, sdx):
+    """QuickFail(frozenset([pdx, sdx])), without building the set."""
+    for touched in self.failed:
+      if pdx not in touched and sdx not in touched:
+        return True
+    while len(self.base) < len(self.order):
+      (ok, touched, _) = self._Base(self.order[len(self.base)])
+      if not ok and pdx not in touched and sdx not in touched:
         return True
     return False
 
@@ -203,8 +218,8 @@ class Checker:
     changed = frozenset(changed)
     nodes = None
     # failures that the change cannot affect, known ones first
-    for (ok, touched, _) in self.base.values():
-      if not ok and not touched & changed:
+    for touched in self.failed:
+      if not touched & changed:
         return False
     for idx in self.order:
       (ok, touched, rest) = self._Base(idx)
