@@ -104,6 +104,27 @@ class _Overlay:
     return new
 
 
+class NodeValuesCache:
+  """metrics.NodeValues of nodes seen before, by identity.
+
+  One request's moves share most nodes between the states they score;
+  nodes are never changed once built, so their values are computed once.
+  """
+
+  def __init__(self):
+    from ganeti.htools import metrics
+    self.compute = metrics.NodeValues
+    self.cache = {}
+
+  def __call__(self, node):
+    entry = self.cache.get(id(node))
+    if entry is not None and entry[0] is node:
+      return entry[1]
+    values = self.compute(node)
+    self.cache[id(node)] = (node, values)
+    return values
+
+
 class _Picker:
   """The best of candidate states by the score of one group.
 
@@ -113,12 +134,12 @@ class _Picker:
   lowest are compared exactly.
   """
 
-  def __init__(self, nodes, gdx):
+  def __init__(self, nodes, gdx, values_of=None):
     from ganeti.htools import scoring
     self.scoring = scoring
     self.gdx = gdx
     self.view = dict((n.idx, n) for n in nodes if n.group == gdx)
-    self.scorer = scoring.Scorer(self.view)
+    self.scorer = scoring.Scorer(self.view, values_of)
     self.cands = []
 
   def Add(self, changed, payload):
@@ -146,16 +167,31 @@ class _Picker:
     return (self.cands[best[0]][2], best[1])
 
 
-def _EvacOneNodeOnly(opts, nodes, instances, inst, gdx, avail):
+def _EvacOneNodeOnly(opts, nodes, instances, inst, gdx, avail,
+                     values_of=None):
   mirror = inst.MirrorType()
   if mirror == T.MIRROR_NONE:
     raise _InstFail("Can't relocate/evacuate non-mirrored instances")
   kind = M.REPLACE_SECONDARY if mirror == T.MIRROR_INTERNAL else \
     M.FAILOVER_TO_ANY
-  picker = _Picker(nodes, gdx)
+  picker = _Picker(nodes, gdx, values_of)
   fails = ""
   prepared = M.Prepared(nodes, inst, opts.ignore_soft_errors)
+  fit = None
+  if kind == M.REPLACE_SECONDARY and not opts.ignore_soft_errors and \
+     not nodes[inst.snode].offline:
+    # a secondary change fails first where the strict AddSec on the
+    # target does (removing the instance from its nodes cannot fail):
+    # those targets are told apart without building the move
+    from ganeti.htools import hail_pairs
+    fit = hail_pairs.SecFit(nodes, inst)
   for ndx in avail:
+    if fit is not None:
+      mode = fit.Fail(ndx, inst.pnode)
+      if mode is not None:
+        if not picker.cands:
+          fails += " Node %s failed: %s;" % (nodes[ndx].name, mode.value)
+        continue
     move = M.Move(kind, ndx)
     try:
       (changed, new_inst, _, _) = prepared.Apply(move)
@@ -201,8 +237,8 @@ def _DrbdAllInner(opts, nodes, inst, pdx, sdx):
   return (nodes.changed, inst, moves)
 
 
-def _DrbdAll(opts, nodes, instances, inst, gdx, avail):
-  picker = _Picker(nodes, gdx)
+def _DrbdAll(opts, nodes, instances, inst, gdx, avail, values_of=None):
+  picker = _Picker(nodes, gdx, values_of)
   err = "no nodes available"
   for pdx in avail:
     for sdx in avail:
@@ -227,8 +263,12 @@ def _DrbdAll(opts, nodes, instances, inst, gdx, avail):
   return (new_nodes, _SetInst(instances, new_inst), ops)
 
 
-def NodeEvacInstance(opts, nodes, instances, mode, inst, gdx, avail):
-  """(nodes, instances, opcodes) after moving one instance, or _InstFail."""
+def NodeEvacInstance(opts, nodes, instances, mode, inst, gdx, avail,
+                     values_of=None):
+  """(nodes, instances, opcodes) after moving one instance, or _InstFail.
+
+  ``values_of``: a NodeValuesCache shared by the moves of one request.
+  """
   dtmpl = inst.disk_template
   if dtmpl == T.DT_PLAIN:
     raise _InstFail("Instances of type plain cannot be relocated")
@@ -238,7 +278,8 @@ def NodeEvacInstance(opts, nodes, instances, mode, inst, gdx, avail):
     if mode == EVAC_SECONDARY:
       raise _InstFail("Instances with disk template '%s' can't execute"
                       " change secondary" % dtmpl)
-    return _EvacOneNodeOnly(opts, nodes, instances, inst, gdx, avail)
+    return _EvacOneNodeOnly(opts, nodes, instances, inst, gdx, avail,
+                            values_of)
   if mode == EVAC_PRIMARY:
     move = M.Move(M.FAILOVER)
     try:
@@ -249,8 +290,9 @@ def NodeEvacInstance(opts, nodes, instances, mode, inst, gdx, avail):
     return (new_nodes, _SetInst(instances, new_inst),
             MoveOpcodes(new_nodes, new_inst, move))
   if mode == EVAC_SECONDARY:
-    return _EvacOneNodeOnly(opts, nodes, instances, inst, gdx, avail)
-  return _DrbdAll(opts, nodes, instances, inst, gdx, avail)
+    return _EvacOneNodeOnly(opts, nodes, instances, inst, gdx, avail,
+                            values_of)
+  return _DrbdAll(opts, nodes, instances, inst, gdx, avail, values_of)
 
 
 class EvacSolution:
@@ -306,6 +348,7 @@ def TryNodeEvac(opts, groups, nodes, instances, mode, idxs):
   excl.update(n.idx for n in nodes if n.offline)
   group_ndx = _GroupNodeIdx(nodes, instances)
   state = (nodes, instances, EvacSolution())
+  values_of = NodeValuesCache()
   for idx in idxs:
     inst = instances[idx]
 
@@ -314,7 +357,7 @@ def TryNodeEvac(opts, groups, nodes, instances, mode, idxs):
       gdx = cur_nodes[inst.pnode].group
       avail = _Available(group_ndx, excl | set([inst.pnode]), gdx)
       return NodeEvacInstance(opts, cur_nodes, cur_insts, mode, inst, gdx,
-                              avail)
+                              avail, values_of)
     state = _Record(state, idx, _Run)
   return state
 
@@ -332,6 +375,7 @@ def TryChangeGroup(opts, groups, nodes, instances, gdxs, idxs):
   default = hail_alloc.Options(capacity=opts.capacity,
                                restrict_to_nodes=opts.restrict_to_nodes)
   state = (nodes, instances, EvacSolution())
+  values_of = NodeValuesCache()
   for idx in idxs:
     inst = instances[idx]
 
@@ -345,7 +389,7 @@ def TryChangeGroup(opts, groups, nodes, instances, gdxs, idxs):
         raise _InstFail(str(err))
       avail = _Available(group_ndx, excl, grp.idx)
       return NodeEvacInstance(default, cur_nodes, cur_insts, EVAC_ALL, inst,
-                              grp.idx, avail)
+                              grp.idx, avail, values_of)
     state = _Record(state, idx, _Run)
   return state
 

@@ -28,12 +28,18 @@ _ONLINE = metrics.ONLINE
 
 
 class Scorer:
-  def __init__(self, nodes):
-    """``nodes``: {index: Node} in index order."""
+  def __init__(self, nodes, values_of=None):
+    """``nodes``: {index: Node} in index order.
+
+    ``values_of`` gives a node's metrics.NodeValues (default: that
+    function; callers that score many states sharing nodes may pass a
+    cached one).
+    """
+    self.values_of = values_of = values_of or metrics.NodeValues
     self.pos = dict((idx, p) for (p, idx) in enumerate(nodes))
     nodes = list(nodes.values())
     self.offline = [n.offline for n in nodes]
-    self.values = [metrics.NodeValues(n) for n in nodes]
+    self.values = [values_of(n) for n in nodes]
     self.exact_stats = metrics.StatsFromValues(self.offline, self.values)
     self.score = metrics.ScoreFromStats(self.exact_stats)
     # per component: count, shift (mean), sum and sum of squares of x-shift
@@ -72,7 +78,7 @@ class Scorer:
     for (idx, node) in changed.items():
       pos = self.pos[idx]
       old = self.values[pos]
-      new = metrics.NodeValues(node)
+      new = self.values_of(node)
       online = not self.offline[pos]
       for comp in _STDDEV:
         if _ONLINE[comp] != online:
@@ -119,7 +125,7 @@ class Scorer:
   def ExactScore(self, changed):
     values = list(self.values)
     for (idx, node) in changed.items():
-      values[self.pos[idx]] = metrics.NodeValues(node)
+      values[self.pos[idx]] = self.values_of(node)
     return metrics.ScoreFromStats(metrics.StatsFromValues(self.offline,
                                                           values))
 
