@@ -508,6 +508,22 @@ def _FindByName(items, name):
   return found[0]
 
 
+def _FindAllByName(items, names):
+  """[_FindByName(items, n) for n in names] through one index.
+
+  For items without a uuid attribute (nodes, instances), whose names are
+  unique (they are the keys of a JSON object).
+  """
+  index = dict((item.name, item) for item in items)
+  found = []
+  for name in names:
+    item = index.get(name)
+    if item is None:
+      raise _LookupFailure("Wrong number of elems found with name %s" % name)
+    found.append(item)
+  return found
+
+
 class _LookupFailure(RequestError):
   """A name in the request does not exist."""
 
@@ -616,13 +632,13 @@ def _ParseRequestDict(req, cdata):
                    exclude=exclude)
   if kind == MODE_CHG_GROUP:
     names = _Get(desc, req, "instances", _AsStringList)
-    idxs = [_FindByName(cdata.instances, n).idx for n in names]
+    idxs = [i.idx for i in _FindAllByName(cdata.instances, names)]
     uuids = _Get(desc, req, "target_groups", _AsStringList)
     gdxs = [_FindByName(cdata.groups, u).idx for u in uuids]
     return Request(kind, cdata, idxs=idxs, groups=gdxs)
   if kind == MODE_NODE_EVAC:
     names = _Get(desc, req, "instances", _AsStringList)
-    idxs = [_FindByName(cdata.instances, n).idx for n in names]
+    idxs = [i.idx for i in _FindAllByName(cdata.instances, names)]
     mode = _Get(desc, req, "evac_mode", _AsEvacMode)
     return Request(kind, cdata, idxs=idxs, mode=mode)
   if kind == MODE_MULTI_ALLOC:

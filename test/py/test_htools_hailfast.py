@@ -8,19 +8,27 @@ upstream request and generated requests with tags of every htools kind
 both ways and compare every slot of every node and instance.
 """
 
+import contextlib
+import io
 import json
 import math
+import os
 import random
+import subprocess
 
 import pytest
 
 import htools_cases
 from ganeti.htools import gencluster
+from ganeti.htools import hail
 from ganeti.htools import hail_model
+from ganeti.htools import hail_pairs
 from ganeti.htools import hail_request as R
 from ganeti.htools import iallocator as IA
 from ganeti.htools import loader
 from ganeti.htools import text
+from ganeti.htools import types as T
+from ganeti.htools.instance import Instance
 from ganeti.htools.loader import Group
 
 pytestmark = pytest.mark.unit
@@ -145,3 +153,123 @@ def test_odd_shapes_take_the_careful_path(monkeypatch):
   _Compare(json.dumps(doc), monkeypatch)
   insts[6]["forthcoming"] = True
   _Compare(json.dumps(doc), monkeypatch)
+
+
+# Answers on bigger clusters, against upstream's binary ----------------------
+UPSTREAM_HAIL = "/usr/lib/ganeti/3.0/usr/lib/ganeti/iallocators/hail"
+needs_upstream = pytest.mark.skipif(
+  not os.path.exists(UPSTREAM_HAIL),
+  reason="upstream hail (Debian ganeti-htools-3.0) not installed")
+
+
+def _Run(args):
+  out = io.StringIO()
+  err = io.StringIO()
+  with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    code = hail.Main(args)
+  return (code, out.getvalue(), err.getvalue())
+
+
+def _Upstream(args):
+  res = subprocess.run([UPSTREAM_HAIL] + args, capture_output=True,
+                       text=True, cwd="/tmp")
+  return (res.returncode, res.stdout, res.stderr)
+
+
+def _BigRequests():
+  """Requests where many placements succeed (free clusters, capacity
+  checks off) or compete on location and exclusion tags."""
+  plain = text.ParseData(gencluster.GenerateCluster(30, 120, seed=5))
+  fuller = text.ParseData(gencluster.GenerateCluster(30, 200, seed=5))
+  tagged = TaggedCluster(6, groups=2, nodes=24, insts=100)
+  names = [i.name for i in plain.instances[:6]]
+  tnames = [i.name for i in tagged.instances if i.disk_template == "drbd"][:6]
+  return [
+    (plain, R.AllocateRequest("new1", 1024, 10240, 1, "drbd")),
+    (plain, R.AllocateRequest("new1", 4096, 51200, 2, "plain")),
+    (plain, R.NodeEvacRequest(names, "secondary-only")),
+    (plain, R.NodeEvacRequest(names[:3], "all")),
+    (fuller, R.AllocateRequest("new1", 30000, 10240, 1, "drbd")),
+    (fuller, R.NodeEvacRequest(names, "secondary-only")),
+    (tagged, R.AllocateRequest("new1", 1024, 10240, 1, "drbd")),
+    (tagged, dict(R.AllocateRequest("new1", 1024, 10240, 1, "drbd"),
+                  tags=["service:web", "rack:r1"])),
+    (tagged, R.NodeEvacRequest(tnames, "secondary-only")),
+    (tagged, R.MultiAllocateRequest([dict(R.AllocateRequest(
+      "m%d" % i, 2048, 10240, 1, "drbd"), name="m%d" % i)
+      for i in range(3)])),
+  ]
+
+
+@needs_upstream
+@pytest.mark.parametrize("args", [[], ["--no-capacity-checks"]])
+def test_bigger_clusters_against_upstream(tmp_path, args):
+  for (num, (cdata, req)) in enumerate(_BigRequests()):
+    path = tmp_path / ("req%d.json" % num)
+    path.write_text(R.BuildRequest(cdata, req))
+    assert _Run(args + [str(path)]) == _Upstream(args + [str(path)]), req
+
+
+# The secondary's checks of hail_pairs -----------------------------------------
+def _AddSecVerdict(node, inst, pdx):
+  try:
+    node.AddSec(inst, pdx)
+  except T.MoveFailure as err:
+    return err.mode
+  return None
+
+
+def _Probes(nodes, pdx):
+  """Instances at the edges of the nodes' checks (memory, disk, spindles)."""
+  mems = set([128, 1024])
+  dsks = set([1024, 10240])
+  for node in nodes:
+    old = node.UnallocatedMem()
+    peem = node.peers.get(pdx, 0)
+    for mem in (old, old - 1, old - peem, old - peem - 1, old - peem + 1,
+                node.f_mem_forth, node.f_mem_forth - 1, node.r_mem - peem):
+      if mem > 0:
+        mems.add(mem)
+    for dsk in (node.f_dsk, node.f_dsk - 1, node.f_dsk - node.lo_dsk,
+                node.f_dsk - node.lo_dsk + 1, node.f_dsk_forth):
+      if dsk > 0:
+        dsks.add(dsk)
+  shapes = [("drbd", 1, T.ST_RUNNING), ("drbd", 40, T.ST_ADMIN_OFFLINE),
+            ("plain", 1, T.ST_RUNNING)]
+  for node in nodes:
+    room = int(node.hi_spindles - node.inst_spindles)
+    shapes.extend(("drbd", sp, T.ST_RUNNING) for sp in (room, room + 1)
+                  if sp > 0)
+  for (tmpl, spindles, state) in shapes:
+    for mem in sorted(mems) if spindles == 1 else (128,):
+      for dsk in sorted(dsks) if spindles == 1 else (1024,):
+        yield Instance("probe", mem, dsk, 1, state, [], True, pdx, -1, tmpl,
+                       spindle_use=spindles)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_secondary_checks_equal_addsec(seed):
+  cdata = TaggedCluster(seed, groups=1, nodes=8, insts=40)
+  (_, req) = IA.ParseRequest(R.BuildRequest(
+    cdata, R.AllocateRequest("new1", 1024, 10240, 1, "drbd")))
+  nodes = req.cdata.nodes
+  nodes[1].lo_dsk = nodes[1].f_dsk // 2
+  nodes[2].fail_n1 = not nodes[2].fail_n1
+  nodes[3].excl_storage = True
+  nodes[3].f_spindles = 1
+  # states the loader does not produce, to tell the checks apart
+  nodes[5].fail_n1 = True
+  nodes[5].f_mem_forth = nodes[5].UnallocatedMem() + 1000
+  nodes[6].fail_n1 = False
+  nodes[6].r_mem = nodes[6].UnallocatedMem() + 100
+  nodes[7].f_dsk_forth = nodes[7].f_dsk - 5000
+  checked = 0
+  for pdx in (0, 4):
+    for inst in _Probes(nodes, pdx):
+      fit = hail_pairs.SecFit(nodes, inst)
+      for node in nodes:
+        if node.idx != pdx:
+          assert fit.Fail(node.idx, pdx) == \
+            _AddSecVerdict(node, inst, pdx), (node.name, inst.mem, inst.dsk)
+          checked += 1
+  assert checked > 1000
