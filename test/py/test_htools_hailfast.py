@@ -24,8 +24,10 @@ from ganeti.htools import hail
 from ganeti.htools import hail_model
 from ganeti.htools import hail_pairs
 from ganeti.htools import hail_request as R
+from ganeti.htools import hail_score
 from ganeti.htools import iallocator as IA
 from ganeti.htools import loader
+from ganeti.htools import scoring
 from ganeti.htools import text
 from ganeti.htools import types as T
 from ganeti.htools.instance import Instance
@@ -273,3 +275,39 @@ def test_secondary_checks_equal_addsec(seed):
             _AddSecVerdict(node, inst, pdx), (node.name, inst.mem, inst.dsk)
           checked += 1
   assert checked > 1000
+
+
+# Derived scorers (hail_score) -------------------------------------------------
+def test_derived_scorers_score_as_fresh_ones():
+  cdata = TaggedCluster(7, groups=1, nodes=10, insts=50)
+  (_, req) = IA.ParseRequest(R.BuildRequest(
+    cdata, R.AllocateRequest("new1", 1024, 10240, 1, "drbd")))
+  (nodes, insts) = (req.cdata.nodes, req.cdata.instances)
+  rng = random.Random(7)
+  view = dict((n.idx, n) for n in nodes)
+  cache = hail_score.ScorerCache()
+  scorer = cache.Get(0, view)
+  derived_seen = 0
+  for _ in range(30):
+    # a state a few moves away: instances removed from their primaries
+    new_view = dict(view)
+    for inst in rng.sample(insts, 2):
+      node = new_view[inst.pnode]
+      if inst.idx in node.plist:
+        new_view[inst.pnode] = node.RemovePri(inst)
+    derived = cache.Get(0, new_view)
+    fresh = scoring.Scorer(new_view)
+    if derived is not scorer and type(derived) is scoring.Scorer and \
+       derived.values is not fresh.values:
+      derived_seen += 1
+    assert derived.exact_stats == fresh.exact_stats
+    probe = rng.choice(insts)
+    target = rng.choice([n for n in nodes if not n.offline])
+    try:
+      changed = {target.idx: new_view[target.idx].AddPri(probe, force=True)}
+    except T.MoveFailure:
+      continue
+    assert abs(derived.Score(changed) - fresh.Score(changed)) < 1e-11
+    assert derived.ExactScore(changed) == fresh.ExactScore(changed)
+    (view, scorer) = (new_view, derived)
+  assert derived_seen > 10

@@ -1,0 +1,120 @@
+"""Scorers of states a few nodes away from a scored one (hail's moves).
+
+hail's evacuations score every target of every moved instance on the
+state the previous moves left, and the moves of one instance share all
+their changed nodes but the target.  :func:`Derive` turns the
+:class:`~ganeti.htools.scoring.Scorer` of a state into the Scorer of the
+state with some nodes replaced, updating its running sums by the changed
+nodes' values instead of going over every node again; its exact
+statistics are recomputed (:meth:`Scorer.ExactScore` is unchanged), its
+fast scores agree with a fresh Scorer's up to rounding, far inside the
+tie window in which candidates are compared exactly.
+
+:class:`ScorerCache` keeps one Scorer per node group for a request and
+finds the changed nodes by identity (nodes are never changed once built).
+"""
+
+import math
+
+from ganeti.htools import metrics
+from ganeti.htools import scoring
+
+_STDDEV = [pos for (pos, kind) in enumerate(metrics.KINDS)
+           if kind == metrics.STAT_STDDEV]
+_SUM = [pos for (pos, kind) in enumerate(metrics.KINDS)
+        if kind == metrics.STAT_SUM]
+_MAP = metrics.MAP_INDEX
+_ONLINE = metrics.ONLINE
+
+
+def Derive(scorer, changed):
+  """The Scorer of ``scorer``'s state with ``changed`` ({idx: Node} of
+  its view) replaced, or None where a fresh one must be built (values
+  that are not finite, offline flags that changed)."""
+  if not scorer.finite:
+    return None
+  values_of = scorer.values_of
+  offline = scorer.offline
+  values = list(scorer.values)
+  s1 = list(scorer.s1)
+  s2 = list(scorer.s2)
+  shift = scorer.shift
+  tagmap = scorer.tagmap
+  for (idx, node) in changed.items():
+    pos = scorer.pos[idx]
+    if node.offline != offline[pos]:
+      return None
+    old = values[pos]
+    new = values_of(node)
+    online = not offline[pos]
+    for comp in _STDDEV:
+      if _ONLINE[comp] != online:
+        continue
+      (a, b) = (old[comp], new[comp])
+      if a == b:
+        continue
+      if not math.isfinite(b):
+        return None
+      s1[comp] += b - a
+      s2[comp] += (b - shift[comp]) ** 2 - (a - shift[comp]) ** 2
+    for comp in _SUM:
+      if _ONLINE[comp] != online:
+        continue
+      if old[comp] != new[comp]:
+        if not math.isfinite(new[comp]):
+          return None
+        s1[comp] += new[comp] - old[comp]
+    if online and old[_MAP] is not new[_MAP] and old[_MAP] != new[_MAP]:
+      if tagmap is scorer.tagmap:
+        tagmap = dict(tagmap)
+      for (key, cnt) in old[_MAP].items():
+        tagmap[key] = tagmap.get(key, 0) - cnt
+      for (key, cnt) in new[_MAP].items():
+        tagmap[key] = tagmap.get(key, 0) + cnt
+    values[pos] = new
+  derived = object.__new__(scoring.Scorer)
+  derived.values_of = values_of
+  derived.pos = scorer.pos
+  derived.offline = offline
+  derived.values = values
+  derived.exact_stats = metrics.StatsFromValues(offline, values)
+  derived.score = metrics.ScoreFromStats(derived.exact_stats)
+  derived.count = scorer.count
+  derived.shift = shift
+  derived.s1 = s1
+  derived.s2 = s2
+  derived.finite = True
+  derived.tagmap = tagmap
+  return derived
+
+
+class ScorerCache:
+  """Scorers of node views ({idx: Node}) of one request, by group.
+
+  ``Get(key, view)`` returns a Scorer of ``view``: the one of the last
+  view under ``key`` derived by the nodes that differ (by identity), or
+  a fresh one.
+  """
+
+  #: beyond this many changed nodes a fresh Scorer is as cheap
+  MAX_CHANGED = 16
+
+  def __init__(self, values_of=None):
+    self.values_of = values_of
+    self.last = {}
+
+  def Get(self, key, view):
+    entry = self.last.get(key)
+    scorer = None
+    if entry is not None and list(entry[0]) == list(view):
+      (old_view, old_scorer) = entry
+      changed = dict((idx, node) for (idx, node) in view.items()
+                     if node is not old_view[idx])
+      if not changed:
+        scorer = old_scorer
+      elif len(changed) <= self.MAX_CHANGED:
+        scorer = Derive(old_scorer, changed)
+    if scorer is None:
+      scorer = scoring.Scorer(view, self.values_of)
+    self.last[key] = (view, scorer)
+    return scorer
