@@ -31,7 +31,7 @@ def Derive(scorer, changed):
   """The Scorer of ``scorer``'s state with ``changed`` ({idx: Node} of
   its view) replaced, or None where a fresh one must be built (values
   that are not finite, offline flags that changed)."""
-  if not scorer.finite:
+  if not scorer.finite or all(scorer.offline):
     return None
   values_of = scorer.values_of
   offline = scorer.offline
@@ -72,13 +72,15 @@ def Derive(scorer, changed):
       for (key, cnt) in new[_MAP].items():
         tagmap[key] = tagmap.get(key, 0) + cnt
     values[pos] = new
-  derived = object.__new__(scoring.Scorer)
+  derived = object.__new__(_Derived)
   derived.values_of = values_of
   derived.pos = scorer.pos
   derived.offline = offline
   derived.values = values
-  derived.exact_stats = metrics.StatsFromValues(offline, values)
-  derived.score = metrics.ScoreFromStats(derived.exact_stats)
+  derived.stats = None
+  # metrics._MapValue of the online nodes' maps, from the merged counts
+  derived.map_value = float(sum(cnt - 1 for cnt in tagmap.values()
+                                if cnt > 0))
   derived.count = scorer.count
   derived.shift = shift
   derived.s1 = s1
@@ -86,6 +88,21 @@ def Derive(scorer, changed):
   derived.finite = True
   derived.tagmap = tagmap
   return derived
+
+
+class _Derived(scoring.Scorer):
+  """A derived Scorer; its exact statistics are computed when asked for
+  (the fast scores need only the tag-pair component, ``map_value``)."""
+
+  @property
+  def exact_stats(self):
+    if self.stats is None:
+      self.stats = metrics.StatsFromValues(self.offline, self.values)
+    return self.stats
+
+  @property
+  def score(self):
+    return metrics.ScoreFromStats(self.exact_stats)
 
 
 class ScorerCache:

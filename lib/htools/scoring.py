@@ -42,6 +42,8 @@ class Scorer:
     self.values = [values_of(n) for n in nodes]
     self.exact_stats = metrics.StatsFromValues(self.offline, self.values)
     self.score = metrics.ScoreFromStats(self.exact_stats)
+    # the tag-pair component, the one fast scores take from exact_stats
+    self.map_value = self.exact_stats[_MAP] if self.exact_stats else None
     # per component: count, shift (mean), sum and sum of squares of x-shift
     self.count = [0.0] * metrics.COUNT
     self.shift = [0.0] * metrics.COUNT
@@ -106,7 +108,7 @@ class Scorer:
     total = 0.0
     for pos in range(metrics.COUNT):
       if pos == _MAP:
-        value = self.exact_stats[pos]
+        value = self.map_value
         if map_delta:
           value += _MapDelta(self.tagmap, map_delta)
       elif pos in _SUM_SET:
