@@ -224,27 +224,24 @@ def _SolutionOf(opts, nodes, scorer, nfixed, fixed_fn, rest, failures,
     return AllocSolution([T.FailMode.FailN1] * nfixed + failures, 0, None)
   scorer = scorer()
   for cand in rest:
-    cand.fast = scorer.Score(cand.changed)
+    if cand.fast is None:
+      cand.fast = scorer.Score(cand.changed)
   dropped = 0
   best = None
   for chunk in _Chunks(rest):
-    if opts.capacity:
-      oks = [n1.Redundant(c) for c in chunk]
-    else:
-      oks = [True] * len(chunk)
-    if not any(oks):
-      dropped += len(chunk)
-      continue
+    # the chunk's candidates in exact order, checked until the first good
+    # one (the one upstream's sort puts first; those before it dropped)
     for cand in chunk:
       cand.exact = scorer.ExactScore(cand.changed)
-    order = sorted(range(len(chunk)),
-                   key=lambda i: (_Key(chunk[i].exact), -chunk[i].pos))
-    for i in order:
-      if oks[i]:
-        best = chunk[i]
+    order = sorted(chunk, key=lambda c: (_Key(c.exact), -c.pos))
+    for (num, cand) in enumerate(order):
+      if not opts.capacity or n1.Redundant(cand):
+        best = cand
+        dropped += num
         break
-      dropped += 1
-    break
+    if best is not None:
+      break
+    dropped += len(chunk)
   total = nfixed + len(rest)
   if best is None:
     return AllocSolution([T.FailMode.FailN1] * total + failures, 0, None)

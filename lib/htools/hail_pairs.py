@@ -19,7 +19,14 @@ candidate), byte for byte.  What makes it fast on big clusters:
   it.
 """
 
+from ganeti.htools import metrics
 from ganeti.htools import types as T
+from ganeti.htools.node import _Div  # pylint: disable=protected-access
+
+_N1 = metrics.NAMES.index("n1_cnt")
+_PREM = metrics.NAMES.index("reserved_mem_cv")
+_PREM_TOTAL = metrics.NAMES.index("reserved_mem_rtotal")
+assert _PREM == _N1 + 1 and _PREM_TOTAL > _PREM
 
 _FAIL_DISK = T.FailMode.FailDisk
 _FAIL_MEM = T.FailMode.FailMem
@@ -40,6 +47,7 @@ class SecFit:
     self.inst = inst
     self.sec_mem = inst.mem if inst.UsesSecMem() else 0
     self.static = {}
+    self.templates = {}
 
   def _Static(self, sdx):
     """(failure before the N+1 check, whether that check fails for any
@@ -92,6 +100,33 @@ class SecFit:
     if not n1_never and (n1_always or peers.get(pdx, 0) >= limit):
       return _FAIL_MEM
     return post
+
+  def Values(self, sdx, pdx):
+    """metrics.NodeValues of ``nodes[sdx].AddSec(inst, pdx)`` where Fail
+    says it succeeds, or None (forthcoming instances).
+
+    AddSec's result depends on the primary only through the peer memory
+    it adds: the reserved memory, the N+1 flag and their values (the
+    ``n1_cnt``, ``reserved_mem_cv`` and ``reserved_mem_rtotal`` entries)
+    are computed per pair, the rest once per node.
+    """
+    if self.inst.forthcoming:
+      return None
+    tmpl = self.templates.get(sdx)
+    if tmpl is None:
+      node = self.nodes[sdx]
+      # the node's fields do not depend on the checks: force only skips
+      # those that a reference primary might fail
+      ref = node.AddSec(self.inst, pdx, force=True)
+      tmpl = (metrics.NodeValues(ref), float(len(ref.slist) + len(ref.plist)),
+              node.peers, node.r_mem, node.UnallocatedMem(), node.t_mem)
+      self.templates[sdx] = tmpl
+    (values, count, peers, r_mem, old_mem, t_mem) = tmpl
+    new_rmem = max(r_mem, peers.get(pdx, 0) + self.sec_mem)
+    n1 = count if old_mem <= new_rmem else 0.0
+    p_rem = _Div(new_rmem, t_mem)
+    return values[:_N1] + (n1, p_rem) + values[_PREM + 1:_PREM_TOTAL] + \
+      (p_rem,) + values[_PREM_TOTAL + 1:]
 
   def _Tried(self, sdx, pdx):
     """The verdict of a real AddSec (forthcoming instances, rare)."""
@@ -204,6 +239,8 @@ def TryPairs(opts, nodes, inst, items, scorer, n1, solve):
         fixed.append((pos, sdx, loc, new_p))
       else:
         rest.append(PairCandidate(pos, pdx, sdx, loc, new_p, nodes, inst))
+    if rest and not ploc:
+      _FastScores(scorer, fit, pdx, prim[0], rest)
     sol = solve(scorer, len(fixed), _Builder(pdx, fixed, nodes, inst), rest,
                 failures)
     parts.append(sol.failures)
@@ -213,6 +250,23 @@ def TryPairs(opts, nodes, inst, items, scorer, n1, solve):
   for part in reversed(parts):
     failures.extend(part)
   return (failures, allocs, best)
+
+
+def _FastScores(scorer, fit, pdx, new_p, rest):
+  """Fast scores of a primary's candidates without building them.
+
+  The candidates share the new primary: its change goes into a derived
+  Scorer, and each candidate's secondary enters through its values.
+  Candidates left without a score are scored the usual way.
+  """
+  from ganeti.htools import hail_score
+  derived = hail_score.Derive(scorer(), {pdx: new_p})
+  if derived is None:
+    return
+  for cand in rest:
+    values = fit.Values(cand.sdx, pdx)
+    if values is not None:
+      cand.fast = hail_score.ScoreOne(derived, cand.sdx, values)
 
 
 def _Builder(pdx, fixed, nodes, inst):

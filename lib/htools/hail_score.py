@@ -135,3 +135,67 @@ class ScorerCache:
       scorer = scoring.Scorer(view, self.values_of)
     self.last[key] = (view, scorer)
     return scorer
+
+
+_SUM_SET = frozenset(_SUM)
+_WEIGHTS = metrics.WEIGHTS
+
+
+def _StdDevOf(s1, s2, count):
+  if count == 0:
+    return math.nan
+  mean = s1 / count
+  var = s2 / count - mean * mean
+  return math.sqrt(var) if var > 0 else 0.0
+
+
+def _Components(scorer):
+  """The component values of the scorer's own state (from its sums)."""
+  comps = getattr(scorer, "hail_components", None)
+  if comps is None:
+    comps = []
+    for pos in range(metrics.COUNT):
+      if pos == _MAP:
+        comps.append(scorer.map_value)
+      elif pos in _SUM_SET:
+        comps.append(scorer.s1[pos])
+      else:
+        comps.append(_StdDevOf(scorer.s1[pos], scorer.s2[pos],
+                               scorer.count[pos]))
+    scorer.hail_components = comps
+  return comps
+
+
+def ScoreOne(scorer, idx, new):
+  """``scorer.Score({idx: node})`` from the node's NodeValues ``new``.
+
+  Only the components whose value changes are recomputed.  None where
+  the fast score cannot be had this way (scorers of non-finite values,
+  a changed tag-pair map, non-finite new values): the caller scores the
+  node itself.
+  """
+  if not scorer.finite:
+    return None
+  pos = scorer.pos[idx]
+  old = scorer.values[pos]
+  if old[_MAP] is not new[_MAP] and old[_MAP] != new[_MAP]:
+    return None
+  online = not scorer.offline[pos]
+  base = _Components(scorer)
+  total = 0.0
+  for comp in range(metrics.COUNT):
+    value = base[comp]
+    if comp != _MAP and _ONLINE[comp] == online:
+      (a, b) = (old[comp], new[comp])
+      if a != b:
+        if not math.isfinite(b):
+          return None
+        if comp in _SUM_SET:
+          value = scorer.s1[comp] + (b - a)
+        else:
+          shift = scorer.shift[comp]
+          value = _StdDevOf(scorer.s1[comp] + (b - a),
+                            scorer.s2[comp] + (b - shift) ** 2 -
+                            (a - shift) ** 2, scorer.count[comp])
+    total += value * _WEIGHTS[comp]
+  return total

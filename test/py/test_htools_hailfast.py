@@ -22,6 +22,7 @@ import htools_cases
 from ganeti.htools import gencluster
 from ganeti.htools import hail
 from ganeti.htools import hail_model
+from ganeti.htools import hail_n1
 from ganeti.htools import hail_pairs
 from ganeti.htools import hail_request as R
 from ganeti.htools import hail_score
@@ -312,3 +313,65 @@ def test_derived_scorers_score_as_fresh_ones():
     assert derived.ExactScore(changed) == fresh.ExactScore(changed)
     view = new_view
   assert derived_seen > 10
+
+
+# The global N+1 checks with cached failovers (hail_n1.Checker) ---------------
+def test_cached_failovers_equal_fresh_ones():
+  """Both sides of every failover, on nodes with full disks, offline
+  nodes and migration tags among them."""
+  cdata = TaggedCluster(8, groups=1, nodes=10, insts=60)
+  (_, req) = IA.ParseRequest(R.BuildRequest(
+    cdata, R.AllocateRequest("new1", 1024, 10240, 1, "drbd")))
+  (nodes, insts) = (req.cdata.nodes, req.cdata.instances)
+  nodes[0].f_dsk = 0
+  nodes[1].offline = True
+  nodes[2].mig_tags = frozenset(["hv:x"])
+  view = dict((n.idx, n) for n in nodes)
+  cache = {}
+  outcomes = set()
+  for inst in insts:
+    if inst.disk_template != "drbd":
+      continue
+    for _ in range(2):
+      # twice: computed, then from the cache
+      fresh = hail_n1._Failover(view, inst)
+      cached = hail_n1._CachedFailover(view, inst, cache)
+      assert (fresh is None) == (cached is None), inst.name
+      if fresh is not None:
+        _Same(fresh[0], cached[0], inst.name)
+      outcomes.add(fresh is None)
+  assert outcomes == set([True, False])
+
+
+@pytest.mark.parametrize("seed,full", [(3, False), (4, False), (3, True)])
+def test_cached_redundancy_checks_equal_fresh_ones(seed, full):
+  cdata = text.ParseData(gencluster.GenerateCluster(12, 90, seed=seed))
+  (_, req) = IA.ParseRequest(R.BuildRequest(
+    cdata, R.AllocateRequest("new1", 1024, 10240, 1, "drbd")))
+  (nodes, insts) = (req.cdata.nodes, req.cdata.instances)
+  # a node whose primaries cannot fail over: its disk is full
+  if full:
+    nodes[insts[0].pnode].f_dsk = 0
+  view = dict((n.idx, n) for n in nodes)
+  checker = hail_n1.Checker(view, insts)
+  rng = random.Random(seed)
+  verdicts = set()
+  for _ in range(40):
+    mem = rng.choice([512, 4096, 16384, 30000, 50000])
+    new = Instance("new1", mem, 10240, 1, T.ST_RUNNING, [], True, 0, 0,
+                   "drbd")
+    new.idx = len(insts)
+    (pdx, sdx) = rng.sample(range(len(nodes)), 2)
+    (new.pnode, new.snode) = (pdx, sdx)
+    try:
+      changed = {pdx: view[pdx].AddPri(new, force=True),
+                 sdx: view[sdx].AddSec(new, pdx, force=True)}
+    except T.MoveFailure:
+      continue
+    state = dict(view)
+    state.update(changed)
+    with_new = insts + [new]
+    fresh = hail_n1.Redundant(state, with_new)
+    assert checker.Redundant(lambda: state, with_new, changed) == fresh
+    verdicts.add(fresh)
+  assert verdicts == (set([False]) if full else set([True, False]))
