@@ -288,8 +288,8 @@ class _LazyN1:
     self.checker = None
 
   def _Checker(self):
-    from ganeti.htools import hail_n1
     if self.checker is None:
+      from ganeti.htools import hail_n1
       self.checker = hail_n1.Checker(self.nodes, self.instances)
     return self.checker
 
@@ -298,6 +298,10 @@ class _LazyN1:
 
   def QuickFailPair(self, pdx, sdx):
     return self._Checker().QuickFailPair(pdx, sdx)
+
+  def QuickFailPairFn(self):
+    """The checker's QuickFailPair (bound once, for loops)."""
+    return self._Checker().QuickFailPair
 
   def Redundant(self, cand):
     self._Checker()

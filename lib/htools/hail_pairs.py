@@ -27,6 +27,8 @@ _N1 = metrics.NAMES.index("n1_cnt")
 _PREM = metrics.NAMES.index("reserved_mem_cv")
 _PREM_TOTAL = metrics.NAMES.index("reserved_mem_rtotal")
 assert _PREM == _N1 + 1 and _PREM_TOTAL > _PREM
+#: the values of a secondary that depend on the primary (SecFit.Values)
+_VARYING = (_N1, _PREM, _PREM_TOTAL)
 
 _FAIL_DISK = T.FailMode.FailDisk
 _FAIL_MEM = T.FailMode.FailMem
@@ -48,6 +50,8 @@ class SecFit:
     self.sec_mem = inst.mem if inst.UsesSecMem() else 0
     self.static = {}
     self.templates = {}
+    #: the secondaries' score changes (hail_score.OneNodeScores)
+    self.score_static = {}
 
   def _Static(self, sdx):
     """(failure before the N+1 check, whether that check fails for any
@@ -190,6 +194,7 @@ def TryPairs(opts, nodes, inst, items, scorer, n1, solve):
   force = opts.ignore_soft_errors
   capacity = opts.capacity
   fit = SecFit(nodes, inst)
+  quick_fail = n1.QuickFailPairFn() if capacity else None
   parts = []
   allocs = 0
   best = None
@@ -235,7 +240,7 @@ def TryPairs(opts, nodes, inst, items, scorer, n1, solve):
       if mode is not None:
         failures.append(mode)
         continue
-      if capacity and n1.QuickFailPair(pdx, sdx):
+      if capacity and quick_fail(pdx, sdx):
         fixed.append((pos, sdx, loc, new_p))
       else:
         rest.append(PairCandidate(pos, pdx, sdx, loc, new_p, nodes, inst))
@@ -263,10 +268,11 @@ def _FastScores(scorer, fit, pdx, new_p, rest):
   derived = hail_score.Derive(scorer(), {pdx: new_p})
   if derived is None:
     return
+  scores = hail_score.OneNodeScores(derived, _VARYING, fit.score_static)
   for cand in rest:
     values = fit.Values(cand.sdx, pdx)
     if values is not None:
-      cand.fast = hail_score.ScoreOne(derived, cand.sdx, values)
+      cand.fast = scores.Score(cand.sdx, values)
 
 
 def _Builder(pdx, fixed, nodes, inst):

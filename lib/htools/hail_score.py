@@ -199,3 +199,91 @@ def ScoreOne(scorer, idx, new):
                             (a - shift) ** 2, scorer.count[comp])
     total += value * _WEIGHTS[comp]
   return total
+
+
+class OneNodeScores:
+  """Fast scores of a scorer's state with one node's values replaced.
+
+  For the many candidates of one primary: each replaces one secondary,
+  whose new values differ from its old ones in the same components for
+  every primary but the ``varying`` ones.  The change of the others is
+  kept per node in ``static`` (a dict that Scorers derived from one
+  another may share: their shifts and the secondaries' old values are
+  the same), so a score costs a few components instead of all.  Totals
+  are the scorer's own plus the changes, equal to ``Score`` up to
+  rounding.
+  """
+
+  def __init__(self, scorer, varying, static):
+    self.scorer = scorer
+    self.varying = tuple(varying)
+    self.static = static
+    self.base = _Components(scorer)
+    total = 0.0
+    for (value, weight) in zip(self.base, _WEIGHTS):
+      total += value * weight
+    self.total = total
+
+  def _Static(self, idx, new):
+    scorer = self.scorer
+    pos = scorer.pos[idx]
+    old = scorer.values[pos]
+    online = not scorer.offline[pos]
+    if old[_MAP] is not new[_MAP] and old[_MAP] != new[_MAP]:
+      return False
+    deltas = []
+    for comp in range(metrics.COUNT):
+      if comp == _MAP or comp in self.varying or _ONLINE[comp] != online:
+        continue
+      (a, b) = (old[comp], new[comp])
+      if a == b:
+        continue
+      if not math.isfinite(b):
+        return False
+      deltas.append((comp,) + self._Deltas(comp, a, b))
+    return (pos, online, deltas)
+
+  def _Deltas(self, comp, a, b):
+    if comp in _SUM_SET:
+      return (b - a, None)
+    shift = self.scorer.shift[comp]
+    return (b - a, (b - shift) ** 2 - (a - shift) ** 2)
+
+  def Score(self, idx, new):
+    """The fast score, or None where it cannot be had this way."""
+    if not self.scorer.finite:
+      return None
+    entry = self.static.get(idx)
+    if entry is None:
+      entry = self._Static(idx, new)
+      self.static[idx] = entry
+    if entry is False:
+      return None
+    (pos, online, deltas) = entry
+    old = self.scorer.values[pos]
+    changes = list(deltas)
+    for comp in self.varying:
+      if _ONLINE[comp] != online:
+        continue
+      (a, b) = (old[comp], new[comp])
+      if a != b:
+        if not math.isfinite(b):
+          return None
+        changes.append((comp,) + self._Deltas(comp, a, b))
+    # _Change of each, inline
+    scorer = self.scorer
+    (s1, s2, count, base) = (scorer.s1, scorer.s2, scorer.count, self.base)
+    total = self.total
+    for (comp, d1, d2) in changes:
+      if d2 is None:
+        value = s1[comp] + d1
+      else:
+        num = count[comp]
+        if num == 0:
+          value = math.nan
+        else:
+          mean = (s1[comp] + d1) / num
+          var = (s2[comp] + d2) / num - mean * mean
+          value = math.sqrt(var) if var > 0 else 0.0
+      total += (value - base[comp]) * _WEIGHTS[comp]
+    return total

@@ -28,6 +28,7 @@ from ganeti.htools import hail_request as R
 from ganeti.htools import hail_score
 from ganeti.htools import iallocator as IA
 from ganeti.htools import loader
+from ganeti.htools import metrics
 from ganeti.htools import scoring
 from ganeti.htools import text
 from ganeti.htools import types as T
@@ -267,15 +268,21 @@ def test_secondary_checks_equal_addsec(seed):
   nodes[6].r_mem = nodes[6].UnallocatedMem() + 100
   nodes[7].f_dsk_forth = nodes[7].f_dsk - 5000
   checked = 0
+  fits = 0
   for pdx in (0, 4):
     for inst in _Probes(nodes, pdx):
       fit = hail_pairs.SecFit(nodes, inst)
       for node in nodes:
         if node.idx != pdx:
-          assert fit.Fail(node.idx, pdx) == \
-            _AddSecVerdict(node, inst, pdx), (node.name, inst.mem, inst.dsk)
+          verdict = fit.Fail(node.idx, pdx)
+          assert verdict == _AddSecVerdict(node, inst, pdx), \
+            (node.name, inst.mem, inst.dsk)
+          if verdict is None:
+            _Same(fit.Values(node.idx, pdx),
+                  metrics.NodeValues(node.AddSec(inst, pdx)), node.name)
+            fits += 1
           checked += 1
-  assert checked > 1000
+  assert checked > 1000 and fits > 100
 
 
 # Derived scorers (hail_score) -------------------------------------------------
@@ -289,6 +296,7 @@ def test_derived_scorers_score_as_fresh_ones():
   cache = hail_score.ScorerCache()
   cache.Get(0, view)
   derived_seen = 0
+  one_seen = 0
   for _ in range(30):
     # a state a few moves away: instances removed from their primaries
     new_view = dict(view)
@@ -310,9 +318,19 @@ def test_derived_scorers_score_as_fresh_ones():
     except T.MoveFailure:
       continue
     assert abs(derived.Score(changed) - fresh.Score(changed)) < 1e-11
+    values = metrics.NodeValues(changed[target.idx])
+    # None: a tag-pair map changed, the caller scores the node itself
+    one = [hail_score.ScoreOne(derived, target.idx, values)]
+    for varying in ((), (2, 3, 19)):
+      one.append(hail_score.OneNodeScores(derived, varying, {}).Score(
+        target.idx, values))
+    if one[0] is not None:
+      one_seen += 1
+    for score in one:
+      assert score is None or abs(score - fresh.Score(changed)) < 1e-11
     assert derived.ExactScore(changed) == fresh.ExactScore(changed)
     view = new_view
-  assert derived_seen > 10
+  assert derived_seen > 10 and one_seen > 5
 
 
 # The global N+1 checks with cached failovers (hail_n1.Checker) ---------------
