@@ -183,6 +183,8 @@ def CanEvacuateNode(nodes, instances, node, cache=None):
 
 
 def _EvacRest(nodes, node, shared, others):
+  if not shared and not others:
+    return True
   gdx = node.group
   escape = [n.idx for n in nodes.values()
             if n.group == gdx and n.idx != node.idx]
