@@ -216,7 +216,7 @@ def _EvacOneNodeOnly(opts, nodes, instances, inst, gdx, avail,
   prepared = M.Prepared(nodes, inst, opts.ignore_soft_errors)
   fit = None
   if kind == M.REPLACE_SECONDARY and not opts.ignore_soft_errors and \
-     not nodes[inst.snode].offline:
+     inst.snode >= 0 and not nodes[inst.snode].offline:
     # a secondary change fails first where the strict AddSec on the
     # target does (removing the instance from its nodes cannot fail):
     # those targets are told apart without building the move
