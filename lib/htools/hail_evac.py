@@ -181,7 +181,14 @@ class _Picker:
     mine = dict((idx, node) for (idx, node) in changed.items()
                 if idx in self.view)
     (scorer, part) = self._ScorerFor(mine, own)
-    self.cands.append((scorer, part, scorer.Score(part), payload))
+    fast = None
+    if len(part) == 1 and self.derived is not None:
+      from ganeti.htools import hail_score
+      ((idx, node),) = part.items()
+      fast = hail_score.ScoreOne(scorer, idx, scorer.values_of(node))
+    if fast is None:
+      fast = scorer.Score(part)
+    self.cands.append((scorer, part, fast, payload))
 
   def Best(self):
     """(payload, exact score) of the winner, or None."""
