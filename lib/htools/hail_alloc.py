@@ -303,6 +303,9 @@ class _LazyN1:
     """The checker's QuickFailPair (bound once, for loops)."""
     return self._Checker().QuickFailPair
 
+  def Clean(self):
+    return self._Checker().Clean()
+
   def Redundant(self, cand):
     self._Checker()
     return self.checker.Redundant(

@@ -250,6 +250,11 @@ class Checker:
         return True
     return False
 
+  def Clean(self):
+    """Whether every node's base outcome is known and none failed (then
+    QuickFail is False for every change)."""
+    return not self.failed and len(self.base) == len(self.order)
+
   def QuickFailPair(self, pdx, sdx):
     """QuickFail(frozenset([pdx, sdx])), without building the set."""
     for touched in self.failed:

@@ -200,6 +200,9 @@ def TryPairs(opts, nodes, inst, items, scorer, n1, solve):
   best = None
   pos = 0
   for (pdx, sdxs) in items:
+    if quick_fail is not None and n1.Clean():
+      # no base failure: nothing is set aside any more
+      quick_fail = None
     failures = []
     rest = []
     fixed = []
@@ -240,7 +243,7 @@ def TryPairs(opts, nodes, inst, items, scorer, n1, solve):
       if mode is not None:
         failures.append(mode)
         continue
-      if capacity and quick_fail(pdx, sdx):
+      if quick_fail is not None and quick_fail(pdx, sdx):
         fixed.append((pos, sdx, loc, new_p))
       else:
         rest.append(PairCandidate(pos, pdx, sdx, loc, new_p, nodes, inst))
