@@ -13,6 +13,8 @@ Exit code 0 whenever an answer was printed (failed requests included),
 1 for unusable input (``Error: ...`` on stderr), as upstream's hail.
 """
 
+import contextlib
+import gc
 import sys
 
 from ganeti.htools import cli
@@ -212,12 +214,34 @@ def ProcessRequest(opts, req):
           nodes, insts)
 
 
+@contextlib.contextmanager
+def NoCyclicGC():
+  """Run the block without the cyclic garbage collector.
+
+  A request builds tens of thousands of small objects and no reference
+  cycles worth collecting; the collector's passes over them cost up to
+  half of a run.  The previous state is restored afterwards.
+  """
+  enabled = gc.isenabled()
+  gc.disable()
+  try:
+    yield
+  finally:
+    if enabled:
+      gc.enable()
+
+
 def Answer(text_data, argv_opts=None):
   """The answer to a request document (library use: masterd, tests).
 
   Returns (exit code, stdout text, stderr text); never raises for bad
   input.
   """
+  with NoCyclicGC():
+    return _Answer(text_data, argv_opts)
+
+
+def _Answer(text_data, argv_opts):
   opts = cli.ParseArgs(OPTIONS, argv_opts or [])
   try:
     (warnings, req) = IA.ParseRequest(text_data, _StaticMem(opts))
@@ -320,7 +344,8 @@ class _Died(Exception):
 
 def _Run(opts):
   try:
-    return Run(opts)
+    with NoCyclicGC():
+      return Run(opts)
   except _Died as err:
     sys.stderr.write("%s: %s\n" % (PROGRAM, err))
     return cli.EXIT_FAILURE

@@ -193,10 +193,8 @@ def _CollectionToSolution(opts, nodes, instances, scorer, cands, failures,
   Upstream sorts all placements by score and takes the first that keeps
   the cluster redundant; the predicate does not depend on the order.
   Placements that fail for a reason they cannot change (n1.QuickFail)
-  are set aside unscored; the others are scored and tried in order, and
-  only the chunk holding the first good one needs exact scores.  The
-  set-aside ones count as dropped when no placement is good, else those
-  ordered before the good one do.
+  are set aside unscored (see :func:`_SolutionOf`).  ``scorer`` is a
+  function returning the view's Scorer.
   """
   fixed = []
   rest = cands
@@ -207,36 +205,52 @@ def _CollectionToSolution(opts, nodes, instances, scorer, cands, failures,
         fixed.append(cand)
       else:
         rest.append(cand)
+  return _SolutionOf(opts, nodes, scorer, len(fixed), lambda: fixed, rest,
+                     failures, inodes_fn, n1)
+
+
+def _SolutionOf(opts, nodes, scorer, nfixed, fixed_fn, rest, failures,
+                inodes_fn, n1):
+  """The AllocSolution of one collection of candidates.
+
+  ``nfixed`` candidates were set aside (they fail the N+1 predicate
+  whatever their score; ``fixed_fn()`` builds them), ``rest`` are the
+  others.  Those are scored and tried in order, and only the chunk
+  holding the first good one needs exact scores.  The set-aside ones
+  count as dropped when no placement is good, else those ordered before
+  the good one do.
+  """
+  if not rest:
+    return AllocSolution([T.FailMode.FailN1] * nfixed + failures, 0, None)
+  scorer = scorer()
   for cand in rest:
-    cand.fast = scorer.Score(cand.changed)
+    if cand.fast is None:
+      cand.fast = scorer.Score(cand.changed)
   dropped = 0
   best = None
   for chunk in _Chunks(rest):
-    if opts.capacity:
-      oks = [n1.Redundant(c) for c in chunk]
-    else:
-      oks = [True] * len(chunk)
-    if not any(oks):
-      dropped += len(chunk)
-      continue
+    # the chunk's candidates in exact order, checked until the first good
+    # one (the one upstream's sort puts first; those before it dropped)
     for cand in chunk:
       cand.exact = scorer.ExactScore(cand.changed)
-    order = sorted(range(len(chunk)),
-                   key=lambda i: (_Key(chunk[i].exact), -chunk[i].pos))
-    for i in order:
-      if oks[i]:
-        best = chunk[i]
+    order = sorted(chunk, key=lambda c: (_Key(c.exact), -c.pos))
+    for (num, cand) in enumerate(order):
+      if not opts.capacity or n1.Redundant(cand):
+        best = cand
+        dropped += num
         break
-      dropped += 1
-    break
+    if best is not None:
+      break
+    dropped += len(chunk)
+  total = nfixed + len(rest)
   if best is None:
-    return AllocSolution([T.FailMode.FailN1] * len(cands) + failures, 0,
-                         None)
-  dropped += sum(1 for cand in fixed if _Before(scorer, cand, best))
+    return AllocSolution([T.FailMode.FailN1] * total + failures, 0, None)
+  if nfixed:
+    dropped += sum(1 for cand in fixed_fn() if _Before(scorer, cand, best))
   new_nodes = _Apply(nodes, best.changed)
   elem = Element(new_nodes, best.inst, inodes_fn(best, new_nodes), best.exact)
   return AllocSolution([T.FailMode.FailN1] * dropped + failures,
-                       len(cands) - dropped, elem)
+                       total - dropped, elem)
 
 
 def _Before(scorer, cand, best):
@@ -252,6 +266,19 @@ def _Before(scorer, cand, best):
   return (_Key(cand.exact), -cand.pos) < (_Key(best.exact), -best.pos)
 
 
+class _LazyScorer:
+  """The Scorer of a node view, built on first call (a function)."""
+
+  def __init__(self, nodes):
+    self.nodes = nodes
+    self.scorer = None
+
+  def __call__(self):
+    if self.scorer is None:
+      self.scorer = scoring.Scorer(self.nodes)
+    return self.scorer
+
+
 class _LazyN1:
   """The global N+1 check of one TryAlloc, prepared on first use."""
 
@@ -261,13 +288,23 @@ class _LazyN1:
     self.checker = None
 
   def _Checker(self):
-    from ganeti.htools import hail_n1
     if self.checker is None:
+      from ganeti.htools import hail_n1
       self.checker = hail_n1.Checker(self.nodes, self.instances)
     return self.checker
 
   def QuickFail(self, changed):
     return self._Checker().QuickFail(changed)
+
+  def QuickFailPair(self, pdx, sdx):
+    return self._Checker().QuickFailPair(pdx, sdx)
+
+  def QuickFailPairFn(self):
+    """The checker's QuickFailPair (bound once, for loops)."""
+    return self._Checker().QuickFailPair
+
+  def Clean(self):
+    return self._Checker().Clean()
 
   def Redundant(self, cand):
     self._Checker()
@@ -339,7 +376,7 @@ def TryAlloc(opts, nodes, instances, inst, targets):
   ``nodes`` is the changed view.
   """
   (kind, items) = targets
-  scorer = scoring.Scorer(nodes)
+  scorer = _LazyScorer(nodes)
   inst = inst.Copy()
   inst.idx = len(instances)
   n1 = _LazyN1(nodes, instances)
@@ -347,62 +384,15 @@ def TryAlloc(opts, nodes, instances, inst, targets):
   if kind == "pairs":
     if not items:
       raise AllocError("Not enough online nodes")
-    total = AllocSolution()
-    for (pdx, sdxs) in items:
-      cands = []
-      failures = []
-      pnode = nodes[pdx]
-      fail = inst.MatchesPolicy(pnode.ipolicy, pnode.excl_storage)
-      if fail is not None:
-        failures.extend([fail] * len(sdxs))
-        pos += len(sdxs)
-        sdxs = ()
-      # the primary's side depends on the secondary only through the
-      # location score: computed once per score
-      prim = {}
-      if sdxs and not pnode.location_tags:
-        new_inst = inst.Copy()
-        (new_inst.location_score, new_inst.pnode) = (0, pdx)
-        try:
-          prim[0] = pnode.AddPri(new_inst, force=opts.ignore_soft_errors)
-        except T.MoveFailure as err:
-          failures.extend([err.mode] * len(sdxs))
-          pos += len(sdxs)
-          sdxs = ()
-      for sdx in sdxs:
-        pos += 1
-        snode = nodes[sdx]
-        loc = len(pnode.location_tags & snode.location_tags)
-        new_p = prim.get(loc)
-        if new_p is None:
-          new_inst = inst.Copy()
-          new_inst.location_score = loc
-          new_inst.pnode = pdx
-          try:
-            new_p = pnode.AddPri(new_inst, force=opts.ignore_soft_errors)
-          except T.MoveFailure as err:
-            new_p = err
-          prim[loc] = new_p
-        if isinstance(new_p, T.MoveFailure):
-          failures.append(new_p.mode)
-          continue
-        new_inst = inst.Copy()
-        (new_inst.location_score, new_inst.pnode, new_inst.snode) = \
-          (loc, pdx, sdx)
-        try:
-          new_s = snode.AddSec(new_inst, pdx)
-        except T.MoveFailure as err:
-          failures.append(err.mode)
-          continue
-        cands.append(_Candidate(pos, {pdx: new_p, sdx: new_s}, new_inst,
-                                None))
-      sol = _CollectionToSolution(
-        opts, nodes, instances, scorer, cands, failures,
+    from ganeti.htools import hail_pairs
+
+    def _Solve(scorer, nfixed, fixed_fn, rest, failures):
+      return _SolutionOf(
+        opts, nodes, scorer, nfixed, fixed_fn, rest, failures,
         lambda c, nn: [nn[c.inst.pnode], nn[c.inst.snode]], n1)
-      total = AllocSolution(sol.failures + total.failures,
-                            total.allocs + sol.allocs,
-                            _Better(total.solution, sol.solution))
-    return Annotate(total)
+    (failures, allocs, best) = hail_pairs.TryPairs(opts, nodes, inst, items,
+                                                   scorer, n1, _Solve)
+    return Annotate(AllocSolution(failures, allocs, best))
   if not items:
     raise AllocError("No online nodes")
   cands = []

@@ -104,33 +104,97 @@ class _Overlay:
     return new
 
 
+class NodeValuesCache:
+  """metrics.NodeValues of nodes seen before, by identity.
+
+  One request's moves share most nodes between the states they score;
+  nodes are never changed once built, so their values are computed once.
+  """
+
+  def __init__(self):
+    from ganeti.htools import metrics
+    self.compute = metrics.NodeValues
+    self.cache = {}
+
+  def __call__(self, node):
+    entry = self.cache.get(id(node))
+    if entry is not None and entry[0] is node:
+      return entry[1]
+    values = self.compute(node)
+    self.cache[id(node)] = (node, values)
+    return values
+
+
+class Context:
+  """What the moves of one request share: node values and group Scorers."""
+
+  def __init__(self):
+    from ganeti.htools import hail_score
+    self.values_of = NodeValuesCache()
+    self.scorers = hail_score.ScorerCache(self.values_of)
+
+
 class _Picker:
   """The best of candidate states by the score of one group.
 
   Upstream folds over the candidates keeping the new one unless the
   current best scores strictly lower: the last of the lowest wins.
   Fast scores rank the candidates; those within the tie window of the
-  lowest are compared exactly.
+  lowest are compared exactly.  With a :class:`Context`, the group's
+  Scorer is derived from the previous move's, and candidates that share
+  all changed nodes but their target (``own``) are scored against a
+  Scorer derived with the shared ones.
   """
 
-  def __init__(self, nodes, gdx):
+  def __init__(self, nodes, gdx, ctx=None):
     from ganeti.htools import scoring
     self.scoring = scoring
     self.gdx = gdx
     self.view = dict((n.idx, n) for n in nodes if n.group == gdx)
-    self.scorer = scoring.Scorer(self.view)
+    if ctx is None:
+      self.scorer = scoring.Scorer(self.view)
+      self.derived = None
+    else:
+      self.scorer = ctx.scorers.Get(gdx, self.view)
+      self.derived = {}
     self.cands = []
 
-  def Add(self, changed, payload):
+  def _ScorerFor(self, mine, own):
+    """(Scorer, changed nodes for it) of a candidate."""
+    if own is None or self.derived is None or own not in mine:
+      return (self.scorer, mine)
+    shared = dict((idx, node) for (idx, node) in mine.items() if idx != own)
+    key = tuple(sorted((idx, id(node)) for (idx, node) in shared.items()))
+    entry = self.derived.get(key)
+    if entry is None:
+      from ganeti.htools import hail_score
+      derived = hail_score.Derive(self.scorer, shared) if shared else \
+        self.scorer
+      # the entry keeps the shared nodes alive: their ids stay theirs
+      entry = (shared, derived)
+      self.derived[key] = entry
+    if entry[1] is None:
+      return (self.scorer, mine)
+    return (entry[1], {own: mine[own]})
+
+  def Add(self, changed, payload, own=None):
     mine = dict((idx, node) for (idx, node) in changed.items()
                 if idx in self.view)
-    self.cands.append((mine, self.scorer.Score(mine), payload))
+    (scorer, part) = self._ScorerFor(mine, own)
+    fast = None
+    if len(part) == 1 and self.derived is not None:
+      from ganeti.htools import hail_score
+      ((idx, node),) = part.items()
+      fast = hail_score.ScoreOne(scorer, idx, scorer.values_of(node))
+    if fast is None:
+      fast = scorer.Score(part)
+    self.cands.append((scorer, part, fast, payload))
 
   def Best(self):
     """(payload, exact score) of the winner, or None."""
     if not self.cands:
       return None
-    fast = [c[1] for c in self.cands]
+    fast = [c[2] for c in self.cands]
     if not self.scorer.finite or not all(f == f and abs(f) != float("inf")
                                          for f in fast):
       near = range(len(self.cands))
@@ -140,22 +204,38 @@ class _Picker:
               if f - low <= self.scoring.TIE_WINDOW]
     best = None
     for i in near:
-      exact = self.scorer.ExactScore(self.cands[i][0])
+      (scorer, part) = self.cands[i][:2]
+      exact = scorer.ExactScore(part)
       if best is None or _Better(best[1], exact):
         best = (i, exact)
-    return (self.cands[best[0]][2], best[1])
+    return (self.cands[best[0]][3], best[1])
 
 
-def _EvacOneNodeOnly(opts, nodes, instances, inst, gdx, avail):
+def _EvacOneNodeOnly(opts, nodes, instances, inst, gdx, avail,
+                     ctx=None):
   mirror = inst.MirrorType()
   if mirror == T.MIRROR_NONE:
     raise _InstFail("Can't relocate/evacuate non-mirrored instances")
   kind = M.REPLACE_SECONDARY if mirror == T.MIRROR_INTERNAL else \
     M.FAILOVER_TO_ANY
-  picker = _Picker(nodes, gdx)
+  picker = _Picker(nodes, gdx, ctx)
   fails = ""
   prepared = M.Prepared(nodes, inst, opts.ignore_soft_errors)
+  fit = None
+  if kind == M.REPLACE_SECONDARY and not opts.ignore_soft_errors and \
+     inst.snode >= 0 and not nodes[inst.snode].offline:
+    # a secondary change fails first where the strict AddSec on the
+    # target does (removing the instance from its nodes cannot fail):
+    # those targets are told apart without building the move
+    from ganeti.htools import hail_pairs
+    fit = hail_pairs.SecFit(nodes, inst)
   for ndx in avail:
+    if fit is not None:
+      mode = fit.Fail(ndx, inst.pnode)
+      if mode is not None:
+        if not picker.cands:
+          fails += " Node %s failed: %s;" % (nodes[ndx].name, mode.value)
+        continue
     move = M.Move(kind, ndx)
     try:
       (changed, new_inst, _, _) = prepared.Apply(move)
@@ -163,7 +243,7 @@ def _EvacOneNodeOnly(opts, nodes, instances, inst, gdx, avail):
       if not picker.cands:
         fails += " Node %s failed: %s;" % (nodes[ndx].name, err.mode.value)
       continue
-    picker.Add(changed, (changed, new_inst, move))
+    picker.Add(changed, (changed, new_inst, move), own=ndx)
   best = picker.Best()
   if best is None:
     raise _InstFail("Can't find any good node: " + fails)
@@ -201,8 +281,8 @@ def _DrbdAllInner(opts, nodes, inst, pdx, sdx):
   return (nodes.changed, inst, moves)
 
 
-def _DrbdAll(opts, nodes, instances, inst, gdx, avail):
-  picker = _Picker(nodes, gdx)
+def _DrbdAll(opts, nodes, instances, inst, gdx, avail, ctx=None):
+  picker = _Picker(nodes, gdx, ctx)
   err = "no nodes available"
   for pdx in avail:
     for sdx in avail:
@@ -227,8 +307,12 @@ def _DrbdAll(opts, nodes, instances, inst, gdx, avail):
   return (new_nodes, _SetInst(instances, new_inst), ops)
 
 
-def NodeEvacInstance(opts, nodes, instances, mode, inst, gdx, avail):
-  """(nodes, instances, opcodes) after moving one instance, or _InstFail."""
+def NodeEvacInstance(opts, nodes, instances, mode, inst, gdx, avail,
+                     ctx=None):
+  """(nodes, instances, opcodes) after moving one instance, or _InstFail.
+
+  ``ctx``: the :class:`Context` shared by the moves of one request.
+  """
   dtmpl = inst.disk_template
   if dtmpl == T.DT_PLAIN:
     raise _InstFail("Instances of type plain cannot be relocated")
@@ -238,7 +322,8 @@ def NodeEvacInstance(opts, nodes, instances, mode, inst, gdx, avail):
     if mode == EVAC_SECONDARY:
       raise _InstFail("Instances with disk template '%s' can't execute"
                       " change secondary" % dtmpl)
-    return _EvacOneNodeOnly(opts, nodes, instances, inst, gdx, avail)
+    return _EvacOneNodeOnly(opts, nodes, instances, inst, gdx, avail,
+                            ctx)
   if mode == EVAC_PRIMARY:
     move = M.Move(M.FAILOVER)
     try:
@@ -249,8 +334,9 @@ def NodeEvacInstance(opts, nodes, instances, mode, inst, gdx, avail):
     return (new_nodes, _SetInst(instances, new_inst),
             MoveOpcodes(new_nodes, new_inst, move))
   if mode == EVAC_SECONDARY:
-    return _EvacOneNodeOnly(opts, nodes, instances, inst, gdx, avail)
-  return _DrbdAll(opts, nodes, instances, inst, gdx, avail)
+    return _EvacOneNodeOnly(opts, nodes, instances, inst, gdx, avail,
+                            ctx)
+  return _DrbdAll(opts, nodes, instances, inst, gdx, avail, ctx)
 
 
 class EvacSolution:
@@ -306,6 +392,7 @@ def TryNodeEvac(opts, groups, nodes, instances, mode, idxs):
   excl.update(n.idx for n in nodes if n.offline)
   group_ndx = _GroupNodeIdx(nodes, instances)
   state = (nodes, instances, EvacSolution())
+  ctx = Context()
   for idx in idxs:
     inst = instances[idx]
 
@@ -314,7 +401,7 @@ def TryNodeEvac(opts, groups, nodes, instances, mode, idxs):
       gdx = cur_nodes[inst.pnode].group
       avail = _Available(group_ndx, excl | set([inst.pnode]), gdx)
       return NodeEvacInstance(opts, cur_nodes, cur_insts, mode, inst, gdx,
-                              avail)
+                              avail, ctx)
     state = _Record(state, idx, _Run)
   return state
 
@@ -332,6 +419,7 @@ def TryChangeGroup(opts, groups, nodes, instances, gdxs, idxs):
   default = hail_alloc.Options(capacity=opts.capacity,
                                restrict_to_nodes=opts.restrict_to_nodes)
   state = (nodes, instances, EvacSolution())
+  ctx = Context()
   for idx in idxs:
     inst = instances[idx]
 
@@ -345,7 +433,7 @@ def TryChangeGroup(opts, groups, nodes, instances, gdxs, idxs):
         raise _InstFail(str(err))
       avail = _Available(group_ndx, excl, grp.idx)
       return NodeEvacInstance(default, cur_nodes, cur_insts, EVAC_ALL, inst,
-                              grp.idx, avail)
+                              grp.idx, avail, ctx)
     state = _Record(state, idx, _Run)
   return state
 

@@ -108,17 +108,64 @@ def _Split(instances, node):
   return (drbd, shared, others)
 
 
-def _FailoverAll(nodes, drbd):
+def _Side(cache, key, node, inst, compute):
+  """A cached side of a failover: the new node, or None if it fails."""
+  entry = cache.get(key)
+  if entry is None or entry[0] is not node or entry[1] is not inst:
+    try:
+      result = compute()
+    except T.MoveFailure:
+      result = None
+    # the entry keeps the node alive: its id stays its own
+    entry = (node, inst, result)
+    cache[key] = entry
+  return entry[2]
+
+
+def _CachedFailover(nodes, inst, cache):
+  """_Failover, its two sides cached apart.
+
+  A failover (moves.Prepared, forced) turns the primary into the
+  secondary from the primary's own state (RemovePri, AddSec) and the
+  secondary into the primary from its own (RemoveSec, AddPri), after
+  the migration tags check; it succeeds when both sides do.  Each side
+  depends on one node only, so it is kept by the instance and that
+  node's identity (nodes are never changed once built): a chain of
+  failovers from a node recomputes only the sides on changed nodes.
+  """
+  (pdx, sdx) = (inst.pnode, inst.snode)
+  pnode = nodes[pdx]
+  snode = nodes[sdx]
+  if not pnode.mig_tags <= snode.rmig_tags:
+    return None
+  new_s = _Side(cache, (0, inst.idx, id(pnode)), pnode, inst,
+                lambda: pnode.RemovePri(inst).AddSec(
+                  inst, sdx, force=True, ignore_disks=pnode.offline))
+  if new_s is None:
+    return None
+  new_p = _Side(cache, (1, inst.idx, id(snode)), snode, inst,
+                lambda: snode.RemoveSec(inst).AddPri(inst, force=True))
+  if new_p is None:
+    return None
+  return ({pdx: new_s, sdx: new_p}, None)
+
+
+def _FailoverAll(nodes, drbd, cache=None):
   """Fail over the DRBD primaries in turn.
 
   Returns (nodes after it or None on failure, indices of the nodes the
-  computation looked at).
+  computation looked at).  ``cache`` (a dict) keeps the outcome of each
+  failover by the instance and the identities of its two nodes (nodes
+  are never changed once built), for computations that repeat them.
   """
   touched = set()
   for inst in drbd:
     touched.add(inst.pnode)
     touched.add(inst.snode)
-    res = _Failover(nodes, inst)
+    if cache is None or inst.snode < 0:
+      res = _Failover(nodes, inst)
+    else:
+      res = _CachedFailover(nodes, inst, cache)
     if res is None:
       return (None, touched)
     nodes = dict(nodes)
@@ -126,16 +173,18 @@ def _FailoverAll(nodes, drbd):
   return (nodes, touched)
 
 
-def CanEvacuateNode(nodes, instances, node):
+def CanEvacuateNode(nodes, instances, node, cache=None):
   """Whether ``node`` can be emptied (see the module docstring)."""
   (drbd, shared, others) = _Split(instances, node)
-  (nodes, _) = _FailoverAll(nodes, drbd)
+  (nodes, _) = _FailoverAll(nodes, drbd, cache)
   if nodes is None:
     return False
   return _EvacRest(nodes, node, shared, others)
 
 
 def _EvacRest(nodes, node, shared, others):
+  if not shared and not others:
+    return True
   gdx = node.group
   escape = [n.idx for n in nodes.values()
             if n.group == gdx and n.idx != node.idx]
@@ -170,6 +219,10 @@ class Checker:
     self.instances = instances
     self.order = list(nodes) if order is None else list(order)
     self.base = {}
+    #: the touched sets of the failing bases, in node order
+    self.failed = []
+    #: failover outcomes (see _FailoverAll)
+    self.cache = {}
 
   def _Base(self, idx):
     # bases are computed in node order (QuickFail relies on it)
@@ -177,22 +230,40 @@ class Checker:
     if entry is None:
       node = self.nodes[idx]
       (drbd, shared, others) = _Split(self.instances, node)
-      (after, touched) = _FailoverAll(self.nodes, drbd)
+      (after, touched) = _FailoverAll(self.nodes, drbd, self.cache)
       touched.add(idx)
       entry = (after is not None, frozenset(touched),
                bool(shared or others))
       self.base[idx] = entry
+      if after is None:
+        self.failed.append(entry[1])
     return entry
 
   def QuickFail(self, changed):
     """Whether a base failure the change cannot affect exists (False: no
     such failure, or unknown)."""
-    for (ok, touched, _) in self.base.values():
-      if not ok and not touched & changed:
+    for touched in self.failed:
+      if not touched & changed:
         return True
     while len(self.base) < len(self.order):
       (ok, touched, _) = self._Base(self.order[len(self.base)])
       if not ok and not touched & changed:
+        return True
+    return False
+
+  def Clean(self):
+    """Whether every node's base outcome is known and none failed (then
+    QuickFail is False for every change)."""
+    return not self.failed and len(self.base) == len(self.order)
+
+  def QuickFailPair(self, pdx, sdx):
+    """QuickFail(frozenset([pdx, sdx])), without building the set."""
+    for touched in self.failed:
+      if pdx not in touched and sdx not in touched:
+        return True
+    while len(self.base) < len(self.order):
+      (ok, touched, _) = self._Base(self.order[len(self.base)])
+      if not ok and pdx not in touched and sdx not in touched:
         return True
     return False
 
@@ -204,8 +275,8 @@ class Checker:
     changed = frozenset(changed)
     nodes = None
     # failures that the change cannot affect, known ones first
-    for (ok, touched, _) in self.base.values():
-      if not ok and not touched & changed:
+    for touched in self.failed:
+      if not touched & changed:
         return False
     for idx in self.order:
       (ok, touched, rest) = self._Base(idx)
@@ -216,7 +287,7 @@ class Checker:
           continue
       if nodes is None:
         nodes = nodes_fn()
-      if not CanEvacuateNode(nodes, instances, nodes[idx]):
+      if not CanEvacuateNode(nodes, instances, nodes[idx], self.cache):
         return False
     return True
 

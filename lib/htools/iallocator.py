@@ -22,6 +22,7 @@ import errno
 import json
 import math
 
+from ganeti.htools import hail_model
 from ganeti.htools import loader
 from ganeti.htools import types as T
 from ganeti.htools.instance import Instance, NO_SECONDARY
@@ -420,6 +421,84 @@ def _ParseInstance(nodes_by_name, name, data):
   return inst
 
 
+_TEMPLATE_SET = frozenset(T.DISK_TEMPLATES)
+
+
+def _QuickInstance(nodes_by_name, name, data):
+  """The instance of a plainly well-formed entry, else None.
+
+  The fast path of :func:`_ParseInstance`: it accepts only exact shapes
+  (ints, strings, lists and objects where those are due, known node
+  names), for which the careful parser builds the same instance.  On
+  anything else it returns None and the careful parser decides (and
+  gives upstream's error text); only a NIC error, which comes after
+  every field checked here, is raised from here.
+  """
+  if type(data) is not dict:
+    return None
+  get = data.get
+  disk = get("disk_space_total")
+  mem = get("memory")
+  vcpus = get("vcpus")
+  sp_use = get("spindle_use")
+  if type(disk) is not int or type(mem) is not int or \
+     type(vcpus) is not int or type(sp_use) is not int:
+    return None
+  jsdisks = get("disks")
+  tags = get("tags")
+  dtmpl = get("disk_template")
+  nics = get("nics")
+  nodes = get("nodes")
+  if type(jsdisks) is not list or type(tags) is not list or \
+     type(dtmpl) is not str or dtmpl not in _TEMPLATE_SET or \
+     type(nics) is not list or type(nodes) is not list or not nodes:
+    return None
+  sizes = []
+  total_sp = 0
+  for jsdisk in jsdisks:
+    if type(jsdisk) is not dict:
+      return None
+    size = jsdisk.get("size")
+    if type(size) is not int:
+      return None
+    sizes.append(size)
+    spindles = jsdisk.get("spindles")
+    if spindles is None:
+      total_sp = None
+    elif type(spindles) is not int:
+      return None
+    elif total_sp is not None:
+      total_sp += spindles
+  if not sizes:
+    total_sp = None
+  for tag in tags:
+    if type(tag) is not str:
+      return None
+  pname = nodes[0]
+  sname = nodes[1] if len(nodes) > 1 else None
+  if type(pname) is not str or (sname is not None and type(sname) is not str):
+    return None
+  pdx = nodes_by_name.get(pname)
+  sdx = NO_SECONDARY if sname is None else nodes_by_name.get(sname)
+  if pdx is None or sdx is None:
+    return None
+  for nic in nics:
+    if type(nic) is not dict:
+      return None
+  state = get("admin_state")
+  state = _ADMIN_STATES.get(state, T.ST_RUNNING) if type(state) is str \
+    else T.ST_RUNNING
+  forthcoming = get("forthcoming")
+  if type(forthcoming) is not bool:
+    forthcoming = False
+  inst = Instance(name, mem, disk, vcpus, state, tags, True, pdx, sdx, dtmpl,
+                  spindle_use=sp_use, disks=sizes, total_spindles=total_sp,
+                  forthcoming=forthcoming)
+  if nics:
+    inst.nics = [_ParseNic(name, nic) for nic in nics]
+  return inst
+
+
 def _FindByName(items, name):
   """The unique item called ``name`` (Container.findByName)."""
   found = [item for item in items if item.name == name or
@@ -427,6 +506,22 @@ def _FindByName(items, name):
   if len(found) != 1:
     raise _LookupFailure("Wrong number of elems found with name %s" % name)
   return found[0]
+
+
+def _FindAllByName(items, names):
+  """[_FindByName(items, n) for n in names] through one index.
+
+  For items without a uuid attribute (nodes, instances), whose names are
+  unique (they are the keys of a JSON object).
+  """
+  index = dict((item.name, item) for item in items)
+  found = []
+  for name in names:
+    item = index.get(name)
+    if item is None:
+      raise _LookupFailure("Wrong number of elems found with name %s" % name)
+    found.append(item)
+  return found
 
 
 class _LookupFailure(RequestError):
@@ -476,15 +571,15 @@ def ParseRequest(text, static_kvm_mem=DEFAULT_STATIC_KVM_NODE_MEMORY):
   loader.AssignIndices(nodes)
   by_name = dict((n.name, n.idx) for n in nodes)
   idata = _Get(desc, doc, "instances", _AsObject)
-  instances = [_ParseInstance(by_name, name, value)
+  instances = [_QuickInstance(by_name, name, value) or
+               _ParseInstance(by_name, name, value)
                for (name, value) in idata.items()]
   loader.AssignIndices(instances)
   ctags = _Get(desc, doc, "cluster_tags", _AsStringList)
   _Get(desc, doc, "enabled_hypervisors", _ListOf(_AsHypervisor))
   cdata = ClusterData(groups, nodes, instances, list(ctags),
                       T.DefaultIPolicy())
-  loader.MergeData(cdata)
-  warnings = UpdateMissing(cdata.nodes, cdata.instances)
+  warnings = hail_model.PrepareRequestData(cdata, UpdateMissing)
   return (warnings, _ParseRequestDict(request, cdata))
 
 
@@ -537,13 +632,13 @@ def _ParseRequestDict(req, cdata):
                    exclude=exclude)
   if kind == MODE_CHG_GROUP:
     names = _Get(desc, req, "instances", _AsStringList)
-    idxs = [_FindByName(cdata.instances, n).idx for n in names]
+    idxs = [i.idx for i in _FindAllByName(cdata.instances, names)]
     uuids = _Get(desc, req, "target_groups", _AsStringList)
     gdxs = [_FindByName(cdata.groups, u).idx for u in uuids]
     return Request(kind, cdata, idxs=idxs, groups=gdxs)
   if kind == MODE_NODE_EVAC:
     names = _Get(desc, req, "instances", _AsStringList)
-    idxs = [_FindByName(cdata.instances, n).idx for n in names]
+    idxs = [i.idx for i in _FindAllByName(cdata.instances, names)]
     mode = _Get(desc, req, "evac_mode", _AsEvacMode)
     return Request(kind, cdata, idxs=idxs, mode=mode)
   if kind == MODE_MULTI_ALLOC:

@@ -28,14 +28,22 @@ _ONLINE = metrics.ONLINE
 
 
 class Scorer:
-  def __init__(self, nodes):
-    """``nodes``: {index: Node} in index order."""
+  def __init__(self, nodes, values_of=None):
+    """``nodes``: {index: Node} in index order.
+
+    ``values_of`` gives a node's metrics.NodeValues (default: that
+    function; callers that score many states sharing nodes may pass a
+    cached one).
+    """
+    self.values_of = values_of = values_of or metrics.NodeValues
     self.pos = dict((idx, p) for (p, idx) in enumerate(nodes))
     nodes = list(nodes.values())
     self.offline = [n.offline for n in nodes]
-    self.values = [metrics.NodeValues(n) for n in nodes]
+    self.values = [values_of(n) for n in nodes]
     self.exact_stats = metrics.StatsFromValues(self.offline, self.values)
     self.score = metrics.ScoreFromStats(self.exact_stats)
+    # the tag-pair component, the one fast scores take from exact_stats
+    self.map_value = self.exact_stats[_MAP] if self.exact_stats else None
     # per component: count, shift (mean), sum and sum of squares of x-shift
     self.count = [0.0] * metrics.COUNT
     self.shift = [0.0] * metrics.COUNT
@@ -72,7 +80,7 @@ class Scorer:
     for (idx, node) in changed.items():
       pos = self.pos[idx]
       old = self.values[pos]
-      new = metrics.NodeValues(node)
+      new = self.values_of(node)
       online = not self.offline[pos]
       for comp in _STDDEV:
         if _ONLINE[comp] != online:
@@ -100,7 +108,7 @@ class Scorer:
     total = 0.0
     for pos in range(metrics.COUNT):
       if pos == _MAP:
-        value = self.exact_stats[pos]
+        value = self.map_value
         if map_delta:
           value += _MapDelta(self.tagmap, map_delta)
       elif pos in _SUM_SET:
@@ -119,7 +127,7 @@ class Scorer:
   def ExactScore(self, changed):
     values = list(self.values)
     for (idx, node) in changed.items():
-      values[self.pos[idx]] = metrics.NodeValues(node)
+      values[self.pos[idx]] = self.values_of(node)
     return metrics.ScoreFromStats(metrics.StatsFromValues(self.offline,
                                                           values))
 
