@@ -30,7 +30,6 @@ PROGRAM = "hail"
 
 
 _NonNegInt = cli.Reader("static node memory", True)
-_MondChoice = cli.YesNo
 
 
 # hail's own options (upstream's names and texts)
@@ -45,11 +44,6 @@ O_RESTRICT = cli.Opt(None, "restrict-allocation-to", "req", "restrict_to",
                      "Restrict allocations to the given set of nodes",
                      "NODE,...", convert=lambda v: [x for x in v.split(",")
                                                     if x])
-O_MOND = cli.Opt(None, "mond", "opt", "mond", "pass either 'yes' or 'no' to"
-                 " query all monDs", "CHOICE", convert=_MondChoice,
-                 const="yes")
-O_MOND_XEN = cli.Opt(None, "mond-xen", None, "mond_xen", "also consider"
-                     " xen-specific collectors in MonD queries")
 O_STATIC_KVM = cli.Opt(None, "static-kvm-node-memory", "req",
                        "static_kvm_mem", "use static node memory [in MB] on"
                        " KVM instead of value reported by hypervisor. Use 0"
@@ -57,8 +51,9 @@ O_STATIC_KVM = cli.Opt(None, "static-kvm-node-memory", "req",
                        convert=_NonNegInt)
 OPTIONS = [
   cli.O_PRINT_NODES, cli.O_SAVE, cli.O_TEXT, O_SIMULATE, cli.O_VERBOSE,
-  cli.O_IGNORE_DYNU, cli.O_IGNORE_SOFT, O_NO_CAPACITY, O_RESTRICT, O_MOND,
-  O_MOND_XEN, O_STATIC_KVM, cli.O_VERSION, cli.O_HELP, cli.O_HELP_COMPLETION,
+  cli.O_IGNORE_DYNU, cli.O_IGNORE_SOFT, O_NO_CAPACITY, O_RESTRICT,
+  cli.O_MOND, cli.O_MOND_XEN, O_STATIC_KVM, cli.O_VERSION, cli.O_HELP,
+  cli.O_HELP_COMPLETION,
 ]
 
 def AlgOptions(opts, request=None):
@@ -306,10 +301,12 @@ def _CheckIndices(req, cdata):
 
 
 def Run(opts):
-  if opts.mond == "yes":
-    raise hbal.Abort("--mond=yes is not supported by this hail (no MonD)")
   req = _ReadRequest(opts)
   cdata = req.cdata
+  if opts.mond == "yes":
+    # the nodes' MonDs (as hbal's --mond): CPU loads into the model
+    from ganeti.htools import mond
+    mond.QueryAll(cdata, opts)
   if opts.verbosity > 1:
     from ganeti.htools import hail_dedicated
     from ganeti.htools import hail_show

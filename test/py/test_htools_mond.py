@@ -430,3 +430,49 @@ def test_show_and_decode():
     "JSRational False (1 % 1)"
   obj = mond_json.Decode('{"a": 1, "a": 2}')
   assert obj.Keys() == ["a", "a"] and obj.Get("a") == 1
+
+
+# hail --mond ---------------------------------------------------------------
+def _RunHail(args):
+  from ganeti.htools import hail
+  out = io.StringIO()
+  err = io.StringIO()
+  with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    code = hail.Main(args)
+  return {"out": out.getvalue(), "err": err.getvalue(), "rc": code}
+
+
+def test_hail_mond_without_monds():
+  # the request's nodes have no MonD (their names do not resolve): the
+  # warnings, then the answer without CPU data, as upstream's hail
+  req = os.path.join(htools_cases.DATA_DIR, "hail-alloc-drbd.json")
+  got = _RunHail(["--mond=yes", req])
+  assert got["rc"] == 0
+  assert got["err"].endswith(
+    "".join("Failed to contact node's node%d MonD for DC cpu-avg-load\n" % n
+            for n in range(1, 5)) + _MISSING)
+  binary = os.path.join(htools_cases.UPSTREAM_BIN.replace(
+    "usr/bin", "usr/lib/ganeti/iallocators"), "hail")
+  if os.path.exists(binary):
+    up = subprocess.run([binary, "--mond=yes", req], capture_output=True,
+                        text=True)
+    assert got == {"out": up.stdout, "err": up.stderr, "rc": up.returncode}
+
+
+def test_hail_mond_loads_change_the_scores(tmp_path, stub, monkeypatch):
+  monkeypatch.setattr(mond, "MOND_PORT", stub.port)
+  stub.status = 200
+  with open(os.path.join(htools_cases.DATA_DIR,
+                         "hail-alloc-desired-location.json")) as handle:
+    text_req = handle.read()
+  path = tmp_path / "req.json"
+  path.write_text(text_req.replace('"node1"', '"127.0.0.1"')
+                  .replace('"node2"', '"127.0.0.2"'))
+  plain = _RunHail([str(path)])
+  del stub.requests[:]
+  got = _RunHail(["--mond=yes", str(path)])
+  assert got["rc"] == 0 and got["err"] == plain["err"]
+  assert [r[0] for r in stub.requests] == ["127.0.0.1", "127.0.0.2"]
+  # the loads enter the model: the answer's score changes
+  assert json.loads(got["out"])["success"]
+  assert got["out"] != plain["out"]
