@@ -594,12 +594,7 @@ def UpdateMissing(nodes, instances):
     imem = sum(instances[i].mem for i in node.plist
                if instances[i].IsRunning() and not instances[i].forthcoming)
     idsk = sum(instances[i].dsk for i in node.plist + node.slist)
-    delta_mem = int(node.t_mem) - node.n_mem - node.f_mem - imem
-    delta_dsk = int(node.t_dsk) - node.f_dsk - idsk
-    node.SetXmem(delta_mem, imem)
-    if delta_mem > 512 or delta_dsk > 1024:
-      msgs.insert(0, "node %s is missing %d MB ram and %d GB disk" %
-                  (node.name, delta_mem, delta_dsk // 1024))
+    loader.RecordMissing(node, imem, idsk, msgs)
   return msgs
 
 

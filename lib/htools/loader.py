@@ -213,6 +213,19 @@ def MergeData(cdata, util_data=(), extags=(), selinsts=(), exinsts=()):
   return cdata
 
 
+def RecordMissing(node, imem, idsk, msgs):
+  """Record on ``node`` the memory its instances (``imem`` MiB running,
+  ``idsk`` MiB of disk) do not explain; a warning goes first into
+  ``msgs`` when more than 512 MiB of memory or 1 GiB of disk is
+  missing."""
+  delta_mem = int(node.t_mem) - node.n_mem - node.f_mem - imem
+  delta_dsk = int(node.t_dsk) - node.f_dsk - idsk
+  node.SetXmem(delta_mem, imem)
+  if delta_mem > 512 or delta_dsk > 1024:
+    msgs.insert(0, "node %s is missing %d MB ram and %d GB disk" %
+                (node.name, delta_mem, delta_dsk // 1024))
+
+
 def CheckData(nodes, instances):
   """Compute the unaccounted memory of every node; return the warnings."""
   msgs = []
@@ -220,10 +233,5 @@ def CheckData(nodes, instances):
     imem = sum(instances[i].mem for i in node.plist
                if instances[i].UsesMemory())
     idsk = sum(instances[i].dsk for i in node.plist + node.slist)
-    delta_mem = int(node.t_mem) - node.n_mem - node.f_mem - imem
-    delta_dsk = int(node.t_dsk) - node.f_dsk - idsk
-    node.SetXmem(delta_mem, imem)
-    if delta_mem > 512 or delta_dsk > 1024:
-      msgs.insert(0, "node %s is missing %d MB ram and %d GB disk" %
-                  (node.name, delta_mem, delta_dsk // 1024))
+    RecordMissing(node, imem, idsk, msgs)
   return msgs
