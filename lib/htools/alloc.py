@@ -66,6 +66,7 @@ import math
 
 import numpy as np
 
+from ganeti.htools import instance
 from ganeti.htools import metrics
 from ganeti.htools import types as T
 from ganeti.htools.instance import NO_SECONDARY
@@ -239,43 +240,8 @@ def ExtractNl(nodes, instances, elem):
 
 
 # Policy ------------------------------------------------------------------
-def _CompareSpec(which, inst, spec, excl_storage):
-  """upstream's instCompareISpec; which is -1 (below min) or 1 (above)."""
-  def _Cmp(a, b):
-    return (a > b) - (a < b)
-  if _Cmp(inst.mem, spec.mem_size) == which:
-    return T.FailMode.FailMem
-  if any(_Cmp(size, spec.disk_size) == which for size in inst.disks):
-    return T.FailMode.FailDisk
-  if _Cmp(inst.vcpus, spec.cpu_count) == which:
-    return T.FailMode.FailCPU
-  if excl_storage:
-    if inst.total_spindles is None or \
-       _Cmp(inst.total_spindles, spec.spindle_use) == which:
-      return T.FailMode.FailSpindles
-  elif _Cmp(inst.spindle_use, spec.spindle_use) == which:
-    return T.FailMode.FailSpindles
-  if inst.disk_template != T.DT_DISKLESS and \
-     _Cmp(len(inst.disks), spec.disk_count) == which:
-    return T.FailMode.FailDiskCount
-  return None
-
-
-def InstMatchesPolicy(inst, ipol, excl_storage):
-  """None if ``inst`` fits ``ipol``, else upstream's FailMode."""
-  if ipol.minmax:
-    # upstream folds from the right: the first pair's failure is reported
-    result = T.FailMode.FailInternal
-    for (minspec, maxspec) in reversed(ipol.minmax):
-      if result is None:
-        break
-      result = _CompareSpec(-1, inst, minspec, excl_storage) or \
-        _CompareSpec(1, inst, maxspec, excl_storage)
-    if result is not None:
-      return result
-  if inst.disk_template not in ipol.disk_templates:
-    return T.FailMode.FailDisk
-  return None
+#: upstream's instMatchesPolicy (shared with the instances' own check)
+InstMatchesPolicy = instance.MatchesPolicy
 
 
 # Targets -----------------------------------------------------------------

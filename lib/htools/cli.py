@@ -11,6 +11,7 @@ import re
 import sys
 
 from ganeti.htools import loader
+from ganeti.htools import metrics
 from ganeti.htools import text
 from ganeti.htools import types as T
 
@@ -724,8 +725,9 @@ def ShowIPolicy(pol):
                      " minMaxISpecsMaxSpec = %s}" % (_Spec(a), _Spec(b))
                      for (a, b) in pol.minmax)
   return ("IPolicy {iPolicyMinMaxISpecs = [%s], iPolicyStdSpec = %s,"
-          " iPolicyDiskTemplates = [%s], iPolicyVcpuRatio = %r,"
-          " iPolicySpindleRatio = %r}" %
+          " iPolicyDiskTemplates = [%s], iPolicyVcpuRatio = %s,"
+          " iPolicySpindleRatio = %s}" %
           (minmax, _Spec(pol.std),
            ",".join(names[t] for t in pol.disk_templates),
-           float(pol.vcpu_ratio), float(pol.spindle_ratio)))
+           metrics.HsShowDouble(pol.vcpu_ratio),
+           metrics.HsShowDouble(pol.spindle_ratio)))

@@ -75,7 +75,8 @@ NODE_FIELDS = {
   "nload": ("lNet", True, lambda n: "%5.3f" % n.util_load.net),
   "ptags": ("PrimaryTags", False, lambda n: ",".join(
     "%s=%d" % (k, v) for (k, v) in sorted(n.p_tags.items()))),
-  "peermap": ("PeerMap", False, lambda n: repr(sorted(n.peers.items()))),
+  "peermap": ("PeerMap", False, lambda n: "[%s]" % ",".join(
+    "(%d,%d)" % item for item in n.peers.items())),
   "spindle_count": ("NodeSpindles", True, lambda n: str(n.t_spindles)),
   "hi_spindles": ("MaxSpindles", True, lambda n: repr(float(n.hi_spindles))),
   "inst_spindles": ("InstSpindles", True,

@@ -282,7 +282,9 @@ def _ReadRequest(opts):
       cdata = text.LoadFile(opts.text_data)
     loader.MergeData(cdata)
     cli.PrintWarnings(loader.CheckData(cdata.nodes, cdata.instances))
-    _CheckIndices(req, cdata)
+    # checked by Run only after the verbose and -p output, where upstream
+    # dies of its map lookup
+    req.replaced = True
     req.cdata = cdata
   return req
 
@@ -290,10 +292,12 @@ def _ReadRequest(opts):
 def _CheckIndices(req, cdata):
   """Stop as upstream does when the request's instances, nodes or groups
   (indices into the request's own cluster) are not in the cluster that
-  replaces it (-t/--simulate): upstream dies of its map lookup."""
+  replaces it (-t/--simulate): upstream dies of its map lookup.  A
+  relocation's excluded nodes are only compared with the instance's node
+  before use, as upstream does."""
   for (values, container) in (
       ([req.idx] if req.idx is not None else [], cdata.instances),
-      (req.idxs, cdata.instances), (req.exclude, cdata.nodes),
+      (req.idxs, cdata.instances),
       (getattr(req, "groups", None) or [], cdata.groups)):
     for idx in values:
       if not 0 <= idx < len(container):
@@ -311,12 +315,17 @@ def Run(opts):
     from ganeti.htools import hail_dedicated
     from ganeti.htools import hail_show
     sys.stderr.write("Received request: %s\n" % hail_show.ShowRequest(req))
+    if opts.verbosity > 2:
+      sys.stderr.write("Received cluster data: %s\n" %
+                       hail_show.ShowClusterData(cdata, cdata.hypervisor))
     if hail_dedicated.IsDedicatedRequest(req):
       sys.stderr.write("Allocation on a dedicated cluster; using"
                        " lost-allocations metrics.\n")
   hbal.PrintNodes(opts.print_nodes, "Initial cluster", cdata.nodes)
   if opts.save:
     hbal.SaveData(opts.save, "pre-ialloc", "before iallocator run", cdata)
+  if req.replaced:
+    _CheckIndices(req, cdata)
   (answer, nodes, insts) = ProcessRequest(opts, req)
   sys.stdout.write(answer + "\n")
   if nodes is None:

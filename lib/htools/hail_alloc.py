@@ -163,7 +163,7 @@ class _Candidate:
     self.exact = None
 
 
-def _Chunks(cands):
+def _Chunks(cands, window=scoring.TIE_WINDOW):
   """Candidates by (fast score, later first), cut where scores differ.
 
   Candidates in one chunk are within the tie window of its first one;
@@ -174,7 +174,7 @@ def _Chunks(cands):
   while pos < len(cands):
     head = cands[pos].fast
     end = pos + 1
-    while end < len(cands) and (cands[end].fast - head <= scoring.TIE_WINDOW
+    while end < len(cands) and (cands[end].fast - head <= window
                                 or cands[end].fast == head):
       end += 1
     yield cands[pos:end]
@@ -210,7 +210,7 @@ def _CollectionToSolution(opts, nodes, instances, scorer, cands, failures,
 
 
 def _SolutionOf(opts, nodes, scorer, nfixed, fixed_fn, rest, failures,
-                inodes_fn, n1):
+                inodes_fn, n1, pairs=False):
   """The AllocSolution of one collection of candidates.
 
   ``nfixed`` candidates were set aside (they fail the N+1 predicate
@@ -218,7 +218,10 @@ def _SolutionOf(opts, nodes, scorer, nfixed, fixed_fn, rest, failures,
   others.  Those are scored and tried in order, and only the chunk
   holding the first good one needs exact scores.  The set-aside ones
   count as dropped when no placement is good, else those ordered before
-  the good one do.
+  the good one do.  Placements on pairs of nodes are scored exactly as
+  upstream does (:meth:`~ganeti.htools.scoring.Scorer.PairScore`: its
+  statistics of the group updated by the two nodes), single-node ones
+  afresh.
   """
   if not rest:
     return AllocSolution([T.FailMode.FailN1] * nfixed + failures, 0, None)
@@ -228,11 +231,15 @@ def _SolutionOf(opts, nodes, scorer, nfixed, fixed_fn, rest, failures,
       cand.fast = scorer.Score(cand.changed)
   dropped = 0
   best = None
-  for chunk in _Chunks(rest):
+  if pairs:
+    (window, exact_fn) = (scoring.PAIR_TIE_WINDOW, scorer.PairScore)
+  else:
+    (window, exact_fn) = (scoring.TIE_WINDOW, scorer.ExactScore)
+  for chunk in _Chunks(rest, window):
     # the chunk's candidates in exact order, checked until the first good
     # one (the one upstream's sort puts first; those before it dropped)
     for cand in chunk:
-      cand.exact = scorer.ExactScore(cand.changed)
+      cand.exact = exact_fn(cand.changed)
     order = sorted(chunk, key=lambda c: (_Key(c.exact), -c.pos))
     for (num, cand) in enumerate(order):
       if not opts.capacity or n1.Redundant(cand):
@@ -246,23 +253,24 @@ def _SolutionOf(opts, nodes, scorer, nfixed, fixed_fn, rest, failures,
   if best is None:
     return AllocSolution([T.FailMode.FailN1] * total + failures, 0, None)
   if nfixed:
-    dropped += sum(1 for cand in fixed_fn() if _Before(scorer, cand, best))
+    dropped += sum(1 for cand in fixed_fn()
+                   if _Before(scorer, cand, best, window, exact_fn))
   new_nodes = _Apply(nodes, best.changed)
   elem = Element(new_nodes, best.inst, inodes_fn(best, new_nodes), best.exact)
   return AllocSolution([T.FailMode.FailN1] * dropped + failures,
                        total - dropped, elem)
 
 
-def _Before(scorer, cand, best):
+def _Before(scorer, cand, best, window, exact_fn):
   """Whether ``cand`` comes before ``best`` in upstream's order."""
   cand.fast = scorer.Score(cand.changed)
   if scorer.finite and math.isfinite(cand.fast) and \
      math.isfinite(best.fast):
-    if cand.fast < best.fast - scoring.TIE_WINDOW:
+    if cand.fast < best.fast - window:
       return True
-    if cand.fast > best.fast + scoring.TIE_WINDOW:
+    if cand.fast > best.fast + window:
       return False
-  cand.exact = scorer.ExactScore(cand.changed)
+  cand.exact = exact_fn(cand.changed)
   return (_Key(cand.exact), -cand.pos) < (_Key(best.exact), -best.pos)
 
 
@@ -389,7 +397,7 @@ def TryAlloc(opts, nodes, instances, inst, targets):
     def _Solve(scorer, nfixed, fixed_fn, rest, failures):
       return _SolutionOf(
         opts, nodes, scorer, nfixed, fixed_fn, rest, failures,
-        lambda c, nn: [nn[c.inst.pnode], nn[c.inst.snode]], n1)
+        lambda c, nn: [nn[c.inst.pnode], nn[c.inst.snode]], n1, pairs=True)
     (failures, allocs, best) = hail_pairs.TryPairs(opts, nodes, inst, items,
                                                    scorer, n1, _Solve)
     return Annotate(AllocSolution(failures, allocs, best))

@@ -77,6 +77,8 @@ class Request:
     self.groups = []
     self.inst_spindles = []
     self.alloc_spindles = []
+    #: the cluster is that of -t/--simulate, not the request's own
+    self.replaced = False
     for (key, value) in kwargs.items():
       setattr(self, key, value)
 
@@ -396,6 +398,7 @@ def _ParseBase(name, data):
                   spindle_use=sp_use, disks=sizes, total_spindles=total_sp,
                   forthcoming=forthcoming)
   inst.nics = nics
+  inst.disk_spindles = spindles
   return (inst, spindles)
 
 
@@ -454,6 +457,7 @@ def _QuickInstance(nodes_by_name, name, data):
      type(nics) is not list or type(nodes) is not list or not nodes:
     return None
   sizes = []
+  disk_sp = []
   total_sp = 0
   for jsdisk in jsdisks:
     if type(jsdisk) is not dict:
@@ -463,6 +467,7 @@ def _QuickInstance(nodes_by_name, name, data):
       return None
     sizes.append(size)
     spindles = jsdisk.get("spindles")
+    disk_sp.append(spindles)
     if spindles is None:
       total_sp = None
     elif type(spindles) is not int:
@@ -494,6 +499,7 @@ def _QuickInstance(nodes_by_name, name, data):
   inst = Instance(name, mem, disk, vcpus, state, tags, True, pdx, sdx, dtmpl,
                   spindle_use=sp_use, disks=sizes, total_spindles=total_sp,
                   forthcoming=forthcoming)
+  inst.disk_spindles = disk_sp
   if nics:
     inst.nics = [_ParseNic(name, nic) for nic in nics]
   return inst
@@ -579,6 +585,8 @@ def ParseRequest(text, static_kvm_mem=DEFAULT_STATIC_KVM_NODE_MEMORY):
   _Get(desc, doc, "enabled_hypervisors", _ListOf(_AsHypervisor))
   cdata = ClusterData(groups, nodes, instances, list(ctags),
                       T.DefaultIPolicy())
+  #: the nodes' hypervisor as upstream records it: the first enabled one
+  cdata.hypervisor = hypervisor
   warnings = hail_model.PrepareRequestData(cdata, UpdateMissing)
   return (warnings, _ParseRequestDict(request, cdata))
 

@@ -20,7 +20,7 @@ class Instance:
                "pnode", "snode", "idx", "util", "movable", "auto_balance",
                "disk_template", "spindle_use", "all_tags", "excl_tags",
                "dsrd_loc_tags", "location_score", "total_spindles",
-               "forthcoming", "nics", "ar_policy")
+               "forthcoming", "nics", "ar_policy", "disk_spindles")
 
   def __init__(self, name, mem, dsk, vcpus, run_st, tags, auto_balance,
                pnode, snode, disk_template, spindle_use=1, disks=None,
@@ -48,6 +48,8 @@ class Instance:
     self.forthcoming = forthcoming
     self.nics = []
     self.ar_policy = None
+    #: the spindles of each disk (None: not known per disk)
+    self.disk_spindles = None
 
   def Copy(self):
     return _COPY(self)
@@ -99,35 +101,48 @@ class Instance:
   # Policy checks -----------------------------------------------------------
   def MatchesPolicy(self, ipol, excl_storage=False):
     """None if the instance fits the policy, else the FailMode."""
-    fail = None
-    for (minspec, maxspec) in ipol.minmax:
-      fail = self._CheckSpecs(minspec, maxspec, excl_storage)
-      if fail is None:
-        break
-    if fail is not None:
-      return fail
-    if self.disk_template not in ipol.disk_templates:
-      return T.FailMode.FailDisk
-    return None
+    return MatchesPolicy(self, ipol, excl_storage)
 
-  def _CheckSpecs(self, minspec, maxspec, excl_storage):
-    if self.mem < minspec.mem_size or self.mem > maxspec.mem_size:
-      return T.FailMode.FailMem
-    for size in self.disks:
-      if size < minspec.disk_size or size > maxspec.disk_size:
-        return T.FailMode.FailDisk
-    ndisks = len(self.disks)
-    # upstream does not count the disks of diskless instances
-    if self.disk_template != T.DT_DISKLESS and \
-       (ndisks < minspec.disk_count or ndisks > maxspec.disk_count):
-      return T.FailMode.FailDiskCount
-    if self.vcpus < minspec.cpu_count or self.vcpus > maxspec.cpu_count:
-      return T.FailMode.FailCPU
-    if not excl_storage:
-      if (self.spindle_use < minspec.spindle_use or
-          self.spindle_use > maxspec.spindle_use):
-        return T.FailMode.FailSpindles
-    return None
+
+def _CompareSpec(which, inst, spec, excl_storage):
+  """upstream's instCompareISpec; which is -1 (below min) or 1 (above)."""
+  def _Cmp(a, b):
+    return (a > b) - (a < b)
+  if _Cmp(inst.mem, spec.mem_size) == which:
+    return T.FailMode.FailMem
+  if any(_Cmp(size, spec.disk_size) == which for size in inst.disks):
+    return T.FailMode.FailDisk
+  if _Cmp(inst.vcpus, spec.cpu_count) == which:
+    return T.FailMode.FailCPU
+  if excl_storage:
+    if inst.total_spindles is None or \
+       _Cmp(inst.total_spindles, spec.spindle_use) == which:
+      return T.FailMode.FailSpindles
+  elif _Cmp(inst.spindle_use, spec.spindle_use) == which:
+    return T.FailMode.FailSpindles
+  if inst.disk_template != T.DT_DISKLESS and \
+     _Cmp(len(inst.disks), spec.disk_count) == which:
+    return T.FailMode.FailDiskCount
+  return None
+
+
+def MatchesPolicy(inst, ipol, excl_storage):
+  """None if ``inst`` fits ``ipol``, else upstream's FailMode: each min/max
+  pair checked minimum first, every resource in upstream's order (memory,
+  disk sizes, cpus, spindles, disk count)."""
+  if ipol.minmax:
+    # upstream folds from the right: the first pair's failure is reported
+    result = T.FailMode.FailInternal
+    for (minspec, maxspec) in reversed(ipol.minmax):
+      if result is None:
+        break
+      result = _CompareSpec(-1, inst, minspec, excl_storage) or \
+        _CompareSpec(1, inst, maxspec, excl_storage)
+    if result is not None:
+      return result
+  if inst.disk_template not in ipol.disk_templates:
+    return T.FailMode.FailDisk
+  return None
 
 
 def _MakeCopier(cls):

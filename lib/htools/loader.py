@@ -50,6 +50,8 @@ class ClusterData:
   def __init__(self, groups, nodes, instances, tags, ipolicy):
     #: ``-O`` names that matched no node (see cli.CheckOfflineNames)
     self.wrong_offline = []
+    #: the nodes' hypervisor (iallocator requests: the first enabled one)
+    self.hypervisor = None
     self.groups = groups
     self.nodes = nodes
     self.instances = instances

@@ -175,6 +175,34 @@ def HsFixed(value, digits):
                                       context=_HS_CONTEXT))
 
 
+def HsShowDouble(value):
+  """``value`` as Haskell's ``show`` prints a Double: the shortest digits
+  that read back as the value, fixed notation from 0.1 up to 10^7
+  (``0.25``, ``1377280.0``), exponent notation elsewhere
+  (``3.906846137411104e-3``, ``1.0e7``); ``NaN``, ``Infinity``.
+  """
+  value = float(value)
+  if math.isnan(value):
+    return "NaN"
+  if math.isinf(value):
+    return "Infinity" if value > 0 else "-Infinity"
+  if value < 0 or (value == 0 and math.copysign(1.0, value) < 0):
+    return "-" + HsShowDouble(-value)
+  if value == 0:
+    return "0.0"
+  (_, digits, exponent) = decimal.Decimal(repr(value)).normalize(
+    context=_HS_CONTEXT).as_tuple()
+  digits = "".join(str(d) for d in digits)
+  # value = 0.<digits> * 10^point, as Haskell's floatToDigits returns it
+  point = exponent + len(digits)
+  if 0 <= point <= 7:
+    if point == 0:
+      return "0." + digits
+    whole = digits[:point].ljust(point, "0")
+    return "%s.%s" % (whole, digits[point:] or "0")
+  return "%s.%se%d" % (digits[0], digits[1:] or "0", point - 1)
+
+
 def Format8(value):
   """A float as Haskell's printf "%.8f" prints it."""
   return HsFixed(value, 8)

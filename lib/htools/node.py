@@ -56,6 +56,28 @@ def _DelTags(tagmap, tags):
   return new
 
 
+def _PeerAdd(peers, key, value):
+  """``peers`` with ``key`` set to ``value``, in upstream's PeerMap order.
+
+  Upstream keeps the peers as a list sorted by memory, largest first: an
+  entry set anew is taken out and put back before the first entry with
+  no more memory than it.  The dict keeps that order, which ``-p
+  peermap`` and ``hail -v -v`` show.
+  """
+  new = {}
+  placed = False
+  for (pkey, pvalue) in peers.items():
+    if pkey == key:
+      continue
+    if not placed and value >= pvalue:
+      new[key] = value
+      placed = True
+    new[pkey] = pvalue
+  if not placed:
+    new[key] = value
+  return new
+
+
 class Node:
   __slots__ = (
     "name", "alias", "t_mem", "n_mem", "i_mem", "f_mem", "f_mem_forth",
@@ -280,10 +302,11 @@ class Node:
 
   def BuildPeers(self, instances):
     peers = {}
-    for idx in self.slist:
+    # upstream accumulates the secondaries from the last one on
+    for idx in reversed(self.slist):
       inst = instances[idx]
       mem = inst.mem if (inst.UsesSecMem() and not inst.forthcoming) else 0
-      peers[inst.pnode] = peers.get(inst.pnode, 0) + mem
+      peers = _PeerAdd(peers, inst.pnode, peers.get(inst.pnode, 0) + mem)
     self.peers = peers
     self.r_mem = max(peers.values()) if peers else 0
     self.fail_n1 = self.f_mem < self.r_mem
@@ -342,10 +365,10 @@ class Node:
       pnode = inst.pnode
       old_peem = self.peers.get(pnode, 0)
       new_peem = old_peem - inst.mem if inst.UsesSecMem() else old_peem
-      peers = dict(self.peers)
       if new_peem > 0:
-        peers[pnode] = new_peem
+        peers = _PeerAdd(self.peers, pnode, new_peem)
       else:
+        peers = dict(self.peers)
         peers.pop(pnode, None)
       new.peers = peers
       if old_peem < self.r_mem:
@@ -515,9 +538,7 @@ class Node:
       new = self.Copy()
       new.slist = (inst.idx,) + self.slist
       new.f_dsk = new_dsk
-      peers = dict(self.peers)
-      peers[pdx] = new_peem
-      new.peers = peers
+      new.peers = _PeerAdd(self.peers, pdx, new_peem)
       new.fail_n1 = new_failn1
       new.r_mem = new_rmem
       new.p_dsk = self._NewPDsk(new_free_sp, new_dsk)

@@ -17,6 +17,11 @@ from ganeti.htools import metrics
 
 #: Candidates whose fast scores are this close are compared exactly
 TIE_WINDOW = 1e-9
+#: The same for pair placements, which upstream scores with its
+#: incremental statistics (:meth:`Scorer.PairScore`): those can be off
+#: the exact score by about the square root of the rounding error of a
+#: variance near zero (1e-8 a component)
+PAIR_TIE_WINDOW = 1e-6
 
 _STDDEV = [pos for (pos, kind) in enumerate(metrics.KINDS)
            if kind == metrics.STAT_STDDEV]
@@ -122,6 +127,91 @@ class Scorer:
           var = s2[pos] / count - mean * mean
           value = math.sqrt(var) if var > 0 else 0.0
       total += value * _W[pos]
+    return total
+
+  def _UpdateBase(self):
+    """Upstream's statistics of the state (its ``calculate``): per
+    standard-deviation component (count, sum, variance), per sum the
+    sum, the merged tag-pair map."""
+    base = getattr(self, "_update_base", None)
+    if base is None:
+      online = [v for (off, v) in zip(self.offline, self.values) if not off]
+      offline = [v for (off, v) in zip(self.offline, self.values) if off]
+      base = []
+      for (pos, kind) in enumerate(metrics.KINDS):
+        column = [row[pos] for row in (online if _ONLINE[pos] else offline)]
+        if kind == metrics.STAT_STDDEV:
+          (count, total) = (0.0, 0.0)
+          for x in column:
+            count += 1.0
+            total += x
+          mean = total / count if count else math.nan
+          nvar = 0.0
+          for x in column:
+            d = x - mean
+            nvar += d * d
+          base.append((count, total, nvar / count if count else math.nan))
+        elif kind == metrics.STAT_SUM:
+          total = 0.0
+          for x in column:
+            total += x
+          base.append(total)
+        else:
+          merged = {}
+          for m in column:
+            for (key, cnt) in m.items():
+              merged[key] = merged.get(key, 0) + cnt
+          base.append(merged)
+      self._update_base = base
+    return base
+
+  def PairScore(self, changed):
+    """The score upstream gives a placement on a pair of nodes: its
+    statistics of this state updated by each changed node in turn
+    (``changed``: {idx: Node}, primary first), with its formulas
+    (variance kept and updated, not recomputed; sums updated by the
+    difference; tag-pair counts that drop to zero still counted)."""
+    if not self.exact_stats:
+      return self.ExactScore(changed)
+    stats = list(self._UpdateBase())
+    for (idx, node) in changed.items():
+      pos = self.pos[idx]
+      if self.offline[pos]:
+        continue
+      old = self.values[pos]
+      new = self.values_of(node)
+      for comp in range(metrics.COUNT):
+        if not _ONLINE[comp]:
+          continue
+        (x, x2) = (old[comp], new[comp])
+        kind = metrics.KINDS[comp]
+        if kind == metrics.STAT_STDDEV:
+          (count, total, var) = stats[comp]
+          ds = x2 - x
+          dss = x2 * x2 - x * x
+          dnnvar = (count * dss - 2 * total * ds) - ds * ds
+          stats[comp] = (count, total + ds,
+                         max(0.0, var + dnnvar / (count * count)))
+        elif kind == metrics.STAT_SUM:
+          stats[comp] = stats[comp] + x2 - x
+        elif x is not x2 and x != x2:
+          merged = dict(stats[comp])
+          for (key, cnt) in x.items():
+            # Data.Map.unionWith (-): a key only on the right keeps its value
+            merged[key] = merged[key] - cnt if key in merged else cnt
+          for (key, cnt) in x2.items():
+            merged[key] = merged.get(key, 0) + cnt
+          stats[comp] = merged
+    total = 0.0
+    for (comp, kind) in enumerate(metrics.KINDS):
+      stat = stats[comp]
+      if kind == metrics.STAT_STDDEV:
+        value = math.sqrt(stat[2]) if stat[2] == stat[2] else math.nan
+      elif kind == metrics.STAT_SUM:
+        value = stat
+      else:
+        value = float(sum(stat.values()) - len(stat))
+      total += value * _W[comp]
     return total
 
   def ExactScore(self, changed):

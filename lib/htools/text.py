@@ -123,11 +123,14 @@ def _LoadInstance(nodes_by_name, fields):
                       % (name, pnode))
   vdsk = _Int(name, dsk)
   total_spindles = None if spindles == "-" else _Int(name, spindles)
-  return Instance(name, _Int(name, mem), vdsk, _Int(name, vcpus), status,
+  inst = Instance(name, _Int(name, mem), vdsk, _Int(name, vcpus), status,
                   _CommaSplit(tags), auto_bal == "Y", pidx, sidx, dt,
                   spindle_use=_Int(name, su), disks=[vdsk],
                   total_spindles=total_spindles,
                   forthcoming=_YesNo(name, forth))
+  # one disk of the whole size with all the spindles, as upstream reads it
+  inst.disk_spindles = [total_spindles]
+  return inst
 
 
 def _LoadISpec(owner, text):

@@ -46,8 +46,10 @@ MIRROR_NONE = "none"
 MIRROR_INTERNAL = "internal"
 MIRROR_EXTERNAL = "external"
 
+#: upstream's templateMirrorType (a diskless instance counts as externally
+#: mirrored: nothing ties it to its node)
 _MIRROR = {
-  DT_DRBD8: MIRROR_INTERNAL,
+  DT_DRBD8: MIRROR_INTERNAL, DT_DISKLESS: MIRROR_EXTERNAL,
   DT_BLOCK: MIRROR_EXTERNAL, DT_SHARED_FILE: MIRROR_EXTERNAL,
   DT_RBD: MIRROR_EXTERNAL, DT_EXT: MIRROR_EXTERNAL,
   DT_GLUSTER: MIRROR_EXTERNAL,

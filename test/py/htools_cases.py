@@ -79,6 +79,7 @@ HAIL_CASES = {
   "nocapacity": ["--no-capacity-checks"],
   "soft": ["--ignore-soft-errors"],
   "verbose": ["-v"],
+  "verbose2": ["-v", "-v"],
 }
 
 
