@@ -45,6 +45,8 @@ def _Requests(cdata):
     ("allocate drbd", R.AllocateRequest("new1", 2048, 20480, 2, "drbd")),
     ("allocate plain", R.AllocateRequest("new1", 2048, 20480, 2, "plain")),
     ("node-evacuate 20", R.NodeEvacRequest(names, "secondary-only")),
+    # both nodes of each instance change: every pair of target nodes
+    ("node-evacuate 20 all", R.NodeEvacRequest(names, "all")),
   ]
 
 

@@ -253,49 +253,86 @@ def _EvacOneNodeOnly(opts, nodes, instances, inst, gdx, avail,
   return (new_nodes, new_insts, MoveOpcodes(new_nodes, new_inst, move))
 
 
-def _Step(nodes, inst, move, force, what):
+def _Step(nodes, inst, move, force, what, prepared=None):
+  """(nodes, instance) after ``move``; ``prepared`` is an M.Prepared of
+  the same nodes and instance whose shared parts it reuses."""
+  if prepared is None:
+    prepared = M.Prepared(nodes, inst, force)
   try:
-    (changed, new_inst, _, _) = M.ApplyMove(nodes, inst, move, force=force)
+    (changed, new_inst, _, _) = prepared.Apply(move)
   except T.MoveFailure as err:
     raise _InstFail("%s: %s" % (what, err.mode.value))
   return (nodes.Apply(changed), new_inst)
 
 
-def _DrbdAllInner(opts, nodes, inst, pdx, sdx):
-  """(changed nodes, moved instance, moves) of one target pair."""
+def _DrbdAllSteps(opts, nodes, inst, avail):
+  """The target pairs of a DRBD instance's change of both nodes.
+
+  Upstream's moves for a pair (new primary P, new secondary S): fail
+  over first if the primary is offline, change the secondary to P, fail
+  over to P, change the secondary to S.  All but the last move depend on
+  P alone, so they are made once per P and shared by its pairs (the
+  overlays are never changed).  Yields (changed nodes, moved instance,
+  moves, sdx) or (_InstFail, None, None, None), in upstream's order of
+  the pairs; a
+  failure of P's own moves once for all its pairs (they would all fail
+  so, and only the last failure's text is kept).
+  """
   force = opts.ignore_soft_errors
-  nodes = _Overlay(nodes)
-  moves = []
+  base = _Overlay(nodes)
+  pre_moves = []
+  pre_fail = None
   if nodes[inst.pnode].offline:
-    (nodes, inst) = _Step(nodes, inst, M.Move(M.FAILOVER), force,
-                          "Failing over to the secondary")
-    moves.append(M.Move(M.FAILOVER))
-  steps = [(M.Move(M.REPLACE_SECONDARY, pdx),
-            "Changing secondary to new primary"),
-           (M.Move(M.FAILOVER), "Failing over to new primary"),
-           (M.Move(M.REPLACE_SECONDARY, sdx),
-            "Changing secondary to final secondary")]
-  for (move, what) in steps:
-    (nodes, inst) = _Step(nodes, inst, move, force, what)
-    moves.append(move)
-  return (nodes.changed, inst, moves)
+    try:
+      (base, inst) = _Step(base, inst, M.Move(M.FAILOVER), force,
+                           "Failing over to the secondary")
+      pre_moves.append(M.Move(M.FAILOVER))
+    except _InstFail as fail:
+      pre_fail = fail
+  first = M.Prepared(base, inst, force)
+  for pdx in avail:
+    seconds = [sdx for sdx in avail if sdx != pdx]
+    if not seconds:
+      continue
+    fail = pre_fail
+    if fail is None:
+      to_p = M.Move(M.REPLACE_SECONDARY, pdx)
+      try:
+        (mid, mid_inst) = _Step(base, inst, to_p, force,
+                                "Changing secondary to new primary", first)
+        (mid, mid_inst) = _Step(mid, mid_inst, M.Move(M.FAILOVER), force,
+                                "Failing over to new primary")
+      except _InstFail as err:
+        fail = err
+    if fail is not None:
+      yield (fail, None, None, None)
+      continue
+    last = M.Prepared(mid, mid_inst, force)
+    for sdx in seconds:
+      to_s = M.Move(M.REPLACE_SECONDARY, sdx)
+      try:
+        (final, new_inst) = _Step(mid, mid_inst, to_s, force,
+                                  "Changing secondary to final secondary",
+                                  last)
+      except _InstFail as err:
+        yield (err, None, None, None)
+        continue
+      yield (final.changed, new_inst,
+             pre_moves + [to_p, M.Move(M.FAILOVER), to_s], sdx)
 
 
 def _DrbdAll(opts, nodes, instances, inst, gdx, avail, ctx=None):
   picker = _Picker(nodes, gdx, ctx)
   err = "no nodes available"
-  for pdx in avail:
-    for sdx in avail:
-      if pdx == sdx:
-        continue
-      try:
-        (changed, new_inst, moves) = _DrbdAllInner(opts, nodes, inst, pdx,
-                                                   sdx)
-      except _InstFail as fail:
-        if not picker.cands:
-          err = "Allocation failed: %s" % fail
-        continue
-      picker.Add(changed, (changed, new_inst, moves))
+  for (changed, new_inst, moves, sdx) in _DrbdAllSteps(opts, nodes, inst,
+                                                       avail):
+    if new_inst is None:
+      if not picker.cands:
+        err = "Allocation failed: %s" % changed
+      continue
+    # the pairs of one new primary share every changed node but the
+    # final secondary: scored against a Scorer derived with those
+    picker.Add(changed, (changed, new_inst, moves), own=sdx)
   best = picker.Best()
   if best is None:
     raise _InstFail("Can't find any good nodes for relocation: " + err)

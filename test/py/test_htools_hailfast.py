@@ -195,6 +195,9 @@ def _BigRequests():
     (plain, R.NodeEvacRequest(names[:3], "all")),
     (fuller, R.AllocateRequest("new1", 30000, 10240, 1, "drbd")),
     (fuller, R.NodeEvacRequest(names, "secondary-only")),
+    # both nodes change: every pair of targets, where many fail
+    (fuller, R.NodeEvacRequest(names[:4], "all")),
+    (tagged, R.NodeEvacRequest(tnames[:3], "all")),
     (tagged, R.AllocateRequest("new1", 1024, 10240, 1, "drbd")),
     (tagged, dict(R.AllocateRequest("new1", 1024, 10240, 1, "drbd"),
                   tags=["service:web", "rack:r1"])),
