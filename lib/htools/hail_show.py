@@ -24,10 +24,16 @@ _EVAC = {IA.EVAC_PRIMARY: "ChangePrimary", IA.EVAC_SECONDARY:
          "ChangeSecondary", IA.EVAC_ALL: "ChangeAll"}
 
 
+def _Arg(text):
+  """A shown value as a constructor's argument: negative numbers in
+  parentheses, as Haskell's showsPrec 11 writes them."""
+  return "(%s)" % text if text.startswith("-") else text
+
+
 def _Maybe(value, show, nested=True):
   if value is None:
     return "Nothing"
-  text = "Just %s" % show(value)
+  text = "Just %s" % _Arg(show(value))
   return "(%s)" % text if nested else text
 
 
@@ -156,7 +162,8 @@ def ShowClusterData(cdata, hypervisor):
 
 
 def _Details(count, group, nested):
-  text = "AllocDetails %d %s" % (count, _Maybe(group, HsShowString))
+  text = "AllocDetails %s %s" % (_Arg(str(count)),
+                                 _Maybe(group, HsShowString))
   return "(%s)" % text if nested else text
 
 
@@ -173,7 +180,7 @@ def ShowRequest(req):
       "(%s,%s)" % (ShowInstance(inst, sp), _Details(count, group, False))
       for ((inst, count, group), sp) in zip(req.allocs, req.alloc_spindles))
   if kind == IA.MODE_RELOC:
-    return "Relocate %d %d %s" % (req.idx, req.required_nodes,
+    return "Relocate %d %s %s" % (req.idx, _Arg(str(req.required_nodes)),
                                   _List(req.exclude, str))
   if kind == IA.MODE_CHG_GROUP:
     return "ChangeGroup %s %s" % (_List(req.idxs, str),

@@ -24,6 +24,7 @@ import math
 
 from ganeti.htools import hail_model
 from ganeti.htools import loader
+from ganeti.htools import metrics
 from ganeti.htools import types as T
 from ganeti.htools.instance import Instance, NO_SECONDARY
 from ganeti.htools.loader import ClusterData, Group
@@ -215,7 +216,7 @@ def _ObjectList(desc, obj, key):
   value = _Get(desc, obj, key, lambda v: v)
   if not isinstance(value, list):
     raise RequestError("Invalid input, expected array but got %s" %
-                       Encode(value))
+                       PrettyJSON(value))
   return [_Object(v) for v in value]
 
 
@@ -742,6 +743,47 @@ class Obj:
 
   def __init__(self, pairs):
     self.pairs = list(pairs)
+
+
+def _PrettyString(text):
+  out = ['"']
+  for char in text:
+    code = ord(char)
+    if char == "\\":
+      out.append("\\\\")
+    elif char == '"':
+      out.append('\\"')
+    elif code < 0x20 or 0x7f <= code <= 0x9f:
+      out.append("\\u%04x" % code)
+    else:
+      out.append(char)
+  out.append('"')
+  return "".join(out)
+
+
+def PrettyJSON(value):
+  """A JSON value as Text.JSON's pretty printer writes it in upstream's
+  error messages: ``{"a": 1, "b": [1, 2]}``, integral numbers in full,
+  others as Haskell shows a Double, other characters than controls
+  unescaped."""
+  if value is None:
+    return "null"
+  if value is True:
+    return "true"
+  if value is False:
+    return "false"
+  if isinstance(value, str):
+    return _PrettyString(value)
+  if isinstance(value, int):
+    return "%d" % value
+  if isinstance(value, float):
+    if math.isfinite(value) and value == int(value):
+      return "%d" % int(value)
+    return metrics.HsShowDouble(value)
+  if isinstance(value, dict):
+    return "{%s}" % ", ".join("%s: %s" % (_PrettyString(k), PrettyJSON(v))
+                              for (k, v) in value.items())
+  return "[%s]" % ", ".join(PrettyJSON(v) for v in value)
 
 
 def Encode(value):

@@ -19,9 +19,12 @@ import pytest
 
 import htools_cases
 from test_htools_hail import RunHail, RunUpstream, needs_upstream
+from test_htools_hail import _Mutations, _Request
 from test_htools_hailfast import TaggedCluster
 from ganeti.htools import gencluster
 from ganeti.htools import hail_request as R
+from ganeti.htools import hail_show
+from ganeti.htools import iallocator as IA
 from ganeti.htools import metrics
 from ganeti.htools import node as N
 from ganeti.htools import text
@@ -46,6 +49,30 @@ SHOW_DOUBLE = [
 @pytest.mark.parametrize("value,shown", SHOW_DOUBLE)
 def test_show_double(value, shown):
   assert metrics.HsShowDouble(value) == shown
+
+
+#: (JSON value, Text.JSON's pretty printing in upstream's messages)
+PRETTY_JSON = [
+  ({"a": 1}, '{"a": 1}'), ({}, "{}"), ([], "[]"), (None, "null"),
+  (True, "true"), (-3, "-3"), (1.5, "1.5"), (1e20, "100000000000000000000"),
+  (-2.5e-5, "-2.5e-5"), ("\u00e9", '"\u00e9"'),
+  ("a\"b\\\n", '"a\\"b\\\\\\u000a"'),
+  ({"a": 1, "b": [1, 2, {"c": "x"}]}, '{"a": 1, "b": [1, 2, {"c": "x"}]}'),
+]
+
+
+@pytest.mark.parametrize("value,shown", PRETTY_JSON)
+def test_pretty_json(value, shown):
+  assert IA.PrettyJSON(value) == shown
+
+
+def test_negative_constructor_arguments_in_parentheses():
+  # pylint: disable=protected-access
+  assert hail_show._Maybe(-3, str) == "(Just (-3))"
+  assert hail_show._Maybe(3, str, nested=False) == "Just 3"
+  req = IA.Request(IA.MODE_RELOC, None)
+  (req.idx, req.required_nodes, req.exclude) = (0, -1, [3])
+  assert hail_show.ShowRequest(req) == "Relocate 0 (-1) [3]"
 
 
 def _ModelPeerMap(ops):
@@ -186,6 +213,22 @@ def test_verbose_output_against_upstream(tmp_path, seed, hypervisor,
     path.write_text(json.dumps(doc, indent=1))
     args = ["-v", "-v", str(path)]
     assert RunHail(args) == RunUpstream(args), req
+
+
+@needs_upstream
+@pytest.mark.parametrize("name,seed", [("hail-alloc-drbd", 11),
+                                       ("hail-node-evac", 12),
+                                       ("hail-alloc-spindles", 15)])
+def test_verbose_mutated_requests_against_upstream(tmp_path, name, seed):
+  """Values of other types (negative spindles, floats, objects) in the
+  shown request and model, and in the error messages."""
+  with open(_Request(name)) as handle:
+    base = json.load(handle)
+  for (num, doc) in enumerate(_Mutations(base, seed, 25)):
+    path = tmp_path / ("m%d.json" % num)
+    path.write_text(json.dumps(doc))
+    args = ["-v", "-v", str(path)]
+    assert RunHail(args) == RunUpstream(args), doc
 
 
 def _WithoutCallStack(result):
