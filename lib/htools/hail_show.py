@@ -77,7 +77,11 @@ def _StrSet(items):
 
 
 def ShowInstance(inst, spindles=None):
-  """Upstream's Instance record (a request's instance: idx -1, nodes 0)."""
+  """Upstream's Instance record (a request's instance: idx -1, nodes 0).
+
+  arPolicy is ArNotEnabled as loading leaves it (harep reads the
+  auto-repair tags on its own).
+  """
   return (
     "Instance {name = %s, alias = %s, mem = %d, dsk = %d, disks = %s,"
     " vcpus = %d, runSt = %s, pNode = %d, sNode = %d, idx = %d,"
@@ -99,7 +103,13 @@ _HV = {"kvm": "Kvm", "xen-pvm": "XenPvm", "xen-hvm": "XenHvm",
 
 
 def ShowNode(node, hypervisor):
-  """Upstream's Node record of a node of the model."""
+  """Upstream's Node record of a node of the model, as loaded.
+
+  failN1Forth, rMemForth and pRemForth keep the values upstream's node
+  constructor gives them (True, 0, 0.0): loading never sets them (only
+  placements of forthcoming instances would), and the model here does
+  not keep them.
+  """
   peers = _List(node.peers.items(), lambda p: "(%d,%d)" % p)
   p_tags = "fromList %s" % _List(
     sorted(node.p_tags.items()),
