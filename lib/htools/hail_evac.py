@@ -274,9 +274,9 @@ def _DrbdAllSteps(opts, nodes, inst, avail):
   P alone, so they are made once per P and shared by its pairs (the
   overlays are never changed).  Yields (changed nodes, moved instance,
   moves, sdx) or (_InstFail, None, None, None), in upstream's order of
-  the pairs; a
-  failure of P's own moves once for all its pairs (they would all fail
-  so, and only the last failure's text is kept).
+  the pairs; a failure of P's own moves is yielded once for all its
+  pairs (they would all fail so, and only the last failure's text is
+  kept).
   """
   force = opts.ignore_soft_errors
   base = _Overlay(nodes)
