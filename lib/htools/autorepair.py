@@ -13,11 +13,11 @@ from the weakest to the strongest (``enoperm`` < ``success`` <
 ``failure``), as upstream orders them.
 """
 
-import decimal
 import json
 import re
 import time
 
+from ganeti.htools import metrics
 from ganeti.htools import types as T
 
 TAG_PREFIX = "ganeti:watcher:autorepair:"
@@ -427,20 +427,5 @@ def ShowJson(value):
   return "[%s]" % ",".join(ShowJson(v) for v in value)
 
 
-def ShowDouble(value):
-  """A Double as Haskell's ``show`` prints it (0.5, 1.0e-3, 1.5e7)."""
-  if value < 0:
-    return "-" + ShowDouble(-value)
-  if value == 0:
-    return "0.0"
-  (_, digit_tuple, exp) = decimal.Decimal(repr(value)).as_tuple()
-  digits = "".join("%d" % d for d in digit_tuple)
-  point = len(digits) + exp  # value = 0.DIGITS * 10 ** point
-  digits = digits.rstrip("0") or "0"
-  if 0.1 <= value < 1e7:
-    if point <= 0:
-      return "0." + "0" * -point + digits
-    if point >= len(digits):
-      return digits + "0" * (point - len(digits)) + ".0"
-    return digits[:point] + "." + digits[point:]
-  return "%s.%se%d" % (digits[0], digits[1:] or "0", point - 1)
+#: a Double as Haskell's ``show`` prints it (0.5, 1.0e-3, 1.5e7)
+ShowDouble = metrics.HsShowDouble

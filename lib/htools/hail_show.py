@@ -58,7 +58,7 @@ def ShowNic(nic):
 
 def _Disks(inst, spindles):
   if spindles is None:
-    spindles = getattr(inst, "disk_spindles", None)
+    spindles = inst.disk_spindles
   if spindles is None:
     spindles = [None] * len(inst.disks)
   return _List(list(zip(inst.disks, spindles)), lambda d: (
